@@ -1,0 +1,255 @@
+"""``mediation case …``: register, list, show, act on and ask about dispute cases."""
+
+from __future__ import annotations
+
+import click
+
+from cli.output import dump_json, interactive, json_option, need
+
+
+def _complete_types(ctx, param, incomplete):
+    from workflows.config import DISPUTE_TYPES
+    return [t for t in DISPUTE_TYPES if t.startswith(incomplete)]
+
+
+def _complete_triggers(ctx, param, incomplete):
+    from workflows.dispute import DISPUTE
+    return [t for t in DISPUTE.triggers if t.startswith(incomplete)]
+
+
+def _parse_sets(pairs: tuple[str, ...]) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise click.BadParameter(f"'{pair}' is not KEY=VALUE", param_hint="--set")
+        values[key.strip()] = value
+    return values
+
+
+def _moment(text: str | None):
+    if not text:
+        return None
+    from mediation.timeutil import parse_at
+    return parse_at(text)
+
+
+@click.group()
+def case():
+    """Dispute cases (纠纷案件): the 五步联调 pipeline across the 三线管控 lines."""
+
+
+@case.command("new")
+@click.option("--village", help="Village or community (村/社区), e.g. 龙潭村.")
+@click.option("--type", "type_", shell_complete=_complete_types, help="Category, one of the 15 (e.g. 邻里, 婚姻家庭).")
+@click.option("--summary", help="What the dispute is about (纠纷简要情况).")
+@click.option("--party", "parties", multiple=True, metavar="NAME[,ID_NUMBER][,PHONE]",
+              help="A party (当事人); repeatable.")
+@click.option("--source", help="How it was found: screening(排查发现) application(当事人申请) grid(网格员上报) "
+                                "referral(委托移送) petition(信访转入) hotline(12345热线).")
+@click.option("--screening", help="Screening mode when found by screening: 逐个, 拉网, 反复, 专项.")
+@click.option("--risk", help="Risk level: green yellow orange red (绿 黄 橙 红).")
+@click.option("--kind", help="people administrative judicial public_security (default people, 人民调解).")
+@click.option("--at", "at", metavar="DATE", help="When it was registered (back-dating): YYYY-MM-DD or ISO datetime.")
+@json_option
+@click.pass_obj
+def case_new(app, village, type_, summary, parties, source, screening, risk, kind, at, as_json):
+    """Register a dispute (① 排查登记); prints its number and id.
+
+    \b
+    Example:
+      mediation --as 刘调解 case new --village 龙潭村 --type 邻里 \\
+        --summary "排水沟堵塞互相指责" --party 孙秀英 --party "吴大海,,13812345678"
+    """
+    from mediation import cases
+
+    village = need(village, "--village", "村(社区) village", as_json=as_json)
+    type_ = need(type_, "--type", "纠纷类别 type", as_json=as_json)
+    summary = need(summary, "--summary", "简要情况 summary", as_json=as_json)
+    parties = list(parties)
+    if not parties:
+        if not (interactive() and not as_json):
+            raise click.UsageError("Missing option '--party'.")
+        while True:
+            p = click.prompt("当事人 party (NAME[,ID][,PHONE]; empty line to finish)", default="", show_default=False)
+            if not p.strip():
+                if parties:
+                    break
+                continue
+            parties.append(p)
+    view = cases.register(app.db, actor=app.actor, village=village, type=type_, summary=summary, parties=parties,
+                          source=source, screening=screening, risk=risk, kind=kind, at=_moment(at))
+    if as_json:
+        return dump_json(view)
+    app.display.line(f"{view.number}  id {view.id}  {view.village} {view.type}  {view.state_label}")
+
+
+@case.command("list")
+@click.option("--village", help="Only this village.")
+@click.option("--state", help="Only cases in this state (e.g. mediating).")
+@click.option("--year", type=int, help="Only cases registered in this year (Asia/Shanghai).")
+@click.option("--overdue", is_flag=True, help="Only cases past the deadline of their current step.")
+@click.option("--limit", type=click.IntRange(min=1), help="At most this many cases.")
+@json_option
+@click.pass_obj
+def case_list(app, village, state, year, overdue, limit, as_json):
+    """List cases, oldest first.
+
+    \b
+    Example:
+      mediation case list --village 龙潭村 --year 2021
+      mediation case list --overdue --json
+    """
+    from mediation import cases
+
+    views = cases.list_cases(app.db, village=village, state=state, year=year, overdue=overdue, limit=limit)
+    if as_json:
+        return dump_json(views)
+    render_list(app.display, views)
+
+
+@case.command("show")
+@click.argument("case_ref", metavar="CASE", required=False)
+@click.option("--unmask", is_flag=True, help="Show full ID numbers and phones (needs --as with a right to the case).")
+@json_option
+@click.pass_obj
+def case_show(app, case_ref, unmask, as_json):
+    """One case with its full history (each step, who, when it happened, when it was recorded).
+
+    CASE is the id or the number, e.g. 12 or "(2021)营调字第003号" (2021-3 also finds it).
+
+    \b
+    Example:
+      mediation case show "(2021)营调字第001号"
+    """
+    from mediation import cases
+
+    case_ref = need(case_ref, "CASE", "案件编号或 id / case", as_json=as_json)
+    view = cases.show(app.db, case=case_ref, actor=app.actor, unmask=unmask)
+    if as_json:
+        return dump_json(view)
+    render_case(app.display, view)
+
+
+@case.command("do")
+@click.argument("case_ref", metavar="CASE")
+@click.argument("trigger", shell_complete=_complete_triggers)
+@click.option("--note", help="Why (required by escalation, failure, breach, reopen, …).")
+@click.option("--at", "at", metavar="DATE", help="When it happened (back-dating): YYYY-MM-DD or ISO datetime.")
+@click.option("--set", "sets", multiple=True, metavar="KEY=VALUE",
+              help="A value the step records: risk, kind, mediator, agreement, terms, amount, channel, satisfied.")
+@click.option("--expect-version", type=int, metavar="N",
+              help="Refuse unless the case is still at this version (what you saw in `case show`).")
+@json_option
+@click.pass_obj
+def case_do(app, case_ref, trigger, note, at, sets, expect_version, as_json):
+    """Fire a workflow trigger on a case. `case next CASE` lists what is possible.
+
+    \b
+    Example:
+      mediation --as 刘调解 case do 1 triage --set risk=yellow
+      mediation --as 刘调解 case do 1 start --set mediator=刘调解
+      mediation --as 刘调解 case do 1 agree --set agreement=written --set terms="赔偿2000元" --set amount=2000
+    """
+    from mediation import cases
+
+    values = _parse_sets(sets)
+    view = cases.fire(app.db, actor=app.actor, case=case_ref, trigger=trigger.strip(), note=note, at=_moment(at),
+                      values=values, expect_version=expect_version)
+    if as_json:
+        return dump_json(view)
+    from workflows.dispute import TRIGGER_LABELS
+    app.display.line(f"{view.number}: {trigger} {TRIGGER_LABELS.get(trigger, '')} → {view.state} "
+                     f"{view.state_label} (line {view.line}, version {view.version})")
+
+
+@case.command("next")
+@click.argument("case_ref", metavar="CASE")
+@json_option
+@click.pass_obj
+def case_next(app, case_ref, as_json):
+    """The triggers allowed now (with what each needs), and for each blocked one the reason.
+
+    \b
+    Example:
+      mediation --as 刘调解 case next "(2021)营调字第001号"
+    """
+    from mediation import cases
+
+    view = cases.next_actions(app.db, case=case_ref, actor=app.actor)
+    if as_json:
+        return dump_json(view)
+    from workflows.dispute import STATE_LABELS, TRIGGER_LABELS
+
+    d = app.display
+    d.line(f"{view.case.number}  {view.case.state} {view.case.state_label}  line {view.case.line}  "
+           f"version {view.case.version}")
+    if view.permission:
+        d.line(f"✗ {view.permission}")
+    t = d.table("", "操作 trigger", "→", "需要 / 原因 needs / why not")
+    for o in view.options:
+        ok = o.allowed and not view.permission
+        detail = "; ".join(o.needs) if ok else "; ".join(o.blocked_by) or (view.permission or "")
+        t.add_row("✓" if ok else "✗", f"{o.trigger} {TRIGGER_LABELS.get(o.trigger, '')}",
+                  f"{o.dest} {STATE_LABELS.get(o.dest, '')}", detail)
+    if not view.options:
+        d.line("无可执行操作 / nothing can follow this state")
+    else:
+        d.print(t)
+
+
+# -- rendering (shared with demo) -----------------------------------------------------------
+
+def render_list(d, views, title: str | None = None) -> None:
+    from mediation.timeutil import show
+
+    t = d.table("编号 number", "id", "村 village", "类别 type", "状态 state", "线", "风险", "期限 due",
+                title=title, nowrap=("编号 number",))
+    for v in views:
+        due = show(v.deadline, minutes=False) + (" 逾期" if v.overdue else "")
+        t.add_row(v.number, str(v.id), v.village, v.type, v.state_label, str(v.line), v.risk or "", due)
+    d.print(t)
+    d.line(f"{len(views)} case(s)")
+
+
+def render_case(d, v) -> None:
+    from mediation.timeutil import show
+    from workflows.config import CHANNELS, KINDS, LINES, RISKS, SCREENING_MODES, SOURCES
+    from workflows.dispute import TRIGGER_LABELS
+
+    parties = "; ".join(
+        ", ".join(x for x in (p.name, p.id_number, p.phone) if x) for p in v.party_details)
+    pairs = [
+        ("编号 number", f"{v.number}  (id {v.id}, version {v.version})"),
+        ("状态 state", f"{v.state_label} {v.state} · {v.step}"),
+        ("村 village", f"{v.town} {v.village}"),
+        ("类别 type", f"{v.type} · {KINDS.get(v.kind, v.kind)}" + (" · 群体性" if v.group else "")),
+        ("概要 summary", v.summary),
+        ("当事人 parties", parties),
+        ("线 line", f"{v.line} {LINES.get(v.line, '')}"),
+        ("风险 risk", f"{v.risk} {RISKS.get(v.risk, '')}" if v.risk else "未评定 not set"),
+        ("来源 source", " ".join(x for x in (SOURCES.get(v.source or "", v.source or ""),
+                                            SCREENING_MODES.get(v.screening or "", "")) if x)),
+        ("调解员 mediator", v.mediator),
+        ("登记 registered", show(v.registered_at)),
+        ("期限 due", (show(v.deadline) + (" 已逾期 overdue" if v.overdue else "")) if v.deadline else ""),
+    ]
+    if v.agreement:
+        pairs.append(("协议 agreement", f"{v.agreement} {v.terms or ''}".strip()
+                      + (f" · ¥{v.amount}" if v.amount else "") + f" · {show(v.agreed_at)}"))
+    if v.channel:
+        pairs.append(("分流 channel", f"{v.channel} {CHANNELS.get(v.channel, '')}"))
+    if v.satisfied is not None:
+        pairs.append(("回访 visit", "满意 satisfied" if v.satisfied else "不满意 not satisfied"))
+    if v.outcome or v.reopened:
+        pairs.append(("结果 outcome", (v.outcome or "") + (f" · 反复 reopened ×{v.reopened}" if v.reopened else "")))
+    d.print(d.fields([(k, val) for k, val in pairs if val not in (None, "")]))
+    if v.history:
+        t = d.table("#", "时间 at", "操作 trigger", "状态 to", "线", "操作人", "说明 note")
+        for e in v.history:
+            late = "" if abs((e.recorded_at - e.at).total_seconds()) < 3600 else f" (录入 {show(e.recorded_at)})"
+            extra = ", ".join(f"{k}={val}" for k, val in e.values.items())
+            note = " · ".join(x for x in (e.note, extra) if x)
+            t.add_row(str(e.seq), show(e.at) + late, f"{e.trigger} {TRIGGER_LABELS.get(e.trigger, '')}",
+                      e.to, str(e.line), e.actor, note)
+        d.print(t)

@@ -1,0 +1,116 @@
+"""``init``, ``user`` and ``demo``: setting a town up and showing it working."""
+
+from __future__ import annotations
+
+import click
+
+from cli.output import dump_json, json_option, need
+
+
+@click.command()
+@click.option("--town", help="The town (乡镇) name, e.g. 营盘镇.")
+@click.option("--village", "villages", multiple=True, help="A village or community (村/社区); repeatable.")
+@click.option("--abbr", help="Case-number abbreviation of the town (default: its first character).")
+@json_option
+@click.pass_obj
+def init(app, town, villages, abbr, as_json):
+    """Create the schema if missing, the town and its villages (idempotent).
+
+    Running it again adds villages that are not there yet.
+
+    \b
+    Example:
+      mediation init --town 营盘镇 --village 营镇社区 --village 龙潭村
+    """
+    from mediation import admin
+
+    town = need(town, "--town", "乡镇 town", as_json=as_json)
+    view = admin.init_town(app.database(create=True), town=town, villages=list(villages), abbr=abbr)
+    if as_json:
+        return dump_json(view)
+    verb = "created" if view.created else "exists"
+    app.display.line(f"{view.town} ({verb}, case numbers …{view.abbr}调字…): {len(view.villages)} villages"
+                     + (f", added {'、'.join(view.added_villages)}" if view.added_villages else ""))
+    app.display.line(f"database: {app.db_location}")
+
+
+@click.group()
+def user():
+    """Users and their roles: mediator (村调解员), town (镇), county (县)."""
+
+
+@user.command("add")
+@click.argument("name", required=False)
+@click.option("--role", type=click.Choice(["mediator", "town", "county"]), help="The user's role.")
+@click.option("--village", help="The mediator's village (required for --role mediator).")
+@click.option("--town", help="The town of a town user (default: the only town).")
+@json_option
+@click.pass_obj
+def user_add(app, name, role, village, town, as_json):
+    """Add a user. The first user needs no --as; after that a town or county user adds users.
+
+    \b
+    Example:
+      mediation user add 王主任 --role town
+      mediation --as 王主任 user add 李调解 --role mediator --village 龙潭村
+    """
+    from mediation import admin
+
+    name = need(name, "NAME", "姓名 name", as_json=as_json)
+    role = need(role, "--role", "角色 role", as_json=as_json,
+                type=click.Choice(["mediator", "town", "county"]))
+    if role == "mediator":
+        village = need(village, "--village", "村(社区) village", as_json=as_json)
+    view = admin.add_user(app.db, actor=app.actor, name=name, role=role, village=village, town=town)
+    if as_json:
+        return dump_json(view)
+    where = view.village or view.town or "county"
+    app.display.line(f"added {view.name} ({view.role}, {where})")
+
+
+@user.command("list")
+@json_option
+@click.pass_obj
+def user_list(app, as_json):
+    """List users with their roles and places.
+
+    \b
+    Example:
+      mediation user list
+    """
+    from mediation import admin
+
+    users = admin.list_users(app.db)
+    if as_json:
+        return dump_json(users)
+    t = app.display.table("姓名 name", "角色 role", "乡镇 town", "村 village")
+    for u in users:
+        t.add_row(u.name, u.role, u.town or "", u.village or "")
+    app.display.print(t)
+
+
+@click.command()
+@click.option("--out", type=click.Path(dir_okay=False), help="Where to write the demo database "
+              "(default: a new temporary file). It must not exist yet.")
+@json_option
+@click.pass_obj
+def demo(app, out, as_json):
+    """The main job on the embedded default: a fresh SQLite database, a town set up, and
+    disputes carried through the pipeline (escalation, agreement, failure, redirect, reopen).
+
+    \b
+    Example:
+      mediation demo
+    """
+    from mediation import demo as demo_service
+
+    result = demo_service.run(out)
+    if as_json:
+        return dump_json(result)
+    from cli.cases import render_case, render_list
+
+    render_list(app.display, result.cases, title=f"{result.town} — 演示数据 demo cases")
+    render_case(app.display, result.featured)
+    app.display.line("")
+    app.display.line(f"demo database: {result.path}")
+    app.display.line(f"try:  mediation --db {result.path} case show {result.featured.number}")

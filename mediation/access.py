@@ -1,0 +1,128 @@
+"""Finding what people name (villages, users, cases) and checking who may act on what.
+
+People type half-remembered names: ``龙潭`` finds 龙潭村 when only one village starts so, and
+``2021-3`` or ``（2021）营调字第3号`` finds ``(2021)营调字第003号``. Anything ambiguous is
+refused with the candidates listed, never guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from sqlmodel import select
+
+from mediation.errors import InvalidValue, NotFound, PermissionDenied
+from mediation.models import Case, Town, User, Village
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+_NUMBER = re.compile(r"(\d{4})\D*?(\d+)\D*$")
+
+
+def actor(session: Session, name: str | None) -> User:
+    """The acting user; every change is recorded under this name."""
+    if not name or not name.strip():
+        raise PermissionDenied("需指明操作人 / no acting user: pass --as NAME or set MEDIATION_USER")
+    user = session.exec(select(User).where(User.name == name.strip())).first()
+    if user is None:
+        raise NotFound(f"没有用户 '{name}' / no such user (add one with `mediation user add`)")
+    return user
+
+
+def optional_actor(session: Session, name: str | None) -> User | None:
+    return actor(session, name) if name else None
+
+
+def town(session: Session, name: str | None) -> Town:
+    if name:
+        found = session.exec(select(Town).where(Town.name == name.strip())).first()
+        if found:
+            return found
+        towns = session.exec(select(Town.name)).all()
+        raise NotFound(f"没有乡镇 '{name}' / no such town; 已有 / known: {', '.join(towns) or '无 / none'}")
+    towns = session.exec(select(Town)).all()
+    if len(towns) == 1:
+        return towns[0]
+    if not towns:
+        raise NotFound("尚未建立乡镇 / no town yet: run `mediation init --town NAME`")
+    raise InvalidValue(f"数据库中有多个乡镇,请指明 / several towns: name one of {', '.join(t.name for t in towns)}")
+
+
+def village(session: Session, text: str) -> Village:
+    """A village by name, ``TOWN/VILLAGE``, or a unique prefix (``龙潭`` → 龙潭村)."""
+    raw = (text or "").strip()
+    if not raw:
+        raise InvalidValue("需指明村(社区) / a village is required")
+    town_name, _, name = raw.rpartition("/")
+    q = select(Village, Town).join(Town, Town.id == Village.town_id)
+    if town_name:
+        q = q.where(Town.name == town_name.strip())
+    rows = session.exec(q).all()
+    exact = [v for v, _ in rows if v.name == name.strip()]
+    if len(exact) == 1:
+        return exact[0]
+    candidates = exact or [v for v, _ in rows if v.name.startswith(name.strip())]
+    if len(candidates) == 1:
+        return candidates[0]
+    labels = {v.id: f"{t.name}/{v.name}" for v, t in rows}
+    if candidates:
+        raise InvalidValue(f"村名 '{text}' 不唯一 / ambiguous village: {', '.join(labels[v.id] for v in candidates)}")
+    known = ", ".join(v.name for v, _ in rows) or "无 / none"
+    raise NotFound(f"没有村(社区) '{text}' / unknown village; 已有 / known: {known}")
+
+
+def case(session: Session, ref: str, *, lock: bool = False) -> Case:
+    """A case by id or number, tolerant of full-width brackets and missing leading zeros."""
+    raw = (ref or "").strip()
+    if not raw:
+        raise InvalidValue("需指明案件编号或 id / a case id or number is required")
+
+    def one(q):
+        if lock:
+            q = q.with_for_update()
+        return session.exec(q).first()
+
+    if raw.isdigit():
+        found = one(select(Case).where(Case.id == int(raw)))
+        if found:
+            return found
+        raise NotFound(f"没有 id 为 {raw} 的案件 / no case with id {raw}")
+    norm = raw.replace("(", "(").replace(")", ")").replace(" ", "")
+    found = one(select(Case).where(Case.number == norm))
+    if found:
+        return found
+    m = _NUMBER.search(norm)
+    if m:
+        year, seq = int(m.group(1)), int(m.group(2))
+        rows = session.exec(select(Case.id, Case.number).where(Case.year == year, Case.seq == seq)).all()
+        prefix = norm[: m.start(2)]
+        rows = [r for r in rows if _prefix_matches(prefix, r.number)]
+        if len(rows) == 1:
+            return one(select(Case).where(Case.id == rows[0].id))
+        if len(rows) > 1:
+            raise InvalidValue(f"案件编号 '{ref}' 不唯一 / ambiguous case number: {', '.join(r.number for r in rows)}")
+    raise NotFound(f"没有案件 '{ref}' / no such case (give the id or a number like (2021)营调字第003号)")
+
+
+def _prefix_matches(typed_prefix: str, number: str) -> bool:
+    """Every Chinese character typed before the sequence number appears in the real number."""
+    return all(ch in number for ch in typed_prefix if "\u4e00" <= ch <= "\u9fff")
+
+
+def check_case(user: User, case_row: Case) -> None:
+    """A mediator acts only in their own village; a town user only in their own town."""
+    if user.role == "mediator" and user.village_id != case_row.village_id:
+        raise PermissionDenied(f"调解员 {user.name} 只能办理本村(社区)案件 / a mediator acts only on cases of "
+                               "their own village")
+    if user.role == "town" and user.town_id is not None and user.town_id != case_row.town_id:
+        raise PermissionDenied(f"{user.name} 只能办理本镇案件 / a town user acts only on cases of their own town")
+
+
+def check_village(user: User, village_row: Village) -> None:
+    if user.role == "mediator" and user.village_id != village_row.id:
+        raise PermissionDenied(f"调解员 {user.name} 只能登记本村(社区)案件 / a mediator registers cases only "
+                               "in their own village")
+    if user.role == "town" and user.town_id is not None and user.town_id != village_row.town_id:
+        raise PermissionDenied(f"{user.name} 只能办理本镇事项 / a town user acts only within their own town")

@@ -1,0 +1,109 @@
+"""Setting up a town: schema, town and villages (``init``), users and their roles."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import select
+
+from mediation import access, timeutil
+from mediation.db import Database
+from mediation.errors import InvalidValue, PermissionDenied
+from mediation.models import Town, User, Village
+from mediation.validation import choice
+from workflows import config
+
+
+@dataclass(frozen=True)
+class TownView:
+    town: str
+    abbr: str
+    villages: list[str]
+    created: bool
+    added_villages: list[str]
+
+
+@dataclass(frozen=True)
+class UserView:
+    name: str
+    role: str
+    town: str | None
+    village: str | None
+
+
+def _clean_name(value: str, zh: str, en: str) -> str:
+    v = (value or "").strip()
+    if not v:
+        raise InvalidValue(f"{zh}名称为空 / the {en} needs a name")
+    if "/" in v:
+        raise InvalidValue(f"名称不能含 '/' / a name cannot contain '/': {v}")
+    return v
+
+
+def init_town(db: Database, *, town: str, villages: list[str], abbr: str | None = None) -> TownView:
+    """Create the schema if missing, the town and any villages not there yet (idempotent)."""
+    name = _clean_name(town, "乡镇", "town")
+    wanted = list(dict.fromkeys(_clean_name(v, "村", "village") for v in villages))
+    db.create_schema()
+    with db.write() as s:
+        row = s.exec(select(Town).where(Town.name == name)).first()
+        created = row is None
+        if created:
+            row = Town(name=name, abbr=(abbr or name[0]).strip(), created_at=timeutil.now())
+            s.add(row)
+            s.flush()
+        elif abbr and abbr.strip() != row.abbr:
+            raise InvalidValue(f"乡镇 {name} 的编号简称已是 '{row.abbr}' / the town's case-number abbreviation "
+                               "cannot change once cases may be numbered with it")
+        existing = set(s.exec(select(Village.name).where(Village.town_id == row.id)).all())
+        added = [v for v in wanted if v not in existing]
+        for v in added:
+            s.add(Village(town_id=row.id, name=v))
+        s.flush()
+        all_villages = s.exec(select(Village.name).where(Village.town_id == row.id).order_by(Village.id)).all()
+        return TownView(town=row.name, abbr=row.abbr, villages=list(all_villages), created=created,
+                        added_villages=added)
+
+
+def add_user(db: Database, *, actor: str | None, name: str, role: str,
+             village: str | None = None, town: str | None = None) -> UserView:
+    """Add a user. The first user may be added by anyone (bootstrap); after that only a
+    ``town`` user (within their town) or a ``county`` user may add users."""
+    uname = _clean_name(name, "用户", "user")
+    role = choice(role, config.ROLES, "角色", "role")
+    with db.write() as s:
+        has_users = s.exec(select(User.id).limit(1)).first() is not None
+        acting = access.actor(s, actor) if (has_users or actor) else None
+        if has_users and acting.role not in ("town", "county"):
+            raise PermissionDenied("只有镇、县用户可以添加用户 / only a town or county user may add users")
+        if s.exec(select(User).where(User.name == uname)).first():
+            raise InvalidValue(f"用户 '{uname}' 已存在 / a user with that name exists")
+        village_row = town_row = None
+        if role == "mediator":
+            if not village:
+                raise InvalidValue("调解员须指明所在村(--village) / a mediator needs --village")
+            village_row = access.village(s, village)
+            town_row = s.get(Town, village_row.town_id)
+        elif village:
+            raise InvalidValue(f"--village 仅用于调解员 / --village is for the mediator role, not {role}")
+        elif role == "town":
+            town_row = access.town(s, town)
+        elif town:
+            raise InvalidValue("县级用户不属于某一乡镇 / a county user belongs to no single town")
+        if acting and acting.role == "town" and town_row and acting.town_id != town_row.id:
+            raise PermissionDenied(f"{acting.name} 只能为本镇添加用户 / a town user adds users only in their own town")
+        s.add(User(name=uname, role=role, town_id=town_row.id if town_row else None,
+                   village_id=village_row.id if village_row else None, created_at=timeutil.now()))
+        return UserView(name=uname, role=role, town=town_row.name if town_row else None,
+                        village=village_row.name if village_row else None)
+
+
+def list_users(db: Database) -> list[UserView]:
+    with db.read() as s:
+        rows = s.exec(
+            select(User, Town.name, Village.name)
+            .join(Town, Town.id == User.town_id, isouter=True)
+            .join(Village, Village.id == User.village_id, isouter=True)
+            .order_by(User.id)
+        ).all()
+        return [UserView(name=u.name, role=u.role, town=t, village=v) for u, t, v in rows]

@@ -1,0 +1,266 @@
+"""Dispute cases: register, fire a trigger, list, show, what next. One transaction each.
+
+Every state change is written together with its audit event (``case_event``) or not at all,
+and only if the case's ``version`` is still the one that was read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import func, update
+from sqlmodel import select
+
+from mediation import access, timeutil, validation
+from mediation.db import Database
+from mediation.errors import ConcurrentChange, InvalidValue, NotAllowed, NotFound, PermissionDenied
+from mediation.models import Case, CaseEvent, Party, Town, User, Village
+from mediation.views import CaseView, NextView, case_view, event_view
+from workflows import Action, Refused, config
+from workflows.dispute import ACTIVE_STATES, DISPUTE, deadline
+
+# Value keys ``--set`` understands, and the column each is stored in.
+SET_COLUMNS = {"risk": "risk", "kind": "kind", "mediator": "mediator", "agreement": "agreement",
+               "terms": "terms", "amount": "amount_fen", "channel": "channel", "satisfied": "satisfied"}
+
+
+def register(db: Database, *, actor: str | None, village: str, type: str, summary: str,
+             parties: list[str], source: str | None = None, screening: str | None = None,
+             risk: str | None = None, kind: str | None = None,
+             at: timeutil.Moment | None = None) -> CaseView:
+    """① 排查登记: register a dispute and give it its number, e.g. (2021)营调字第003号."""
+    dispute_type = validation.choice(type, config.DISPUTE_TYPES, "纠纷类别", "type")
+    if not (summary or "").strip():
+        raise InvalidValue("需填写纠纷简要情况(--summary) / a summary is required")
+    if not parties:
+        raise InvalidValue("至少需要一名当事人(--party) / at least one party is required")
+    specs = [validation.party(p) for p in parties]
+    source_key = validation.choice(source, config.SOURCES, "来源", "source") if source else None
+    mode = validation.choice(screening, config.SCREENING_MODES, "排查方式", "screening mode") if screening else None
+    if mode and source_key is None:
+        source_key = "screening"
+    if mode and source_key != "screening":
+        raise InvalidValue("排查方式只适用于排查发现的纠纷 / --screening goes with --source screening")
+    risk_key = validation.choice(risk, config.RISKS, "风险等级", "risk") if risk else None
+    kind_key = validation.choice(kind, config.KINDS, "调解类型", "kind") if kind else "people"
+    with db.write() as s:
+        user = access.actor(s, actor)
+        village_row = access.village(s, village)
+        access.check_village(user, village_row)
+        town_row = s.exec(select(Town).where(Town.id == village_row.town_id).with_for_update()).one()
+        when = timeutil.resolve(at, not_before=None)
+        recorded = timeutil.now()
+        year = timeutil.local(when).year
+        seq = (s.exec(select(func.max(Case.seq)).where(Case.town_id == town_row.id, Case.year == year)).one() or 0) + 1
+        line = config.RISK_LINE.get(risk_key or "", 1)
+        row = Case(
+            town_id=town_row.id, village_id=village_row.id, year=year, seq=seq,
+            number=config.CASE_NUMBER_FORMAT.format(year=year, abbr=town_row.abbr, seq=seq),
+            type=dispute_type, summary=summary.strip(), state="registered", line=line, risk=risk_key,
+            kind=kind_key, source=source_key, screening=mode, registered_at=when, recorded_at=recorded,
+            line_since=when, last_event_at=when,
+        )
+        row.deadline = deadline({"state": "registered", "line": line, "line_since": when})
+        s.add(row)
+        s.flush()
+        for i, p in enumerate(specs):
+            s.add(Party(case_id=row.id, position=i, name=p.name, id_number=p.id_number, phone=p.phone))
+        s.add(CaseEvent(case_id=row.id, seq=1, trigger="register", from_state=None, to_state="registered",
+                        line=line, actor=user.name, at=when, recorded_at=recorded, note=None,
+                        values=_json_values({"type": dispute_type, "risk": risk_key, "kind": kind_key,
+                                             "source": source_key, "screening": mode})))
+        s.flush()
+        return _view(s, row, user=user)
+
+
+def fire(db: Database, *, actor: str | None, case: str, trigger: str, note: str | None = None,
+         at: timeutil.Moment | None = None, values: Mapping[str, str] | None = None,
+         expect_version: int | None = None) -> CaseView:
+    """Fire a workflow trigger: check the actor's right, run the machine, write the new state
+    and its event in one transaction."""
+    with db.write() as s:
+        user = access.actor(s, actor)
+        row = access.case(s, case, lock=True)
+        access.check_case(user, row)
+        if expect_version is not None and expect_version != row.version:
+            raise ConcurrentChange(f"案件 {row.number} 已被他人修改(版本 {row.version},你看到的是 {expect_version}),"
+                                   f"请重新查看 / the case changed since you looked (version {row.version}, "
+                                   f"not {expect_version}); run `case show` again")
+        return apply(s, row, user=user, trigger=trigger, note=note, at=at, values=values or {})
+
+
+def apply(s, row: Case, *, user: User, trigger: str, note: str | None, at: timeutil.Moment | None,
+          values: Mapping[str, str]) -> CaseView:
+    """Run ``trigger`` on the loaded ``row`` within session ``s`` (the body of ``fire``)."""
+    typed = _typed_values(s, row, values)
+    when = timeutil.resolve(at, not_before=row.last_event_at)
+    facts = {**_facts(row), **typed}
+    try:
+        result = DISPUTE.fire(row.state, trigger, facts, Action(actor_role=user.role, at=when, note=note, values=typed))
+    except Refused as refusal:
+        raise NotAllowed(f"{row.number}: {refusal}") from None
+    changes: dict[str, Any] = {SET_COLUMNS[k]: v for k, v in typed.items()}
+    changes.update(result.changes)
+    changes["state"] = result.dest
+    changes["last_event_at"] = when
+    new_facts = {**facts, **result.changes, "state": result.dest}
+    changes["deadline"] = deadline(new_facts)
+    loaded_version = row.version
+    done = s.execute(
+        update(Case).where(Case.id == row.id, Case.version == loaded_version)
+        .values(**changes, version=loaded_version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if done.rowcount != 1:
+        raise ConcurrentChange(f"案件 {row.number} 刚被另一终端修改,本次操作未写入 / the case was changed by "
+                               "another terminal at the same moment; nothing was written, look again and retry")
+    last_seq = s.exec(select(func.max(CaseEvent.seq)).where(CaseEvent.case_id == row.id)).one() or 0
+    s.add(CaseEvent(case_id=row.id, seq=last_seq + 1, trigger=trigger, from_state=result.source,
+                    to_state=result.dest, line=new_facts.get("line") or row.line, actor=user.name, at=when,
+                    recorded_at=timeutil.now(), note=(note or "").strip() or None,
+                    values=_json_values(typed) or None))
+    s.flush()
+    s.refresh(row)
+    return _view(s, row, user=user)
+
+
+def list_cases(db: Database, *, village: str | None = None, state: str | None = None,
+               year: int | None = None, overdue: bool = False, limit: int | None = None) -> list[CaseView]:
+    if state is not None:
+        state = validation.choice(state, {k: v for k, v in DISPUTE.labels.items()}, "状态", "state")
+    with db.read() as s:
+        q = select(Case).order_by(Case.registered_at, Case.id)
+        if village:
+            q = q.where(Case.village_id == access.village(s, village).id)
+        if state:
+            q = q.where(Case.state == state)
+        if year is not None:
+            start, end = timeutil.year_bounds(year)
+            q = q.where(Case.registered_at >= start, Case.registered_at < end)
+        if overdue:
+            q = q.where(Case.state.in_(ACTIVE_STATES | {"confirming"}), Case.deadline < timeutil.now())
+        if limit:
+            q = q.limit(limit)
+        rows = s.exec(q).all()
+        return _views(s, rows)
+
+
+def show(db: Database, *, case: str, actor: str | None = None, unmask: bool = False) -> CaseView:
+    """One case with its full history. ``unmask`` shows ID numbers and phones to a user allowed
+    to act on the case."""
+    with db.read() as s:
+        row = access.case(s, case)
+        user = access.optional_actor(s, actor)
+        if unmask:
+            if user is None:
+                raise PermissionDenied("查看完整身份证号须指明操作人(--as) / unmasking needs an acting user")
+            access.check_case(user, row)
+        events = s.exec(select(CaseEvent).where(CaseEvent.case_id == row.id).order_by(CaseEvent.seq)).all()
+        return _view(s, row, user=user, unmask=unmask, history=[event_view(e) for e in events])
+
+
+def next_actions(db: Database, *, case: str, actor: str | None = None) -> NextView:
+    """The triggers allowed now for this actor, and for each blocked one the reason."""
+    with db.read() as s:
+        row = access.case(s, case)
+        user = access.optional_actor(s, actor)
+        action = Action(actor_role=user.role if user else None, at=timeutil.now())
+        options = DISPUTE.options(row.state, _facts(row), action)
+        permission = None
+        if user is not None:
+            try:
+                access.check_case(user, row)
+            except PermissionDenied as exc:
+                permission = str(exc)
+        return NextView(case=_view(s, row, user=user), options=options, permission=permission)
+
+
+# -- helpers --------------------------------------------------------------------------------
+
+def _facts(row: Case) -> dict[str, Any]:
+    return {
+        "state": row.state, "line": row.line, "risk": row.risk, "kind": row.kind, "mediator": row.mediator,
+        "agreement": row.agreement, "terms": row.terms, "amount": row.amount_fen, "agreed_at": row.agreed_at,
+        "confirmation_applied_at": row.confirmation_applied_at, "channel": row.channel,
+        "satisfied": row.satisfied, "reopened": row.reopened, "line_since": row.line_since,
+        "registered_at": row.registered_at,
+    }
+
+
+def _typed_values(s, row: Case, values: Mapping[str, str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, raw in values.items():
+        k = key.strip().lower()
+        if k not in SET_COLUMNS:
+            raise InvalidValue(f"未知字段 '{key}' / unknown --set key; 可用 / known: {', '.join(SET_COLUMNS)}")
+        v = (raw or "").strip()
+        if k == "risk":
+            out[k] = validation.choice(v, config.RISKS, "风险等级", "risk")
+        elif k == "kind":
+            out[k] = validation.choice(v, config.KINDS, "调解类型", "kind")
+        elif k == "agreement":
+            out[k] = validation.choice(v, config.AGREEMENT_FORMS, "协议形式", "agreement")
+        elif k == "channel":
+            out[k] = validation.choice(v, config.CHANNELS, "分流渠道", "channel")
+        elif k == "amount":
+            out[k] = validation.amount_fen(v)
+        elif k == "satisfied":
+            out[k] = validation.yes_no(v)
+        elif k == "mediator":
+            out[k] = _mediator(s, row, v)
+        else:
+            if not v:
+                raise InvalidValue(f"{k} 不能为空 / {k} cannot be empty")
+            out[k] = v
+    return out
+
+
+def _mediator(s, row: Case, name: str) -> str:
+    """A mediator is a known user: a mediator of the case's village, or a town/county user."""
+    user = s.exec(select(User).where(User.name == name)).first()
+    if user is not None and (user.role != "mediator" or user.village_id == row.village_id):
+        return user.name
+    local = s.exec(select(User.name).where(User.role == "mediator", User.village_id == row.village_id)).all()
+    listed = ", ".join(local) or "无 / none"
+    if user is None:
+        raise NotFound(f"没有调解员 '{name}' / no such user; 本村调解员 / this village's mediators: {listed}")
+    raise InvalidValue(f"{name} 是其他村的调解员 / {name} mediates in another village; 本村 / here: {listed}")
+
+
+def _json_values(values: Mapping[str, Any]) -> dict[str, Any]:
+    out = {}
+    for k, v in values.items():
+        if v is None:
+            continue
+        out[k] = validation.yuan(v) if k == "amount" else v
+    return out
+
+
+def _views(s, rows: list[Case]) -> list[CaseView]:
+    if not rows:
+        return []
+    ids = [r.id for r in rows]
+    parties: dict[int, list[Party]] = {}
+    for chunk in range(0, len(ids), 500):
+        part_ids = ids[chunk:chunk + 500]
+        for p in s.exec(select(Party).where(Party.case_id.in_(part_ids)).order_by(Party.case_id, Party.position)):
+            parties.setdefault(p.case_id, []).append(p)
+    names = _place_names(s, {r.village_id for r in rows})
+    return [case_view(r, names[r.village_id], parties.get(r.id, [])) for r in rows]
+
+
+def _view(s, row: Case, *, user: User | None = None, unmask: bool = False, history=None) -> CaseView:
+    parties = s.exec(select(Party).where(Party.case_id == row.id).order_by(Party.position)).all()
+    names = _place_names(s, {row.village_id})
+    return case_view(row, names[row.village_id], parties, unmask=unmask, history=history)
+
+
+def _place_names(s, village_ids: set[int]) -> dict[int, tuple[str, str]]:
+    rows = s.exec(select(Village.id, Village.name, Town.name).join(Town, Town.id == Village.town_id)
+                  .where(Village.id.in_(village_ids))).all()
+    found = {vid: (tname, vname) for vid, vname, tname in rows}
+    missing = village_ids - set(found)
+    if missing:
+        raise NotFound(f"village ids {sorted(missing)} missing")
+    return found

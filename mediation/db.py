@@ -1,0 +1,130 @@
+"""Opening the database (SQLite or PostgreSQL) and its units of work.
+
+SQLite: WAL, foreign keys, a busy timeout so two terminals on one file wait instead of
+failing, and ``BEGIN IMMEDIATE`` for write transactions so that a command reads the case it
+changes under the write lock (no stale read can win). PostgreSQL: the write path locks the
+rows it changes (``SELECT … FOR UPDATE``). Both: every change is checked against ``version``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+from mediation.errors import DatabaseError, MediationError
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+BUSY_TIMEOUT_MS = 30_000
+
+
+def normalise_url(url_or_path: str) -> str:
+    """An SQLAlchemy URL, or a plain file path meaning SQLite."""
+    s = url_or_path.strip()
+    if s.startswith(("postgres://", "postgresql://")):
+        return "postgresql+psycopg://" + s.split("://", 1)[1]
+    if "://" in s:
+        return s
+    return "sqlite:///" + os.path.abspath(os.path.expanduser(s))
+
+
+def display_url(url: str) -> str:
+    """The URL without its password, for messages."""
+    from sqlalchemy.engine import make_url
+    return make_url(url).render_as_string(hide_password=True)
+
+
+class Database:
+    def __init__(self, url_or_path: str, *, create: bool = False):
+        from sqlalchemy import create_engine, event
+        from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+        self.url = normalise_url(url_or_path)
+        try:
+            is_sqlite = self.url.startswith("sqlite")
+            if is_sqlite:
+                path = self.url.split(":///", 1)[1] if ":///" in self.url else ""
+                if path and path != ":memory:" and not create and not os.path.exists(path):
+                    raise DatabaseError(f"没有数据库 {path} / no database there: run `mediation init --town NAME` first")
+                if path and path != ":memory:" and create:
+                    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+                engine = create_engine(self.url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+                event.listen(engine, "connect", _sqlite_connect)
+                event.listen(engine, "begin", _sqlite_begin)
+            else:
+                engine = create_engine(self.url, pool_pre_ping=False)
+        except (ArgumentError, NoSuchModuleError, ValueError) as exc:
+            raise DatabaseError(f"无法识别的数据库地址 '{url_or_path}' / not a database URL or path ({exc})") from None
+        self.engine = engine
+        self.dialect = engine.dialect.name
+        self._write_engine = engine.execution_options(sqlite_write=True)
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One transaction: committed when the block ends, rolled back on any error."""
+        from sqlmodel import Session
+
+        with _translated(self):
+            with Session(self._write_engine, expire_on_commit=False, autoflush=False) as session:
+                with session.begin():
+                    yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        from sqlmodel import Session
+
+        with _translated(self):
+            with Session(self.engine, expire_on_commit=False, autoflush=False) as session:
+                with session.begin():
+                    yield session
+
+    def create_schema(self) -> None:
+        """Create missing tables and indexes; idempotent."""
+        from sqlmodel import SQLModel
+
+        import mediation.models  # noqa: F401  (registers the tables)
+
+        with _translated(self):
+            SQLModel.metadata.create_all(self.engine)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _sqlite_connect(dbapi_connection, _record) -> None:
+    # Let SQLAlchemy's "begin" event emit BEGIN itself (pysqlite's own handling defers it).
+    dbapi_connection.isolation_level = None
+    cur = dbapi_connection.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cur.execute("PRAGMA synchronous=FULL")  # a village office loses power; a commit must survive
+    cur.close()
+
+
+def _sqlite_begin(conn) -> None:
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("sqlite_write") else "BEGIN")
+
+
+@contextmanager
+def _translated(db: Database) -> Iterator[None]:
+    """Database failures become one readable ``DatabaseError`` line, never a traceback."""
+    from sqlalchemy import exc as sa_exc
+
+    try:
+        yield
+    except MediationError:
+        raise
+    except sa_exc.DBAPIError as exc:
+        text = str(exc.orig) if exc.orig is not None else str(exc)
+        first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+        if "no such table" in text or "does not exist" in text and "relation" in text:
+            raise DatabaseError("数据库未初始化 / the database has no schema: run `mediation init --town NAME`") from None
+        if "database is locked" in text:
+            raise DatabaseError("数据库正忙,请稍后重试 / the database is busy (another command holds it); try again") from None
+        if isinstance(exc, sa_exc.OperationalError):
+            raise DatabaseError(f"无法使用数据库 {display_url(db.url)} / database unavailable: {first}") from None
+        raise

@@ -1,0 +1,124 @@
+"""SQLModel tables. Instants are stored in UTC on both engines (``UTCDateTime``)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, Index, UniqueConstraint
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware UTC datetimes in and out; SQLite keeps them naive, PostgreSQL as timestamptz."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime stored")
+        v = value.astimezone(timezone.utc)
+        v = datetime(v.year, v.month, v.day, v.hour, v.minute, v.second, v.microsecond, tzinfo=timezone.utc)
+        return v.replace(tzinfo=None) if dialect.name == "sqlite" else v
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+class Town(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    abbr: str  # the case-number prefix: 营盘镇 → 营
+    created_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class Village(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("town_id", "name"),)
+    id: int | None = Field(default=None, primary_key=True)
+    town_id: int = Field(foreign_key="town.id", index=True)
+    name: str
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "app_user"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    role: str  # mediator | town | county
+    town_id: int | None = Field(default=None, foreign_key="town.id")
+    village_id: int | None = Field(default=None, foreign_key="village.id")
+    created_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class Case(SQLModel, table=True):
+    """A dispute (纠纷案件). ``version`` rises by one with every change (optimistic concurrency)."""
+
+    __tablename__ = "dispute_case"
+    __table_args__ = (
+        UniqueConstraint("town_id", "year", "seq"),
+        Index("ix_case_town_registered", "town_id", "registered_at"),
+        Index("ix_case_state_deadline", "state", "deadline"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    town_id: int = Field(foreign_key="town.id")
+    village_id: int = Field(foreign_key="village.id", index=True)
+    year: int
+    seq: int
+    number: str = Field(unique=True)
+    type: str
+    summary: str
+    state: str
+    line: int
+    risk: str | None = None
+    kind: str = "people"
+    source: str | None = None
+    screening: str | None = None
+    mediator: str | None = None
+    registered_at: datetime = Field(sa_type=UTCDateTime, index=True)
+    recorded_at: datetime = Field(sa_type=UTCDateTime)
+    line_since: datetime = Field(sa_type=UTCDateTime)
+    deadline: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    outcome: str | None = None
+    agreement: str | None = None
+    terms: str | None = None
+    amount_fen: int | None = None
+    agreed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    confirmation_applied_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    channel: str | None = None
+    satisfied: bool | None = None
+    reopened: int = 0
+    last_event_at: datetime = Field(sa_type=UTCDateTime)
+    version: int = 1
+
+
+class Party(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="dispute_case.id", index=True)
+    position: int
+    name: str
+    id_number: str | None = None
+    phone: str | None = None
+
+
+class CaseEvent(SQLModel, table=True):
+    """The audit log: one row per state change, written in the change's transaction."""
+
+    __tablename__ = "case_event"
+    __table_args__ = (UniqueConstraint("case_id", "seq"),)
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="dispute_case.id", index=True)
+    seq: int
+    trigger: str
+    from_state: str | None = None
+    to_state: str
+    line: int
+    actor: str
+    at: datetime = Field(sa_type=UTCDateTime)
+    recorded_at: datetime = Field(sa_type=UTCDateTime)
+    note: str | None = None
+    values: dict[str, Any] | None = Field(default=None, sa_type=JSON)

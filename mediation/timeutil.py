@@ -1,0 +1,113 @@
+"""Instants: UTC in the database, Asia/Shanghai for people, pendulum at the edges (domain.md §7)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+
+from mediation.errors import InvalidValue
+
+TZ = "Asia/Shanghai"
+
+# 2021年3月2日, 2021/3/2, 2021.3.2 → 2021-03-02 (what people type besides ISO).
+_CN_DATE = re.compile(r"^\s*(\d{4})\s*[年/.\-]\s*(\d{1,2})\s*[月/.\-]\s*(\d{1,2})\s*日?\s*(.*)$")
+
+
+@dataclass(frozen=True)
+class Moment:
+    """A parsed ``--at``: the instant (UTC) and whether the user gave only a date."""
+
+    at: datetime
+    date_only: bool
+
+
+def utc(dt: datetime) -> datetime:
+    """A plain ``datetime`` in UTC (pendulum's subclass is normalised away for the drivers)."""
+    if dt.tzinfo is None:
+        raise ValueError("naive datetime")
+    d = dt.astimezone(timezone.utc)
+    return datetime(d.year, d.month, d.day, d.hour, d.minute, d.second, d.microsecond, tzinfo=timezone.utc)
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def parse_at(text: str) -> Moment:
+    """Parse ``YYYY-MM-DD`` or an ISO datetime; Asia/Shanghai when no offset is given."""
+    import pendulum
+    from pendulum.parsing.exceptions import ParserError
+
+    raw = text.strip()
+    m = _CN_DATE.match(raw)
+    if m:
+        y, mo, d, rest = m.groups()
+        rest = rest.strip().lstrip("Tt").strip()
+        raw = f"{y}-{int(mo):02d}-{int(d):02d}" + (f"T{rest}" if rest else "")
+    try:
+        parsed = pendulum.parse(raw, tz=TZ, strict=False)
+    except (ParserError, ValueError, TypeError, OverflowError):
+        raise InvalidValue(f"无效日期 '{text}' / not a valid date (use YYYY-MM-DD or YYYY-MM-DDTHH:MM)") from None
+    if isinstance(parsed, pendulum.Date) and not isinstance(parsed, pendulum.DateTime):
+        parsed = pendulum.datetime(parsed.year, parsed.month, parsed.day, tz=TZ)
+    if not isinstance(parsed, pendulum.DateTime):
+        raise InvalidValue(f"无效日期 '{text}' / not a date: {text}")
+    date_only = len(raw) <= 10 and "T" not in raw and ":" not in raw
+    return Moment(at=utc(parsed), date_only=date_only)
+
+
+def local(dt: datetime):
+    """The instant as a pendulum DateTime in Asia/Shanghai."""
+    import pendulum
+    return pendulum.instance(dt).in_tz(TZ)
+
+
+def local_date(dt: datetime) -> date:
+    l = local(dt)
+    return date(l.year, l.month, l.day)
+
+
+def iso(dt: datetime | date | None) -> str | None:
+    """ISO 8601 for JSON: datetimes in Asia/Shanghai with their offset, dates as YYYY-MM-DD."""
+    if dt is None:
+        return None
+    if isinstance(dt, datetime):
+        return local(dt).isoformat()
+    return dt.isoformat()
+
+
+def show(dt: datetime | None, *, minutes: bool = True) -> str:
+    """For tables: ``2021-03-02 09:30`` in Asia/Shanghai."""
+    if dt is None:
+        return ""
+    return local(dt).format("YYYY-MM-DD HH:mm" if minutes else "YYYY-MM-DD")
+
+
+def year_bounds(year: int) -> tuple[datetime, datetime]:
+    """[start, end) of a calendar year in Asia/Shanghai, as UTC instants (for index range scans)."""
+    import pendulum
+    return utc(pendulum.datetime(year, 1, 1, tz=TZ)), utc(pendulum.datetime(year + 1, 1, 1, tz=TZ))
+
+
+def resolve(moment: Moment | None, *, not_before: datetime | None, what: str = "") -> datetime:
+    """The instant an action happened: now, or the back-dated ``--at``.
+
+    Refuses a future instant, and one before ``not_before`` (the previous event). A date
+    without a time on the same day as the previous event is placed just after it, so the
+    history stays in order.
+    """
+    current = now()
+    if moment is None:
+        at = current
+    else:
+        at = moment.at
+        if at > current:
+            raise InvalidValue(f"日期 {show(at)} 在未来 / {show(at)} is in the future")
+    if not_before is not None and at < not_before:
+        if moment is not None and moment.date_only and local_date(at) == local_date(not_before):
+            at = not_before
+        else:
+            raise InvalidValue(f"日期 {show(at)} 早于{what or '上一步'}({show(not_before)}) / "
+                               f"{show(at)} is before {what or 'the previous step'} ({show(not_before)})")
+    return at

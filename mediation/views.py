@@ -1,0 +1,138 @@
+"""What services return: frozen dataclasses whose ``to_json`` is the contract's shape."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+from mediation import timeutil, validation
+from workflows import Option, config
+from workflows.dispute import STATE_LABELS, STEPS
+
+
+@dataclass(frozen=True)
+class PartyView:
+    name: str
+    id_number: str | None
+    phone: str | None
+
+
+@dataclass(frozen=True)
+class EventView:
+    seq: int
+    trigger: str
+    from_: str | None
+    to: str
+    line: int
+    actor: str
+    at: datetime
+    recorded_at: datetime
+    note: str | None
+    values: dict[str, Any]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"seq": self.seq, "trigger": self.trigger, "from": self.from_, "to": self.to, "line": self.line,
+                "actor": self.actor, "at": timeutil.iso(self.at), "recorded_at": timeutil.iso(self.recorded_at),
+                "note": self.note, "values": self.values}
+
+
+@dataclass(frozen=True)
+class CaseView:
+    id: int
+    number: str
+    town: str
+    village: str
+    type: str
+    summary: str
+    state: str
+    line: int
+    risk: str | None
+    kind: str
+    source: str | None
+    screening: str | None
+    parties: list[str]
+    party_details: list[PartyView]
+    mediator: str | None
+    registered_at: datetime
+    recorded_at: datetime
+    deadline: datetime | None
+    outcome: str | None
+    version: int
+    agreement: str | None = None
+    terms: str | None = None
+    amount: str | None = None
+    agreed_at: datetime | None = None
+    channel: str | None = None
+    satisfied: bool | None = None
+    reopened: int = 0
+    history: list[EventView] | None = field(default=None)
+
+    @property
+    def state_label(self) -> str:
+        return STATE_LABELS.get(self.state, self.state)
+
+    @property
+    def step(self) -> str:
+        return STEPS.get(self.state, "")
+
+    @property
+    def overdue(self) -> bool:
+        return self.deadline is not None and self.deadline < timeutil.now()
+
+    @property
+    def group(self) -> bool:
+        """群体性: this many parties or more (config.GROUP_DISPUTE_PARTIES)."""
+        return len(self.parties) >= config.GROUP_DISPUTE_PARTIES
+
+    def to_json(self) -> dict[str, Any]:
+        d = asdict(self)
+        for key in ("registered_at", "recorded_at", "deadline", "agreed_at"):
+            d[key] = timeutil.iso(d[key])
+        d.update(state_label=self.state_label, step=self.step, overdue=self.overdue, group=self.group)
+        if self.history is None:
+            d.pop("history")
+        else:
+            d["history"] = [e.to_json() for e in self.history]
+        return d
+
+
+@dataclass(frozen=True)
+class NextView:
+    case: CaseView
+    options: list[Option]
+    permission: str | None  # why this actor may not act on the case at all, if so
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.case.id, "number": self.case.number, "state": self.case.state,
+            "version": self.case.version, "permission": self.permission,
+            "allowed": [{"trigger": o.trigger, "to": o.dest, "needs": list(o.needs)}
+                        for o in self.options if o.allowed and not self.permission],
+            "blocked": [{"trigger": o.trigger, "to": o.dest,
+                         "reasons": list(o.blocked_by) + ([self.permission] if self.permission else [])}
+                        for o in self.options if not o.allowed or self.permission],
+        }
+
+
+def case_view(row, place: tuple[str, str], parties, *, unmask: bool = False,
+              history: list[EventView] | None = None) -> CaseView:
+    town, village = place
+    details = [PartyView(name=p.name,
+                         id_number=p.id_number if unmask else validation.mask_id(p.id_number),
+                         phone=p.phone if unmask else validation.mask_phone(p.phone)) for p in parties]
+    return CaseView(
+        id=row.id, number=row.number, town=town, village=village, type=row.type, summary=row.summary,
+        state=row.state, line=row.line, risk=row.risk, kind=row.kind, source=row.source,
+        screening=row.screening, parties=[p.name for p in parties], party_details=details,
+        mediator=row.mediator, registered_at=row.registered_at, recorded_at=row.recorded_at,
+        deadline=row.deadline, outcome=row.outcome, version=row.version, agreement=row.agreement,
+        terms=row.terms, amount=validation.yuan(row.amount_fen) if row.amount_fen is not None else None,
+        agreed_at=row.agreed_at, channel=row.channel, satisfied=row.satisfied, reopened=row.reopened,
+        history=history,
+    )
+
+
+def event_view(e) -> EventView:
+    return EventView(seq=e.seq, trigger=e.trigger, from_=e.from_state, to=e.to_state, line=e.line,
+                     actor=e.actor, at=e.at, recorded_at=e.recorded_at, note=e.note, values=e.values or {})

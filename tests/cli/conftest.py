@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from cli import main
+
+
+class Run:
+    """Invoke ``mediation`` against one database, as a script would (no TTY, NO_COLOR)."""
+
+    def __init__(self, db_url: str):
+        self.db_url = db_url
+        self.runner = CliRunner(env={"NO_COLOR": "1", "COLUMNS": "100", "MEDIATION_USER": None})
+
+    def __call__(self, *args: str, user: str | None = None, input: str | None = None):
+        head = ["--db", self.db_url] + (["--as", user] if user else [])
+        return self.runner.invoke(main, head + list(args), input=input, catch_exceptions=False)
+
+    def ok(self, *args: str, **kw):
+        result = self(*args, **kw)
+        assert result.exit_code == 0, result.output
+        return result
+
+    def json(self, *args: str, **kw):
+        return json.loads(self.ok(*args, "--json", **kw).stdout)
+
+    def refused(self, *args: str, match: str, **kw):
+        result = self(*args, **kw)
+        assert result.exit_code == 1, result.output
+        assert result.stdout == ""
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("Error: "), result.stderr
+        assert match in lines[0], lines[0]
+        assert "Traceback" not in result.output
+        return result
+
+
+@pytest.fixture
+def run(db_url):
+    r = Run(db_url)
+    r.ok("init", "--town", "营盘镇", "--village", "龙潭村", "--village", "朱家湾村")
+    r.ok("user", "add", "王主任", "--role", "town")
+    r.ok("user", "add", "刘调解", "--role", "mediator", "--village", "龙潭村", user="王主任")
+    r.ok("user", "add", "周调解", "--role", "mediator", "--village", "朱家湾村", user="王主任")
+    return r

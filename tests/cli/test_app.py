@@ -1,0 +1,77 @@
+"""The command line as a whole: help everywhere, workflow diagrams, setup, the database option."""
+
+from __future__ import annotations
+
+import json
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from cli import main
+
+
+def _commands(group: click.Group, prefix=()):
+    for name, cmd in group.commands.items():
+        yield prefix + (name,), cmd
+        if isinstance(cmd, click.Group):
+            yield from _commands(cmd, prefix + (name,))
+
+
+ALL = list(_commands(main))
+
+
+@pytest.mark.parametrize("path,cmd", ALL, ids=[" ".join(p) for p, _ in ALL])
+def test_every_command_has_help_with_text(path, cmd):
+    result = CliRunner().invoke(main, list(path) + ["--help"])
+    assert result.exit_code == 0, result.output
+    assert cmd.help and len(cmd.help.strip()) > 20
+    if not isinstance(cmd, click.Group):
+        assert "Example:" in cmd.help, f"{' '.join(path)} has no Example: block"
+
+
+def test_workflow_show_prints_mermaid():
+    result = CliRunner().invoke(main, ["workflow", "show", "dispute"])
+    assert result.exit_code == 0 and "stateDiagram-v2" in result.output
+    data = json.loads(CliRunner().invoke(main, ["workflow", "show", "dispute", "--json"]).stdout)
+    assert "escalation_pending" in data["states"]
+    result = CliRunner().invoke(main, ["workflow", "show", "nope"])
+    assert result.exit_code == 2
+
+
+def test_init_is_idempotent_and_adds_villages(tmp_path):
+    runner = CliRunner()
+    db = str(tmp_path / "m.db")
+    first = json.loads(runner.invoke(main, ["--db", db, "init", "--town", "营盘镇", "--village", "龙潭村", "--json"]).stdout)
+    again = json.loads(runner.invoke(main, ["--db", db, "init", "--town", "营盘镇", "--village", "龙潭村",
+                                            "--village", "秦丰村", "--json"]).stdout)
+    assert first["created"] and not again["created"]
+    assert again["villages"] == ["龙潭村", "秦丰村"] and again["added_villages"] == ["秦丰村"]
+
+
+def test_a_missing_database_is_one_error_line(tmp_path):
+    result = CliRunner().invoke(main, ["--db", str(tmp_path / "none.db"), "case", "list"])
+    assert result.exit_code == 1 and result.stderr.startswith("Error: ") and "mediation init" in result.stderr
+    result = CliRunner().invoke(main, ["--db", "postgresql+psycopg://nobody@127.0.0.1:1/x", "case", "list"])
+    assert result.exit_code == 1 and "database unavailable" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_user_add_needs_a_town_or_county_user_after_the_first(tmp_path):
+    runner = CliRunner()
+    db = str(tmp_path / "m.db")
+    runner.invoke(main, ["--db", db, "init", "--town", "营盘镇", "--village", "龙潭村"])
+    assert runner.invoke(main, ["--db", db, "user", "add", "王主任", "--role", "town"]).exit_code == 0
+    result = runner.invoke(main, ["--db", db, "user", "add", "刘调解", "--role", "mediator", "--village", "龙潭村"])
+    assert result.exit_code == 1 and "no acting user" in result.stderr
+    result = runner.invoke(main, ["--db", db, "--as", "王主任", "user", "add", "刘调解", "--role", "mediator"])
+    assert result.exit_code == 2 and "--village" in result.stderr
+
+
+def test_demo_runs_on_a_fresh_sqlite_database(tmp_path):
+    out = tmp_path / "demo.db"
+    result = CliRunner(env={"NO_COLOR": "1"}).invoke(main, ["demo", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "(2021)营调字第001号" in result.stdout and out.exists()
+    again = CliRunner().invoke(main, ["demo", "--out", str(out)])
+    assert again.exit_code == 1 and "exists" in again.stderr

@@ -1,0 +1,122 @@
+"""The mediator's terminal, through CliRunner: Chinese input, --json, piped output, refusals."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import snapshot
+
+ID_OK = "11010519491231002X"
+
+NEW = ["case", "new", "--village", "龙潭村", "--type", "邻里", "--summary", "排水沟堵塞,[bold]互相指责[/b]",
+       "--party", f"孙秀英,{ID_OK},13812345678", "--party", "吴大海", "--source", "排查发现",
+       "--screening", "逐个", "--at", "2021-03-02"]
+
+
+def test_register_and_carry_a_case_to_closed(run):
+    made = run.json(*NEW, user="刘调解")
+    assert made["number"] == "(2021)营调字第001号" and made["state"] == "registered"
+    assert made["parties"] == ["孙秀英", "吴大海"]
+    assert made["party_details"][0] == {"name": "孙秀英", "id_number": "1101**********002X", "phone": "138****5678"}
+    assert made["registered_at"] == "2021-03-02T00:00:00+08:00"
+    assert made["source"] == "screening" and made["screening"] == "逐个"
+    n = made["number"]
+    steps = [
+        ("triage", "--set", "risk=黄", "--at", "2021-03-02"),
+        ("start", "--set", "mediator=刘调解", "--at", "2021-03-03"),
+        ("request_escalation", "--note", "双方分歧大", "--at", "2021-03-04"),
+    ]
+    for step in steps:
+        run.ok("case", "do", n, *step, user="刘调解")
+    run.ok("case", "do", "2021-1", "approve_escalation", "--at", "2021-03-05", user="王主任")
+    out = run.ok("case", "do", n, "agree", "--set", "agreement=written", "--set", "terms=李家赔偿", "--set",
+                 "amount=¥2,000", "--at", "2021-03-06", user="王主任").stdout
+    assert "agreed" in out
+    run.ok("case", "do", n, "fulfil", "--at", "2021-03-20", user="刘调解")
+    final = run.json("case", "do", n, "visit", "--set", "satisfied=是", "--at", "2021-04-01", user="刘调解")
+    assert final["state"] == "closed" and final["amount"] == "2000.00" and final["line"] == 2
+    shown = run.json("case", "show", n)
+    assert [e["trigger"] for e in shown["history"]] == [
+        "register", "triage", "start", "request_escalation", "approve_escalation", "agree", "fulfil", "visit"]
+    assert shown["history"][4]["actor"] == "王主任"
+    assert set(shown["history"][0]) >= {"seq", "trigger", "from", "to", "line", "actor", "at", "recorded_at", "note"}
+    text = run.ok("case", "show", n).stdout
+    assert "[bold]互相指责[/b]" in text  # people's text is never read as markup
+    assert "1101**********002X" in text and ID_OK not in text
+    assert "\x1b[" not in text  # piped: no colour codes
+
+
+def test_list_and_next(run):
+    made = run.json(*NEW, user="刘调解")
+    listed = run.json("case", "list", "--village", "龙潭村", "--year", "2021")
+    assert [c["number"] for c in listed] == [made["number"]]
+    assert "history" not in listed[0]
+    assert run.json("case", "list", "--year", "2020") == []
+    nxt = run.json("case", "next", made["number"], user="刘调解")
+    assert {b["trigger"] for b in nxt["blocked"]} == {"triage"}
+    assert "风险等级" in nxt["blocked"][0]["reasons"][0]
+    assert {a["trigger"] for a in nxt["allowed"]} == {"redirect"}
+    table = run.ok("case", "next", made["number"], user="刘调解").stdout
+    assert "redirect" in table and "risk level must be set" in table
+
+
+def test_listing_overdue_cases(run):
+    run.ok(*NEW, user="刘调解")
+    assert len(run.json("case", "list", "--overdue")) == 1
+
+
+BAD = [
+    (["case", "new", "--village", "不存在村", "--type", "邻里", "--summary", "x", "--party", "a"], "unknown village"),
+    (["case", "new", "--village", "龙潭村", "--type", "打架", "--summary", "x", "--party", "a"], "unknown type"),
+    (["case", "new", "--village", "龙潭村", "--type", "邻里", "--summary", "x", "--party", "a", "--risk", "紫"],
+     "unknown risk"),
+    (["case", "new", "--village", "龙潭村", "--type", "邻里", "--summary", "x", "--party", "张三,110105194912310021"],
+     "check digit"),
+    (["case", "new", "--village", "龙潭村", "--type", "邻里", "--summary", "x", "--party", "a", "--at", "2099-1-1"],
+     "in the future"),
+    (["case", "new", "--village", "龙潭村", "--type", "邻里", "--summary", "x", "--party", "a", "--at", "2021-02-30"],
+     "not a valid date"),
+    (["case", "do", "1", "fly"], "unknown trigger"),
+    (["case", "do", "1", "agree", "--set", "agreement=oral"], "not allowed in state registered"),
+    (["case", "do", "(2021)营调字第077号", "triage"], "no such case"),
+    (["case", "do", "1", "triage", "--set", "risk=red", "--at", "2021-03-01"], "before"),
+    (["case", "do", "1", "triage", "--set", "risk=red", "--expect-version", "3"], "version"),
+    (["case", "do", "1", "triage", "--set", "risk=red", "--set", "amount=5000"], "does not take amount"),
+    (["case", "do", "1", "triage", "--set", "risk=red", "--set", "amount=abc"], "not an amount"),
+]
+
+
+@pytest.mark.parametrize("args,match", BAD, ids=[b[1] for b in BAD])
+def test_bad_input_is_one_error_line_and_changes_nothing(run, args, match):
+    run.ok(*NEW, user="刘调解")
+    from mediation.db import Database
+    db = Database(run.db_url)
+    before = snapshot(db)
+    run.refused(*args, match=match, user="刘调解")
+    assert snapshot(db) == before
+    db.dispose()
+
+
+def test_mediator_outside_their_village_is_refused(run):
+    run.ok(*NEW, user="刘调解")
+    run.refused("case", "do", "1", "triage", "--set", "risk=red", user="周调解", match="own village")
+    run.refused(*NEW, user="周调解", match="own village")
+
+
+def test_no_acting_user_and_unknown_user(run):
+    run.refused(*NEW, match="no acting user")
+    run.refused(*NEW, user="张飞", match="no such user")
+
+
+def test_missing_options_are_a_usage_error_without_a_terminal(run):
+    result = run("case", "new", "--village", "龙潭村", user="刘调解")
+    assert result.exit_code == 2 and "Missing option '--type'" in result.stderr
+    result = run("case", "do", "1", "triage", "--set", "risk", user="刘调解")
+    assert result.exit_code == 2 and "KEY=VALUE" in result.stderr
+
+
+def test_unmask_shows_full_numbers_to_the_villages_mediator(run):
+    run.ok(*NEW, user="刘调解")
+    full = run.json("case", "show", "1", "--unmask", user="刘调解")
+    assert full["party_details"][0]["id_number"] == ID_OK
+    run.refused("case", "show", "1", "--unmask", user="周调解", match="own village")

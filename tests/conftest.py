@@ -1,0 +1,119 @@
+"""Fixtures: a real database per test on SQLite and on the live PostgreSQL server.
+
+PostgreSQL comes from ``MEDIATION_TEST_PG`` (default: the machine's server on 127.0.0.1).
+Each test run works in its own schema, emptied between tests. When it is unreachable the
+PostgreSQL tests are skipped on a developer's machine and fail under CI (``CI=true``).
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+
+PG_URL = os.environ.get("MEDIATION_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+_pg_state: dict = {}
+
+
+def _pg_schema_url() -> str:
+    """Create this run's schema once and return a URL whose search_path points at it."""
+    if "url" in _pg_state:
+        return _pg_state["url"]
+    if "error" in _pg_state:
+        _unreachable(_pg_state["error"])
+    from sqlalchemy import create_engine, text
+
+    schema = f"mediation_test_{uuid.uuid4().hex[:10]}"
+    try:
+        engine = create_engine(PG_URL)
+        with engine.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        engine.dispose()
+    except Exception as exc:  # noqa: BLE001 - any failure to reach the server
+        _pg_state["error"] = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+        _unreachable(_pg_state["error"])
+    sep = "&" if "?" in PG_URL else "?"
+    _pg_state["schema"] = schema
+    _pg_state["url"] = f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
+    return _pg_state["url"]
+
+
+def _unreachable(reason: str):
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail(f"PostgreSQL unreachable under CI ({PG_URL}): {reason}", pytrace=False)
+    pytest.skip(f"PostgreSQL unreachable: {reason}")
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if "schema" in _pg_state:
+        from sqlalchemy import create_engine, text
+
+        engine = create_engine(PG_URL)
+        with engine.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{_pg_state["schema"]}" CASCADE'))
+        engine.dispose()
+
+
+def _empty_pg(url: str) -> None:
+    from sqlalchemy import create_engine, text
+    from sqlmodel import SQLModel
+
+    import mediation.models  # noqa: F401
+
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        existing = set(conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"))
+                       .scalars())
+        names = [t.name for t in SQLModel.metadata.sorted_tables if t.name in existing]
+        if names:
+            conn.execute(text(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request, tmp_path) -> str:
+    """A fresh, empty database URL (no schema yet)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'mediation.db'}"
+    url = _pg_schema_url()
+    _empty_pg(url)
+    return url
+
+
+@pytest.fixture
+def db(db_url):
+    from mediation.db import Database
+
+    database = Database(db_url, create=True)
+    database.create_schema()
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def town(db):
+    """营盘镇 with three villages, a town officer, a county officer and two mediators."""
+    from mediation import admin
+
+    admin.init_town(db, town="营盘镇", villages=["营镇社区", "龙潭村", "朱家湾村"])
+    admin.add_user(db, actor=None, name="王主任", role="town")
+    admin.add_user(db, actor="王主任", name="县矛调", role="county")
+    admin.add_user(db, actor="王主任", name="刘调解", role="mediator", village="龙潭村")
+    admin.add_user(db, actor="王主任", name="周调解", role="mediator", village="朱家湾村")
+    return db
+
+
+def snapshot(db) -> dict:
+    """Every row of every table, to prove that a refused operation changed nothing."""
+    from sqlalchemy import select
+    from sqlmodel import SQLModel
+
+    import mediation.models  # noqa: F401
+
+    out = {}
+    with db.engine.connect() as conn:
+        for table in SQLModel.metadata.sorted_tables:
+            rows = conn.execute(select(table)).all()
+            out[table.name] = sorted((tuple(map(repr, r)) for r in rows))
+    return out

@@ -1,0 +1,16 @@
+"""State machines as data, on transitions. No database, no terminal (style.md)."""
+
+from workflows.base import Action, Guard, Option, Refused, Result, Workflow
+
+__all__ = ["Action", "Guard", "Option", "Refused", "Result", "Workflow", "get"]
+
+
+def get(name: str) -> Workflow:
+    """The workflow called ``name`` (built once, on first use)."""
+    if name == "dispute":
+        from workflows.dispute import DISPUTE
+        return DISPUTE
+    raise KeyError(name)
+
+
+NAMES = ("dispute",)

@@ -1,0 +1,236 @@
+"""A workflow: a transitions Machine built once from data, plus the reasons behind each refusal.
+
+The Machine drives one small proxy object whose state is set before each trigger (perf-notes:
+~6 µs a trigger, against 0.25–1.7 ms to build a Machine per case). Conditions are named
+*guards*: plain functions of the case's facts and the requested action that return ``None``
+when satisfied and a reason a mediator understands when not. The same guards answer
+"may I?" (``options``) and do the checking when a trigger fires (``fire``).
+"""
+
+from __future__ import annotations
+
+import enum
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from transitions import Machine, MachineError
+
+Facts = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Action:
+    """What the user asks for: who (their role), when, the note and the values set."""
+
+    actor_role: str | None = None
+    at: datetime | None = None
+    note: str | None = None
+    values: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Guard:
+    """A condition with its reason. ``input`` guards depend on what the user types
+    (a note, a value), so ``options`` lists them as needs rather than as blocks."""
+
+    check: Callable[[Facts, Action], str | None]
+    input: bool = False
+    hint: str = ""
+
+
+class Refused(Exception):
+    """The workflow refuses a trigger; ``reasons`` say why, in the users' words."""
+
+    def __init__(self, reasons: list[str]):
+        self.reasons = reasons
+        super().__init__("; ".join(reasons))
+
+
+@dataclass(frozen=True)
+class Result:
+    source: str
+    dest: str
+    changes: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Option:
+    """One trigger that leaves the current state: allowed now, or blocked with reasons."""
+
+    trigger: str
+    dest: str
+    allowed: bool
+    blocked_by: tuple[str, ...] = ()
+    needs: tuple[str, ...] = ()
+
+
+class _Proxy:
+    """The one model the Machine drives; guard and effect methods are added per workflow."""
+
+    state: enum.Enum
+
+    def __init__(self) -> None:
+        self.facts: Facts = {}
+        self.action = Action()
+        self.changes: dict[str, Any] = {}
+
+
+class Workflow:
+    def __init__(
+        self,
+        *,
+        name: str,
+        states: type[enum.Enum],
+        transitions: list[dict[str, Any]],
+        initial: enum.Enum,
+        guards: Mapping[str, Guard],
+        effects: Mapping[str, Callable[[Facts, Action], dict[str, Any]]] | None = None,
+        inputs: Mapping[str, tuple[str, ...]] | None = None,
+        labels: Mapping[str, str] | None = None,
+    ):
+        self.name = name
+        self.states = states
+        self.transitions = transitions
+        self.initial = initial
+        self.guards = dict(guards)
+        self.effects = dict(effects or {})
+        self.inputs = dict(inputs or {})
+        self.labels = dict(labels or {})
+        self._check_definition()
+        attrs: dict[str, Any] = {}
+        for gname, guard in self.guards.items():
+            attrs[gname] = _guard_method(guard)
+        for ename, effect in self.effects.items():
+            attrs[ename] = _effect_method(effect)
+        self._proxy = type(f"{name.title()}Proxy", (_Proxy,), attrs)()
+        self._lock = threading.Lock()
+        self.machine = Machine(
+            model=self._proxy,
+            states=states,
+            transitions=transitions,
+            initial=initial,
+            auto_transitions=False,
+            send_event=False,
+        )
+
+    # -- definition --------------------------------------------------------------------------
+
+    def _check_definition(self) -> None:
+        for t in self.transitions:
+            for g in _as_list(t.get("conditions")):
+                if g not in self.guards:
+                    raise ValueError(f"{self.name}: transition {t['trigger']} names unknown guard {g}")
+            for e in _as_list(t.get("after")):
+                if e not in self.effects:
+                    raise ValueError(f"{self.name}: transition {t['trigger']} names unknown effect {e}")
+
+    @property
+    def triggers(self) -> list[str]:
+        return list(dict.fromkeys(t["trigger"] for t in self.transitions))
+
+    def state_names(self) -> list[str]:
+        return [s.value for s in self.states]
+
+    def _transitions_from(self, state: str, trigger: str) -> list[dict[str, Any]]:
+        return [
+            t for t in self.transitions
+            if t["trigger"] == trigger and state in {s.value for s in _as_list(t["source"])}
+        ]
+
+    def sources_of(self, trigger: str) -> list[str]:
+        return list(dict.fromkeys(
+            s.value for t in self.transitions if t["trigger"] == trigger for s in _as_list(t["source"])
+        ))
+
+    # -- running -----------------------------------------------------------------------------
+
+    def fire(self, state: str, trigger: str, facts: Facts, action: Action) -> Result:
+        """Run ``trigger`` from ``state``. Facts already include the values the user set."""
+        if trigger not in self.triggers:
+            raise Refused([f"未知操作 '{trigger}' / unknown trigger; 可用 / known: {', '.join(self.triggers)}"])
+        unknown = sorted(set(action.values) - set(self.inputs.get(trigger, ())))
+        if unknown:
+            accepted = ", ".join(self.inputs.get(trigger, ())) or "无 / none"
+            raise Refused([f"操作 {trigger} 不接受 {', '.join(unknown)} / {trigger} does not take "
+                           f"{', '.join(unknown)} (accepted: {accepted})"])
+        with self._lock:
+            proxy = self._proxy
+            proxy.facts, proxy.action, proxy.changes = facts, action, {}
+            self.machine.set_state(self.states(state), model=proxy)
+            try:
+                done = proxy.trigger(trigger)
+            except MachineError:
+                allowed = ", ".join(self.machine.get_triggers(state)) or "无 / none"
+                raise Refused([
+                    f"当前状态 {self.label(state)} 不能执行 {trigger} / {trigger} is not allowed in state "
+                    f"{state} (allowed now: {allowed})"
+                ]) from None
+            if not done:
+                raise Refused(self.reasons(state, trigger, facts, action) or [f"{trigger} refused"])
+            return Result(source=state, dest=proxy.state.value, changes=dict(proxy.changes))
+
+    def reasons(self, state: str, trigger: str, facts: Facts, action: Action,
+                *, inputs: bool = True) -> list[str]:
+        """Every failing guard of ``trigger`` from ``state``, in the order the definition lists them."""
+        out: list[str] = []
+        for t in self._transitions_from(state, trigger):
+            for g in _as_list(t.get("conditions")):
+                guard = self.guards[g]
+                if guard.input and not inputs:
+                    continue
+                reason = guard.check(facts, action)
+                if reason and reason not in out:
+                    out.append(reason)
+        return out
+
+    def options(self, state: str, facts: Facts, action: Action) -> list[Option]:
+        """The triggers that leave ``state`` (``get_triggers``), each allowed or blocked with reasons."""
+        result = []
+        for trigger in self.machine.get_triggers(state):
+            for t in self._transitions_from(state, trigger):
+                blocked = self.reasons(state, trigger, facts, action, inputs=False)
+                needs = tuple(self.guards[g].hint for g in _as_list(t.get("conditions"))
+                              if self.guards[g].input and self.guards[g].hint)
+                result.append(Option(trigger=trigger, dest=_value(t["dest"]), allowed=not blocked,
+                                     blocked_by=tuple(blocked), needs=needs))
+        return result
+
+    def label(self, state: str) -> str:
+        return self.labels.get(state, state)
+
+    def mermaid(self) -> str:
+        """The state diagram in Mermaid, from transitions' own GraphMachine (no graphviz)."""
+        from transitions.extensions import GraphMachine
+
+        model = _Proxy()
+        GraphMachine(model=model, states=self.states, transitions=self.transitions, initial=self.initial,
+                     auto_transitions=False, graph_engine="mermaid", show_conditions=True,
+                     title=self.name)
+        text = model.get_graph().draw(None)
+        # The diagram is the definition, not a snapshot: no state is "active" in it.
+        return text.replace(f"Class {self.initial.value} s_active", f"Class {self.initial.value} s_default")
+
+
+def _guard_method(guard: Guard):
+    def method(self: _Proxy, *_: Any, **__: Any) -> bool:
+        return guard.check(self.facts, self.action) is None
+    return method
+
+
+def _effect_method(effect):
+    def method(self: _Proxy, *_: Any, **__: Any) -> None:
+        self.changes.update(effect({**self.facts, **self.changes}, self.action))
+    return method
+
+
+def _as_list(x: Any) -> list[Any]:
+    if x is None:
+        return []
+    return list(x) if isinstance(x, (list, tuple)) else [x]
+
+
+def _value(x: Any) -> str:
+    return x.value if isinstance(x, enum.Enum) else str(x)

@@ -1,0 +1,250 @@
+"""The dispute workflow: 三线管控 × 五步联调 (contract.md, "Dispute workflow identifiers").
+
+① 排查登记 registered → ② 研判分流 triaged → ③ 联合调解 mediating ⇄ escalation_pending →
+④ 协议履行 agreed → confirming/confirmed → ⑤ 回访归档 follow_up → closed; terminated;
+redirected; reopen on recurrence (防反复).
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime, timedelta
+
+from workflows import config
+from workflows.base import Action, Facts, Guard, Workflow
+
+
+class DisputeState(enum.Enum):
+    registered = "registered"
+    triaged = "triaged"
+    mediating = "mediating"
+    escalation_pending = "escalation_pending"
+    agreed = "agreed"
+    confirming = "confirming"
+    confirmed = "confirmed"
+    follow_up = "follow_up"
+    closed = "closed"
+    terminated = "terminated"
+    redirected = "redirected"
+
+
+S = DisputeState
+
+STATE_LABELS = {
+    "registered": "已登记", "triaged": "已研判", "mediating": "调解中",
+    "escalation_pending": "待审批上报", "agreed": "已达成协议", "confirming": "司法确认中",
+    "confirmed": "已司法确认", "follow_up": "待回访", "closed": "已归档",
+    "terminated": "调解终止", "redirected": "已分流",
+}
+
+TRIGGER_LABELS = {
+    "triage": "研判分流", "start": "开始调解", "request_escalation": "申请上报",
+    "approve_escalation": "批准上报", "return_escalation": "退回上报", "agree": "达成协议",
+    "apply_confirmation": "申请司法确认", "confirm": "司法确认", "reject_confirmation": "驳回确认",
+    "fulfil": "履行完毕", "breach": "未履行", "visit": "回访", "reopen": "再次受理(反复)",
+    "fail": "调解不成", "redirect": "分流", "register": "登记",
+}
+
+# 五步联调: the step each state belongs to.
+STEPS = {
+    "registered": "① 排查登记", "triaged": "② 研判分流", "mediating": "③ 联合调解",
+    "escalation_pending": "③ 联合调解", "agreed": "④ 协议履行", "confirming": "④ 协议履行",
+    "confirmed": "④ 协议履行", "follow_up": "⑤ 回访归档", "closed": "⑤ 回访归档",
+    "terminated": "③ 联合调解", "redirected": "② 研判分流",
+}
+
+# States in which the case is being worked at its line: the line's time budget runs.
+ACTIVE_STATES = frozenset({"registered", "triaged", "mediating", "escalation_pending"})
+# States that end the case unless it is reopened.
+FINAL_STATES = frozenset({"closed", "terminated", "redirected"})
+
+
+# -- guards: None when satisfied, else the reason ------------------------------------------
+
+def _risk_set(f: Facts, a: Action) -> str | None:
+    if f.get("risk") not in config.RISKS:
+        return "需先评定风险等级(--set risk=green|yellow|orange|red) / the risk level must be set before triage"
+    return None
+
+
+def _mediator_set(f: Facts, a: Action) -> str | None:
+    if not f.get("mediator"):
+        return "需先指定调解员(--set mediator=姓名) / a mediator must be assigned before mediation starts"
+    return None
+
+
+def _note_given(f: Facts, a: Action) -> str | None:
+    if not (a.note or "").strip():
+        return "需填写说明(--note) / a note is required for this step"
+    return None
+
+
+def _below_top_line(f: Facts, a: Action) -> str | None:
+    if (f.get("line") or 1) >= 3:
+        return "已在第三线(县级),不能再上报 / the case is already at line 3 and cannot be escalated further"
+    return None
+
+
+def _actor_of_next_line(f: Facts, a: Action) -> str | None:
+    target = (f.get("line") or 1) + 1
+    role = config.LINE_APPROVER.get(target)
+    if role and a.actor_role != role:
+        return (f"上报至第{target}线须由{config.ROLES[role]}({role})决定 / escalation to line {target} "
+                f"is decided by a '{role}' user")
+    return None
+
+
+def _agreement_form(f: Facts, a: Action) -> str | None:
+    if a.values.get("agreement") not in config.AGREEMENT_FORMS:
+        return "需注明协议形式(--set agreement=written|oral) / say whether the agreement is written or oral"
+    return None
+
+
+def _written_terms(f: Facts, a: Action) -> str | None:
+    if a.values.get("agreement") == "written" and not (a.values.get("terms") or "").strip():
+        return ("书面协议须载明协议内容(--set terms=…)(人民调解法第29条) / a written agreement "
+                "needs its terms (--set terms=...)")
+    return None
+
+
+def _within_confirmation_window(f: Facts, a: Action) -> str | None:
+    agreed_at, at = f.get("agreed_at"), a.at
+    if agreed_at and at and at - agreed_at > timedelta(days=config.CONFIRMATION_WINDOW_DAYS):
+        days = (at - agreed_at).days
+        return (f"司法确认须在协议生效后{config.CONFIRMATION_WINDOW_DAYS}日内申请(人民调解法第33条),"
+                f"已过{days}日 / judicial confirmation must be applied for within "
+                f"{config.CONFIRMATION_WINDOW_DAYS} days of the agreement ({days} days have passed)")
+    return None
+
+
+def _satisfaction_given(f: Facts, a: Action) -> str | None:
+    if not isinstance(a.values.get("satisfied"), bool):
+        return "需记录回访满意度(--set satisfied=yes|no) / record whether the parties are satisfied"
+    return None
+
+
+def _channel_given(f: Facts, a: Action) -> str | None:
+    if a.values.get("channel") not in config.CHANNELS:
+        return ("需指明分流渠道(--set channel=" + "|".join(config.CHANNELS) + ") / "
+                "say which legal channel the matter goes to")
+    return None
+
+
+GUARDS = {
+    "risk_set": Guard(_risk_set),
+    "mediator_set": Guard(_mediator_set),
+    "note_given": Guard(_note_given, input=True, hint="--note 说明"),
+    "below_top_line": Guard(_below_top_line),
+    "actor_of_next_line": Guard(_actor_of_next_line),
+    "agreement_form": Guard(_agreement_form, input=True, hint="--set agreement=written|oral"),
+    "written_terms": Guard(_written_terms, input=True, hint="--set terms=… (书面协议)"),
+    "within_confirmation_window": Guard(_within_confirmation_window),
+    "satisfaction_given": Guard(_satisfaction_given, input=True, hint="--set satisfied=yes|no"),
+    "channel_given": Guard(_channel_given, input=True,
+                           hint="--set channel=" + "|".join(config.CHANNELS)),
+}
+
+
+# -- effects: the derived facts a transition sets ------------------------------------------
+
+def _line_from_risk(f: Facts, a: Action) -> dict:
+    return {"line": config.RISK_LINE[f["risk"]], "line_since": a.at}
+
+
+def _next_line(f: Facts, a: Action) -> dict:
+    return {"line": (f.get("line") or 1) + 1, "line_since": a.at}
+
+
+def _record_agreement(f: Facts, a: Action) -> dict:
+    return {"agreed_at": a.at, "outcome": "agreed"}
+
+
+def _reopened(f: Facts, a: Action) -> dict:
+    return {"reopened": (f.get("reopened") or 0) + 1, "line_since": a.at, "outcome": None}
+
+
+def _confirmation_applied(f: Facts, a: Action) -> dict:
+    return {"confirmation_applied_at": a.at}
+
+
+def _outcome(name: str):
+    def effect(f: Facts, a: Action) -> dict:
+        return {"outcome": name}
+    return effect
+
+
+EFFECTS = {
+    "line_from_risk": _line_from_risk,
+    "next_line": _next_line,
+    "record_agreement": _record_agreement,
+    "reopened": _reopened,
+    "confirmation_applied": _confirmation_applied,
+    "outcome_confirmed": _outcome("confirmed"),
+    "outcome_confirmation_rejected": _outcome("confirmation_rejected"),
+    "outcome_performed": _outcome("performed"),
+    "outcome_breached": _outcome("breached"),
+    "outcome_failed": _outcome("failed"),
+    "outcome_redirected": _outcome("redirected"),
+}
+
+TRANSITIONS = [
+    {"trigger": "triage", "source": S.registered, "dest": S.triaged,
+     "conditions": ["risk_set"], "after": "line_from_risk"},
+    {"trigger": "start", "source": S.triaged, "dest": S.mediating, "conditions": ["mediator_set"]},
+    {"trigger": "request_escalation", "source": S.mediating, "dest": S.escalation_pending,
+     "conditions": ["below_top_line", "note_given"]},
+    {"trigger": "approve_escalation", "source": S.escalation_pending, "dest": S.mediating,
+     "conditions": ["actor_of_next_line"], "after": "next_line"},
+    {"trigger": "return_escalation", "source": S.escalation_pending, "dest": S.mediating,
+     "conditions": ["actor_of_next_line", "note_given"]},
+    {"trigger": "agree", "source": S.mediating, "dest": S.agreed,
+     "conditions": ["agreement_form", "written_terms"], "after": "record_agreement"},
+    {"trigger": "apply_confirmation", "source": S.agreed, "dest": S.confirming,
+     "conditions": ["within_confirmation_window"], "after": "confirmation_applied"},
+    {"trigger": "confirm", "source": S.confirming, "dest": S.confirmed, "after": "outcome_confirmed"},
+    {"trigger": "reject_confirmation", "source": S.confirming, "dest": S.mediating,
+     "conditions": ["note_given"], "after": "outcome_confirmation_rejected"},
+    {"trigger": "fulfil", "source": [S.agreed, S.confirmed], "dest": S.follow_up,
+     "after": "outcome_performed"},
+    {"trigger": "breach", "source": [S.agreed, S.confirmed], "dest": S.mediating,
+     "conditions": ["note_given"], "after": "outcome_breached"},
+    {"trigger": "visit", "source": S.follow_up, "dest": S.closed, "conditions": ["satisfaction_given"]},
+    {"trigger": "reopen", "source": [S.follow_up, S.closed], "dest": S.triaged,
+     "conditions": ["note_given"], "after": "reopened"},
+    {"trigger": "fail", "source": S.mediating, "dest": S.terminated,
+     "conditions": ["note_given"], "after": "outcome_failed"},
+    {"trigger": "redirect", "source": [S.registered, S.triaged, S.terminated], "dest": S.redirected,
+     "conditions": ["channel_given"], "after": "outcome_redirected"},
+]
+
+# The values each trigger accepts through ``--set``; anything else is refused.
+INPUTS: dict[str, tuple[str, ...]] = {
+    "triage": ("risk", "kind"),
+    "start": ("mediator",),
+    "approve_escalation": ("mediator",),
+    "agree": ("agreement", "terms", "amount"),
+    "visit": ("satisfied",),
+    "reopen": ("risk",),
+    "redirect": ("channel",),
+}
+
+DISPUTE = Workflow(
+    name="dispute",
+    states=DisputeState,
+    transitions=TRANSITIONS,
+    initial=S.registered,
+    guards=GUARDS,
+    effects=EFFECTS,
+    inputs=INPUTS,
+    labels=STATE_LABELS,
+)
+
+
+def deadline(facts: Facts) -> datetime | None:
+    """When the case's current step is due (calendar days, domain.md §2 line budgets)."""
+    state = facts["state"]
+    if state in ACTIVE_STATES and facts.get("line_since"):
+        return facts["line_since"] + timedelta(days=config.LINE_BUDGET_DAYS[facts.get("line") or 1])
+    if state == "confirming" and facts.get("confirmation_applied_at"):
+        return facts["confirmation_applied_at"] + timedelta(days=config.CONFIRMATION_DECISION_DAYS)
+    return None
