@@ -203,11 +203,13 @@ def case_next(app, case_ref, as_json):
 def render_list(d, views, title: str | None = None) -> None:
     from mediation.timeutil import show
 
-    t = d.table("编号 number", "id", "村 village", "类别 type", "状态 state", "线", "风险", "期限 due",
-                title=title, nowrap=("编号 number",))
+    from workflows.config import RISKS
+
+    columns = ("编号", "id", "村(社区)", "类别", "状态", "线", "风险", "期限")
+    t = d.table(*columns, title=title, nowrap=("编号", "id", "线", "风险"))
     for v in views:
         due = show(v.deadline, minutes=False) + (" 逾期" if v.overdue else "")
-        t.add_row(v.number, str(v.id), v.village, v.type, v.state_label, str(v.line), v.risk or "", due)
+        t.add_row(v.number, str(v.id), v.village, v.type, v.state_label, str(v.line), RISKS.get(v.risk or "", ""), due)
     d.print(t)
     d.line(f"{len(views)} case(s)")
 
@@ -245,11 +247,31 @@ def render_case(d, v) -> None:
         pairs.append(("结果 outcome", (v.outcome or "") + (f" · 反复 reopened ×{v.reopened}" if v.reopened else "")))
     d.print(d.fields([(k, val) for k, val in pairs if val not in (None, "")]))
     if v.history:
-        t = d.table("#", "时间 at", "操作 trigger", "状态 to", "线", "操作人", "说明 note")
+        from workflows.dispute import STATE_LABELS
+
+        t = d.table("#", "时间 at", "操作 step", "→ 状态", "线", "操作人", "说明 note", nowrap=("时间 at",))
         for e in v.history:
-            late = "" if abs((e.recorded_at - e.at).total_seconds()) < 3600 else f" (录入 {show(e.recorded_at)})"
-            extra = ", ".join(f"{k}={val}" for k, val in e.values.items())
+            when = _when(e.at)
+            if abs((e.recorded_at - e.at).total_seconds()) >= 3600:
+                when += f"\n录入 {show(e.recorded_at, minutes=False)}"
+            # registration values and agreement terms are in the fields above
+            extra = "" if e.trigger == "register" else ", ".join(
+                f"{k}={_plain(val)}" for k, val in e.values.items() if k != "terms")
             note = " · ".join(x for x in (e.note, extra) if x)
-            t.add_row(str(e.seq), show(e.at) + late, f"{e.trigger} {TRIGGER_LABELS.get(e.trigger, '')}",
-                      e.to, str(e.line), e.actor, note)
+            t.add_row(str(e.seq), when, TRIGGER_LABELS.get(e.trigger, e.trigger),
+                      STATE_LABELS.get(e.to, e.to), str(e.line), e.actor, note)
         d.print(t)
+
+
+def _when(dt) -> str:
+    """A date alone when the step was entered without a time (00:00 in Asia/Shanghai)."""
+    from mediation.timeutil import local, show
+
+    l = local(dt)
+    return show(dt, minutes=not (l.hour == 0 and l.minute == 0 and l.second == 0))
+
+
+def _plain(value) -> str:
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return str(value)
