@@ -43,6 +43,10 @@ class MediationGroup(click.Group):
     """Every refusal becomes ``Error: …`` on stderr with exit 1 — here, and only here."""
 
     def invoke(self, ctx: click.Context):
+        import warnings
+
+        # A warning (e.g. no official holiday calendar for a year) is one line on stderr.
+        warnings.showwarning = lambda message, *_a, **_k: click.echo(f"Warning: {message}", err=True)
         try:
             return super().invoke(ctx)
         except InvalidRecords as exc:
@@ -76,10 +80,12 @@ def main(ctx: click.Context, db: str | None, actor: str | None) -> None:
     ctx.obj = App(db, actor)
 
 
-from cli import cases, setup, workflow  # noqa: E402  (registers the command groups)
+from cli import cases, petitions, review, setup, workflow  # noqa: E402  (registers the command groups)
 
 main.add_command(setup.init)
 main.add_command(setup.user)
 main.add_command(setup.demo)
 main.add_command(cases.case)
+main.add_command(petitions.petition)
+main.add_command(review.review)
 main.add_command(workflow.workflow)

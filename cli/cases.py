@@ -51,9 +51,10 @@ def case():
 @click.option("--risk", help="Risk level: green yellow orange red (绿 黄 橙 红).")
 @click.option("--kind", help="people administrative judicial public_security (default people, 人民调解).")
 @click.option("--at", "at", metavar="DATE", help="When it was registered (back-dating): YYYY-MM-DD or ISO datetime.")
+@click.option("--petition", metavar="PETITION", help="The accepted petition this case starts (信访转人民调解).")
 @json_option
 @click.pass_obj
-def case_new(app, village, type_, summary, parties, source, screening, risk, kind, at, as_json):
+def case_new(app, village, type_, summary, parties, source, screening, risk, kind, at, petition, as_json):
     """Register a dispute (① 排查登记); prints its number and id.
 
     \b
@@ -78,7 +79,8 @@ def case_new(app, village, type_, summary, parties, source, screening, risk, kin
                 continue
             parties.append(p)
     view = cases.register(app.db, actor=app.actor, village=village, type=type_, summary=summary, parties=parties,
-                          source=source, screening=screening, risk=risk, kind=kind, at=_moment(at))
+                          source=source, screening=screening, risk=risk, kind=kind, at=_moment(at),
+                          petition=petition)
     if as_json:
         return dump_json(view)
     app.display.line(f"{view.number}  id {view.id}  {view.village} {view.type}  {view.state_label}")
@@ -201,21 +203,21 @@ def case_next(app, case_ref, as_json):
 # -- rendering (shared with demo) -----------------------------------------------------------
 
 def render_list(d, views, title: str | None = None) -> None:
-    from mediation.timeutil import show
+    from mediation.timeutil import show, show_due
 
     from workflows.config import RISKS
 
     columns = ("编号", "id", "村(社区)", "类别", "状态", "线", "风险", "期限")
     t = d.table(*columns, title=title, nowrap=("编号", "id", "线", "风险"))
     for v in views:
-        due = show(v.deadline, minutes=False) + (" 逾期" if v.overdue else "")
+        due = show_due(v.deadline, minutes=False) + (" 逾期" if v.overdue else "")
         t.add_row(v.number, str(v.id), v.village, v.type, v.state_label, str(v.line), RISKS.get(v.risk or "", ""), due)
     d.print(t)
     d.line(f"{len(views)} case(s)")
 
 
 def render_case(d, v) -> None:
-    from mediation.timeutil import show
+    from mediation.timeutil import show, show_due
     from workflows.config import CHANNELS, KINDS, LINES, RISKS, SCREENING_MODES, SOURCES
     from workflows.dispute import TRIGGER_LABELS
 
@@ -234,13 +236,15 @@ def render_case(d, v) -> None:
                                             SCREENING_MODES.get(v.screening or "", "")) if x)),
         ("调解员 mediator", v.mediator),
         ("登记 registered", show(v.registered_at)),
-        ("期限 due", (show(v.deadline) + (" 已逾期 overdue" if v.overdue else "")) if v.deadline else ""),
+        ("期限 due", (show_due(v.deadline) + (" 已逾期 overdue" if v.overdue else "")) if v.deadline else ""),
     ]
     if v.agreement:
         pairs.append(("协议 agreement", f"{v.agreement} {v.terms or ''}".strip()
                       + (f" · ¥{v.amount}" if v.amount else "") + f" · {show(v.agreed_at)}"))
     if v.channel:
         pairs.append(("分流 channel", f"{v.channel} {CHANNELS.get(v.channel, '')}"))
+    if v.petitions:
+        pairs.append(("信访 petitions", "、".join(v.petitions)))
     if v.satisfied is not None:
         pairs.append(("回访 visit", "满意 satisfied" if v.satisfied else "不满意 not satisfied"))
     if v.outcome or v.reopened:

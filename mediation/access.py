@@ -75,9 +75,19 @@ def village(session: Session, text: str) -> Village:
 
 def case(session: Session, ref: str, *, lock: bool = False) -> Case:
     """A case by id or number, tolerant of full-width brackets and missing leading zeros."""
+    return _record(session, Case, ref, lock=lock, zh="案件", en="case", example="(2021)营调字第003号")
+
+
+def petition(session: Session, ref: str, *, lock: bool = False):
+    """A petition by id or number, e.g. (2021)营信字第002号 or 2021-2."""
+    from mediation.models import Petition
+    return _record(session, Petition, ref, lock=lock, zh="信访件", en="petition", example="(2021)营信字第002号")
+
+
+def _record(session: Session, table, ref: str, *, lock: bool, zh: str, en: str, example: str):
     raw = (ref or "").strip()
     if not raw:
-        raise InvalidValue("需指明案件编号或 id / a case id or number is required")
+        raise InvalidValue(f"需指明{zh}编号或 id / a {en} id or number is required")
 
     def one(q):
         if lock:
@@ -85,25 +95,25 @@ def case(session: Session, ref: str, *, lock: bool = False) -> Case:
         return session.exec(q).first()
 
     if raw.isdigit():
-        found = one(select(Case).where(Case.id == int(raw)))
+        found = one(select(table).where(table.id == int(raw)))
         if found:
             return found
-        raise NotFound(f"没有 id 为 {raw} 的案件 / no case with id {raw}")
+        raise NotFound(f"没有 id 为 {raw} 的{zh} / no {en} with id {raw}")
     norm = raw.replace("(", "(").replace(")", ")").replace(" ", "")
-    found = one(select(Case).where(Case.number == norm))
+    found = one(select(table).where(table.number == norm))
     if found:
         return found
     m = _NUMBER.search(norm)
     if m:
         year, seq = int(m.group(1)), int(m.group(2))
-        rows = session.exec(select(Case.id, Case.number).where(Case.year == year, Case.seq == seq)).all()
+        rows = session.exec(select(table.id, table.number).where(table.year == year, table.seq == seq)).all()
         prefix = norm[: m.start(2)]
         rows = [r for r in rows if _prefix_matches(prefix, r.number)]
         if len(rows) == 1:
-            return one(select(Case).where(Case.id == rows[0].id))
+            return one(select(table).where(table.id == rows[0].id))
         if len(rows) > 1:
-            raise InvalidValue(f"案件编号 '{ref}' 不唯一 / ambiguous case number: {', '.join(r.number for r in rows)}")
-    raise NotFound(f"没有案件 '{ref}' / no such case (give the id or a number like (2021)营调字第003号)")
+            raise InvalidValue(f"{zh}编号 '{ref}' 不唯一 / ambiguous {en} number: {', '.join(r.number for r in rows)}")
+    raise NotFound(f"没有{zh} '{ref}' / no such {en} (give the id or a number like {example})")
 
 
 def _prefix_matches(typed_prefix: str, number: str) -> bool:
@@ -111,8 +121,9 @@ def _prefix_matches(typed_prefix: str, number: str) -> bool:
     return all(ch in number for ch in typed_prefix if "\u4e00" <= ch <= "\u9fff")
 
 
-def check_case(user: User, case_row: Case) -> None:
-    """A mediator acts only in their own village; a town user only in their own town."""
+def check_case(user: User, case_row) -> None:
+    """A mediator acts only in their own village; a town user only in their own town.
+    (Any record with ``village_id`` and ``town_id``: cases, petitions.)"""
     if user.role == "mediator" and user.village_id != case_row.village_id:
         raise PermissionDenied(f"调解员 {user.name} 只能办理本村(社区)案件 / a mediator acts only on cases of "
                                "their own village")

@@ -9,16 +9,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import func, update
 from sqlmodel import select
 
-from mediation import access, timeutil, validation
+from mediation import access, records, timeutil, validation
 from mediation.db import Database
-from mediation.errors import ConcurrentChange, InvalidValue, NotAllowed, NotFound, PermissionDenied
-from mediation.models import Case, CaseEvent, Party, Town, User, Village
+from mediation.errors import InvalidValue, NotAllowed, NotFound, PermissionDenied
+from mediation.models import Case, CaseEvent, Party, Petition, Town, User, Village
 from mediation.views import CaseView, NextView, case_view, event_view
 from workflows import Action, Refused, config
-from workflows.dispute import ACTIVE_STATES, DISPUTE, deadline
+from workflows.dispute import ACTIVE_STATES, DISPUTE, deadline_basis
 
 # Value keys ``--set`` understands, and the column each is stored in.
 SET_COLUMNS = {"risk": "risk", "kind": "kind", "mediator": "mediator", "agreement": "agreement",
@@ -28,8 +27,9 @@ SET_COLUMNS = {"risk": "risk", "kind": "kind", "mediator": "mediator", "agreemen
 def register(db: Database, *, actor: str | None, village: str, type: str, summary: str,
              parties: list[str], source: str | None = None, screening: str | None = None,
              risk: str | None = None, kind: str | None = None,
-             at: timeutil.Moment | None = None) -> CaseView:
-    """① 排查登记: register a dispute and give it its number, e.g. (2021)营调字第003号."""
+             at: timeutil.Moment | None = None, petition: str | None = None) -> CaseView:
+    """① 排查登记: register a dispute and give it its number, e.g. (2021)营调字第003号.
+    With ``petition``, the accepted petition starts the case (信访转人民调解)."""
     dispute_type = validation.choice(type, config.DISPUTE_TYPES, "纠纷类别", "type")
     if not (summary or "").strip():
         raise InvalidValue("需填写纠纷简要情况(--summary) / a summary is required")
@@ -40,6 +40,8 @@ def register(db: Database, *, actor: str | None, village: str, type: str, summar
     mode = validation.choice(screening, config.SCREENING_MODES, "排查方式", "screening mode") if screening else None
     if mode and source_key is None:
         source_key = "screening"
+    if petition and source_key is None:
+        source_key = "petition"
     if mode and source_key != "screening":
         raise InvalidValue("排查方式只适用于排查发现的纠纷 / --screening goes with --source screening")
     risk_key = validation.choice(risk, config.RISKS, "风险等级", "risk") if risk else None
@@ -52,7 +54,7 @@ def register(db: Database, *, actor: str | None, village: str, type: str, summar
         when = timeutil.resolve(at, not_before=None)
         recorded = timeutil.now()
         year = timeutil.local(when).year
-        seq = (s.exec(select(func.max(Case.seq)).where(Case.town_id == town_row.id, Case.year == year)).one() or 0) + 1
+        seq = records.next_seq(s, Case, town_row.id, year)
         line = config.RISK_LINE.get(risk_key or "", 1)
         row = Case(
             town_id=town_row.id, village_id=village_row.id, year=year, seq=seq,
@@ -61,7 +63,7 @@ def register(db: Database, *, actor: str | None, village: str, type: str, summar
             kind=kind_key, source=source_key, screening=mode, registered_at=when, recorded_at=recorded,
             line_since=when, last_event_at=when,
         )
-        row.deadline = deadline({"state": "registered", "line": line, "line_since": when})
+        row.deadline = records.due(deadline_basis({"state": "registered", "line": line, "line_since": when}))
         s.add(row)
         s.flush()
         for i, p in enumerate(specs):
@@ -69,8 +71,11 @@ def register(db: Database, *, actor: str | None, village: str, type: str, summar
         s.add(CaseEvent(case_id=row.id, seq=1, trigger="register", from_state=None, to_state="registered",
                         line=line, actor=user.name, at=when, recorded_at=recorded, note=None,
                         values=_json_values({"type": dispute_type, "risk": risk_key, "kind": kind_key,
-                                             "source": source_key, "screening": mode})))
+                                             "source": source_key, "screening": mode, "petition": petition})))
         s.flush()
+        if petition:
+            from mediation import petitions
+            petitions.link_case(s, petition, row, user, when)
         return _view(s, row, user=user)
 
 
@@ -83,10 +88,7 @@ def fire(db: Database, *, actor: str | None, case: str, trigger: str, note: str 
         user = access.actor(s, actor)
         row = access.case(s, case, lock=True)
         access.check_case(user, row)
-        if expect_version is not None and expect_version != row.version:
-            raise ConcurrentChange(f"案件 {row.number} 已被他人修改(版本 {row.version},你看到的是 {expect_version}),"
-                                   f"请重新查看 / the case changed since you looked (version {row.version}, "
-                                   f"not {expect_version}); run `case show` again")
+        records.check_version(row, expect_version, f"案件 {row.number}")
         return apply(s, row, user=user, trigger=trigger, note=note, at=at, values=values or {})
 
 
@@ -105,23 +107,12 @@ def apply(s, row: Case, *, user: User, trigger: str, note: str | None, at: timeu
     changes["state"] = result.dest
     changes["last_event_at"] = when
     new_facts = {**facts, **result.changes, "state": result.dest}
-    changes["deadline"] = deadline(new_facts)
-    loaded_version = row.version
-    done = s.execute(
-        update(Case).where(Case.id == row.id, Case.version == loaded_version)
-        .values(**changes, version=loaded_version + 1)
-        .execution_options(synchronize_session=False)
-    )
-    if done.rowcount != 1:
-        raise ConcurrentChange(f"案件 {row.number} 刚被另一终端修改,本次操作未写入 / the case was changed by "
-                               "another terminal at the same moment; nothing was written, look again and retry")
-    last_seq = s.exec(select(func.max(CaseEvent.seq)).where(CaseEvent.case_id == row.id)).one() or 0
-    s.add(CaseEvent(case_id=row.id, seq=last_seq + 1, trigger=trigger, from_state=result.source,
-                    to_state=result.dest, line=new_facts.get("line") or row.line, actor=user.name, at=when,
-                    recorded_at=timeutil.now(), note=(note or "").strip() or None,
-                    values=_json_values(typed) or None))
-    s.flush()
-    s.refresh(row)
+    changes["deadline"] = records.due(deadline_basis(new_facts))
+    records.write_transition(
+        s, row, table=Case, event_table=CaseEvent, fk="case_id", changes=changes, label=f"案件 {row.number}",
+        event=dict(trigger=trigger, from_state=result.source, to_state=result.dest,
+                   line=new_facts.get("line") or row.line, actor=user.name, at=when, recorded_at=timeutil.now(),
+                   note=(note or "").strip() or None, values=_json_values(typed) or None))
     return _view(s, row, user=user)
 
 
@@ -247,13 +238,19 @@ def _views(s, rows: list[Case]) -> list[CaseView]:
         for p in s.exec(select(Party).where(Party.case_id.in_(part_ids)).order_by(Party.case_id, Party.position)):
             parties.setdefault(p.case_id, []).append(p)
     names = _place_names(s, {r.village_id for r in rows})
-    return [case_view(r, names[r.village_id], parties.get(r.id, [])) for r in rows]
+    linked: dict[int, list[str]] = {}
+    for chunk in range(0, len(ids), 500):
+        for case_id, number in s.exec(select(Petition.case_id, Petition.number)
+                                      .where(Petition.case_id.in_(ids[chunk:chunk + 500])).order_by(Petition.id)):
+            linked.setdefault(case_id, []).append(number)
+    return [case_view(r, names[r.village_id], parties.get(r.id, []), petitions=linked.get(r.id)) for r in rows]
 
 
 def _view(s, row: Case, *, user: User | None = None, unmask: bool = False, history=None) -> CaseView:
     parties = s.exec(select(Party).where(Party.case_id == row.id).order_by(Party.position)).all()
     names = _place_names(s, {row.village_id})
-    return case_view(row, names[row.village_id], parties, unmask=unmask, history=history)
+    linked = list(s.exec(select(Petition.number).where(Petition.case_id == row.id).order_by(Petition.id)).all())
+    return case_view(row, names[row.village_id], parties, unmask=unmask, history=history, petitions=linked)
 
 
 def _place_names(s, village_ids: set[int]) -> dict[int, tuple[str, str]]:

@@ -84,6 +84,18 @@ def show(dt: datetime | None, *, minutes: bool = True) -> str:
     return local(dt).format("YYYY-MM-DD HH:mm" if minutes else "YYYY-MM-DD")
 
 
+def show_due(dt: datetime | None, *, minutes: bool = True) -> str:
+    """A deadline for people: one that ends a day prints as that day, ``2021-05-25 24:00``
+    (or ``2021-05-25``), not as 00:00 of the next day (which reads as a day too late)."""
+    if dt is None:
+        return ""
+    l = local(dt)
+    if (l.hour, l.minute, l.second, l.microsecond) == (0, 0, 0, 0):
+        day = l.subtract(days=1).format("YYYY-MM-DD")
+        return f"{day} 24:00" if minutes else day
+    return l.format("YYYY-MM-DD HH:mm" if minutes else "YYYY-MM-DD")
+
+
 def year_bounds(year: int) -> tuple[datetime, datetime]:
     """[start, end) of a calendar year in Asia/Shanghai, as UTC instants (for index range scans)."""
     import pendulum

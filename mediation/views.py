@@ -24,7 +24,7 @@ class EventView:
     trigger: str
     from_: str | None
     to: str
-    line: int
+    line: int | None
     actor: str
     at: datetime
     recorded_at: datetime
@@ -66,6 +66,7 @@ class CaseView:
     channel: str | None = None
     satisfied: bool | None = None
     reopened: int = 0
+    petitions: list[str] = field(default_factory=list)  # 信访件 linked to this case, both ways
     history: list[EventView] | None = field(default=None)
 
     @property
@@ -116,7 +117,7 @@ class NextView:
 
 
 def case_view(row, place: tuple[str, str], parties, *, unmask: bool = False,
-              history: list[EventView] | None = None) -> CaseView:
+              history: list[EventView] | None = None, petitions: list[str] | None = None) -> CaseView:
     town, village = place
     details = [PartyView(name=p.name,
                          id_number=p.id_number if unmask else validation.mask_id(p.id_number),
@@ -129,10 +130,10 @@ def case_view(row, place: tuple[str, str], parties, *, unmask: bool = False,
         deadline=row.deadline, outcome=row.outcome, version=row.version, agreement=row.agreement,
         terms=row.terms, amount=validation.yuan(row.amount_fen) if row.amount_fen is not None else None,
         agreed_at=row.agreed_at, channel=row.channel, satisfied=row.satisfied, reopened=row.reopened,
-        history=history,
+        petitions=petitions or [], history=history,
     )
 
 
 def event_view(e) -> EventView:
-    return EventView(seq=e.seq, trigger=e.trigger, from_=e.from_state, to=e.to_state, line=e.line,
+    return EventView(seq=e.seq, trigger=e.trigger, from_=e.from_state, to=e.to_state, line=getattr(e, "line", None),
                      actor=e.actor, at=e.at, recorded_at=e.recorded_at, note=e.note, values=e.values or {})

@@ -1,8 +1,8 @@
 """State machines as data, on transitions. No database, no terminal (style.md)."""
 
-from workflows.base import Action, Guard, Option, Refused, Result, Workflow
+from workflows.base import Action, Guard, Option, Period, Refused, Result, Workflow
 
-__all__ = ["Action", "Guard", "Option", "Refused", "Result", "Workflow", "get"]
+__all__ = ["Action", "Guard", "Option", "Period", "Refused", "Result", "Workflow", "get"]
 
 
 def get(name: str) -> Workflow:
@@ -10,7 +10,10 @@ def get(name: str) -> Workflow:
     if name == "dispute":
         from workflows.dispute import DISPUTE
         return DISPUTE
+    if name == "petition":
+        from workflows.petition import PETITION
+        return PETITION
     raise KeyError(name)
 
 
-NAMES = ("dispute",)
+NAMES = ("dispute", "petition")

@@ -41,6 +41,23 @@ class Guard:
     hint: str = ""
 
 
+@dataclass(frozen=True)
+class Period:
+    """A time limit as data: ``amount`` calendar days, working days (工作日) or months.
+
+    ``roll``: when the last day is a rest day, the period ends on the next working day
+    (民事诉讼法 art 85; 行政复议法 art 88). ``law`` cites the rule for people to read."""
+
+    amount: int
+    unit: str = "days"  # days | working_days | months
+    roll: bool = True
+    law: str = ""
+
+    def __post_init__(self) -> None:
+        if self.unit not in ("days", "working_days", "months"):
+            raise ValueError(f"unknown period unit {self.unit}")
+
+
 class Refused(Exception):
     """The workflow refuses a trigger; ``reasons`` say why, in the users' words."""
 
@@ -119,6 +136,9 @@ class Workflow:
     # -- definition --------------------------------------------------------------------------
 
     def _check_definition(self) -> None:
+        clash = set(self.guards) & set(self.effects)
+        if clash:
+            raise ValueError(f"{self.name}: guards and effects share names {sorted(clash)} (one proxy holds both)")
         for t in self.transitions:
             for g in _as_list(t.get("conditions")):
                 if g not in self.guards:

@@ -53,5 +53,6 @@ GROUP_DISPUTE_PARTIES = 5
 # Case number (一案一卷), unique per town and year. Fields: year, abbr (the town's
 # abbreviation), seq.
 CASE_NUMBER_FORMAT = "({year}){abbr}调字第{seq:03d}号"
+PETITION_NUMBER_FORMAT = "({year}){abbr}信字第{seq:03d}号"
 
 ROLES: dict[str, str] = {"mediator": "村人民调解员", "town": "镇综治中心/司法所", "county": "县级"}

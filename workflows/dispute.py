@@ -11,7 +11,7 @@ import enum
 from datetime import datetime, timedelta
 
 from workflows import config
-from workflows.base import Action, Facts, Guard, Workflow
+from workflows.base import Action, Facts, Guard, Period, Workflow
 
 
 class DisputeState(enum.Enum):
@@ -240,11 +240,15 @@ DISPUTE = Workflow(
 )
 
 
-def deadline(facts: Facts) -> datetime | None:
-    """When the case's current step is due (calendar days, domain.md §2 line budgets)."""
+def deadline_basis(facts: Facts) -> tuple[datetime, Period] | None:
+    """From when, and by which period, the case's current step is due: the time budget of its
+    line (domain.md §2, calendar days), or the court's decision on a 司法确认 application."""
     state = facts["state"]
     if state in ACTIVE_STATES and facts.get("line_since"):
-        return facts["line_since"] + timedelta(days=config.LINE_BUDGET_DAYS[facts.get("line") or 1])
+        line = facts.get("line") or 1
+        return facts["line_since"], Period(config.LINE_BUDGET_DAYS[line], "days", roll=False,
+                                           law=f"第{line}线时限 (三线管控)")
     if state == "confirming" and facts.get("confirmation_applied_at"):
-        return facts["confirmation_applied_at"] + timedelta(days=config.CONFIRMATION_DECISION_DAYS)
+        return facts["confirmation_applied_at"], Period(config.CONFIRMATION_DECISION_DAYS, "days",
+                                                        law="民事诉讼法第205条 司法确认")
     return None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from datetime import timedelta
 
 import pytest
 from sqlmodel import select
@@ -56,7 +55,8 @@ def test_register_numbers_per_town_and_year(town):
     assert a.parties == ["孙秀英", "吴大海"]
     assert a.party_details[0].id_number == "1101**********002X"
     assert a.party_details[0].phone == "138****5678"
-    assert a.deadline == a.registered_at + timedelta(days=7)
+    # the line-1 budget: 7 days, to the end of the 7th day after registration (Asia/Shanghai)
+    assert timeutil.show_due(a.deadline) == "2021-03-09 24:00"
 
 
 def test_a_case_goes_to_closed_and_its_events_replay_to_its_state(town):

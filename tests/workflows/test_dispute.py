@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import re
 
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import pytest
 
+from tests.workflows.definition import AT, make_tests
 from workflows import Action, Refused, config
-from workflows.dispute import DISPUTE, GUARDS, TRANSITIONS, DisputeState, deadline
-
-AT = datetime(2021, 3, 10, 2, 0, tzinfo=timezone.utc)
+from workflows.dispute import DISPUTE, DisputeState, deadline_basis
 
 # For each guard: (facts, action fields) that satisfy it, and that violate it, plus a piece
 # of the reason the violation must give.
@@ -40,67 +39,7 @@ VIOLATE = {
     "channel_given": ({}, {"values": {"channel": "court"}}, "channel"),
 }
 
-CASES = [(t["trigger"], s.value, t) for t in TRANSITIONS
-         for s in (t["source"] if isinstance(t["source"], list) else [t["source"]])]
-
-
-def _names(x):
-    return x if isinstance(x, list) else ([x] if x else [])
-
-
-def _setup(transition, override=None):
-    facts, action = {"line": 1}, {"at": AT, "values": {}}
-    for g in _names(transition.get("conditions")):
-        f, a = SATISFY[g]
-        facts.update(f)
-        for k, v in a.items():
-            action[k] = {**action[k], **v} if k == "values" else v
-    if override:
-        f, a = override
-        facts.update(f)
-        for k, v in a.items():
-            action[k] = v
-    action["values"] = {k: v for k, v in action["values"].items()
-                        if k in dict(DISPUTE.inputs).get(transition["trigger"], ())}
-    return facts, Action(**action)
-
-
-def test_every_guard_has_a_satisfying_and_a_violating_case():
-    assert set(SATISFY) == set(GUARDS) == set(VIOLATE)
-
-
-@pytest.mark.parametrize("trigger,source,transition", CASES, ids=[f"{c[0]}-{c[1]}" for c in CASES])
-def test_transition_fires_when_its_guards_hold(trigger, source, transition):
-    facts, action = _setup(transition)
-    result = DISPUTE.fire(source, trigger, facts, action)
-    assert result.source == source
-    assert result.dest == transition["dest"].value
-
-
-REFUSALS = [(t["trigger"], g) for t in TRANSITIONS for g in _names(t.get("conditions"))]
-
-
-@pytest.mark.parametrize("trigger,guard", REFUSALS, ids=[f"{t}-{g}" for t, g in REFUSALS])
-def test_each_guard_refuses_with_its_reason(trigger, guard):
-    transition = next(t for t in TRANSITIONS if t["trigger"] == trigger and guard in _names(t.get("conditions")))
-    source = _names(transition["source"])[0].value
-    f, a, expected = VIOLATE[guard]
-    facts, action = _setup(transition, (f, a))
-    with pytest.raises(Refused) as err:
-        DISPUTE.fire(source, trigger, facts, action)
-    assert expected in str(err.value)
-
-
-ALL_TRIGGERS = sorted(DISPUTE.triggers)
-
-
-@pytest.mark.parametrize("state", [s.value for s in DisputeState])
-def test_triggers_not_defined_from_a_state_are_refused(state):
-    allowed = {t for t, s, _ in CASES if s == state}
-    for trigger in set(ALL_TRIGGERS) - allowed:
-        with pytest.raises(Refused) as err:
-            DISPUTE.fire(state, trigger, {"line": 1}, Action(at=AT))
-        assert f"not allowed in state {state}" in str(err.value)
+globals().update(make_tests(DISPUTE, SATISFY, VIOLATE, base_facts={"line": 1}))
 
 
 def test_unknown_trigger_and_unaccepted_value_are_refused():
@@ -138,8 +77,9 @@ def test_options_list_blocks_with_reasons_and_inputs_as_needs():
 
 def test_deadline_follows_the_line_budget():
     for line, days in config.LINE_BUDGET_DAYS.items():
-        assert deadline({"state": "mediating", "line": line, "line_since": AT}) == AT + timedelta(days=days)
-    assert deadline({"state": "closed", "line": 1, "line_since": AT}) is None
+        start, period = deadline_basis({"state": "mediating", "line": line, "line_since": AT})
+        assert start == AT and period.amount == days and period.unit == "days" and not period.roll
+    assert deadline_basis({"state": "closed", "line": 1, "line_since": AT}) is None
 
 
 def test_mermaid_diagram_lists_every_state_and_trigger():
@@ -151,3 +91,11 @@ def test_mermaid_diagram_lists_every_state_and_trigger():
     for t in DISPUTE.triggers:
         assert re.search(rf"[:|] {t} ", edges + " "), t
     assert "s_active" not in text.split("classDef s_previous")[1]
+
+
+def test_a_definition_whose_guard_and_effect_share_a_name_is_refused():
+    from workflows import Guard, Workflow
+
+    with pytest.raises(ValueError, match="share names"):
+        Workflow(name="bad", states=DisputeState, transitions=[], initial=DisputeState.registered,
+                 guards={"x": Guard(lambda f, a: None)}, effects={"x": lambda f, a: {}})

@@ -1,0 +1,202 @@
+"""``mediation petition …``: 信访 intake, 诉访分离 routing and handling within the law's limits."""
+
+from __future__ import annotations
+
+import click
+
+from cli.cases import _moment, _parse_sets
+from cli.output import dump_json, json_option, need
+
+
+def _complete_triggers(ctx, param, incomplete):
+    from workflows.petition import PETITION
+    return [t for t in PETITION.triggers if t.startswith(incomplete)]
+
+
+@click.group()
+def petition():
+    """Petitions (信访): routed within 15 days, answered within 60 (信访工作条例)."""
+
+
+@petition.command("new")
+@click.option("--village", help="The petitioner's village or community.")
+@click.option("--petitioner", help="NAME[,ID_NUMBER][,PHONE], as --party.")
+@click.option("--category", help="civil court_judgment labour land_contract admin_act request complaint other "
+                                 "(or the Chinese label, e.g. 劳动争议).")
+@click.option("--summary", help="What the petition asks (信访事项).")
+@click.option("--form", type=click.Choice(["letter", "visit", "phone", "web"]), default="visit", show_default=True)
+@click.option("--level", type=click.Choice(["town", "county"]), default="town", show_default=True,
+              help="The level the petition was brought to (逐级走访).")
+@click.option("--matter", help="A short key naming the matter (default: the summary); the same person and "
+                               "matter is the same petition.")
+@click.option("--case", "case_ref", metavar="CASE", help="The dispute case this petition is about.")
+@click.option("--at", "at", metavar="DATE", help="When it was received (back-dating).")
+@json_option
+@click.pass_obj
+def petition_new(app, village, petitioner, category, summary, form, level, matter, case_ref, at, as_json):
+    """Register a petition; refused (不予受理) when the matter is being handled, was already
+    concluded, or a visit skipped the town level.
+
+    \b
+    Example:
+      mediation --as 王主任 petition new --village 朱家湾村 --petitioner 陈建国 \\
+        --category labour --summary "包工头拖欠工资三个月"
+    """
+    from mediation import petitions
+
+    village = need(village, "--village", "村(社区) village", as_json=as_json)
+    petitioner = need(petitioner, "--petitioner", "信访人 petitioner", as_json=as_json)
+    category = need(category, "--category", "类别 category", as_json=as_json)
+    summary = need(summary, "--summary", "信访事项 summary", as_json=as_json)
+    view = petitions.new(app.db, actor=app.actor, village=village, petitioner=petitioner, category=category,
+                         summary=summary, form=form, level=level, matter=matter, at=_moment(at), case=case_ref)
+    if as_json:
+        return dump_json(view)
+    from mediation.timeutil import show, show_due
+    first = " 初信初访" if view.first_time else ""
+    app.display.line(f"{view.number}  id {view.id}  {view.petitioner}{first}  route by {show_due(view.route_deadline)}")
+
+
+@petition.command("list")
+@click.option("--village", help="Only this village.")
+@click.option("--state", help="Only petitions in this state.")
+@click.option("--year", type=int, help="Only petitions received in this year.")
+@click.option("--overdue", is_flag=True, help="Only open petitions past their deadline.")
+@json_option
+@click.pass_obj
+def petition_list(app, village, state, year, overdue, as_json):
+    """List petitions, first-time petitions (初信初访) first.
+
+    \b
+    Example:
+      mediation petition list --overdue
+    """
+    from mediation import petitions
+    from mediation.timeutil import show, show_due
+
+    views = petitions.list_petitions(app.db, village=village, state=state, year=year, overdue=overdue)
+    if as_json:
+        return dump_json(views)
+    d = app.display
+    t = d.table("编号", "id", "信访人", "类别", "状态", "初信", "期限", title=None, nowrap=("编号", "id", "初信"))
+    for v in views:
+        due = show_due(v.deadline, minutes=False) + (" 逾期" if v.overdue else "")
+        t.add_row(v.number, str(v.id), v.petitioner, v.category, v.state_label, "是" if v.first_time else "", due)
+    d.print(t)
+    d.line(f"{len(views)} petition(s)")
+
+
+@petition.command("show")
+@click.argument("ref", metavar="PETITION")
+@click.option("--unmask", is_flag=True, help="Show the full ID number and phone (needs --as).")
+@json_option
+@click.pass_obj
+def petition_show(app, ref, unmask, as_json):
+    """One petition with its deadlines, route, linked case and history.
+
+    \b
+    Example:
+      mediation petition show "(2021)营信字第001号"
+    """
+    from mediation import petitions
+    from mediation.timeutil import show, show_due
+    from workflows.config import CHANNELS
+    from workflows.petition import CATEGORY_LABELS, FORMS, LEVELS, OPINIONS, STATE_LABELS, TRIGGER_LABELS
+
+    v = petitions.show(app.db, petition=ref, actor=app.actor, unmask=unmask)
+    if as_json:
+        return dump_json(v)
+    d = app.display
+    person = ", ".join(x for x in (v.petitioner, v.petitioner_id_number, v.petitioner_phone) if x)
+    pairs = [
+        ("编号 number", f"{v.number}  (id {v.id}, version {v.version})"),
+        ("状态 state", f"{v.state_label} {v.state}" + (" · 复核终结 closed for good" if v.final else "")),
+        ("信访人", person + (" · 初信初访 first time" if v.first_time else "")),
+        ("村 village", f"{v.town} {v.village}"),
+        ("类别 category", f"{v.category} {CATEGORY_LABELS.get(v.category, '')}"),
+        ("事项 summary", v.summary),
+        ("形式 / 层级", f"{FORMS.get(v.form, v.form)} · {LEVELS.get(v.level, v.level)}"),
+        ("收到 received", show(v.received_at)),
+        ("分流期限 route by", show_due(v.route_deadline)),
+        ("办理期限 answer by", show_due(v.answer_deadline) + (f" (延长 {v.extended_days} 日)" if v.extended_days else "")),
+        ("当前期限 due", show_due(v.deadline) + (" 已逾期 overdue" if v.overdue else "")),
+        ("处理意见 opinion", f"{v.opinion} {OPINIONS.get(v.opinion, '')}" if v.opinion else ""),
+        ("导入途径 channel", f"{v.channel} {CHANNELS.get(v.channel, '')}" if v.channel else ""),
+        ("途径时限 channel by", f"{show_due(v.channel_deadline, minutes=False)} · {v.channel_law}" if v.channel_deadline else ""),
+        ("转送 to", v.transferred_to),
+        ("关联案件 case", v.linked_case),
+    ]
+    d.print(d.fields([(k, x) for k, x in pairs if x]))
+    t = d.table("#", "时间 at", "操作 step", "→ 状态", "操作人", "说明 note", nowrap=("时间 at",))
+    for e in v.history:
+        extra = ", ".join(f"{k}={x}" for k, x in e.values.items()) if e.trigger != "receive" else ""
+        t.add_row(str(e.seq), show(e.at), TRIGGER_LABELS.get(e.trigger, e.trigger), STATE_LABELS.get(e.to, e.to),
+                  e.actor, " · ".join(x for x in (e.note, extra) if x))
+    d.print(t)
+
+
+@petition.command("do")
+@click.argument("ref", metavar="PETITION")
+@click.argument("trigger", shell_complete=_complete_triggers)
+@click.option("--note", help="The reason (required by reject and extend, and by routing after 15 days).")
+@click.option("--at", "at", metavar="DATE", help="When it happened (back-dating).")
+@click.option("--set", "sets", multiple=True, metavar="KEY=VALUE",
+              help="channel, known_at, decided_at (redirect); to (transfer); days (extend); opinion (answer).")
+@click.option("--expect-version", type=int, metavar="N", help="Refuse unless the petition is at this version.")
+@json_option
+@click.pass_obj
+def petition_do(app, ref, trigger, note, at, sets, expect_version, as_json):
+    """Fire a petition trigger. `petition next PETITION` suggests the lawful route.
+
+    \b
+    Example:
+      mediation --as 王主任 petition do 1 redirect --set channel=arbitration --set known_at=2021-05-01
+      mediation --as 王主任 petition do 2 answer --set opinion=support
+    """
+    from mediation import petitions
+    from mediation.timeutil import show, show_due
+
+    view = petitions.fire(app.db, actor=app.actor, petition=ref, trigger=trigger.strip(), note=note,
+                          at=_moment(at), values=_parse_sets(sets), expect_version=expect_version)
+    if as_json:
+        return dump_json(view)
+    due = f", due {show_due(view.deadline)}" if view.deadline else ""
+    told = f"; tell the petitioner: {view.channel} by {show_due(view.channel_deadline, minutes=False)}" \
+        if view.channel_deadline and trigger == "redirect" else ""
+    app.display.line(f"{view.number}: {trigger} → {view.state} {view.state_label}{due}{told}")
+
+
+@petition.command("next")
+@click.argument("ref", metavar="PETITION")
+@json_option
+@click.pass_obj
+def petition_next(app, ref, as_json):
+    """The suggested route (诉访分离) and why, the triggers allowed now, and why not the rest.
+
+    \b
+    Example:
+      mediation --as 王主任 petition next 1
+    """
+    from mediation import petitions
+    from workflows.petition import STATE_LABELS, TRIGGER_LABELS
+
+    view = petitions.next_actions(app.db, petition=ref, actor=app.actor)
+    if as_json:
+        return dump_json(view)
+    d, r = app.display, view.route
+    d.line(f"{view.petition.number}  {view.petition.state} {view.petition.state_label}")
+    if view.petition.state == "received":
+        target = r.channel or r.to or ""
+        d.line(f"建议 suggested: {r.trigger} {target} — {r.why}")
+        if r.start_case:
+            d.line("  then: mediation case new … --petition " + view.petition.number)
+    t = d.table("", "操作 trigger", "→", "需要 / 原因 needs / why not")
+    for o in view.options:
+        ok = o.allowed and not view.permission
+        t.add_row("✓" if ok else "✗", f"{o.trigger} {TRIGGER_LABELS.get(o.trigger, '')}",
+                  f"{o.dest} {STATE_LABELS.get(o.dest, '')}",
+                  "; ".join(o.needs) if ok else "; ".join(o.blocked_by) or (view.permission or ""))
+    if view.options:
+        d.print(t)
+    else:
+        d.line("无可执行操作 / nothing can follow this state")

@@ -1,0 +1,108 @@
+"""Deadlines: calendar days, working days (工作日) and months, on the State Council calendar.
+
+Working days follow the State Council holiday calendar with its make-up workdays (调休),
+from the ``chinesecalendar`` package (2004–2026). Past its data: Monday–Friday, a warning
+once per process, and a local holiday file (``MEDIATION_HOLIDAYS``, TOML with ``holidays``
+and ``workdays`` lists of dates) that a town office keeps up to date when the State
+Council publishes the next year's calendar. A period whose last day is a rest day ends on
+the next working day when its rule says so (民事诉讼法 art 85; 行政复议法 art 88), at the
+end of that day in Asia/Shanghai.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+import warnings
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+
+from mediation import timeutil
+from mediation.errors import InvalidValue
+from workflows import Period
+
+
+class CalendarWarning(UserWarning):
+    """The official calendar has no data for a year: Monday–Friday is assumed."""
+
+
+_warned: set[int] = set()
+
+
+@lru_cache(maxsize=1)
+def _local_file() -> tuple[frozenset[date], frozenset[date]]:
+    path = os.environ.get("MEDIATION_HOLIDAYS")
+    if not path:
+        return frozenset(), frozenset()
+    try:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+        holidays = frozenset(date.fromisoformat(str(d)) for d in data.get("holidays", []))
+        workdays = frozenset(date.fromisoformat(str(d)) for d in data.get("workdays", []))
+    except (OSError, tomllib.TOMLDecodeError, ValueError) as exc:
+        raise InvalidValue(f"节假日文件 {path} 无法读取 / the holiday file cannot be read: {exc}") from None
+    return holidays, workdays
+
+
+def reload_local_calendar() -> None:
+    """Forget the cached holiday file (after ``MEDIATION_HOLIDAYS`` changes)."""
+    _local_file.cache_clear()
+    _warned.clear()
+
+
+def is_workday(day: date) -> bool:
+    holidays, workdays = _local_file()
+    if day in holidays:
+        return False
+    if day in workdays:
+        return True
+    import chinese_calendar
+
+    try:
+        return chinese_calendar.is_workday(day)
+    except NotImplementedError:
+        if day.year not in _warned:
+            _warned.add(day.year)
+            warnings.warn(f"no official holiday calendar for {day.year}: assuming Monday–Friday "
+                          "(set MEDIATION_HOLIDAYS to a file with that year's holidays and make-up workdays)",
+                          CalendarWarning, stacklevel=2)
+        return day.weekday() < 5
+
+
+def add_working_days(start: date, n: int) -> date:
+    """The n-th working day after ``start`` (the start day itself does not count)."""
+    day, left = start, n
+    while left > 0:
+        day += timedelta(days=1)
+        if is_workday(day):
+            left -= 1
+    return day
+
+
+def last_day(start: date, period: Period) -> date:
+    """The last day of a period counted from ``start`` (the next day is day one)."""
+    if period.unit == "working_days":
+        return add_working_days(start, period.amount)
+    if period.unit == "months":
+        import pendulum
+        end = pendulum.date(start.year, start.month, start.day).add(months=period.amount)
+        day = date(end.year, end.month, end.day)
+    else:
+        day = start + timedelta(days=period.amount)
+    if period.roll:
+        while not is_workday(day):
+            day += timedelta(days=1)
+    return day
+
+
+def due(start: datetime, period: Period) -> datetime:
+    """The instant a period started at ``start`` runs out: the end (24:00, Asia/Shanghai) of
+    its last day, as UTC."""
+    import pendulum
+
+    end = last_day(timeutil.local_date(start), period)
+    return timeutil.utc(pendulum.datetime(end.year, end.month, end.day, tz=timeutil.TZ).add(days=1))
+
+
+def remaining(deadline: datetime, now: datetime | None = None) -> timedelta:
+    return deadline - (now or timeutil.now())

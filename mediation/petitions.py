@@ -1,0 +1,341 @@
+"""Petitions (信访): intake with 逐级走访 and 初信初访, 诉访分离 routing, statutory deadlines."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import select
+
+from mediation import access, records, timeutil, validation
+from mediation.db import Database
+from mediation.errors import InvalidValue, NotAllowed, PermissionDenied
+from mediation.models import Case, Petition, PetitionEvent, Town, Village
+from mediation.views import EventView, event_view
+from workflows import Action, Option, Refused, config
+from workflows.petition import (CATEGORY_LABELS, FORMS, LEVELS, OPEN_STATES, OPINIONS, PETITION, ROUTES,
+                                STATE_LABELS, Route, channel_period, deadline_basis)
+
+CATEGORIES = {k: CATEGORY_LABELS[k] for k in ROUTES}
+
+
+@dataclass(frozen=True)
+class PetitionView:
+    id: int
+    number: str
+    town: str
+    village: str
+    petitioner: str
+    petitioner_id_number: str | None
+    petitioner_phone: str | None
+    category: str
+    matter: str
+    summary: str
+    form: str
+    level: str
+    state: str
+    first_time: bool
+    received_at: Any
+    route_deadline: Any
+    answer_deadline: Any
+    deadline: Any
+    opinion: str | None
+    channel: str | None
+    channel_deadline: Any
+    channel_law: str | None
+    transferred_to: str | None
+    extended_days: int
+    reviewed: bool
+    final: bool
+    linked_case: str | None
+    version: int
+    history: list[EventView] | None = None
+
+    @property
+    def state_label(self) -> str:
+        return STATE_LABELS.get(self.state, self.state)
+
+    @property
+    def overdue(self) -> bool:
+        return self.deadline is not None and self.deadline < timeutil.now()
+
+    def to_json(self) -> dict[str, Any]:
+        d = {k: getattr(self, k) for k in self.__dataclass_fields__ if k != "history"}
+        for k in ("received_at", "route_deadline", "answer_deadline", "deadline", "channel_deadline"):
+            d[k] = timeutil.iso(d[k])
+        d.update(state_label=self.state_label, overdue=self.overdue)
+        if self.history is not None:
+            d["history"] = [e.to_json() for e in self.history]
+        return d
+
+
+@dataclass(frozen=True)
+class PetitionNext:
+    petition: PetitionView
+    route: Route
+    options: list[Option]
+    permission: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        r = self.route
+        return {
+            "id": self.petition.id, "number": self.petition.number, "state": self.petition.state,
+            "suggested": {"trigger": r.trigger, "channel": r.channel, "to": r.to, "why": r.why,
+                          "start_case": r.start_case},
+            "allowed": [{"trigger": o.trigger, "to": o.dest, "needs": list(o.needs)}
+                        for o in self.options if o.allowed and not self.permission],
+            "blocked": [{"trigger": o.trigger, "to": o.dest,
+                         "reasons": list(o.blocked_by) + ([self.permission] if self.permission else [])}
+                        for o in self.options if not o.allowed or self.permission],
+        }
+
+
+def matter_key(text: str) -> str:
+    """Same matter, however it was typed: whitespace and punctuation do not count."""
+    return re.sub(r"[\s\W_]+", "", text.lower())
+
+
+def new(db: Database, *, actor: str | None, village: str, petitioner: str, category: str, summary: str,
+        form: str = "visit", level: str = "town", matter: str | None = None,
+        at: timeutil.Moment | None = None, case: str | None = None) -> PetitionView:
+    """Register a petition. Refused (不予受理) when the same person's same matter is being
+    handled, was concluded, or when a visit skipped the town level (逐级走访)."""
+    spec = validation.party(petitioner)
+    cat = validation.choice(category, CATEGORIES, "信访类别", "category")
+    form_key = validation.choice(form or "visit", FORMS, "信访形式", "form")
+    level_key = validation.choice(level or "town", LEVELS, "信访层级", "level")
+    if not (summary or "").strip():
+        raise InvalidValue("需填写信访事项(--summary) / a summary is required")
+    key = matter_key(matter or summary)
+    if not key:
+        raise InvalidValue("信访事项不能为空 / the matter cannot be empty")
+    with db.write() as s:
+        user = access.actor(s, actor)
+        village_row = access.village(s, village)
+        access.check_village(user, village_row)
+        town_row = s.exec(select(Town).where(Town.id == village_row.town_id).with_for_update()).one()
+        when = timeutil.resolve(at, not_before=None)
+        earlier = _same_matter(s, town_row.id, spec, key)
+        _check_intake(earlier, form_key, level_key)
+        linked = None
+        if case:
+            linked = access.case(s, case)
+            if linked.town_id != town_row.id:
+                raise InvalidValue(f"案件 {linked.number} 属于其他乡镇 / the case belongs to another town")
+        year = timeutil.local(when).year
+        seq = records.next_seq(s, Petition, town_row.id, year)
+        facts = {"state": "received", "received_at": when}
+        route_deadline = records.due(deadline_basis(facts))
+        row = Petition(
+            town_id=town_row.id, village_id=village_row.id, year=year, seq=seq,
+            number=config.PETITION_NUMBER_FORMAT.format(year=year, abbr=town_row.abbr, seq=seq),
+            petitioner=spec.name, petitioner_id_number=spec.id_number, petitioner_phone=spec.phone,
+            category=cat, matter=key, summary=summary.strip(), form=form_key, level=level_key, state="received",
+            first_time=not earlier, received_at=when, recorded_at=timeutil.now(), route_deadline=route_deadline,
+            deadline=route_deadline, last_event_at=when, case_id=linked.id if linked else None,
+        )
+        s.add(row)
+        s.flush()
+        s.add(PetitionEvent(petition_id=row.id, seq=1, trigger="receive", from_state=None, to_state="received",
+                            actor=user.name, at=when, recorded_at=row.recorded_at, note=None,
+                            values={"category": cat, "form": form_key, "level": level_key,
+                                    "first_time": not earlier}))
+        s.flush()
+        return _view(s, row)
+
+
+def _same_matter(s, town_id: int, spec: validation.PartySpec, key: str) -> list[Petition]:
+    rows = s.exec(select(Petition).where(Petition.town_id == town_id, Petition.petitioner == spec.name,
+                                         Petition.matter == key).order_by(Petition.received_at)).all()
+    # Two people with one name are told apart by their ID numbers when both are known.
+    return [r for r in rows if not (spec.id_number and r.petitioner_id_number
+                                    and r.petitioner_id_number != spec.id_number)]
+
+
+def _check_intake(earlier: list[Petition], form: str, level: str) -> None:
+    for p in earlier:
+        if p.final:
+            raise NotAllowed(f"不予受理:该事项已经复核终结({p.number}),同一事实不再受理(信访工作条例第36条) / "
+                             "not accepted: the matter was closed for good after 复核")
+        if p.state == "closed":
+            raise NotAllowed(f"不予受理:该事项已办结({p.number}),对处理意见不服可在30日内申请复查 / not accepted: "
+                             "the matter was concluded; the petitioner may ask for a review instead")
+        if p.state in OPEN_STATES:
+            raise NotAllowed(f"不予受理:该事项正在办理中({p.number},{STATE_LABELS[p.state]}) / not accepted: "
+                             "the same matter is already being handled")
+    if form == "visit" and level == "county" and not any(p.level == "town" for p in earlier):
+        raise NotAllowed("不予受理:越级走访,应先向乡镇提出(逐级走访) / not accepted: the visit skipped the town "
+                         "level; the matter must first be brought to the town")
+
+
+def fire(db: Database, *, actor: str | None, petition: str, trigger: str, note: str | None = None,
+         at: timeutil.Moment | None = None, values: Mapping[str, str] | None = None,
+         expect_version: int | None = None) -> PetitionView:
+    with db.write() as s:
+        user = access.actor(s, actor)
+        row = access.petition(s, petition, lock=True)
+        access.check_case(user, row)
+        records.check_version(row, expect_version, f"信访件 {row.number}")
+        typed = _typed(values or {}, row)
+        when = timeutil.resolve(at, not_before=row.last_event_at)
+        facts = _facts(row)
+        try:
+            result = PETITION.fire(row.state, trigger, facts, Action(actor_role=user.role, at=when, note=note,
+                                                                     values=typed))
+        except Refused as refusal:
+            raise NotAllowed(f"{row.number}: {refusal}") from None
+        changes: dict[str, Any] = dict(result.changes)
+        changes["state"] = result.dest
+        changes["last_event_at"] = when
+        if "opinion" in typed:
+            changes["opinion"] = typed["opinion"]
+        if trigger == "transfer":
+            changes["transferred_to"] = typed["to"].strip()
+        if trigger == "redirect":
+            changes.update(_channel_clock(row, typed, when))
+        new_facts = {**facts, **changes}
+        changes["deadline"] = records.due(deadline_basis(new_facts))
+        if result.dest == "handling":
+            changes["answer_deadline"] = changes["deadline"]
+        records.write_transition(
+            s, row, table=Petition, event_table=PetitionEvent, fk="petition_id", changes=changes,
+            label=f"信访件 {row.number}",
+            event=dict(trigger=trigger, from_state=result.source, to_state=result.dest, actor=user.name, at=when,
+                       recorded_at=timeutil.now(), note=(note or "").strip() or None,
+                       values={k: timeutil.iso(v) if hasattr(v, "isoformat") else v for k, v in typed.items()}
+                       or None))
+        return _view(s, row)
+
+
+def _channel_clock(row: Petition, typed: dict[str, Any], when) -> dict[str, Any]:
+    """The redirected petitioner's own clock: from when they knew of the act (or of the
+    复议 decision, for a lawsuit after 复议)."""
+    channel = typed["channel"]
+    decided = typed.get("decided_at")
+    period = channel_period(channel, row.category, after_reconsideration=decided is not None)
+    out: dict[str, Any] = {"channel": channel}
+    if period:
+        basis = decided or typed.get("known_at") or row.received_at
+        out["channel_deadline"] = records.due((basis, period))
+        out["channel_law"] = period.law
+    return out
+
+
+def _typed(values: Mapping[str, str], row: Petition) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, raw in values.items():
+        k, v = key.strip().lower(), (raw or "").strip()
+        if k == "channel":
+            out[k] = validation.choice(v, config.CHANNELS, "法定途径", "channel")
+        elif k == "opinion":
+            out[k] = validation.choice(v, OPINIONS, "处理意见", "opinion")
+        elif k == "days":
+            if not v.isdigit():
+                raise InvalidValue(f"延长天数应为整数 / days must be a whole number: '{raw}'")
+            out[k] = int(v)
+        elif k in ("known_at", "decided_at"):
+            moment = timeutil.parse_at(v)
+            if moment.at > timeutil.now():
+                raise InvalidValue(f"{k} 在未来 / {k} is in the future")
+            out[k] = moment.at
+        elif k == "to":
+            if not v:
+                raise InvalidValue("转送机关不能为空 / 'to' cannot be empty")
+            out[k] = v
+        else:
+            raise InvalidValue(f"未知字段 '{key}' / unknown --set key; 可用 / known: channel, known_at, decided_at, "
+                               "to, days, opinion")
+    return out
+
+
+def _facts(row: Petition) -> dict[str, Any]:
+    return {
+        "state": row.state, "received_at": row.received_at, "route_deadline": row.route_deadline,
+        "accepted_at": row.accepted_at, "answered_at": row.answered_at, "requested_at": row.requested_at,
+        "extended_days": row.extended_days, "reviewed": row.reviewed, "final": row.final,
+        "request_deadline": row.deadline if row.state == "answered" else None, "category": row.category,
+    }
+
+
+def list_petitions(db: Database, *, village: str | None = None, state: str | None = None,
+                   year: int | None = None, overdue: bool = False) -> list[PetitionView]:
+    """First-time petitions (初信初访) first, then by receipt."""
+    if state:
+        state = validation.choice(state, STATE_LABELS, "状态", "state")
+    with db.read() as s:
+        q = select(Petition).order_by(Petition.first_time.desc(), Petition.received_at, Petition.id)
+        if village:
+            q = q.where(Petition.village_id == access.village(s, village).id)
+        if state:
+            q = q.where(Petition.state == state)
+        if year is not None:
+            start, end = timeutil.year_bounds(year)
+            q = q.where(Petition.received_at >= start, Petition.received_at < end)
+        if overdue:
+            q = q.where(Petition.state.in_(OPEN_STATES), Petition.deadline < timeutil.now())
+        return [_view(s, r) for r in s.exec(q).all()]
+
+
+def show(db: Database, *, petition: str, actor: str | None = None, unmask: bool = False) -> PetitionView:
+    with db.read() as s:
+        row = access.petition(s, petition)
+        if unmask:
+            access.check_case(access.actor(s, actor), row)
+        events = s.exec(select(PetitionEvent).where(PetitionEvent.petition_id == row.id)
+                        .order_by(PetitionEvent.seq)).all()
+        return _view(s, row, unmask=unmask, history=[event_view(e) for e in events])
+
+
+def next_actions(db: Database, *, petition: str, actor: str | None = None) -> PetitionNext:
+    with db.read() as s:
+        row = access.petition(s, petition)
+        user = access.optional_actor(s, actor)
+        options = PETITION.options(row.state, _facts(row), Action(actor_role=user.role if user else None,
+                                                                  at=timeutil.now()))
+        permission = None
+        if user is not None:
+            try:
+                access.check_case(user, row)
+            except PermissionDenied as exc:
+                permission = str(exc)
+        return PetitionNext(petition=_view(s, row), route=ROUTES[row.category], options=options,
+                            permission=permission)
+
+
+def link_case(s, petition_ref: str, case_row: Case, user, when) -> None:
+    """信访转人民调解: the accepted petition starts ``case_row`` (within its registration's
+    transaction); the link is an event in the petition's history."""
+    row = access.petition(s, petition_ref, lock=True)
+    access.check_case(user, row)
+    if row.state != "handling":
+        raise NotAllowed(f"{row.number}: 信访件须先受理(accept)才能转人民调解 / accept the petition before starting "
+                         f"a dispute case from it (state {row.state})")
+    if row.case_id is not None:
+        raise NotAllowed(f"{row.number}: 已关联案件 / the petition is already linked to a case")
+    if row.town_id != case_row.town_id:
+        raise InvalidValue(f"{row.number}: 信访件属于其他乡镇 / the petition belongs to another town")
+    records.write_transition(
+        s, row, table=Petition, event_table=PetitionEvent, fk="petition_id", changes={"case_id": case_row.id},
+        label=f"信访件 {row.number}",
+        event=dict(trigger="start_case", from_state=row.state, to_state=row.state, actor=user.name,
+                   at=max(when, row.last_event_at), recorded_at=timeutil.now(), note=f"转人民调解 {case_row.number}",
+                   values=None))
+
+
+def _view(s, row: Petition, *, unmask: bool = False, history=None) -> PetitionView:
+    village, town = s.exec(select(Village.name, Town.name).join(Town, Town.id == Village.town_id)
+                           .where(Village.id == row.village_id)).one()
+    linked = s.exec(select(Case.number).where(Case.id == row.case_id)).first() if row.case_id else None
+    return PetitionView(
+        id=row.id, number=row.number, town=town, village=village, petitioner=row.petitioner,
+        petitioner_id_number=row.petitioner_id_number if unmask else validation.mask_id(row.petitioner_id_number),
+        petitioner_phone=row.petitioner_phone if unmask else validation.mask_phone(row.petitioner_phone),
+        category=row.category, matter=row.matter, summary=row.summary, form=row.form, level=row.level,
+        state=row.state, first_time=row.first_time, received_at=row.received_at, route_deadline=row.route_deadline,
+        answer_deadline=row.answer_deadline, deadline=row.deadline, opinion=row.opinion, channel=row.channel,
+        channel_deadline=row.channel_deadline, channel_law=row.channel_law, transferred_to=row.transferred_to,
+        extended_days=row.extended_days, reviewed=row.reviewed, final=row.final, linked_case=linked,
+        version=row.version, history=history,
+    )

@@ -1,0 +1,48 @@
+"""What every workflow-driven register shares: numbering, deadlines, and the version-checked
+write of a state change together with its audit event."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, update
+from sqlmodel import select
+
+from mediation import deadlines
+from mediation.errors import ConcurrentChange
+from workflows import Period
+
+
+def next_seq(s, table, town_id: int, year: int) -> int:
+    """The next number in a town's yearly register (the town row is locked by the caller)."""
+    return (s.exec(select(func.max(table.seq)).where(table.town_id == town_id, table.year == year)).one() or 0) + 1
+
+
+def due(basis: tuple[datetime, Period] | None) -> datetime | None:
+    return deadlines.due(*basis) if basis else None
+
+
+def check_version(row, expect_version: int | None, label: str) -> None:
+    if expect_version is not None and expect_version != row.version:
+        raise ConcurrentChange(f"{label} 已被他人修改(当前版本 {row.version},你看到的是 {expect_version}),请重新查看 / "
+                               f"it changed since you looked (version {row.version}, not {expect_version})")
+
+
+def write_transition(s, row, *, table, event_table, fk: str, changes: dict[str, Any], event: dict[str, Any],
+                     label: str) -> None:
+    """UPDATE … WHERE version = the version read, and the audit event, in the caller's
+    transaction; a lost race writes nothing and says so."""
+    loaded = row.version
+    done = s.execute(
+        update(table).where(table.id == row.id, table.version == loaded)
+        .values(**changes, version=loaded + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if done.rowcount != 1:
+        raise ConcurrentChange(f"{label} 刚被另一终端修改,本次操作未写入 / it was changed by another terminal at "
+                               "the same moment; nothing was written, look again and retry")
+    last = s.exec(select(func.max(event_table.seq)).where(getattr(event_table, fk) == row.id)).one() or 0
+    s.add(event_table(**{fk: row.id}, seq=last + 1, **event))
+    s.flush()
+    s.refresh(row)

@@ -1,0 +1,111 @@
+"""The town office's queue (``mediation review``): what waits for this user's decision."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlmodel import select
+
+from mediation import access, cases, timeutil
+from mediation.db import Database
+from mediation.errors import PermissionDenied
+from mediation.models import Case, CaseEvent, Petition, Village
+from workflows import config
+from workflows.dispute import ACTIVE_STATES, FINAL_STATES
+from workflows.petition import OPEN_STATES
+
+DUE_SOON = timedelta(days=3)
+
+
+@dataclass(frozen=True)
+class Item:
+    kind: str  # case | petition | matter
+    id: int
+    number: str
+    deadline: datetime | None
+    village: str
+    state: str
+    detail: str
+    since: datetime | None = None  # escalations: when it was requested
+    first_time: bool = False
+
+    @property
+    def overdue(self) -> bool:
+        return self.deadline is not None and self.deadline < timeutil.now()
+
+    def to_json(self) -> dict[str, Any]:
+        d = {"kind": self.kind, "id": self.id, "number": self.number, "deadline": timeutil.iso(self.deadline),
+             "village": self.village, "state": self.state, "detail": self.detail, "overdue": self.overdue}
+        if self.since is not None:
+            d["waiting_since"] = timeutil.iso(self.since)
+            d["waiting_days"] = (timeutil.now() - self.since).days
+        if self.kind == "petition":
+            d["first_time"] = self.first_time
+        return d
+
+
+@dataclass(frozen=True)
+class Queue:
+    escalations: list[Item]
+    red_risk: list[Item]
+    due: list[Item]
+    new_petitions: list[Item]
+
+    def to_json(self) -> dict[str, Any]:
+        return {k: [i.to_json() for i in getattr(self, k)]
+                for k in ("escalations", "red_risk", "due", "new_petitions")}
+
+
+def queue(db: Database, *, actor: str | None) -> Queue:
+    """Escalations awaiting this user's line (oldest first), open red-risk cases, everything
+    overdue or due within 3 days (soonest first), and petitions waiting to be routed
+    (first-time petitions, 初信初访, first)."""
+    now = timeutil.now()
+    with db.read() as s:
+        user = access.actor(s, actor)
+        if user.role not in ("town", "county"):
+            raise PermissionDenied("审批队列仅供镇、县用户使用 / the review queue is for town and county users")
+        town_filter = user.town_id if user.role == "town" else None
+        villages = {vid: name for vid, name in s.exec(select(Village.id, Village.name))}
+
+        def scoped(q, table):
+            return q.where(table.town_id == town_filter) if town_filter is not None else q
+
+        lines_from = [line - 1 for line, role in config.LINE_APPROVER.items() if role == user.role]
+        escalations = []
+        rows = s.exec(scoped(select(Case).where(Case.state == "escalation_pending", Case.line.in_(lines_from)),
+                             Case).order_by(Case.last_event_at)).all()
+        for r in rows:
+            note = s.exec(select(CaseEvent.note).where(CaseEvent.case_id == r.id)
+                          .order_by(CaseEvent.seq.desc()).limit(1)).first()
+            escalations.append(Item("case", r.id, r.number, r.deadline, villages[r.village_id], r.state,
+                                    f"第{r.line}线→第{r.line + 1}线: {note or ''}", since=r.last_event_at))
+        red = [Item("case", r.id, r.number, r.deadline, villages[r.village_id], r.state, f"{r.type}: {r.summary}")
+               for r in s.exec(scoped(select(Case).where(Case.risk == "red", Case.state.not_in(FINAL_STATES)),
+                                      Case).order_by(Case.registered_at)).all()]
+        horizon = now + DUE_SOON
+        due = [Item("case", r.id, r.number, r.deadline, villages[r.village_id], r.state, f"{r.type}: {r.summary}")
+               for r in s.exec(scoped(select(Case).where(Case.state.in_(ACTIVE_STATES | {"confirming"}),
+                                                         Case.deadline <= horizon), Case)).all()]
+        due += [Item("petition", r.id, r.number, r.deadline, villages[r.village_id], r.state,
+                     f"{r.petitioner}: {r.summary}", first_time=r.first_time)
+                for r in s.exec(scoped(select(Petition).where(Petition.state.in_(OPEN_STATES),
+                                                              Petition.deadline <= horizon), Petition)).all()]
+        due.sort(key=lambda i: (i.deadline, not i.first_time, i.number))
+        new = [Item("petition", r.id, r.number, r.deadline, villages[r.village_id], r.state,
+                    f"{r.petitioner}: {r.summary}", first_time=r.first_time)
+               for r in s.exec(scoped(select(Petition).where(Petition.state == "received"), Petition)
+                               .order_by(Petition.first_time.desc(), Petition.deadline)).all()]
+        return Queue(escalations=escalations, red_risk=red, due=due, new_petitions=new)
+
+
+def decide(db: Database, *, actor: str | None, case: str, approve: bool, note: str | None = None,
+           at: timeutil.Moment | None = None):
+    """Approve or return an escalation from the queue (the same trigger as ``case do``)."""
+    return cases.fire(db, actor=actor, case=case, trigger="approve_escalation" if approve else "return_escalation",
+                      note=note, at=at)
+
+
+

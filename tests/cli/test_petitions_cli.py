@@ -1,0 +1,58 @@
+"""信访 and the review queue from the terminal."""
+
+from __future__ import annotations
+
+from tests.conftest import snapshot
+
+NEW = ["petition", "new", "--village", "朱家湾村", "--petitioner", "陈建国", "--category", "劳动争议",
+       "--summary", "包工头拖欠工资三个月", "--at", "2021-05-10"]
+
+
+def test_petition_from_receipt_to_redirect(run):
+    made = run.json(*NEW, user="王主任")
+    assert made["number"] == "(2021)营信字第001号" and made["category"] == "labour" and made["first_time"]
+    assert made["route_deadline"] == "2021-05-26T00:00:00+08:00"
+    nxt = run.json("petition", "next", made["number"], user="王主任")
+    assert nxt["suggested"]["trigger"] == "redirect" and nxt["suggested"]["channel"] == "arbitration"
+    text = run.ok("petition", "next", "2021-1", user="王主任").stdout
+    assert "劳动争议" in text and "redirect" in text
+    out = run.ok("petition", "do", "2021-1", "redirect", "--set", "channel=仲裁", "--set", "known_at=2021-04-01",
+                 "--at", "2021-05-11", user="王主任").stdout
+    assert "tell the petitioner: arbitration by 2022-04-01" in out
+    shown = run.json("petition", "show", made["number"])
+    assert shown["state"] == "redirected" and [e["trigger"] for e in shown["history"]] == ["receive", "redirect"]
+
+
+def test_petition_refusals_are_one_line_and_change_nothing(run):
+    run.ok(*NEW, user="王主任")
+    from mediation.db import Database
+    db = Database(run.db_url)
+    before = snapshot(db)
+    run.refused(*NEW, user="王主任", match="already being handled")
+    run.refused("petition", "do", "1", "redirect", "--at", "2021-05-11", user="王主任", match="legal channel")
+    run.refused("petition", "do", "1", "accept", "--at", "2021-06-30", user="王主任", match="15-day limit")
+    run.refused("petition", "new", "--village", "朱家湾村", "--petitioner", "甲", "--category", "八卦",
+                "--summary", "x", user="王主任", match="unknown category")
+    run.refused(*NEW[:2], "--village", "朱家湾村", *NEW[4:], user="刘调解", match="own village")
+    assert snapshot(db) == before
+    db.dispose()
+
+
+def test_review_queue_and_decisions(run):
+    run.ok("case", "new", "--village", "龙潭村", "--type", "邻里", "--summary", "排水沟", "--party", "甲",
+           "--party", "乙", "--at", "2021-03-01", user="刘调解")
+    run.ok("case", "do", "1", "triage", "--set", "risk=red", user="刘调解")
+    run.ok("case", "do", "1", "start", "--set", "mediator=刘调解", user="刘调解")
+    run.ok("case", "do", "1", "request_escalation", "--note", "需县级协调", user="刘调解")
+    q = run.json("review", user="王主任")
+    # at line 2 (red), the escalation goes to the county, not to the town
+    assert q["escalations"] == [] and [i["number"] for i in q["red_risk"]] == ["(2021)营调字第001号"]
+    assert all(i["kind"] in ("case", "petition", "matter") for i in q["due"])
+    run.refused("review", user="刘调解", match="town and county")
+    run.refused("review", "approve", "1", user="王主任", match="'county'")
+    run.ok("user", "add", "县矛调", "--role", "county", user="王主任")
+    assert run.json("review", user="县矛调")["escalations"][0]["number"] == "(2021)营调字第001号"
+    out = run.ok("review", "approve", "1", user="县矛调").stdout
+    assert "line 3" in out
+    text = run.ok("review", user="王主任").stdout
+    assert "红色风险" in text

@@ -1,0 +1,84 @@
+"""Deadlines on real calendar edges (State Council calendar with 调休), and past its data."""
+
+from __future__ import annotations
+
+import warnings
+from datetime import date
+
+import pytest
+
+from mediation import deadlines, timeutil
+from workflows import Period
+
+
+@pytest.fixture(autouse=True)
+def _fresh_calendar(monkeypatch):
+    monkeypatch.delenv("MEDIATION_HOLIDAYS", raising=False)
+    deadlines.reload_local_calendar()
+    yield
+    deadlines.reload_local_calendar()
+
+
+def test_national_day_2021_and_its_make_up_workdays():
+    assert deadlines.is_workday(date(2021, 9, 26))  # Sunday, 调休 workday
+    assert deadlines.is_workday(date(2021, 10, 9))  # Saturday, 调休 workday
+    assert not deadlines.is_workday(date(2021, 10, 4))
+    # 3 working days from Friday 2021-09-24: Sun 26 (make-up), Mon 27, Tue 28
+    assert deadlines.last_day(date(2021, 9, 24), Period(3, "working_days")) == date(2021, 9, 28)
+    # 10 working days from 2021-09-29 (答复期限, 行政复议法 art 48): 30, 8, 9 (Sat, make-up), 11–15, 18, 19
+    assert deadlines.last_day(date(2021, 9, 29), Period(10, "working_days")) == date(2021, 10, 19)
+
+
+def test_spring_festival_2021():
+    # holiday 2021-02-11..17; make-up workdays Sun 02-07 and Sat 02-20
+    assert deadlines.is_workday(date(2021, 2, 7)) and deadlines.is_workday(date(2021, 2, 20))
+    # from 02-10: the 11th–17th are holiday, so the 18th is the first working day and the 19th the second
+    assert deadlines.last_day(date(2021, 2, 10), Period(2, "working_days")) == date(2021, 2, 19)
+    # from the make-up Sunday 02-07: Mon 8, Tue 9, Wed 10, then Thu 18
+    assert deadlines.last_day(date(2021, 2, 7), Period(4, "working_days")) == date(2021, 2, 18)
+
+
+def test_a_period_ending_on_a_rest_day_rolls_to_the_next_working_day():
+    assert deadlines.last_day(date(2021, 3, 5), Period(15)) == date(2021, 3, 22)  # 3-20 is a Saturday
+    assert deadlines.last_day(date(2021, 9, 16), Period(15)) == date(2021, 10, 8)  # into National Day
+    assert deadlines.last_day(date(2021, 3, 5), Period(15, roll=False)) == date(2021, 3, 20)
+
+
+def test_due_is_the_end_of_the_last_day_in_shanghai():
+    start = timeutil.parse_at("2021-03-05T16:00").at
+    assert timeutil.iso(deadlines.due(start, Period(15))) == "2021-03-23T00:00:00+08:00"
+
+
+def test_months():
+    assert deadlines.last_day(date(2021, 8, 31), Period(6, "months")) == date(2022, 2, 28)
+
+
+def test_beyond_the_official_data_falls_back_to_weekdays_and_warns_once():
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert deadlines.last_day(date(2027, 1, 1), Period(5, "working_days")) == date(2027, 1, 8)
+        deadlines.last_day(date(2027, 3, 1), Period(5, "working_days"))
+    assert len([w for w in caught if issubclass(w.category, deadlines.CalendarWarning)]) == 1
+
+
+def test_a_local_holiday_file_extends_the_calendar(tmp_path, monkeypatch):
+    f = tmp_path / "holidays.toml"
+    f.write_text('holidays = [2027-01-01, 2027-01-04]\nworkdays = [2027-01-09]\n', encoding="utf-8")
+    monkeypatch.setenv("MEDIATION_HOLIDAYS", str(f))
+    deadlines.reload_local_calendar()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert not deadlines.is_workday(date(2027, 1, 4))
+        assert deadlines.is_workday(date(2027, 1, 9))
+        # from 2026-12-31: 1-1 holiday, 1-4 holiday, 5, 6, 7, 8, 9 (make-up)
+        assert deadlines.last_day(date(2026, 12, 31), Period(5, "working_days")) == date(2027, 1, 9)
+
+
+def test_a_broken_holiday_file_is_a_clear_error(tmp_path, monkeypatch):
+    f = tmp_path / "h.toml"
+    f.write_text("holidays = [not a date]", encoding="utf-8")
+    monkeypatch.setenv("MEDIATION_HOLIDAYS", str(f))
+    deadlines.reload_local_calendar()
+    from mediation.errors import InvalidValue
+    with pytest.raises(InvalidValue, match="holiday file"):
+        deadlines.is_workday(date(2027, 1, 4))

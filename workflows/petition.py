@@ -1,0 +1,272 @@
+"""The petition (信访) workflow and the 诉访分离 routing table (信访工作条例, 2022).
+
+received → handling (accept) / redirected / transferred / not_accepted within 15 days
+(arts 22–23); handling → answered within 60 days, one extension of at most 30 (art 34);
+复查 within 30 days of the answer (art 35), 复核 within 30 days of the 复查 answer (art 36);
+after 复核 the matter is closed for good.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+
+from workflows import config
+from workflows.base import Action, Facts, Guard, Period, Workflow
+
+
+class PetitionState(enum.Enum):
+    received = "received"
+    handling = "handling"
+    redirected = "redirected"
+    transferred = "transferred"
+    not_accepted = "not_accepted"
+    answered = "answered"
+    review = "review"
+    recheck = "recheck"
+    closed = "closed"
+
+
+P = PetitionState
+
+STATE_LABELS = {
+    "received": "已登记待分流", "handling": "办理中", "redirected": "已导入法定途径", "transferred": "已转送",
+    "not_accepted": "不予受理", "answered": "已答复", "review": "复查中", "recheck": "复核中", "closed": "已办结",
+}
+TRIGGER_LABELS = {
+    "receive": "登记", "accept": "受理", "redirect": "诉访分离导入", "transfer": "转送/交办",
+    "reject": "不予受理", "extend": "延期", "answer": "出具处理意见", "request_review": "申请复查",
+    "review_answer": "复查答复", "request_recheck": "申请复核", "recheck_answer": "复核答复", "close": "办结",
+}
+OPINIONS = {"support": "予以支持", "explain": "解释说明", "not_support": "不予支持", "mediated": "调解和解"}
+FORMS = {"letter": "来信", "visit": "来访", "phone": "来电", "web": "网上信访"}
+LEVELS = {"town": "乡镇", "county": "县级"}
+
+# The limits of the 信访工作条例, as data.
+ROUTE = Period(15, "days", law="信访工作条例第22条")
+ANSWER = Period(60, "days", law="信访工作条例第32条")
+EXTENSION_MAX_DAYS = 30  # art 34: once, at most 30 days, with a reason
+REVIEW_REQUEST = Period(30, "days", law="信访工作条例第35条")
+REVIEW_ANSWER = Period(30, "days", law="信访工作条例第35条")
+RECHECK_REQUEST = Period(30, "days", law="信访工作条例第36条")
+RECHECK_ANSWER = Period(30, "days", law="信访工作条例第36条")
+
+# The clock of each legal channel a petition is redirected to, from when the petitioner knew
+# of the act or dispute (``known_at``): what the petitioner must be told.
+CHANNEL_CLOCKS = {
+    "reconsideration": Period(60, "days", law="行政复议法第20条: 知道行政行为之日起60日内申请行政复议"),
+    "litigation": Period(6, "months", law="行政诉讼法第46条: 知道作出行政行为之日起6个月内起诉"),
+    "litigation_after_reconsideration": Period(15, "days", law="行政诉讼法第45条: 收到复议决定书之日起15日内起诉"),
+}
+ARBITRATION_CLOCKS = {
+    "labour": Period(12, "months", law="劳动争议调解仲裁法第27条: 仲裁时效期间为一年"),
+    "land_contract": Period(24, "months", law="农村土地承包经营纠纷调解仲裁法第18条: 仲裁时效为二年"),
+}
+
+
+@dataclass(frozen=True)
+class Route:
+    """诉访分离: the route suggested for a matter category, and why."""
+
+    trigger: str
+    channel: str | None
+    to: str | None
+    why: str
+    start_case: bool = False
+
+
+ROUTES: dict[str, Route] = {
+    "civil": Route("accept", None, None, "民间纠纷,受理后转人民调解(信访转人民调解)", start_case=True),
+    "court_judgment": Route("transfer", None, "政法部门", "涉法涉诉事项,转政法部门依法处理(信访工作条例第31条)"),
+    "labour": Route("redirect", "arbitration", None, "劳动争议,导入劳动人事争议仲裁(劳动争议调解仲裁法)"),
+    "land_contract": Route("redirect", "arbitration", None, "农村土地承包纠纷,导入农村土地承包仲裁"),
+    "admin_act": Route("redirect", "reconsideration", None,
+                       "对行政行为不服,导入行政复议(知道之日起60日内)或行政诉讼(6个月内)"),
+    "request": Route("accept", None, None, "请求政府履职或帮助,依法受理办理"),
+    "complaint": Route("transfer", None, "纪检监察机关", "检举控告公职人员,转纪检监察机关(信访工作条例第31条)"),
+    "other": Route("accept", None, None, "其他事项,依法受理"),
+}
+CATEGORIES = {k: k for k in ROUTES}
+CATEGORY_LABELS = {
+    "civil": "民间纠纷", "court_judgment": "涉法涉诉", "labour": "劳动争议", "land_contract": "土地承包",
+    "admin_act": "不服行政行为", "request": "请求事项", "complaint": "检举控告", "other": "其他",
+}
+
+
+# -- guards ---------------------------------------------------------------------------------
+
+def _routed_in_time(f: Facts, a: Action) -> str | None:
+    if f.get("route_deadline") and a.at and a.at > f["route_deadline"] and not (a.note or "").strip():
+        return ("已超过15日分流期限,须在 --note 中说明逾期理由(信访工作条例第22条) / routed after the 15-day "
+                "limit: record the reason for the delay with --note")
+    return None
+
+
+def _note_given(f: Facts, a: Action) -> str | None:
+    if not (a.note or "").strip():
+        return "需填写理由(--note) / a reason is required for this step"
+    return None
+
+
+def _channel_given(f: Facts, a: Action) -> str | None:
+    if a.values.get("channel") not in config.CHANNELS:
+        return "需指明法定途径(--set channel=" + "|".join(config.CHANNELS) + ") / say which legal channel"
+    return None
+
+
+def _body_given(f: Facts, a: Action) -> str | None:
+    if not (a.values.get("to") or "").strip():
+        return "需指明转送机关(--set to=机关名称) / say which body it is transferred to"
+    return None
+
+
+def _not_extended(f: Facts, a: Action) -> str | None:
+    if f.get("extended_days"):
+        return "办理期限只能延长一次(信访工作条例第34条) / the handling period can be extended only once"
+    return None
+
+
+def _extension_within_30(f: Facts, a: Action) -> str | None:
+    days = a.values.get("days", EXTENSION_MAX_DAYS)
+    if not isinstance(days, int) or not 1 <= days <= EXTENSION_MAX_DAYS:
+        return (f"延长期限不得超过{EXTENSION_MAX_DAYS}日(信访工作条例第34条) / an extension is 1 to "
+                f"{EXTENSION_MAX_DAYS} days")
+    return None
+
+
+def _opinion_given(f: Facts, a: Action) -> str | None:
+    if a.values.get("opinion") not in OPINIONS:
+        return "需注明处理意见(--set opinion=" + "|".join(OPINIONS) + ") / say what the answer is"
+    return None
+
+
+def _window(period: Period, what_zh: str, what_en: str):
+    def check(f: Facts, a: Action) -> str | None:
+        end = f.get("request_deadline")
+        if end and a.at and a.at > end:
+            return (f"{what_zh}须在收到答复之日起{period.amount}日内提出({period.law}),已逾期 / "
+                    f"{what_en} must be asked for within {period.amount} days of the answer")
+        return None
+    return check
+
+
+def _not_reviewed(f: Facts, a: Action) -> str | None:
+    if f.get("reviewed"):
+        return "已经复查,可申请复核(request_recheck) / already reviewed once: ask for a recheck (复核) instead"
+    return None
+
+
+def _reviewed(f: Facts, a: Action) -> str | None:
+    if not f.get("reviewed"):
+        return "须先经复查才能申请复核(信访工作条例第36条) / a recheck (复核) follows a review (复查)"
+    return None
+
+
+GUARDS = {
+    "routed_in_time": Guard(_routed_in_time, input=True, hint="--note 逾期理由 (if past 15 days)"),
+    "note_given": Guard(_note_given, input=True, hint="--note 理由"),
+    "channel_given": Guard(_channel_given, input=True, hint="--set channel=" + "|".join(config.CHANNELS)),
+    "body_given": Guard(_body_given, input=True, hint="--set to=机关"),
+    "not_extended": Guard(_not_extended),
+    "extension_within_30": Guard(_extension_within_30, input=True, hint="--set days=1..30"),
+    "opinion_given": Guard(_opinion_given, input=True, hint="--set opinion=" + "|".join(OPINIONS)),
+    "review_in_time": Guard(_window(REVIEW_REQUEST, "复查", "a review")),
+    "recheck_in_time": Guard(_window(RECHECK_REQUEST, "复核", "a recheck")),
+    "not_reviewed": Guard(_not_reviewed),
+    "reviewed": Guard(_reviewed),
+}
+
+
+def _set(**fixed):
+    def effect(f: Facts, a: Action) -> dict:
+        out = {}
+        for key, value in fixed.items():
+            out[key] = a.at if value == "AT" else value
+        return out
+    return effect
+
+
+def _extended(f: Facts, a: Action) -> dict:
+    return {"extended_days": a.values.get("days", EXTENSION_MAX_DAYS)}
+
+
+EFFECTS = {
+    "accepted": _set(accepted_at="AT"),
+    "answered": _set(answered_at="AT"),
+    "extended": _extended,
+    "mark_reviewed": _set(reviewed=True, answered_at="AT"),
+    "review_requested": _set(requested_at="AT"),
+    "final": _set(final=True),
+}
+
+TRANSITIONS = [
+    {"trigger": "accept", "source": P.received, "dest": P.handling, "conditions": ["routed_in_time"],
+     "after": "accepted"},
+    {"trigger": "redirect", "source": P.received, "dest": P.redirected,
+     "conditions": ["routed_in_time", "channel_given"]},
+    {"trigger": "transfer", "source": P.received, "dest": P.transferred,
+     "conditions": ["routed_in_time", "body_given"]},
+    {"trigger": "reject", "source": P.received, "dest": P.not_accepted,
+     "conditions": ["routed_in_time", "note_given"]},
+    {"trigger": "extend", "source": P.handling, "dest": P.handling,
+     "conditions": ["not_extended", "note_given", "extension_within_30"], "after": "extended"},
+    {"trigger": "answer", "source": P.handling, "dest": P.answered, "conditions": ["opinion_given"],
+     "after": "answered"},
+    {"trigger": "request_review", "source": P.answered, "dest": P.review,
+     "conditions": ["not_reviewed", "review_in_time"], "after": "review_requested"},
+    {"trigger": "review_answer", "source": P.review, "dest": P.answered, "conditions": ["opinion_given"],
+     "after": "mark_reviewed"},
+    {"trigger": "request_recheck", "source": P.answered, "dest": P.recheck,
+     "conditions": ["reviewed", "recheck_in_time"], "after": "review_requested"},
+    {"trigger": "recheck_answer", "source": P.recheck, "dest": P.closed, "conditions": ["opinion_given"],
+     "after": "final"},
+    {"trigger": "close", "source": P.answered, "dest": P.closed},
+]
+
+INPUTS: dict[str, tuple[str, ...]] = {
+    "redirect": ("channel", "known_at", "decided_at"),
+    "transfer": ("to",),
+    "extend": ("days",),
+    "answer": ("opinion",),
+    "review_answer": ("opinion",),
+    "recheck_answer": ("opinion",),
+}
+
+PETITION = Workflow(
+    name="petition", states=PetitionState, transitions=TRANSITIONS, initial=P.received,
+    guards=GUARDS, effects=EFFECTS, inputs=INPUTS, labels=STATE_LABELS,
+)
+
+OPEN_STATES = frozenset({"received", "handling", "answered", "review", "recheck"})
+
+
+def deadline_basis(facts: Facts) -> tuple[datetime, Period] | None:
+    """From when, and by which period, the petition's current step is due."""
+    state = facts["state"]
+    if state == "received":
+        return facts["received_at"], ROUTE
+    if state == "handling":
+        extra = facts.get("extended_days") or 0
+        return facts["accepted_at"], Period(ANSWER.amount + extra, "days", law=ANSWER.law)
+    if state == "answered":
+        period = RECHECK_REQUEST if facts.get("reviewed") else REVIEW_REQUEST
+        if facts.get("reviewed") and facts.get("final"):
+            return None
+        return facts["answered_at"], period
+    if state == "review":
+        return facts["requested_at"], REVIEW_ANSWER
+    if state == "recheck":
+        return facts["requested_at"], RECHECK_ANSWER
+    return None
+
+
+def channel_period(channel: str, category: str, *, after_reconsideration: bool = False) -> Period | None:
+    """The legal clock the petitioner must be told about when redirected to ``channel``."""
+    if channel == "arbitration":
+        return ARBITRATION_CLOCKS.get(category, ARBITRATION_CLOCKS["labour"])
+    if channel == "litigation" and after_reconsideration:
+        return CHANNEL_CLOCKS["litigation_after_reconsideration"]
+    if channel in ("reconsideration", "litigation"):
+        return CHANNEL_CLOCKS[channel]
+    return None
