@@ -186,18 +186,23 @@ def case_next(app, case_ref, as_json):
     d = app.display
     d.line(f"{view.case.number}  {view.case.state} {view.case.state_label}  line {view.case.line}  "
            f"version {view.case.version}")
-    if view.permission:
-        d.line(f"✗ {view.permission}")
-    t = d.table("", "操作 trigger", "→", "需要 / 原因 needs / why not")
-    for o in view.options:
-        ok = o.allowed and not view.permission
-        detail = "; ".join(o.needs) if ok else "; ".join(o.blocked_by) or (view.permission or "")
-        t.add_row("✓" if ok else "✗", f"{o.trigger} {TRIGGER_LABELS.get(o.trigger, '')}",
-                  f"{o.dest} {STATE_LABELS.get(o.dest, '')}", detail)
-    if not view.options:
+    render_options(d, view.options, view.permission, TRIGGER_LABELS, STATE_LABELS)
+
+
+def render_options(d, options, permission, trigger_labels, state_labels) -> None:
+    """The ``next`` table: ✓ with what each trigger needs, ✗ with why not."""
+    if permission:
+        d.line(f"✗ {permission}")
+    if not options:
         d.line("无可执行操作 / nothing can follow this state")
-    else:
-        d.print(t)
+        return
+    t = d.table("", "操作 trigger", "→", "需要 / 原因 needs / why not")
+    for o in options:
+        ok = o.allowed and not permission
+        detail = "; ".join(o.needs) if ok else "; ".join(o.blocked_by) or (permission or "")
+        t.add_row("✓" if ok else "✗", f"{o.trigger} {trigger_labels.get(o.trigger, '')}",
+                  f"{o.dest} {state_labels.get(o.dest, '')}", detail)
+    d.print(t)
 
 
 # -- rendering (shared with demo) -----------------------------------------------------------

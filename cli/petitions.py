@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from cli.cases import _moment, _parse_sets
+from cli.cases import _moment, _parse_sets, render_options
 from cli.output import dump_json, json_option, need
 
 
@@ -190,13 +190,4 @@ def petition_next(app, ref, as_json):
         d.line(f"建议 suggested: {r.trigger} {target} — {r.why}")
         if r.start_case:
             d.line("  then: mediation case new … --petition " + view.petition.number)
-    t = d.table("", "操作 trigger", "→", "需要 / 原因 needs / why not")
-    for o in view.options:
-        ok = o.allowed and not view.permission
-        t.add_row("✓" if ok else "✗", f"{o.trigger} {TRIGGER_LABELS.get(o.trigger, '')}",
-                  f"{o.dest} {STATE_LABELS.get(o.dest, '')}",
-                  "; ".join(o.needs) if ok else "; ".join(o.blocked_by) or (view.permission or ""))
-    if view.options:
-        d.print(t)
-    else:
-        d.line("无可执行操作 / nothing can follow this state")
+    render_options(d, view.options, view.permission, TRIGGER_LABELS, STATE_LABELS)

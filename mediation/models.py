@@ -105,23 +105,27 @@ class Party(SQLModel, table=True):
     phone: str | None = None
 
 
-class CaseEvent(SQLModel, table=True):
-    """The audit log: one row per state change, written in the change's transaction."""
+class EventFields(SQLModel):
+    """What every audit event records: one row per state change, written in the change's
+    transaction; ``at`` is when it happened, ``recorded_at`` when it was entered."""
 
-    __tablename__ = "case_event"
-    __table_args__ = (UniqueConstraint("case_id", "seq"),)
-    id: int | None = Field(default=None, primary_key=True)
-    case_id: int = Field(foreign_key="dispute_case.id", index=True)
     seq: int
     trigger: str
     from_state: str | None = None
     to_state: str
-    line: int
     actor: str
     at: datetime = Field(sa_type=UTCDateTime)
     recorded_at: datetime = Field(sa_type=UTCDateTime)
     note: str | None = None
     values: dict[str, Any] | None = Field(default=None, sa_type=JSON)
+
+
+class CaseEvent(EventFields, table=True):
+    __tablename__ = "case_event"
+    __table_args__ = (UniqueConstraint("case_id", "seq"),)
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="dispute_case.id", index=True)
+    line: int
 
 
 class Petition(SQLModel, table=True):
@@ -170,17 +174,8 @@ class Petition(SQLModel, table=True):
     version: int = 1
 
 
-class PetitionEvent(SQLModel, table=True):
+class PetitionEvent(EventFields, table=True):
     __tablename__ = "petition_event"
     __table_args__ = (UniqueConstraint("petition_id", "seq"),)
     id: int | None = Field(default=None, primary_key=True)
     petition_id: int = Field(foreign_key="petition.id", index=True)
-    seq: int
-    trigger: str
-    from_state: str | None = None
-    to_state: str
-    actor: str
-    at: datetime = Field(sa_type=UTCDateTime)
-    recorded_at: datetime = Field(sa_type=UTCDateTime)
-    note: str | None = None
-    values: dict[str, Any] | None = Field(default=None, sa_type=JSON)

@@ -13,7 +13,7 @@ from mediation import access, records, timeutil, validation
 from mediation.db import Database
 from mediation.errors import InvalidValue, NotAllowed, PermissionDenied
 from mediation.models import Case, Petition, PetitionEvent, Town, Village
-from mediation.views import EventView, event_view
+from mediation.views import EventView, event_view, options_json
 from workflows import Action, Option, Refused, config
 from workflows.petition import (CATEGORY_LABELS, FORMS, LEVELS, OPEN_STATES, OPINIONS, PETITION, ROUTES,
                                 STATE_LABELS, Route, channel_period, deadline_basis)
@@ -82,13 +82,10 @@ class PetitionNext:
         r = self.route
         return {
             "id": self.petition.id, "number": self.petition.number, "state": self.petition.state,
+            "version": self.petition.version, "permission": self.permission,
             "suggested": {"trigger": r.trigger, "channel": r.channel, "to": r.to, "why": r.why,
                           "start_case": r.start_case},
-            "allowed": [{"trigger": o.trigger, "to": o.dest, "needs": list(o.needs)}
-                        for o in self.options if o.allowed and not self.permission],
-            "blocked": [{"trigger": o.trigger, "to": o.dest,
-                         "reasons": list(o.blocked_by) + ([self.permission] if self.permission else [])}
-                        for o in self.options if not o.allowed or self.permission],
+            **options_json(self.options, self.permission),
         }
 
 

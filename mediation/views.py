@@ -105,15 +105,20 @@ class NextView:
     permission: str | None  # why this actor may not act on the case at all, if so
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.case.id, "number": self.case.number, "state": self.case.state,
-            "version": self.case.version, "permission": self.permission,
-            "allowed": [{"trigger": o.trigger, "to": o.dest, "needs": list(o.needs)}
-                        for o in self.options if o.allowed and not self.permission],
-            "blocked": [{"trigger": o.trigger, "to": o.dest,
-                         "reasons": list(o.blocked_by) + ([self.permission] if self.permission else [])}
-                        for o in self.options if not o.allowed or self.permission],
-        }
+        return {"id": self.case.id, "number": self.case.number, "state": self.case.state,
+                "version": self.case.version, "permission": self.permission,
+                **options_json(self.options, self.permission)}
+
+
+def options_json(options: list[Option], permission: str | None) -> dict[str, list[dict[str, Any]]]:
+    """``allowed`` (with what each needs) and ``blocked`` (with why), for ``next --json``."""
+    return {
+        "allowed": [{"trigger": o.trigger, "to": o.dest, "needs": list(o.needs)}
+                    for o in options if o.allowed and not permission],
+        "blocked": [{"trigger": o.trigger, "to": o.dest,
+                     "reasons": list(o.blocked_by) + ([permission] if permission else [])}
+                    for o in options if not o.allowed or permission],
+    }
 
 
 def case_view(row, place: tuple[str, str], parties, *, unmask: bool = False,
