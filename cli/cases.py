@@ -64,6 +64,7 @@ def case_new(app, village, type_, summary, parties, source, screening, risk, kin
     """
     from mediation import cases
 
+    db = app.db  # open it first: no one should type a whole record into a missing database
     village = need(village, "--village", "村(社区) village", as_json=as_json)
     type_ = need(type_, "--type", "纠纷类别 type", as_json=as_json)
     summary = need(summary, "--summary", "简要情况 summary", as_json=as_json)
@@ -78,7 +79,7 @@ def case_new(app, village, type_, summary, parties, source, screening, risk, kin
                     break
                 continue
             parties.append(p)
-    view = cases.register(app.db, actor=app.actor, village=village, type=type_, summary=summary, parties=parties,
+    view = cases.register(db, actor=app.actor, village=village, type=type_, summary=summary, parties=parties,
                           source=source, screening=screening, risk=risk, kind=kind, at=_moment(at),
                           petition=petition)
     if as_json:

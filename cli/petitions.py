@@ -44,11 +44,12 @@ def petition_new(app, village, petitioner, category, summary, form, level, matte
     """
     from mediation import petitions
 
+    db = app.db  # open it first: no one should type a whole record into a missing database
     village = need(village, "--village", "村(社区) village", as_json=as_json)
     petitioner = need(petitioner, "--petitioner", "信访人 petitioner", as_json=as_json)
     category = need(category, "--category", "类别 category", as_json=as_json)
     summary = need(summary, "--summary", "信访事项 summary", as_json=as_json)
-    view = petitions.new(app.db, actor=app.actor, village=village, petitioner=petitioner, category=category,
+    view = petitions.new(db, actor=app.actor, village=village, petitioner=petitioner, category=category,
                          summary=summary, form=form, level=level, matter=matter, at=_moment(at), case=case_ref)
     if as_json:
         return dump_json(view)

@@ -56,12 +56,13 @@ def user_add(app, name, role, village, town, as_json):
     """
     from mediation import admin
 
+    db = app.db  # open it first: no one should type a whole record into a missing database
     name = need(name, "NAME", "姓名 name", as_json=as_json)
     role = need(role, "--role", "角色 role", as_json=as_json,
                 type=click.Choice(["mediator", "town", "county"]))
     if role == "mediator":
         village = need(village, "--village", "村(社区) village", as_json=as_json)
-    view = admin.add_user(app.db, actor=app.actor, name=name, role=role, village=village, town=town)
+    view = admin.add_user(db, actor=app.actor, name=name, role=role, village=village, town=town)
     if as_json:
         return dump_json(view)
     where = view.village or view.town or "county"

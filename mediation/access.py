@@ -8,6 +8,7 @@ refused with the candidates listed, never guessed.
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import TYPE_CHECKING
 
 from sqlmodel import select
@@ -85,7 +86,8 @@ def petition(session: Session, ref: str, *, lock: bool = False):
 
 
 def _record(session: Session, table, ref: str, *, lock: bool, zh: str, en: str, example: str):
-    raw = (ref or "").strip()
+    # NFKC folds full-width digits and brackets (（２０２１）) into their ASCII forms.
+    raw = unicodedata.normalize("NFKC", ref or "").strip()
     if not raw:
         raise InvalidValue(f"需指明{zh}编号或 id / a {en} id or number is required")
 
@@ -95,7 +97,7 @@ def _record(session: Session, table, ref: str, *, lock: bool, zh: str, en: str, 
         return session.exec(q).first()
 
     if raw.isdigit():
-        found = one(select(table).where(table.id == int(raw)))
+        found = one(select(table).where(table.id == int(raw))) if len(raw) <= 15 else None
         if found:
             return found
         raise NotFound(f"没有 id 为 {raw} 的{zh} / no {en} with id {raw}")

@@ -73,7 +73,7 @@ def add_user(db: Database, *, actor: str | None, name: str, role: str,
     role = choice(role, config.ROLES, "角色", "role")
     with db.write() as s:
         has_users = s.exec(select(User.id).limit(1)).first() is not None
-        acting = access.actor(s, actor) if (has_users or actor) else None
+        acting = access.actor(s, actor) if has_users else None  # the first user bootstraps
         if has_users and acting.role not in ("town", "county"):
             raise PermissionDenied("只有镇、县用户可以添加用户 / only a town or county user may add users")
         if s.exec(select(User).where(User.name == uname)).first():

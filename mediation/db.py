@@ -56,8 +56,9 @@ class Database:
                 event.listen(engine, "begin", _sqlite_begin)
             else:
                 engine = create_engine(self.url, pool_pre_ping=False)
-        except (ArgumentError, NoSuchModuleError, ValueError) as exc:
-            raise DatabaseError(f"无法识别的数据库地址 '{url_or_path}' / not a database URL or path ({exc})") from None
+        except (ArgumentError, NoSuchModuleError, ValueError, ImportError) as exc:
+            raise DatabaseError(f"无法识别的数据库地址 '{url_or_path}' / not a usable database URL or path "
+                                f"(SQLite path, sqlite:///…, postgresql+psycopg://…): {exc}") from None
         self.engine = engine
         self.dialect = engine.dialect.name
         self._write_engine = engine.execution_options(sqlite_write=True)

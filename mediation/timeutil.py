@@ -9,6 +9,8 @@ from datetime import date, datetime, timezone
 from mediation.errors import InvalidValue
 
 TZ = "Asia/Shanghai"
+# Earlier than this is a typo (0221 for 2021), not a back-dated record.
+EARLIEST_YEAR = 1990
 
 # 2021年3月2日, 2021/3/2, 2021.3.2 → 2021-03-02 (what people type besides ISO).
 _CN_DATE = re.compile(r"^\s*(\d{4})\s*[年/.\-]\s*(\d{1,2})\s*[月/.\-]\s*(\d{1,2})\s*日?\s*(.*)$")
@@ -116,6 +118,8 @@ def resolve(moment: Moment | None, *, not_before: datetime | None, what: str = "
         at = moment.at
         if at > current:
             raise InvalidValue(f"日期 {show(at)} 在未来 / {show(at)} is in the future")
+        if local(at).year < EARLIEST_YEAR:
+            raise InvalidValue(f"日期 {show(at)} 过早,请检查年份 / {show(at)} is implausibly early: check the year")
     if not_before is not None and at < not_before:
         if moment is not None and moment.date_only and local_date(at) == local_date(not_before):
             at = not_before

@@ -55,6 +55,16 @@ def test_a_missing_database_is_one_error_line(tmp_path):
     result = CliRunner().invoke(main, ["--db", "postgresql+psycopg://nobody@127.0.0.1:1/x", "case", "list"])
     assert result.exit_code == 1 and "database unavailable" in result.stderr
     assert "Traceback" not in result.output
+    result = CliRunner().invoke(main, ["--db", "mysql://u@h/x", "case", "list"])
+    assert result.exit_code == 1 and "not a usable database URL" in result.stderr
+
+
+def test_the_first_user_bootstraps_even_with_an_acting_user_set(tmp_path):
+    db = str(tmp_path / "m.db")
+    runner = CliRunner(env={"MEDIATION_USER": "王主任"})
+    runner.invoke(main, ["--db", db, "init", "--town", "营盘镇", "--village", "龙潭村"])
+    result = runner.invoke(main, ["--db", db, "user", "add", "王主任", "--role", "town"])
+    assert result.exit_code == 0, result.output
 
 
 def test_user_add_needs_a_town_or_county_user_after_the_first(tmp_path):

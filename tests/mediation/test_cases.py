@@ -133,6 +133,8 @@ def test_bad_input_is_refused_and_changes_nothing(town):
     _refused(town, InvalidValue, "check digit", new_case, town, parties=[f"张三,{ID_BAD}"])
     _refused(town, InvalidValue, "mobile", new_case, town, parties=["张三,12345"])
     _refused(town, InvalidValue, "in the future", new_case, town, when="2099-01-01")
+    _refused(town, InvalidValue, "implausibly early", new_case, town, when="0221-03-02")
+    _refused(town, NotFound, "no case with id", cases.show, town, case="99999999999999999999")
     _refused(town, PermissionDenied, "own village", new_case, town, village="朱家湾村")
     _refused(town, NotAllowed, "unknown trigger", cases.fire, town, actor="刘调解", case=n, trigger="approve")
     _refused(town, NotAllowed, "not allowed in state registered", cases.fire, town, actor="刘调解", case=n,
@@ -172,7 +174,8 @@ def test_same_day_date_keeps_history_in_order(town):
     assert cases.show(town, case=view.number).history[1].at == case.registered_at
 
 
-@pytest.mark.parametrize("ref", ["(2021)营调字第001号", "（2021）营调字第1号", "2021-1", "2021营1", " 1 "])
+@pytest.mark.parametrize("ref", ["(2021)营调字第001号", "（2021）营调字第1号", "2021-1", "2021营1", " 1 ",
+                                 "（２０２１）营调字第１号"])
 def test_case_found_by_half_remembered_number(town, ref):
     case = new_case(town)
     assert cases.show(town, case=ref).id == case.id
