@@ -179,3 +179,33 @@ class PetitionEvent(EventFields, table=True):
     __table_args__ = (UniqueConstraint("petition_id", "seq"),)
     id: int | None = Field(default=None, primary_key=True)
     petition_id: int = Field(foreign_key="petition.id", index=True)
+
+
+class ScreeningRound(SQLModel, table=True):
+    """四网排查: one screening round in a village (逐个, 拉网, 反复 or 专项)."""
+
+    __tablename__ = "screening_round"
+    __table_args__ = (Index("ix_screening_town_at", "town_id", "at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    town_id: int = Field(foreign_key="town.id")
+    village_id: int = Field(foreign_key="village.id", index=True)
+    mode: str
+    found: int = 0
+    prevented: int = 0
+    at: datetime = Field(sa_type=UTCDateTime)
+    recorded_at: datetime = Field(sa_type=UTCDateTime)
+    actor: str
+    note: str | None = None
+
+
+class ZeroReport(SQLModel, table=True):
+    """零上报: "we screened this month and found nothing" — distinct from no report at all."""
+
+    __tablename__ = "zero_report"
+    __table_args__ = (UniqueConstraint("village_id", "month"),)
+    id: int | None = Field(default=None, primary_key=True)
+    town_id: int = Field(foreign_key="town.id")
+    village_id: int = Field(foreign_key="village.id", index=True)
+    month: str  # YYYY-MM
+    recorded_at: datetime = Field(sa_type=UTCDateTime)
+    actor: str

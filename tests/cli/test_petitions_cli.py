@@ -56,3 +56,16 @@ def test_review_queue_and_decisions(run):
     assert "line 3" in out
     text = run.ok("review", user="王主任").stdout
     assert "红色风险" in text
+
+
+def test_screening_from_the_terminal(run):
+    made = run.json("screening", "add", "--village", "龙潭村", "--mode", "拉网", "--found", "2", "--at",
+                    "2021-09-28", user="刘调解")
+    assert made["mode"] == "拉网" and made["at"] == "2021-09-28T00:00:00+08:00"
+    run.ok("screening", "zero", "--village", "龙潭村", "--month", "2021-10", user="刘调解")
+    listed = run.json("screening", "list", "--year", "2021")
+    assert len(listed["rounds"]) == 1 and listed["zero_reports"][0]["month"] == "2021-10"
+    run.refused("screening", "zero", "--village", "龙潭村", "--month", "2021-09", user="刘调解",
+                match="zero report would be false")
+    result = run("screening", "add", "--village", "龙潭村", "--mode", "拉网", "--found", "-1", user="刘调解")
+    assert result.exit_code == 2

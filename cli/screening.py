@@ -1,0 +1,95 @@
+"""``mediation screening …``: 四网排查 rounds and monthly zero reports (零上报)."""
+
+from __future__ import annotations
+
+import click
+
+from cli.cases import _moment
+from cli.output import dump_json, json_option, need
+
+
+@click.group()
+def screening():
+    """四网排查: screening rounds (逐个, 拉网, 反复, 专项) and zero reports (零上报)."""
+
+
+@screening.command("add")
+@click.option("--village", help="The village screened.")
+@click.option("--mode", help="逐个 (key persons), 拉网 (sweep), 反复 (key places), 专项 (campaign).")
+@click.option("--found", type=click.IntRange(min=0), default=0, show_default=True, help="Disputes found.")
+@click.option("--prevented", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Disputes prevented from escalating (防民转刑, 防群体性上访).")
+@click.option("--note", help="Where, who, what.")
+@click.option("--at", "at", metavar="DATE", help="When the round took place (back-dating).")
+@json_option
+@click.pass_obj
+def screening_add(app, village, mode, found, prevented, note, at, as_json):
+    """Record a screening round.
+
+    \b
+    Example:
+      mediation --as 刘调解 screening add --village 龙潭村 --mode 拉网 --found 2 --at 2021-09-28
+    """
+    from mediation import screening as service
+
+    db = app.db
+    village = need(village, "--village", "村(社区) village", as_json=as_json)
+    mode = need(mode, "--mode", "排查方式 mode (逐个/拉网/反复/专项)", as_json=as_json)
+    view = service.add_round(db, actor=app.actor, village=village, mode=mode, found=found, prevented=prevented,
+                             at=_moment(at), note=note)
+    if as_json:
+        return dump_json(view)
+    from mediation.timeutil import show
+    app.display.line(f"{view.village} {view.mode}排查 {show(view.at, minutes=False)}: "
+                     f"found {view.found}, prevented {view.prevented}")
+
+
+@screening.command("zero")
+@click.option("--village", help="The village reporting.")
+@click.option("--month", metavar="YYYY-MM", help="The month screened with nothing found.")
+@json_option
+@click.pass_obj
+def screening_zero(app, village, month, as_json):
+    """File a zero report (零上报): the village screened this month and found nothing.
+
+    \b
+    Example:
+      mediation --as 刘调解 screening zero --village 龙潭村 --month 2021-10
+    """
+    from mediation import screening as service
+
+    db = app.db
+    village = need(village, "--village", "村(社区) village", as_json=as_json)
+    month = need(month, "--month", "月份 month (YYYY-MM)", as_json=as_json)
+    view = service.zero_report(db, actor=app.actor, village=village, month=month)
+    if as_json:
+        return dump_json(view)
+    app.display.line(f"{view.village} {view.month} 零上报 zero report filed")
+
+
+@screening.command("list")
+@click.option("--village", help="Only this village.")
+@click.option("--year", type=int, help="Only this year.")
+@json_option
+@click.pass_obj
+def screening_list(app, village, year, as_json):
+    """Screening rounds and zero reports.
+
+    \b
+    Example:
+      mediation screening list --year 2021
+    """
+    from mediation import screening as service
+    from mediation.timeutil import show
+
+    rounds = service.list_rounds(app.db, village=village, year=year)
+    zeros = service.list_zero_reports(app.db, village=village, year=year)
+    if as_json:
+        return dump_json({"rounds": rounds, "zero_reports": zeros})
+    d = app.display
+    t = d.table("日期", "村(社区)", "方式", "发现", "防止", "人员", "说明", nowrap=("日期",))
+    for r in rounds:
+        t.add_row(show(r.at, minutes=False), r.village, r.mode, str(r.found), str(r.prevented), r.actor, r.note or "")
+    d.print(t)
+    d.line(f"{len(rounds)} round(s); 零上报 zero reports: "
+           + ("、".join(f"{z.village} {z.month}" for z in zeros) or "无 / none"))

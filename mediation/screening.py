@@ -1,0 +1,130 @@
+"""四网排查: screening rounds and monthly zero reports (零上报), domain.md §2."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import select
+
+from mediation import access, timeutil, validation
+from mediation.db import Database
+from mediation.errors import InvalidValue, NotAllowed
+from mediation.models import ScreeningRound, Village, ZeroReport
+from workflows import config
+
+
+@dataclass(frozen=True)
+class RoundView:
+    id: int
+    village: str
+    mode: str
+    found: int
+    prevented: int
+    at: datetime
+    actor: str
+    note: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "village": self.village, "mode": self.mode, "found": self.found,
+                "prevented": self.prevented, "at": timeutil.iso(self.at), "actor": self.actor, "note": self.note}
+
+
+@dataclass(frozen=True)
+class ZeroView:
+    village: str
+    month: str
+    actor: str
+
+
+def _count(value: int | None, what: str) -> int:
+    if value is None:
+        return 0
+    if value < 0:
+        raise InvalidValue(f"{what} 不能为负数 / {what} cannot be negative")
+    return value
+
+
+def _month_bounds(month: str) -> tuple[datetime, datetime]:
+    import pendulum
+
+    start = pendulum.datetime(int(month[:4]), int(month[5:7]), 1, tz=timeutil.TZ)
+    return timeutil.utc(start), timeutil.utc(start.add(months=1))
+
+
+def add_round(db: Database, *, actor: str | None, village: str, mode: str, found: int | None = None,
+              prevented: int | None = None, at: timeutil.Moment | None = None, note: str | None = None) -> RoundView:
+    """Record a screening round. Refused in a month the village already reported as zero
+    if it found disputes (the zero report would no longer be true)."""
+    mode_key = validation.choice(mode, config.SCREENING_MODES, "排查方式", "screening mode")
+    n_found, n_prevented = _count(found, "found"), _count(prevented, "prevented")
+    with db.write() as s:
+        user = access.actor(s, actor)
+        village_row = access.village(s, village)
+        access.check_village(user, village_row)
+        when = timeutil.resolve(at, not_before=None)
+        month = timeutil.local(when).format("YYYY-MM")
+        if n_found and s.exec(select(ZeroReport.id).where(ZeroReport.village_id == village_row.id,
+                                                          ZeroReport.month == month)).first():
+            raise NotAllowed(f"{village_row.name} {month} 已零上报,不能再登记发现纠纷的排查 / the village reported zero "
+                             f"for {month}; a round that found disputes contradicts it")
+        row = ScreeningRound(town_id=village_row.town_id, village_id=village_row.id, mode=mode_key, found=n_found,
+                             prevented=n_prevented, at=when, recorded_at=timeutil.now(), actor=user.name,
+                             note=(note or "").strip() or None)
+        s.add(row)
+        s.flush()
+        return RoundView(row.id, village_row.name, row.mode, row.found, row.prevented, row.at, row.actor, row.note)
+
+
+def zero_report(db: Database, *, actor: str | None, village: str, month: str) -> ZeroView:
+    """零上报 for a month that has ended or is under way; once per village and month, and not
+    when a round that month found disputes."""
+    m = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", month or "")
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        raise InvalidValue(f"月份应为 YYYY-MM / the month is YYYY-MM: '{month}'")
+    key = f"{m.group(1)}-{int(m.group(2)):02d}"
+    start, end = _month_bounds(key)
+    if start > timeutil.now():
+        raise InvalidValue(f"{key} 尚未开始 / {key} has not begun")
+    with db.write() as s:
+        user = access.actor(s, actor)
+        village_row = access.village(s, village)
+        access.check_village(user, village_row)
+        if s.exec(select(ZeroReport.id).where(ZeroReport.village_id == village_row.id,
+                                              ZeroReport.month == key)).first():
+            raise NotAllowed(f"{village_row.name} {key} 已零上报 / already reported zero for {key}")
+        found = s.exec(select(func.coalesce(func.sum(ScreeningRound.found), 0))
+                       .where(ScreeningRound.village_id == village_row.id, ScreeningRound.at >= start,
+                              ScreeningRound.at < end)).one()
+        if found:
+            raise NotAllowed(f"{village_row.name} {key} 的排查已发现纠纷 {found} 件,不能零上报 / screening found "
+                             f"{found} dispute(s) that month: a zero report would be false")
+        s.add(ZeroReport(town_id=village_row.town_id, village_id=village_row.id, month=key,
+                         recorded_at=timeutil.now(), actor=user.name))
+        return ZeroView(village=village_row.name, month=key, actor=user.name)
+
+
+def list_rounds(db: Database, *, village: str | None = None, year: int | None = None) -> list[RoundView]:
+    with db.read() as s:
+        q = (select(ScreeningRound, Village.name).join(Village, Village.id == ScreeningRound.village_id)
+             .order_by(ScreeningRound.at, ScreeningRound.id))
+        if village:
+            q = q.where(ScreeningRound.village_id == access.village(s, village).id)
+        if year is not None:
+            start, end = timeutil.year_bounds(year)
+            q = q.where(ScreeningRound.at >= start, ScreeningRound.at < end)
+        return [RoundView(r.id, name, r.mode, r.found, r.prevented, r.at, r.actor, r.note) for r, name in s.exec(q)]
+
+
+def list_zero_reports(db: Database, *, village: str | None = None, year: int | None = None) -> list[ZeroView]:
+    with db.read() as s:
+        q = (select(ZeroReport, Village.name).join(Village, Village.id == ZeroReport.village_id)
+             .order_by(ZeroReport.month, Village.name))
+        if village:
+            q = q.where(ZeroReport.village_id == access.village(s, village).id)
+        if year is not None:
+            q = q.where(ZeroReport.month.like(f"{year}-%"))
+        return [ZeroView(village=name, month=z.month, actor=z.actor) for z, name in s.exec(q)]
