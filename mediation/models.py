@@ -55,7 +55,18 @@ class User(SQLModel, table=True):
     created_at: datetime = Field(sa_type=UTCDateTime)
 
 
-class Case(SQLModel, table=True):
+class Numbered(SQLModel):
+    """A record in a town's yearly register with its human number, e.g. (2021)营调字第003号."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    town_id: int = Field(foreign_key="town.id")
+    village_id: int = Field(foreign_key="village.id", index=True)
+    year: int
+    seq: int
+    number: str = Field(unique=True)
+
+
+class Case(Numbered, table=True):
     """A dispute (纠纷案件). ``version`` rises by one with every change (optimistic concurrency)."""
 
     __tablename__ = "dispute_case"
@@ -64,12 +75,6 @@ class Case(SQLModel, table=True):
         Index("ix_case_town_registered", "town_id", "registered_at"),
         Index("ix_case_state_deadline", "state", "deadline"),
     )
-    id: int | None = Field(default=None, primary_key=True)
-    town_id: int = Field(foreign_key="town.id")
-    village_id: int = Field(foreign_key="village.id", index=True)
-    year: int
-    seq: int
-    number: str = Field(unique=True)
     type: str
     summary: str
     state: str
@@ -128,7 +133,7 @@ class CaseEvent(EventFields, table=True):
     line: int
 
 
-class Petition(SQLModel, table=True):
+class Petition(Numbered, table=True):
     """A petition (信访件), routed under 诉访分离 within the limits of the 信访工作条例."""
 
     __table_args__ = (
@@ -137,12 +142,6 @@ class Petition(SQLModel, table=True):
         Index("ix_petition_town_received", "town_id", "received_at"),
         Index("ix_petition_state_deadline", "state", "deadline"),
     )
-    id: int | None = Field(default=None, primary_key=True)
-    town_id: int = Field(foreign_key="town.id")
-    village_id: int = Field(foreign_key="village.id", index=True)
-    year: int
-    seq: int
-    number: str = Field(unique=True)
     petitioner: str
     petitioner_id_number: str | None = None
     petitioner_phone: str | None = None
