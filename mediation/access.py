@@ -85,6 +85,12 @@ def petition(session: Session, ref: str, *, lock: bool = False):
     return _record(session, Petition, ref, lock=lock, zh="信访件", en="petition", example="(2021)营信字第002号")
 
 
+def matter(session: Session, ref: str, *, lock: bool = False):
+    """A 行政复议/行政应诉 matter by id or number, e.g. (2021)营诉字第001号."""
+    from mediation.models import Matter
+    return _record(session, Matter, ref, lock=lock, zh="事项", en="matter", example="(2021)营诉字第001号")
+
+
 def _record(session: Session, table, ref: str, *, lock: bool, zh: str, en: str, example: str):
     # NFKC folds full-width digits and brackets (（２０２１）) into their ASCII forms.
     raw = unicodedata.normalize("NFKC", ref or "").strip()

@@ -55,15 +55,20 @@ class User(SQLModel, table=True):
     created_at: datetime = Field(sa_type=UTCDateTime)
 
 
-class Numbered(SQLModel):
+class TownNumbered(SQLModel):
     """A record in a town's yearly register with its human number, e.g. (2021)营调字第003号."""
 
     id: int | None = Field(default=None, primary_key=True)
     town_id: int = Field(foreign_key="town.id")
-    village_id: int = Field(foreign_key="village.id", index=True)
     year: int
     seq: int
     number: str = Field(unique=True)
+
+
+class Numbered(TownNumbered):
+    """… that belongs to a village (cases, petitions)."""
+
+    village_id: int = Field(foreign_key="village.id", index=True)
 
 
 class Case(Numbered, table=True):
@@ -208,3 +213,76 @@ class ZeroReport(SQLModel, table=True):
     month: str  # YYYY-MM
     recorded_at: datetime = Field(sa_type=UTCDateTime)
     actor: str
+
+
+class Matter(TownNumbered, table=True):
+    """行政复议 (reconsideration) or 行政应诉 (litigation) against the town."""
+
+    __table_args__ = (UniqueConstraint("town_id", "kind", "year", "seq"),
+                      Index("ix_matter_town_received", "town_id", "received_at"))
+    kind: str
+    summary: str
+    state: str
+    received_at: datetime = Field(sa_type=UTCDateTime)
+    recorded_at: datetime = Field(sa_type=UTCDateTime)
+    answered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    outcome: str | None = None
+    deadline: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_event_at: datetime = Field(sa_type=UTCDateTime)
+    version: int = 1
+
+
+class MatterEvent(EventFields, table=True):
+    __tablename__ = "matter_event"
+    __table_args__ = (UniqueConstraint("matter_id", "seq"),)
+    id: int | None = Field(default=None, primary_key=True)
+    matter_id: int = Field(foreign_key="matter.id", index=True)
+
+
+class Subject(SQLModel, table=True):
+    """A 社区矫正 or 安置帮教 subject under the town's management."""
+
+    __table_args__ = (Index("ix_subject_town_received", "town_id", "received_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    town_id: int = Field(foreign_key="town.id")
+    village_id: int | None = Field(default=None, foreign_key="village.id", index=True)
+    name: str
+    category: str
+    state: str
+    received_at: datetime = Field(sa_type=UTCDateTime)
+    recorded_at: datetime = Field(sa_type=UTCDateTime)
+    ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    end_reason: str | None = None
+    last_event_at: datetime = Field(sa_type=UTCDateTime)
+    version: int = 1
+
+
+class SubjectEvent(EventFields, table=True):
+    __tablename__ = "subject_event"
+    __table_args__ = (UniqueConstraint("subject_id", "seq"),)
+    id: int | None = Field(default=None, primary_key=True)
+    subject_id: int = Field(foreign_key="subject.id", index=True)
+
+
+class Employment(SQLModel, table=True):
+    """A subject's employment status from ``at`` on (就业 / 自主创业 / 未就业 / 无劳动能力)."""
+
+    __table_args__ = (Index("ix_employment_subject_at", "subject_id", "at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    subject_id: int = Field(foreign_key="subject.id")
+    status: str
+    at: datetime = Field(sa_type=UTCDateTime)
+    recorded_at: datetime = Field(sa_type=UTCDateTime)
+    actor: str
+
+
+class ImportKey(SQLModel, table=True):
+    """Which record a key in an import file became: loading a file twice adds nothing."""
+
+    __tablename__ = "import_key"
+    key: str = Field(primary_key=True)
+    kind: str
+    record_id: int
+    source: str
+    loaded_at: datetime = Field(sa_type=UTCDateTime)

@@ -14,7 +14,7 @@ from mediation.db import Database
 from mediation.errors import InvalidValue, NotAllowed, PermissionDenied
 from mediation.models import Case, Petition, PetitionEvent, Town, Village
 from mediation.views import EventView, event_view, options_json
-from workflows import Action, Option, Refused, config
+from workflows import Action, Option, config
 from workflows.petition import (CATEGORY_LABELS, FORMS, LEVELS, OPEN_STATES, OPINIONS, PETITION, ROUTES,
                                 STATE_LABELS, Route, channel_period, deadline_basis)
 
@@ -177,32 +177,23 @@ def fire(db: Database, *, actor: str | None, petition: str, trigger: str, note: 
         records.check_version(row, expect_version, f"信访件 {row.number}")
         typed = _typed(values or {}, row)
         when = timeutil.resolve(at, not_before=row.last_event_at)
-        facts = _facts(row)
-        try:
-            result = PETITION.fire(row.state, trigger, facts, Action(actor_role=user.role, at=when, note=note,
-                                                                     values=typed))
-        except Refused as refusal:
-            raise NotAllowed(f"{row.number}: {refusal}") from None
-        changes: dict[str, Any] = dict(result.changes)
-        changes["state"] = result.dest
-        changes["last_event_at"] = when
-        if "opinion" in typed:
-            changes["opinion"] = typed["opinion"]
-        if trigger == "transfer":
-            changes["transferred_to"] = typed["to"].strip()
-        if trigger == "redirect":
-            changes.update(_channel_clock(row, typed, when))
-        new_facts = {**facts, **changes}
-        changes["deadline"] = records.due(deadline_basis(new_facts))
-        if result.dest == "handling":
-            changes["answer_deadline"] = changes["deadline"]
-        records.write_transition(
-            s, row, table=Petition, event_table=PetitionEvent, fk="petition_id", changes=changes,
-            label=f"信访件 {row.number}",
-            event=dict(trigger=trigger, from_state=result.source, to_state=result.dest, actor=user.name, at=when,
-                       recorded_at=timeutil.now(), note=(note or "").strip() or None,
-                       values={k: timeutil.iso(v) if hasattr(v, "isoformat") else v for k, v in typed.items()}
-                       or None))
+
+        def extra(result) -> dict[str, Any]:
+            out: dict[str, Any] = {}
+            if "opinion" in typed:
+                out["opinion"] = typed["opinion"]
+            if trigger == "transfer":
+                out["transferred_to"] = typed["to"].strip()
+            if trigger == "redirect":
+                out.update(_channel_clock(row, typed, when))
+            if result.dest == "handling":
+                out["answer_deadline"] = records.due(deadline_basis({**_facts(row), **result.changes,
+                                                                     "state": "handling"}))
+            return out
+
+        records.advance(s, row, workflow=PETITION, table=Petition, event_table=PetitionEvent, fk="petition_id",
+                        label=row.number, user=user, trigger=trigger, note=note, when=when, facts=_facts(row),
+                        typed=typed, deadline_basis=deadline_basis, extra_changes=extra)
         return _view(s, row)
 
 

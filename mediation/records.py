@@ -14,9 +14,10 @@ from mediation.errors import ConcurrentChange
 from workflows import Period
 
 
-def next_seq(s, table, town_id: int, year: int) -> int:
+def next_seq(s, table, town_id: int, year: int, *where) -> int:
     """The next number in a town's yearly register (the town row is locked by the caller)."""
-    return (s.exec(select(func.max(table.seq)).where(table.town_id == town_id, table.year == year)).one() or 0) + 1
+    q = select(func.max(table.seq)).where(table.town_id == town_id, table.year == year, *where)
+    return (s.exec(q).one() or 0) + 1
 
 
 def due(basis: tuple[datetime, Period] | None) -> datetime | None:
@@ -46,3 +47,40 @@ def write_transition(s, row, *, table, event_table, fk: str, changes: dict[str, 
     s.add(event_table(**{fk: row.id}, seq=last + 1, **event))
     s.flush()
     s.refresh(row)
+
+
+def advance(s, row, *, workflow, table, event_table, fk: str, label: str, user, trigger: str,
+            note: str | None, when: datetime, facts: dict[str, Any], typed: dict[str, Any],
+            deadline_basis=None, extra_changes=None, event_extra: dict[str, Any] | None = None):
+    """Run ``trigger`` through ``workflow`` and write the new state with its event: the body
+    every register's ``fire`` shares. Returns the workflow's result."""
+    from mediation.errors import NotAllowed
+    from workflows import Action, Refused
+
+    try:
+        result = workflow.fire(row.state, trigger, {**facts, **typed},
+                               Action(actor_role=user.role, at=when, note=note, values=typed))
+    except Refused as refusal:
+        raise NotAllowed(f"{label}: {refusal}") from None
+    changes: dict[str, Any] = dict(result.changes)
+    if extra_changes:
+        changes.update(extra_changes(result))
+    changes["state"] = result.dest
+    changes["last_event_at"] = when
+    if deadline_basis is not None:
+        changes["deadline"] = due(deadline_basis({**facts, **changes}))
+    write_transition(s, row, table=table, event_table=event_table, fk=fk, changes=changes, label=label,
+                     event=dict(trigger=trigger, from_state=result.source, to_state=result.dest, actor=user.name,
+                                at=when, recorded_at=_now(), note=(note or "").strip() or None,
+                                values=_jsonable(typed) or None, **(event_extra or {})))
+    return result
+
+
+def _now():
+    from mediation.timeutil import now
+    return now()
+
+
+def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
+    from mediation.timeutil import iso
+    return {k: iso(v) if isinstance(v, datetime) else v for k, v in values.items() if v is not None}

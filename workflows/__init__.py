@@ -13,7 +13,13 @@ def get(name: str) -> Workflow:
     if name == "petition":
         from workflows.petition import PETITION
         return PETITION
+    if name in ("reconsideration", "litigation"):
+        from workflows.matter import WORKFLOWS
+        return WORKFLOWS[name]
+    if name == "subject":
+        from workflows.subject import SUBJECT
+        return SUBJECT
     raise KeyError(name)
 
 
-NAMES = ("dispute", "petition")
+NAMES = ("dispute", "petition", "reconsideration", "litigation", "subject")

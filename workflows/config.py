@@ -54,5 +54,7 @@ GROUP_DISPUTE_PARTIES = 5
 # abbreviation), seq.
 CASE_NUMBER_FORMAT = "({year}){abbr}调字第{seq:03d}号"
 PETITION_NUMBER_FORMAT = "({year}){abbr}信字第{seq:03d}号"
+RECONSIDERATION_NUMBER_FORMAT = "({year}){abbr}复字第{seq:03d}号"
+LITIGATION_NUMBER_FORMAT = "({year}){abbr}诉字第{seq:03d}号"
 
 ROLES: dict[str, str] = {"mediator": "村人民调解员", "town": "镇综治中心/司法所", "county": "县级"}

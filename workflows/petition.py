@@ -97,7 +97,7 @@ CATEGORY_LABELS = {
 # -- guards ---------------------------------------------------------------------------------
 
 def _routed_in_time(f: Facts, a: Action) -> str | None:
-    if f.get("route_deadline") and a.at and a.at > f["route_deadline"] and not (a.note or "").strip():
+    if f.get("route_deadline") and a.at and a.at >= f["route_deadline"] and not (a.note or "").strip():
         return ("已超过15日分流期限,须在 --note 中说明逾期理由(信访工作条例第22条) / routed after the 15-day "
                 "limit: record the reason for the delay with --note")
     return None
@@ -144,7 +144,7 @@ def _opinion_given(f: Facts, a: Action) -> str | None:
 def _window(period: Period, what_zh: str, what_en: str):
     def check(f: Facts, a: Action) -> str | None:
         end = f.get("request_deadline")
-        if end and a.at and a.at > end:
+        if end and a.at and a.at >= end:
             return (f"{what_zh}须在收到答复之日起{period.amount}日内提出({period.law}),已逾期 / "
                     f"{what_en} must be asked for within {period.amount} days of the answer")
         return None

@@ -86,6 +86,7 @@ def test_review_must_be_asked_within_30_days_of_the_answer(town):
     do(town, p.number, "answer", "2021-06-01", opinion="explain")
     # 30 days from 06-01 is 07-01 (Thu): day 31 is refused
     refused(town, NotAllowed, "within 30 days", do, town, p.number, "request_review", "2021-07-02T09:00")
+    refused(town, NotAllowed, "within 30 days", do, town, p.number, "request_review", "2021-07-02")  # day 31
     assert do(town, p.number, "request_review", "2021-07-01T17:00").state == "review"
 
 

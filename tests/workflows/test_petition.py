@@ -18,8 +18,8 @@ SATISFY = {
     "not_extended": ({"extended_days": 0}, {}),
     "extension_within_30": ({}, {"values": {"days": 30}}),
     "opinion_given": ({}, {"values": {"opinion": "support"}}),
-    "review_in_time": ({"request_deadline": AT}, {}),
-    "recheck_in_time": ({"request_deadline": AT}, {}),
+    "review_in_time": ({"request_deadline": AT + timedelta(seconds=1)}, {}),
+    "recheck_in_time": ({"request_deadline": AT + timedelta(seconds=1)}, {}),
     "not_reviewed": ({"reviewed": False}, {}),
     "reviewed": ({"reviewed": True}, {}),
 }
@@ -31,8 +31,8 @@ VIOLATE = {
     "not_extended": ({"extended_days": 30}, {}, "only once"),
     "extension_within_30": ({}, {"values": {"days": 31}}, "1 to 30 days"),
     "opinion_given": ({}, {"values": {"opinion": "maybe"}}, "opinion"),
-    "review_in_time": ({"request_deadline": AT - timedelta(seconds=1)}, {}, "within 30 days"),
-    "recheck_in_time": ({"request_deadline": AT - timedelta(seconds=1)}, {}, "within 30 days"),
+    "review_in_time": ({"request_deadline": AT}, {}, "within 30 days"),
+    "recheck_in_time": ({"request_deadline": AT}, {}, "within 30 days"),
     "not_reviewed": ({"reviewed": True}, {}, "already reviewed"),
     "reviewed": ({"reviewed": False}, {}, "follows a review"),
 }

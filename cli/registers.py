@@ -1,0 +1,259 @@
+"""``mediation matter …`` (行政复议/行政应诉) and ``mediation subject …`` (社区矫正/安置帮教)."""
+
+from __future__ import annotations
+
+import click
+
+from cli.cases import _moment, _parse_sets
+from cli.output import dump_json, json_option, need
+
+
+@click.group()
+def matter():
+    """行政复议 (reconsideration) and 行政应诉 (litigation) against the town."""
+
+
+@matter.command("new")
+@click.option("--kind", type=click.Choice(["reconsideration", "litigation"]), help="行政复议 or 行政应诉.")
+@click.option("--summary", help="The act concerned and who applied or sued.")
+@click.option("--town", help="The town (default: yours, or the only one).")
+@click.option("--at", "at", metavar="DATE", help="When the copy of the application / the complaint was received.")
+@json_option
+@click.pass_obj
+def matter_new(app, kind, summary, town, at, as_json):
+    """Register a matter; the answer (10 working days) or defence (15 days) clock starts.
+
+    \b
+    Example:
+      mediation --as 王主任 matter new --kind litigation --summary "张某诉镇政府行政处罚案" --at 2021-06-03
+    """
+    from mediation import matters
+
+    db = app.db
+    kind = need(kind, "--kind", "类型 kind", as_json=as_json, type=click.Choice(["reconsideration", "litigation"]))
+    summary = need(summary, "--summary", "摘要 summary", as_json=as_json)
+    view = matters.new(db, actor=app.actor, kind=kind, summary=summary, at=_moment(at), town=town)
+    if as_json:
+        return dump_json(view)
+    from mediation.timeutil import show_due
+    app.display.line(f"{view.number}  id {view.id}  {view.state_label}, due {show_due(view.deadline)}")
+
+
+@matter.command("list")
+@click.option("--kind", type=click.Choice(["reconsideration", "litigation"]))
+@click.option("--year", type=int)
+@click.option("--overdue", is_flag=True, help="Only matters past their deadline.")
+@json_option
+@click.pass_obj
+def matter_list(app, kind, year, overdue, as_json):
+    """List matters.
+
+    \b
+    Example:
+      mediation matter list --year 2021
+    """
+    from mediation import matters
+    from mediation.timeutil import show, show_due
+
+    views = matters.list_matters(app.db, kind=kind, year=year, overdue=overdue)
+    if as_json:
+        return dump_json(views)
+    t = app.display.table("编号", "id", "摘要", "状态", "结果", "期限", nowrap=("编号", "id"))
+    for v in views:
+        t.add_row(v.number, str(v.id), v.summary, v.state_label, v.outcome or "",
+                  show_due(v.deadline, minutes=False) + (" 逾期" if v.overdue else ""))
+    app.display.print(t)
+    app.display.line(f"{len(views)} matter(s)")
+
+
+@matter.command("show")
+@click.argument("ref", metavar="MATTER")
+@json_option
+@click.pass_obj
+def matter_show(app, ref, as_json):
+    """One matter with its history.
+
+    \b
+    Example:
+      mediation matter show "(2021)营诉字第001号"
+    """
+    from mediation import matters
+    from mediation.timeutil import show, show_due
+    from workflows.matter import KINDS, TRIGGER_LABELS
+
+    v = matters.show(app.db, matter=ref)
+    if as_json:
+        return dump_json(v)
+    d = app.display
+    d.print(d.fields([(k, x) for k, x in [
+        ("编号 number", f"{v.number}  (id {v.id}, version {v.version})"), ("类型 kind", KINDS[v.kind]),
+        ("摘要 summary", v.summary), ("状态 state", f"{v.state_label} {v.state}"),
+        ("收到 received", show(v.received_at)), ("期限 due", show_due(v.deadline)),
+        ("结果 outcome", v.outcome)] if x]))
+    t = d.table("#", "时间 at", "操作 step", "→ 状态", "操作人", "说明 note", nowrap=("时间 at",))
+    for e in v.history:
+        t.add_row(str(e.seq), show(e.at), TRIGGER_LABELS.get(e.trigger, e.trigger), e.to, e.actor,
+                  " · ".join(x for x in (e.note, ", ".join(f"{k}={y}" for k, y in e.values.items())) if x))
+    d.print(t)
+
+
+@matter.command("do")
+@click.argument("ref", metavar="MATTER")
+@click.argument("trigger")
+@click.option("--note", help="Why (required when late).")
+@click.option("--at", "at", metavar="DATE", help="When it happened.")
+@click.option("--set", "sets", multiple=True, metavar="KEY=VALUE", help="outcome=… (decide, judge).")
+@click.option("--expect-version", type=int, metavar="N")
+@json_option
+@click.pass_obj
+def matter_do(app, ref, trigger, note, at, sets, expect_version, as_json):
+    """Fire a matter trigger: answer, decide (复议); defend, judge, appeal, close (应诉).
+
+    \b
+    Example:
+      mediation --as 王主任 matter do 1 defend --at 2021-06-15
+      mediation --as 王主任 matter do 1 judge --set outcome=won --at 2021-09-10
+    """
+    from mediation import matters
+
+    view = matters.fire(app.db, actor=app.actor, matter=ref, trigger=trigger.strip(), note=note, at=_moment(at),
+                        values=_parse_sets(sets), expect_version=expect_version)
+    if as_json:
+        return dump_json(view)
+    app.display.line(f"{view.number}: {trigger} → {view.state} {view.state_label}")
+
+
+@click.group()
+def subject():
+    """社区矫正 and 安置帮教 subjects, and their employment (就业率)."""
+
+
+@subject.command("new")
+@click.argument("name", required=False)
+@click.option("--category", type=click.Choice(["correction", "resettlement"]),
+              help="correction (社区矫正) or resettlement (安置帮教).")
+@click.option("--village", help="The subject's village.")
+@click.option("--at", "at", metavar="DATE", help="When the subject was received (接收).")
+@json_option
+@click.pass_obj
+def subject_new(app, name, category, village, at, as_json):
+    """Receive a subject.
+
+    \b
+    Example:
+      mediation --as 王主任 subject new 赵某 --category correction --village 龙潭村 --at 2021-02-01
+    """
+    from mediation import subjects
+
+    db = app.db
+    name = need(name, "NAME", "姓名 name", as_json=as_json)
+    category = need(category, "--category", "类别 category", as_json=as_json,
+                    type=click.Choice(["correction", "resettlement"]))
+    view = subjects.new(db, actor=app.actor, name=name, category=category, village=village, at=_moment(at))
+    if as_json:
+        return dump_json(view)
+    app.display.line(f"id {view.id}  {view.name}  {view.category}  {view.state_label}")
+
+
+@subject.command("list")
+@click.option("--category", type=click.Choice(["correction", "resettlement"]))
+@click.option("--village")
+@json_option
+@click.pass_obj
+def subject_list(app, category, village, as_json):
+    """List subjects with their current employment status.
+
+    \b
+    Example:
+      mediation subject list --category correction
+    """
+    from mediation import subjects
+    from mediation.timeutil import show
+    from workflows.subject import CATEGORIES, EMPLOYMENT
+
+    views = subjects.list_subjects(app.db, category=category, village=village)
+    if as_json:
+        return dump_json(views)
+    t = app.display.table("id", "姓名", "类别", "村", "状态", "就业", "接收", nowrap=("id",))
+    for v in views:
+        t.add_row(str(v.id), v.name, CATEGORIES[v.category], v.village or "", v.state_label,
+                  EMPLOYMENT.get(v.employment or "", "未登记"), show(v.received_at, minutes=False))
+    app.display.print(t)
+    app.display.line(f"{len(views)} subject(s)")
+
+
+@subject.command("show")
+@click.argument("ref", metavar="ID")
+@json_option
+@click.pass_obj
+def subject_show(app, ref, as_json):
+    """One subject with the workflow history and the employment history.
+
+    \b
+    Example:
+      mediation subject show 3
+    """
+    from mediation import subjects
+    from mediation.timeutil import show
+    from workflows.subject import CATEGORIES, EMPLOYMENT, TRIGGER_LABELS
+
+    v = subjects.show(app.db, subject=ref)
+    if as_json:
+        return dump_json(v)
+    d = app.display
+    d.print(d.fields([(k, x) for k, x in [
+        ("id", str(v.id)), ("姓名 name", v.name), ("类别", CATEGORIES[v.category]), ("村 village", v.village),
+        ("状态 state", f"{v.state_label} {v.state}"), ("接收 received", show(v.received_at)),
+        ("结束 ended", show(v.ended_at)), ("就业 employment", EMPLOYMENT.get(v.employment or "", ""))] if x]))
+    t = d.table("时间 at", "记录 event", "操作人", nowrap=("时间 at",))
+    rows = [(e.at, TRIGGER_LABELS.get(e.trigger, e.trigger) + f" → {e.to}", e.actor) for e in v.history]
+    rows += [(j.at, f"就业状况 {EMPLOYMENT[j.status]}", j.actor) for j in v.employment_history]
+    for at_, what, who in sorted(rows, key=lambda r: r[0]):
+        t.add_row(show(at_), what, who)
+    d.print(t)
+
+
+@subject.command("do")
+@click.argument("ref", metavar="ID")
+@click.argument("trigger")
+@click.option("--note")
+@click.option("--at", "at", metavar="DATE")
+@click.option("--set", "sets", multiple=True, metavar="KEY=VALUE", help="reason=… (terminate).")
+@click.option("--expect-version", type=int, metavar="N")
+@json_option
+@click.pass_obj
+def subject_do(app, ref, trigger, note, at, sets, expect_version, as_json):
+    """Fire a subject trigger: start (宣告/开始帮教), release (解除), terminate (终止).
+
+    \b
+    Example:
+      mediation --as 王主任 subject do 3 start --at 2021-02-05
+    """
+    from mediation import subjects
+
+    view = subjects.fire(app.db, actor=app.actor, subject=ref, trigger=trigger.strip(), note=note, at=_moment(at),
+                         values=_parse_sets(sets), expect_version=expect_version)
+    if as_json:
+        return dump_json(view)
+    app.display.line(f"id {view.id} {view.name}: {trigger} → {view.state} {view.state_label}")
+
+
+@subject.command("employment")
+@click.argument("ref", metavar="ID")
+@click.argument("status", type=click.Choice(["employed", "self_employed", "unemployed", "unable"]))
+@click.option("--at", "at", metavar="DATE", help="From when the status holds.")
+@json_option
+@click.pass_obj
+def subject_employment(app, ref, status, at, as_json):
+    """Record a subject's employment status (the history is kept).
+
+    \b
+    Example:
+      mediation --as 王主任 subject employment 3 self_employed --at 2021-04-01
+    """
+    from mediation import subjects
+
+    view = subjects.employment(app.db, actor=app.actor, subject=ref, status=status, at=_moment(at))
+    if as_json:
+        return dump_json(view)
+    app.display.line(f"id {view.id} {view.name}: {view.employment}")

@@ -1,0 +1,185 @@
+"""社区矫正 / 安置帮教 subjects and their employment history (the report's 就业率)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import select
+
+from mediation import access, records, timeutil, validation
+from mediation.db import Database
+from mediation.errors import InvalidValue, NotAllowed, NotFound
+from mediation.models import Employment, Subject, SubjectEvent, Town, Village
+from mediation.views import EventView, event_view
+from workflows.subject import CATEGORIES, EMPLOYMENT, ENDED_STATES, STATE_LABELS, SUBJECT, TERMINATIONS
+
+
+@dataclass(frozen=True)
+class EmploymentView:
+    status: str
+    at: Any
+    actor: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"status": self.status, "label": EMPLOYMENT[self.status], "at": timeutil.iso(self.at),
+                "actor": self.actor}
+
+
+@dataclass(frozen=True)
+class SubjectView:
+    id: int
+    name: str
+    town: str
+    village: str | None
+    category: str
+    state: str
+    received_at: Any
+    ended_at: Any
+    end_reason: str | None
+    employment: str | None
+    version: int
+    employment_history: list[EmploymentView] | None = None
+    history: list[EventView] | None = None
+
+    @property
+    def state_label(self) -> str:
+        return STATE_LABELS.get(self.state, self.state)
+
+    def to_json(self) -> dict[str, Any]:
+        d = {k: getattr(self, k) for k in self.__dataclass_fields__ if k not in ("history", "employment_history")}
+        d["received_at"], d["ended_at"] = timeutil.iso(self.received_at), timeutil.iso(self.ended_at)
+        d.update(category_label=CATEGORIES[self.category], state_label=self.state_label)
+        if self.history is not None:
+            d["history"] = [e.to_json() for e in self.history]
+            d["employment_history"] = [e.to_json() for e in self.employment_history or []]
+        return d
+
+
+def new(db: Database, *, actor: str | None, name: str, category: str, village: str | None = None,
+        at: timeutil.Moment | None = None, town: str | None = None) -> SubjectView:
+    """Receive a subject (接收). A mediator may register subjects of their own village."""
+    cat = validation.choice(category, CATEGORIES, "对象类别", "subject category")
+    if not (name or "").strip():
+        raise InvalidValue("需填写姓名 / a name is required")
+    with db.write() as s:
+        user = access.actor(s, actor)
+        village_row = access.village(s, village) if village else None
+        if village_row is not None:
+            access.check_village(user, village_row)
+            town_row = s.get(Town, village_row.town_id)
+        else:
+            if user.role == "mediator":
+                raise InvalidValue("调解员登记须指明村(--village) / a mediator registers subjects of their village")
+            town_row = access.town(s, town) if town else (s.get(Town, user.town_id) if user.town_id
+                                                          else access.town(s, None))
+        when = timeutil.resolve(at, not_before=None)
+        row = Subject(town_id=town_row.id, village_id=village_row.id if village_row else None, name=name.strip(),
+                      category=cat, state="received", received_at=when, recorded_at=timeutil.now(),
+                      last_event_at=when)
+        s.add(row)
+        s.flush()
+        s.add(SubjectEvent(subject_id=row.id, seq=1, trigger="register", from_state=None, to_state="received",
+                           actor=user.name, at=when, recorded_at=row.recorded_at, values={"category": cat}))
+        s.flush()
+        return _view(s, row)
+
+
+def _load(s, ref: str, *, lock: bool = False) -> Subject:
+    raw = (ref or "").strip()
+    if not raw.isdigit() or len(raw) > 15:
+        raise InvalidValue(f"对象以 id 指明 / a subject is named by its id: '{ref}'")
+    q = select(Subject).where(Subject.id == int(raw))
+    row = s.exec(q.with_for_update() if lock else q).first()
+    if row is None:
+        raise NotFound(f"没有 id 为 {raw} 的对象 / no subject with id {raw}")
+    return row
+
+
+def _check(user, row: Subject) -> None:
+    if row.village_id is not None:
+        access.check_case(user, row)
+    elif user.role == "mediator":
+        access.check_case(user, row)  # a town-level subject: not a mediator's
+    elif user.role == "town" and user.town_id not in (None, row.town_id):
+        access.check_case(user, row)
+
+
+def fire(db: Database, *, actor: str | None, subject: str, trigger: str, note: str | None = None,
+         at: timeutil.Moment | None = None, values: Mapping[str, str] | None = None,
+         expect_version: int | None = None) -> SubjectView:
+    with db.write() as s:
+        user = access.actor(s, actor)
+        row = _load(s, subject, lock=True)
+        _check(user, row)
+        records.check_version(row, expect_version, f"对象 {row.id}")
+        typed: dict[str, Any] = {}
+        for key, raw in (values or {}).items():
+            if key.strip().lower() != "reason":
+                raise InvalidValue(f"未知字段 '{key}' / unknown --set key; 可用 / known: reason")
+            typed["reason"] = validation.choice(raw, TERMINATIONS, "终止原因", "reason")
+        when = timeutil.resolve(at, not_before=row.last_event_at)
+
+        def ended(result):
+            if result.dest in ENDED_STATES:
+                return {"ended_at": when, "end_reason": typed.get("reason")}
+            return {}
+
+        records.advance(s, row, workflow=SUBJECT, table=Subject, event_table=SubjectEvent, fk="subject_id",
+                        label=f"对象 {row.id} {row.name}", user=user, trigger=trigger, note=note, when=when,
+                        facts={"state": row.state}, typed=typed, extra_changes=ended)
+        return _view(s, row)
+
+
+def employment(db: Database, *, actor: str | None, subject: str, status: str,
+               at: timeutil.Moment | None = None) -> SubjectView:
+    """Record the subject's employment status from ``at`` on; the history is kept."""
+    key = validation.choice(status, EMPLOYMENT, "就业状况", "employment status")
+    with db.write() as s:
+        user = access.actor(s, actor)
+        row = _load(s, subject, lock=True)
+        _check(user, row)
+        if row.state in ENDED_STATES:
+            raise NotAllowed(f"对象 {row.id} 已{STATE_LABELS[row.state]},不再登记就业状况 / supervision has ended")
+        last = s.exec(select(Employment.at).where(Employment.subject_id == row.id)
+                      .order_by(Employment.at.desc()).limit(1)).first()
+        when = timeutil.resolve(at, not_before=max(x for x in (last, row.received_at) if x is not None),
+                                what="上一次记录")
+        s.add(Employment(subject_id=row.id, status=key, at=when, recorded_at=timeutil.now(), actor=user.name))
+        row.version += 1
+        s.add(row)
+        s.flush()
+        return _view(s, row)
+
+
+def list_subjects(db: Database, *, category: str | None = None, village: str | None = None) -> list[SubjectView]:
+    cat = validation.choice(category, CATEGORIES, "对象类别", "subject category") if category else None
+    with db.read() as s:
+        q = select(Subject).order_by(Subject.received_at, Subject.id)
+        if cat:
+            q = q.where(Subject.category == cat)
+        if village:
+            q = q.where(Subject.village_id == access.village(s, village).id)
+        return [_view(s, r) for r in s.exec(q).all()]
+
+
+def show(db: Database, *, subject: str) -> SubjectView:
+    with db.read() as s:
+        row = _load(s, subject)
+        events = s.exec(select(SubjectEvent).where(SubjectEvent.subject_id == row.id)
+                        .order_by(SubjectEvent.seq)).all()
+        jobs = s.exec(select(Employment).where(Employment.subject_id == row.id).order_by(Employment.at)).all()
+        return _view(s, row, history=[event_view(e) for e in events],
+                     employment_history=[EmploymentView(j.status, j.at, j.actor) for j in jobs])
+
+
+def _view(s, row: Subject, history=None, employment_history=None) -> SubjectView:
+    town = s.get(Town, row.town_id).name
+    village = s.get(Village, row.village_id).name if row.village_id else None
+    current = s.exec(select(Employment.status).where(Employment.subject_id == row.id)
+                     .order_by(Employment.at.desc(), Employment.id.desc()).limit(1)).first()
+    return SubjectView(id=row.id, name=row.name, town=town, village=village, category=row.category, state=row.state,
+                       received_at=row.received_at, ended_at=row.ended_at, end_reason=row.end_reason,
+                       employment=current, version=row.version, employment_history=employment_history,
+                       history=history)

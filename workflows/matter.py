@@ -1,0 +1,139 @@
+"""行政复议 and 行政应诉 against the town: two small workflows with their legal limits.
+
+行政复议 (the county reviews a town's act, 行政复议法 2023): the town answers within 10
+working days of receiving the copy of the application (art 48); the county decides within 60
+days, +30 (art 62). 行政应诉 (the town as defendant, 行政诉讼法): defence and evidence within
+15 days of being served (art 67); an appeal within 15 days of a judgment (art 85).
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from workflows.base import Action, Facts, Guard, Period, Workflow
+
+KINDS = {"reconsideration": "行政复议", "litigation": "行政应诉"}
+
+
+class ReconsiderationState(enum.Enum):
+    received = "received"  # the town received the copy of the application
+    answered = "answered"  # the town filed its answer and evidence
+    decided = "decided"
+
+
+class LitigationState(enum.Enum):
+    served = "served"
+    defended = "defended"
+    judged = "judged"
+    appealed = "appealed"
+    closed = "closed"
+
+
+RECONSIDERATION_OUTCOMES = {"upheld": "维持", "revoked": "撤销", "changed": "变更",
+                            "confirmed_unlawful": "确认违法", "mediated": "调解", "withdrawn": "撤回申请"}
+LITIGATION_OUTCOMES = {"won": "胜诉", "lost": "败诉", "withdrawn": "撤诉", "settled": "和解"}
+
+ANSWER = Period(10, "working_days", law="行政复议法第48条: 收到申请书副本之日起10日内提出书面答复")
+DECISION = Period(60, "days", law="行政复议法第62条: 受理之日起60日内作出决定")
+DEFENCE = Period(15, "days", law="行政诉讼法第67条: 收到起诉状副本之日起15日内提交答辩状和证据")
+APPEAL = Period(15, "days", law="行政诉讼法第85条: 判决书送达之日起15日内上诉")
+
+STATE_LABELS = {"received": "已收到申请书副本", "answered": "已答复", "decided": "已决定", "served": "已送达起诉状",
+                "defended": "已答辩", "judged": "已判决", "appealed": "已上诉", "closed": "已结案"}
+TRIGGER_LABELS = {"register": "登记", "answer": "提交答复", "decide": "复议决定", "defend": "提交答辩",
+                  "judge": "判决", "appeal": "上诉", "close": "结案"}
+
+
+def _in_time(deadline_key: str, zh: str, en: str, law: str):
+    def check(f: Facts, a: Action) -> str | None:
+        end = f.get(deadline_key)
+        if end and a.at and a.at >= end and not (a.note or "").strip():
+            return f"已超过{zh}期限({law}),须在 --note 中说明 / {en} is late: record why with --note"
+        return None
+    return check
+
+
+def _outcome_in(outcomes: dict[str, str]):
+    def check(f: Facts, a: Action) -> str | None:
+        if a.values.get("outcome") not in outcomes:
+            return "需注明结果(--set outcome=" + "|".join(outcomes) + ") / say what the outcome is"
+        return None
+    return check
+
+
+def _appeal_in_time(f: Facts, a: Action) -> str | None:
+    end = f.get("deadline")
+    if end and a.at and a.at >= end:
+        return "上诉须在判决书送达之日起15日内提出(行政诉讼法第85条) / an appeal is due within 15 days of the judgment"
+    return None
+
+
+def _outcome(f: Facts, a: Action) -> dict:
+    return {"outcome": a.values["outcome"], "decided_at": a.at}
+
+
+def _stamp(key: str):
+    def effect(f: Facts, a: Action) -> dict:
+        return {key: a.at}
+    return effect
+
+
+RECONSIDERATION = Workflow(
+    name="reconsideration", states=ReconsiderationState, initial=ReconsiderationState.received,
+    transitions=[
+        {"trigger": "answer", "source": ReconsiderationState.received, "dest": ReconsiderationState.answered,
+         "conditions": ["answered_in_time"], "after": "stamp_answered"},
+        {"trigger": "decide", "source": ReconsiderationState.answered, "dest": ReconsiderationState.decided,
+         "conditions": ["outcome_given"], "after": "record_outcome"},
+    ],
+    guards={
+        "answered_in_time": Guard(_in_time("deadline", "10个工作日答复", "the answer", ANSWER.law), input=True,
+                                  hint="--note 逾期理由 (if late)"),
+        "outcome_given": Guard(_outcome_in(RECONSIDERATION_OUTCOMES), input=True,
+                               hint="--set outcome=" + "|".join(RECONSIDERATION_OUTCOMES)),
+    },
+    effects={"stamp_answered": _stamp("answered_at"), "record_outcome": _outcome},
+    inputs={"decide": ("outcome",)},
+    labels=STATE_LABELS,
+)
+
+LITIGATION = Workflow(
+    name="litigation", states=LitigationState, initial=LitigationState.served,
+    transitions=[
+        {"trigger": "defend", "source": LitigationState.served, "dest": LitigationState.defended,
+         "conditions": ["defended_in_time"], "after": "stamp_answered"},
+        {"trigger": "judge", "source": [LitigationState.defended, LitigationState.appealed],
+         "dest": LitigationState.judged, "conditions": ["outcome_given"], "after": "record_outcome"},
+        {"trigger": "appeal", "source": LitigationState.judged, "dest": LitigationState.appealed,
+         "conditions": ["appeal_in_time"]},
+        {"trigger": "close", "source": LitigationState.judged, "dest": LitigationState.closed},
+    ],
+    guards={
+        "defended_in_time": Guard(_in_time("deadline", "15日答辩", "the defence", DEFENCE.law), input=True,
+                                  hint="--note 逾期理由 (if late)"),
+        "outcome_given": Guard(_outcome_in(LITIGATION_OUTCOMES), input=True,
+                               hint="--set outcome=" + "|".join(LITIGATION_OUTCOMES)),
+        "appeal_in_time": Guard(_appeal_in_time),
+    },
+    effects={"stamp_answered": _stamp("answered_at"), "record_outcome": _outcome},
+    inputs={"judge": ("outcome",)},
+    labels=STATE_LABELS,
+)
+
+WORKFLOWS = {"reconsideration": RECONSIDERATION, "litigation": LITIGATION}
+
+
+def deadline_basis(kind: str, facts: Facts) -> tuple[datetime, Period] | None:
+    state = facts["state"]
+    if kind == "reconsideration":
+        if state == "received":
+            return facts["received_at"], ANSWER
+        if state == "answered":
+            return facts["answered_at"], DECISION
+        return None
+    if state == "served":
+        return facts["received_at"], DEFENCE
+    if state == "judged" and facts.get("decided_at"):
+        return facts["decided_at"], APPEAL
+    return None
