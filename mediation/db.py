@@ -62,12 +62,18 @@ class Database:
         self.engine = engine
         self.dialect = engine.dialect.name
         self._write_engine = engine.execution_options(sqlite_write=True)
+        self._batch: Session | None = None
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """One transaction: committed when the block ends, rolled back on any error."""
+        """One transaction: committed when the block ends, rolled back on any error. Inside
+        ``batch()`` it is a savepoint of the batch's transaction instead."""
         from sqlmodel import Session
 
+        if self._batch is not None:
+            with _translated(self), self._batch.begin_nested():
+                yield self._batch
+            return
         with _translated(self):
             with Session(self._write_engine, expire_on_commit=False, autoflush=False) as session:
                 with session.begin():
@@ -77,10 +83,32 @@ class Database:
     def read(self) -> Iterator[Session]:
         from sqlmodel import Session
 
+        if self._batch is not None:
+            with _translated(self):
+                yield self._batch
+            return
         with _translated(self):
             with Session(self.engine, expire_on_commit=False, autoflush=False) as session:
                 with session.begin():
                     yield session
+
+    @contextmanager
+    def batch(self) -> Iterator[Session]:
+        """One outer transaction for many service calls (an import file): all or nothing.
+        Each ``write()`` inside becomes a savepoint, so one failing call can be undone alone
+        while the others' problems are still collected."""
+        from sqlmodel import Session
+
+        if self._batch is not None:
+            raise RuntimeError("batches do not nest")
+        with _translated(self):
+            with Session(self._write_engine, expire_on_commit=False, autoflush=False) as session:
+                with session.begin():
+                    self._batch = session
+                    try:
+                        yield session
+                    finally:
+                        self._batch = None
 
     def create_schema(self) -> None:
         """Create missing tables and indexes; idempotent."""

@@ -1,0 +1,383 @@
+"""``mediation load``: records in TOML, every action replayed through the same services.
+
+A file holds any of ``[town]``, ``[[user]]``, ``[[screening]]``, ``[[zero_report]]``,
+``[[petition]]``, ``[[case]]``, ``[[matter]]``, ``[[subject]]``; ``by`` at the top is the
+default acting user. Every record but town and users has a ``key``: loading a file twice adds
+nothing, and a record elsewhere may refer to it (``petition = "key"`` on a case). Records
+with ``actions = [{do = "triage", at = 2021-03-03, set = {risk = "yellow"}}, …]`` are replayed
+through the workflows, exactly as typed at the terminal.
+
+A file loads completely or not at all (one transaction); every problem is reported with its
+place, ``file: case 12 (key …): parties[1]: …``, not just the first (style.md, habit 9).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlmodel import select
+
+from mediation import admin, cases, matters, petitions, screening, subjects, timeutil, validation
+from mediation.db import Database
+from mediation.errors import InvalidRecords, MediationError
+from mediation.models import Case, ImportKey, Petition, User
+from workflows import config
+
+# Processing order: what a record refers to is loaded before it. Petitions that concern a
+# case (``case = …``) come after the cases; petitions a case starts (``petition = …`` on the
+# case) before them.
+KINDS = ("screening", "zero_report", "petition", "case", "petition_about_case", "matter", "subject")
+
+FIELDS = {
+    "case": {"key", "by", "village", "type", "summary", "parties", "source", "screening", "risk", "kind", "at",
+             "petition", "actions"},
+    "petition": {"key", "by", "village", "petitioner", "category", "summary", "form", "level", "matter", "at",
+                 "case", "actions"},
+    "screening": {"key", "by", "village", "mode", "found", "prevented", "at", "note"},
+    "zero_report": {"key", "by", "village", "month"},
+    "matter": {"key", "by", "kind", "summary", "at", "actions"},
+    "subject": {"key", "by", "name", "category", "village", "at", "actions", "employment"},
+}
+REQUIRED = {
+    "case": ("key", "village", "type", "summary", "parties", "at"),
+    "petition": ("key", "village", "petitioner", "category", "summary", "at"),
+    "screening": ("key", "village", "mode", "at"),
+    "zero_report": ("key", "village", "month"),
+    "matter": ("key", "kind", "summary", "at"),
+    "subject": ("key", "name", "category", "at"),
+}
+ACTION_FIELDS = {"do", "at", "by", "note", "set"}
+
+
+@dataclass
+class FileResult:
+    path: str
+    loaded: dict[str, int] = field(default_factory=dict)
+    skipped: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {"path": self.path, "loaded": self.loaded, "skipped": self.skipped}
+
+
+@dataclass(frozen=True)
+class Record:
+    kind: str
+    index: int  # 1-based, within its kind in the file
+    data: dict[str, Any]
+
+    @property
+    def where(self) -> str:
+        key = self.data.get("key")
+        label = "petition" if self.kind == "petition_about_case" else self.kind
+        return f"{label} {self.index}" + (f" (key {key})" if key else "")
+
+
+def files_in(path: str) -> list[str]:
+    if os.path.isdir(path):
+        found = sorted(os.path.join(path, f) for f in os.listdir(path) if f.endswith(".toml"))
+        if not found:
+            raise InvalidRecords([f"{path}: no .toml files"])
+        return found
+    if not os.path.exists(path):
+        raise InvalidRecords([f"{path}: no such file or folder"])
+    return [path]
+
+
+def count_records(path: str) -> int:
+    """How many records a path holds (for a progress bar); unreadable files count as zero."""
+    total = 0
+    for f in files_in(path):
+        try:
+            data = _read(f)
+        except InvalidRecords:
+            continue
+        total += sum(len(v) for k, v in data.items() if isinstance(v, list))
+    return total
+
+
+def load(db: Database, path: str, *, progress: Callable[[int], None] | None = None) -> list[FileResult]:
+    """Load a file or every ``*.toml`` in a folder (in name order), each all or nothing."""
+    results = []
+    for f in files_in(path):
+        results.append(load_file(db, f, progress=progress))
+    return results
+
+
+def _read(path: str) -> dict[str, Any]:
+    try:
+        with open(path, "rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise InvalidRecords([f"{path}: {exc}"]) from None
+    except OSError as exc:
+        raise InvalidRecords([f"{path}: {exc.strerror}"]) from None
+
+
+def load_file(db: Database, path: str, *, progress: Callable[[int], None] | None = None) -> FileResult:
+    name = os.path.basename(path)
+    data = _read(path)
+    problems: list[str] = []
+    unknown = set(data) - {"by", "town", "user", *FIELDS}
+    for key in sorted(unknown):
+        problems.append(f"{name}: unknown section '{key}' (known: town, user, {', '.join(FIELDS)})")
+    default_by = data.get("by")
+    result = FileResult(path=path)
+    records = list(_records(data))
+    problems += _check_keys(name, records)
+    if problems:
+        raise InvalidRecords(problems)
+    db.create_schema()
+    with db.batch() as s:
+        if "town" in data:
+            _town(db, name, data["town"], problems)
+        for i, u in enumerate(data.get("user", []), 1):
+            _user(db, s, name, i, u, default_by, problems)
+            _tick(progress)
+        for rec in records:
+            where = f"{name}: {rec.where}"
+            field_problems = _validate(rec)
+            if field_problems:
+                problems += [f"{where}: {p}" for p in field_problems]
+                _tick(progress)
+                continue
+            import_key = f"{_base(rec.kind)}:{rec.data['key']}"
+            if s.get(ImportKey, import_key) is not None:
+                result.skipped += 1
+                _tick(progress)
+                continue
+            try:
+                with s.begin_nested():
+                    record_id = _replay(db, s, rec, default_by)
+                    s.add(ImportKey(key=import_key, kind=_base(rec.kind), record_id=record_id, source=name,
+                                    loaded_at=timeutil.now()))
+                    s.flush()
+                result.loaded[_base(rec.kind)] = result.loaded.get(_base(rec.kind), 0) + 1
+            except _ActionFailed as exc:
+                problems.append(f"{where}: {exc.where}: {exc.error}")
+            except MediationError as exc:
+                problems.append(f"{where}: {exc}")
+            _tick(progress)
+        if problems:
+            raise InvalidRecords(problems)  # the batch's transaction rolls back: nothing is kept
+    return result
+
+
+def _tick(progress):
+    if progress is not None:
+        progress(1)
+
+
+def _base(kind: str) -> str:
+    return "petition" if kind == "petition_about_case" else kind
+
+
+def _records(data: dict[str, Any]) -> Iterator[Record]:
+    by_kind: dict[str, list[Record]] = {k: [] for k in KINDS}
+    for kind in FIELDS:
+        items = data.get(kind, [])
+        if not isinstance(items, list):
+            items = [items]
+        for i, item in enumerate(items, 1):
+            target = "petition_about_case" if kind == "petition" and isinstance(item, dict) and item.get("case") \
+                else kind
+            by_kind[target].append(Record(target, i, item if isinstance(item, dict) else {"_bad": item}))
+    for kind in KINDS:
+        yield from by_kind[kind]
+
+
+def _check_keys(name: str, records: list[Record]) -> list[str]:
+    seen: dict[str, Record] = {}
+    out = []
+    for rec in records:
+        key = rec.data.get("key")
+        if key is None:
+            continue
+        k = f"{_base(rec.kind)}:{key}"
+        if k in seen:
+            out.append(f"{name}: {rec.where}: key: duplicate of {seen[k].where}")
+        else:
+            seen[k] = rec
+    return out
+
+
+def _text(value: Any) -> str:
+    """TOML dates and datetimes arrive as Python objects; the services take what people type."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _validate(rec: Record) -> list[str]:
+    """Field-level problems of one record, each with its field path."""
+    d, kind = rec.data, _base(rec.kind)
+    if "_bad" in d:
+        return ["not a table of fields"]
+    out = [f"{f}: unknown field (known: {', '.join(sorted(FIELDS[kind]))})" for f in sorted(set(d) - FIELDS[kind])]
+    out += [f"{f}: required" for f in REQUIRED[kind] if f not in d]
+    choices = {("case", "type"): config.DISPUTE_TYPES, ("case", "risk"): config.RISKS,
+               ("case", "kind"): config.KINDS, ("case", "screening"): config.SCREENING_MODES,
+               ("petition", "category"): petitions.CATEGORIES, ("screening", "mode"): config.SCREENING_MODES}
+    for (k, f), options in choices.items():
+        if k == kind and f in d:
+            try:
+                validation.choice(_text(d[f]), options, f, f)
+            except MediationError as exc:
+                out.append(f"{f}: {exc}")
+    if "at" in d:
+        try:
+            timeutil.parse_at(_text(d["at"]))
+        except MediationError as exc:
+            out.append(f"at: {exc}")
+    for i, p in enumerate(d.get("parties", []) if kind == "case" else []):
+        spec = _text(p)
+        parts = [x.strip() for x in spec.replace(",", ",").split(",")]
+        for j, part in enumerate(parts[1:], 1):
+            if not part:
+                continue
+            looks_id = len([c for c in part if c.isdigit()]) >= 15 or part.upper().endswith("X")
+            problem = validation.id_number_problem(part) if looks_id else validation.phone_problem(part)
+            if problem:
+                out.append(f"parties[{i}].{'id_number' if looks_id else 'phone'}: {problem}")
+        if not parts[0]:
+            out.append(f"parties[{i}].name: required")
+    if kind == "petition" and "petitioner" in d:
+        try:
+            validation.party(_text(d["petitioner"]))
+        except MediationError as exc:
+            out.append(f"petitioner: {exc}")
+    previous = None
+    for i, a in enumerate(d.get("actions", [])):
+        if not isinstance(a, dict):
+            out.append(f"actions[{i}]: not a table")
+            continue
+        out += [f"actions[{i}].{f}: unknown field" for f in sorted(set(a) - ACTION_FIELDS)]
+        if "do" not in a:
+            out.append(f"actions[{i}].do: required")
+        if "at" not in a:
+            out.append(f"actions[{i}].at: required")
+            continue
+        try:
+            when = timeutil.parse_at(_text(a["at"])).at
+        except MediationError as exc:
+            out.append(f"actions[{i}].at: {exc}")
+            continue
+        start = previous if previous is not None else _start(d)
+        if start is not None and when < start and timeutil.local_date(when) != timeutil.local_date(start):
+            out.append(f"actions[{i}].at: {timeutil.show(when, minutes=False)} is before "
+                       f"{'actions[%d]' % (i - 1) if previous is not None else 'the record'} "
+                       f"({timeutil.show(start, minutes=False)}): dates out of order")
+        previous = when
+    return out
+
+
+def _start(d: dict[str, Any]) -> datetime | None:
+    try:
+        return timeutil.parse_at(_text(d["at"])).at if "at" in d else None
+    except MediationError:
+        return None
+
+
+class _ActionFailed(Exception):
+    def __init__(self, where: str, error: MediationError):
+        self.where, self.error = where, error
+
+
+def _moment(value: Any):
+    return timeutil.parse_at(_text(value)) if value is not None else None
+
+
+def _key_number(s, kind: str, key: Any, table) -> str:
+    """The number of the record an import key became (a reference within or across files)."""
+    found = s.get(ImportKey, f"{kind}:{key}")
+    if found is None:
+        raise MediationError(f"{kind} key '{key}' not found (it must be loaded first)")
+    return s.get(table, found.record_id).number
+
+
+def _replay(db: Database, s, rec: Record, default_by: str | None) -> int:
+    d, kind = rec.data, _base(rec.kind)
+    by = d.get("by", default_by)
+    if kind == "case":
+        petition_number = _key_number(s, "petition", d["petition"], Petition) if d.get("petition") else None
+        view = cases.register(db, actor=by, village=d["village"], type=d["type"], summary=d["summary"],
+                              parties=[_text(p) for p in d["parties"]], source=d.get("source"),
+                              screening=d.get("screening"), risk=d.get("risk"), kind=d.get("kind"),
+                              at=_moment(d["at"]), petition=petition_number)
+        _actions(d, by, lambda a, who: cases.fire(db, actor=who, case=view.number, trigger=a["do"], note=a.get("note"),
+                                                  at=_moment(a["at"]), values=_values(a)))
+        return view.id
+    if kind == "petition":
+        case_number = _key_number(s, "case", d["case"], Case) if d.get("case") else None
+        view = petitions.new(db, actor=by, village=d["village"], petitioner=_text(d["petitioner"]),
+                             category=d["category"], summary=d["summary"], form=d.get("form", "visit"),
+                             level=d.get("level", "town"), matter=d.get("matter"), at=_moment(d["at"]),
+                             case=case_number)
+        _actions(d, by, lambda a, who: petitions.fire(db, actor=who, petition=view.number, trigger=a["do"],
+                                                      note=a.get("note"), at=_moment(a["at"]), values=_values(a)))
+        return view.id
+    if kind == "screening":
+        return screening.add_round(db, actor=by, village=d["village"], mode=d["mode"], found=d.get("found"),
+                                   prevented=d.get("prevented"), at=_moment(d["at"]), note=d.get("note")).id
+    if kind == "zero_report":
+        screening.zero_report(db, actor=by, village=d["village"], month=_text(d["month"]))
+        return 0
+    if kind == "matter":
+        view = matters.new(db, actor=by, kind=d["kind"], summary=d["summary"], at=_moment(d["at"]))
+        _actions(d, by, lambda a, who: matters.fire(db, actor=who, matter=view.number, trigger=a["do"],
+                                                    note=a.get("note"), at=_moment(a["at"]), values=_values(a)))
+        return view.id
+    view = subjects.new(db, actor=by, name=d["name"], category=d["category"], village=d.get("village"),
+                        at=_moment(d["at"]))
+    _actions(d, by, lambda a, who: subjects.fire(db, actor=who, subject=str(view.id), trigger=a["do"],
+                                                 note=a.get("note"), at=_moment(a["at"]), values=_values(a)))
+    for i, job in enumerate(d.get("employment", [])):
+        try:
+            subjects.employment(db, actor=job.get("by", by), subject=str(view.id), status=job.get("status", ""),
+                                at=_moment(job.get("at")))
+        except MediationError as exc:
+            raise _ActionFailed(f"employment[{i}]", exc) from None
+    return view.id
+
+
+def _values(a: dict[str, Any]) -> dict[str, str]:
+    return {k: _text(v) if not isinstance(v, bool) else ("yes" if v else "no") for k, v in (a.get("set") or {}).items()}
+
+
+def _actions(d: dict[str, Any], by: str | None, fire: Callable[[dict[str, Any], str | None], Any]) -> None:
+    for i, a in enumerate(d.get("actions", [])):
+        try:
+            fire(a, a.get("by", by))
+        except MediationError as exc:
+            raise _ActionFailed(f"actions[{i}] {a.get('do')}", exc) from None
+
+
+def _town(db: Database, name: str, t: dict[str, Any], problems: list[str]) -> None:
+    try:
+        admin.init_town(db, town=t.get("name", ""), villages=list(t.get("villages", [])), abbr=t.get("abbr"))
+    except MediationError as exc:
+        problems.append(f"{name}: town: {exc}")
+
+
+def _user(db: Database, s, name: str, i: int, u: dict[str, Any], default_by: str | None, problems: list[str]) -> None:
+    where = f"{name}: user {i}" + (f" ({u.get('name')})" if u.get("name") else "")
+    existing = s.exec(select(User).where(User.name == u.get("name"))).first()
+    if existing is not None:
+        if existing.role != u.get("role"):
+            problems.append(f"{where}: exists with role {existing.role}, not {u.get('role')}")
+        return
+    try:
+        with s.begin_nested():
+            admin.add_user(db, actor=u.get("by", default_by), name=u.get("name", ""), role=u.get("role", ""),
+                           village=u.get("village"), town=u.get("town"))
+    except MediationError as exc:
+        problems.append(f"{where}: {exc}")
+
+
+

@@ -1,0 +1,145 @@
+"""``mediation load``: replayed through the services, located errors, all or nothing, idempotent."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mediation import cases, loader, petitions
+from mediation.errors import InvalidRecords
+from tests.conftest import snapshot
+
+ROOT = Path(__file__).resolve().parents[2]
+
+SETUP = '''
+by = "王主任"
+[town]
+name = "营盘镇"
+villages = ["龙潭村", "朱家湾村"]
+[[user]]
+name = "王主任"
+role = "town"
+[[user]]
+name = "刘调解"
+role = "mediator"
+village = "龙潭村"
+'''
+
+GOOD = '''
+by = "刘调解"
+[[petition]]
+key = "p1"
+village = "龙潭村"
+petitioner = "孙秀英"
+category = "civil"
+summary = "邻居排水沟堵塞"
+at = 2021-05-10
+actions = [{ do = "accept", at = 2021-05-11 }]
+
+[[case]]
+key = "c1"
+village = "龙潭村"
+type = "邻里"
+summary = "排水沟堵塞"
+parties = ["孙秀英,11010519491231002X,13812345678", "吴大海"]
+petition = "p1"
+at = 2021-05-12
+actions = [
+  { do = "triage", at = 2021-05-12, set = { risk = "yellow" } },
+  { do = "start", at = 2021-05-13, set = { mediator = "刘调解" } },
+  { do = "agree", at = 2021-05-15, set = { agreement = "written", terms = "疏通并赔偿", amount = 300 } },
+  { do = "fulfil", at = 2021-05-20 },
+  { do = "visit", at = 2021-06-01, set = { satisfied = true } },
+]
+
+[[petition]]
+key = "p2"
+village = "龙潭村"
+petitioner = "吴大海"
+category = "civil"
+summary = "对调解结果有异议"
+case = "c1"
+at = 2021-06-10
+
+[[screening]]
+key = "s1"
+village = "龙潭村"
+mode = "拉网"
+found = 1
+at = 2021-05-01
+
+[[zero_report]]
+key = "z1"
+village = "龙潭村"
+month = "2021-07"
+'''
+
+
+def write(tmp_path, name, text):
+    p = tmp_path / name
+    p.write_text(text, encoding="utf-8")
+    return str(p)
+
+
+def test_a_folder_loads_through_the_services_and_twice_adds_nothing(db, tmp_path):
+    write(tmp_path, "00-setup.toml", SETUP)
+    write(tmp_path, "10-records.toml", GOOD)
+    results = loader.load(db, str(tmp_path))
+    assert results[1].loaded == {"case": 1, "petition": 2, "screening": 1, "zero_report": 1}
+    case = cases.show(db, case="(2021)营调字第001号")
+    assert case.state == "closed" and case.amount == "300.00" and case.source == "petition"
+    assert case.petitions == ["(2021)营信字第001号", "(2021)营信字第002号"]
+    assert [e.trigger for e in case.history][-1] == "visit"
+    before = snapshot(db)
+    again = loader.load(db, str(tmp_path))
+    assert again[1].loaded == {} and again[1].skipped == 5
+    assert snapshot(db) == before
+
+
+def test_every_problem_is_located_and_nothing_is_kept(db, tmp_path):
+    loader.load(db, write(tmp_path, "setup.toml", SETUP))
+    before = snapshot(db)
+    bad = GOOD.replace("11010519491231002X", "110105194912310021").replace('type = "邻里"', 'type = "吵架"') \
+        .replace("{ do = \"fulfil\", at = 2021-05-20 }", "{ do = \"fulfil\", at = 2021-05-01 }") \
+        .replace('mode = "拉网"', 'mode = "抽查"')
+    with pytest.raises(InvalidRecords) as err:
+        loader.load(db, write(tmp_path, "bad.toml", bad))
+    problems = err.value.problems
+    assert "bad.toml: case 1 (key c1): parties[0].id_number: 身份证号校验位错误(应为 X) / the ID number's check " \
+           "digit is wrong (GB 11643 checksum fails)" in problems
+    assert any(p.startswith("bad.toml: case 1 (key c1): type: ") for p in problems)
+    assert any("actions[3].at: 2021-05-01 is before actions[2]" in p for p in problems)
+    assert any(p.startswith("bad.toml: screening 1 (key s1): mode: ") for p in problems)
+    assert snapshot(db) == before
+
+
+def test_an_action_the_workflow_refuses_is_located_and_the_file_is_undone(db, tmp_path):
+    loader.load(db, write(tmp_path, "setup.toml", SETUP))
+    before = snapshot(db)
+    bad = GOOD.replace('{ do = "start", at = 2021-05-13, set = { mediator = "刘调解" } },\n', "")
+    with pytest.raises(InvalidRecords) as err:
+        loader.load(db, write(tmp_path, "bad.toml", bad))
+    assert any(p.startswith("bad.toml: case 1 (key c1): actions[1] agree: ") and "not allowed in state triaged" in p
+               for p in err.value.problems)
+    assert snapshot(db) == before  # the petition before it, loaded fine, is undone too
+    assert petitions.list_petitions(db) == []
+
+
+def test_duplicate_keys_and_unknown_fields(db, tmp_path):
+    loader.load(db, write(tmp_path, "setup.toml", SETUP))
+    dup = GOOD + '\n[[screening]]\nkey = "s1"\nvillage = "龙潭村"\nmode = "逐个"\nat = 2021-05-02\nwho = "x"\n'
+    with pytest.raises(InvalidRecords) as err:
+        loader.load(db, write(tmp_path, "dup.toml", dup))
+    assert "dup.toml: screening 2 (key s1): key: duplicate of screening 1 (key s1)" in err.value.problems
+    with pytest.raises(InvalidRecords, match="problem"):
+        loader.load(db, write(tmp_path, "syntax.toml", "[[case]\nkey = 1"))
+
+
+SAMPLES = sorted(p for p in (ROOT / "sample_cases").iterdir() if p.is_dir())
+
+
+@pytest.mark.parametrize("folder", SAMPLES, ids=[p.name for p in SAMPLES])
+def test_every_sample_folder_loads_without_errors(db, folder):
+    results = loader.load(db, str(folder))
+    assert sum(sum(r.loaded.values()) for r in results) > 0
