@@ -133,10 +133,11 @@ def load_file(db: Database, path: str, *, progress: Callable[[int], None] | None
         raise InvalidRecords(problems)
     db.create_schema()
     with db.batch() as s:
-        if "town" in data:
-            _town(db, name, data["town"], problems)
+        if "town" in data and _town(db, name, data["town"], problems):
+            result.loaded["town"] = 1
         for i, u in enumerate(data.get("user", []), 1):
-            _user(db, s, name, i, u, default_by, problems)
+            if _user(db, s, name, i, u, default_by, problems):
+                result.loaded["user"] = result.loaded.get("user", 0) + 1
             _tick(progress)
         for rec in records:
             where = f"{name}: {rec.where}"
@@ -335,14 +336,21 @@ def _replay(db: Database, s, rec: Record, default_by: str | None) -> int:
         return view.id
     view = subjects.new(db, actor=by, name=d["name"], category=d["category"], village=d.get("village"),
                         at=_moment(d["at"]))
-    _actions(d, by, lambda a, who: subjects.fire(db, actor=who, subject=str(view.id), trigger=a["do"],
-                                                 note=a.get("note"), at=_moment(a["at"]), values=_values(a)))
-    for i, job in enumerate(d.get("employment", [])):
+    # Workflow steps and employment changes, replayed together in date order (a subject's
+    # employment is recorded while under supervision, before a release).
+    steps = [(_moment(a["at"]).at, 0, i, "actions", a) for i, a in enumerate(d.get("actions", []))]
+    steps += [(_moment(j.get("at")).at if j.get("at") else timeutil.now(), 1, i, "employment", j)
+              for i, j in enumerate(d.get("employment", []))]
+    for _, _, i, what, item in sorted(steps, key=lambda x: x[:3]):
         try:
-            subjects.employment(db, actor=job.get("by", by), subject=str(view.id), status=job.get("status", ""),
-                                at=_moment(job.get("at")))
+            if what == "actions":
+                subjects.fire(db, actor=item.get("by", by), subject=str(view.id), trigger=item["do"],
+                              note=item.get("note"), at=_moment(item["at"]), values=_values(item))
+            else:
+                subjects.employment(db, actor=item.get("by", by), subject=str(view.id),
+                                    status=item.get("status", ""), at=_moment(item.get("at")))
         except MediationError as exc:
-            raise _ActionFailed(f"employment[{i}]", exc) from None
+            raise _ActionFailed(f"{what}[{i}]" + (f" {item.get('do')}" if what == "actions" else ""), exc) from None
     return view.id
 
 
@@ -358,26 +366,33 @@ def _actions(d: dict[str, Any], by: str | None, fire: Callable[[dict[str, Any], 
             raise _ActionFailed(f"actions[{i}] {a.get('do')}", exc) from None
 
 
-def _town(db: Database, name: str, t: dict[str, Any], problems: list[str]) -> None:
+def _town(db: Database, name: str, t: dict[str, Any], problems: list[str]) -> bool:
+    """Create the town or add its new villages; True when anything was added."""
     try:
-        admin.init_town(db, town=t.get("name", ""), villages=list(t.get("villages", [])), abbr=t.get("abbr"))
+        view = admin.init_town(db, town=t.get("name", ""), villages=list(t.get("villages", [])), abbr=t.get("abbr"))
+        return view.created or bool(view.added_villages)
     except MediationError as exc:
         problems.append(f"{name}: town: {exc}")
+        return False
 
 
-def _user(db: Database, s, name: str, i: int, u: dict[str, Any], default_by: str | None, problems: list[str]) -> None:
+def _user(db: Database, s, name: str, i: int, u: dict[str, Any], default_by: str | None,
+          problems: list[str]) -> bool:
+    """Add the user unless one with that name exists (with the same role); True when added."""
     where = f"{name}: user {i}" + (f" ({u.get('name')})" if u.get("name") else "")
     existing = s.exec(select(User).where(User.name == u.get("name"))).first()
     if existing is not None:
         if existing.role != u.get("role"):
             problems.append(f"{where}: exists with role {existing.role}, not {u.get('role')}")
-        return
+        return False
     try:
         with s.begin_nested():
             admin.add_user(db, actor=u.get("by", default_by), name=u.get("name", ""), role=u.get("role", ""),
                            village=u.get("village"), town=u.get("town"))
+        return True
     except MediationError as exc:
         problems.append(f"{where}: {exc}")
+        return False
 
 
 

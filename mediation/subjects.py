@@ -141,7 +141,7 @@ def employment(db: Database, *, actor: str | None, subject: str, status: str,
         row = _load(s, subject, lock=True)
         _check(user, row)
         if row.state in ENDED_STATES:
-            raise NotAllowed(f"对象 {row.id} 已{STATE_LABELS[row.state]},不再登记就业状况 / supervision has ended")
+            raise NotAllowed(f"对象 {row.id} {STATE_LABELS[row.state]},不再登记就业状况 / supervision has ended")
         last = s.exec(select(Employment.at).where(Employment.subject_id == row.id)
                       .order_by(Employment.at.desc()).limit(1)).first()
         when = timeutil.resolve(at, not_before=max(x for x in (last, row.received_at) if x is not None),
