@@ -80,7 +80,7 @@ def main(ctx: click.Context, db: str | None, actor: str | None) -> None:
     ctx.obj = App(db, actor)
 
 
-from cli import cases, load, petitions, registers, review, screening, setup, workflow  # noqa: E402  (registers the command groups)
+from cli import cases, load, petitions, registers, report, review, screening, setup, workflow  # noqa: E402  (registers the command groups)
 
 main.add_command(setup.init)
 main.add_command(setup.user)
@@ -92,4 +92,5 @@ main.add_command(screening.screening)
 main.add_command(registers.matter)
 main.add_command(registers.subject)
 main.add_command(load.load)
+main.add_command(report.report)
 main.add_command(workflow.workflow)

@@ -96,22 +96,29 @@ def user_list(app, as_json):
 @json_option
 @click.pass_obj
 def demo(app, out, as_json):
-    """The main job on the embedded default: a fresh SQLite database, a town set up, and
-    disputes carried through the pipeline (escalation, agreement, failure, redirect, reopen).
+    """The main job on the embedded default: a fresh SQLite database, the 2021 sample of
+    营盘镇 loaded through the workflows, and the 2021 year-end report printed.
 
     \b
     Example:
       mediation demo
     """
-    from mediation import demo as demo_service
+    from cli.load import run_load
+    from cli.report import render
+    from mediation import demo as service
+    from mediation import report
 
-    result = demo_service.run(out)
+    folder = service.sample_folder()
+    path, db = service.fresh_database(out)
+    try:
+        run_load(app, db, folder, quiet=as_json)
+        r = report.annual(db, year=service.YEAR)
+    finally:
+        db.dispose()
     if as_json:
-        return dump_json(result)
-    from cli.cases import render_case, render_list
-
-    render_list(app.display, result.cases, title=f"{result.town} — 演示数据 demo cases")
-    render_case(app.display, result.featured)
+        return dump_json({"database": path, "report": r})
+    render(app.display.console, r)
     app.display.line("")
-    app.display.line(f"demo database: {result.path}")
-    app.display.line(f"try:  mediation --db {result.path} case show {result.featured.number}")
+    app.display.line(f"demo database: {path}")
+    app.display.line(f"try:  mediation --db {path} case list --village 龙潭村")
+    app.display.line(f"      mediation --db {path} report annual 2021 --format xlsx --out totals.xlsx")

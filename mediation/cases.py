@@ -220,11 +220,16 @@ def _mediator(s, row: Case, name: str) -> str:
 
 
 def _json_values(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Event values for the audit log. An amount is kept as yuan for people and as integer
+    fen (``amount_fen``) so the year-end sums are exact in SQL on both engines."""
     out = {}
     for k, v in values.items():
         if v is None:
             continue
-        out[k] = validation.yuan(v) if k == "amount" else v
+        if k == "amount":
+            out["amount"], out["amount_fen"] = validation.yuan(v), v
+        else:
+            out[k] = v
     return out
 
 

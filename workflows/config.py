@@ -58,3 +58,10 @@ RECONSIDERATION_NUMBER_FORMAT = "({year}){abbr}复字第{seq:03d}号"
 LITIGATION_NUMBER_FORMAT = "({year}){abbr}诉字第{seq:03d}号"
 
 ROLES: dict[str, str] = {"mediator": "村人民调解员", "town": "镇综治中心/司法所", "county": "县级"}
+
+# 创业就业率 (domain.md §6): who counts as employed, who is left out of the denominator, and
+# how the rate is rounded. The 2021 report's 94.2% is 33 ÷ 35 = 94.285…% truncated.
+EMPLOYMENT_RATE_EMPLOYED: tuple[str, ...] = ("employed", "self_employed")
+EMPLOYMENT_RATE_EXCLUDED: tuple[str, ...] = ()
+EMPLOYMENT_RATE_ROUNDING = "truncate"  # or "round"
+EMPLOYMENT_RATE_DECIMALS = 1

@@ -78,10 +78,11 @@ def test_user_add_needs_a_town_or_county_user_after_the_first(tmp_path):
     assert result.exit_code == 2 and "--village" in result.stderr
 
 
-def test_demo_runs_on_a_fresh_sqlite_database(tmp_path):
+def test_demo_loads_the_sample_and_prints_the_2021_report(tmp_path):
     out = tmp_path / "demo.db"
-    result = CliRunner(env={"NO_COLOR": "1"}).invoke(main, ["demo", "--out", str(out)])
+    result = CliRunner(env={"NO_COLOR": "1", "COLUMNS": "80"}).invoke(main, ["demo", "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert "(2021)营调字第001号" in result.stdout and out.exists()
+    assert "全年行政调解案件4件,行政应诉案件1件,无行政复议事项发生。" in result.stdout.replace("\n", "")
+    assert "94.2%" in result.stdout and out.exists()
     again = CliRunner().invoke(main, ["demo", "--out", str(out)])
     assert again.exit_code == 1 and "exists" in again.stderr

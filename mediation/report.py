@@ -1,0 +1,263 @@
+"""Year-end totals (contract.md, "Annual report JSON"): one SQL aggregate per figure.
+
+Counting rules. A dispute, petition, matter or screening round counts in year Y when it was
+registered (received, held) in Y, in Asia/Shanghai; an outcome counts in Y when the event that
+produced it happened in Y. Only what happened before the end of the ``as_of`` day counts, so
+the same database gives the same figures for the same year and date every time. ``resolved``
+is a case's first ``agree`` (达成协议); ``agreements`` describe those same first agreements,
+so written + oral = resolved. Years are filtered as instant ranges, never as a function of a
+column (perf-notes: the index stays usable).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from typing import Any
+
+from sqlalchemy import and_, func, or_
+from sqlmodel import select
+
+from mediation import access, timeutil, validation
+from mediation.db import Database
+from mediation.errors import InvalidValue
+from mediation.models import (Case, CaseEvent, Employment, Matter, Petition, PetitionEvent, ScreeningRound,
+                              Subject, Town, Village, ZeroReport)
+from workflows import config
+from workflows.dispute import FINAL_STATES
+
+
+@dataclass(frozen=True)
+class AnnualReport:
+    year: int
+    town: str
+    as_of: date
+    disputes: dict[str, Any]
+    administrative_mediation: int
+    administrative_reconsideration: int
+    administrative_litigation: int
+    petitions: dict[str, Any]
+    screening: dict[str, Any]
+    corrections: dict[str, Any]
+    summary_zh: str
+    by_village_type: dict[str, dict[str, int]]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "year": self.year, "town": self.town, "as_of": self.as_of.isoformat(), "disputes": self.disputes,
+            "administrative_mediation": self.administrative_mediation,
+            "administrative_reconsideration": self.administrative_reconsideration,
+            "administrative_litigation": self.administrative_litigation,
+            "petitions": self.petitions, "screening": self.screening, "corrections": self.corrections,
+            "summary_zh": self.summary_zh, "by_village_type": self.by_village_type,
+        }
+
+
+def default_as_of(year: int) -> date:
+    today = timeutil.local_date(timeutil.now())
+    return today if year == today.year else date(year, 12, 31)
+
+
+def annual(db: Database, *, year: int, as_of: date | None = None, town: str | None = None) -> AnnualReport:
+    today = timeutil.local_date(timeutil.now())
+    if year > today.year:
+        raise InvalidValue(f"{year} 年尚未到来 / {year} is in the future")
+    if year < timeutil.EARLIEST_YEAR:
+        raise InvalidValue(f"{year} 年过早 / {year} is implausibly early")
+    as_of = as_of or default_as_of(year)
+    if as_of.year != year:
+        raise InvalidValue(f"截止日期 {as_of} 不在 {year} 年内 / --as-of must be a date in {year}")
+    if as_of > today:
+        raise InvalidValue(f"截止日期 {as_of} 在未来 / --as-of {as_of} is in the future")
+    import pendulum
+
+    start = timeutil.year_bounds(year)[0]
+    end = timeutil.utc(pendulum.datetime(as_of.year, as_of.month, as_of.day, tz=timeutil.TZ).add(days=1))
+    with db.read() as s:
+        town_row = access.town(s, town)
+        f = _Filters(town_row.id, start, end)
+        villages = list(s.exec(select(Village.name).where(Village.town_id == town_row.id).order_by(Village.id)))
+        disputes, matrix = _disputes(s, f, villages)
+        petitions = _petitions(s, f)
+        matters = dict(s.exec(select(Matter.kind, func.count()).where(Matter.town_id == f.town,
+                                                                     *f.window(Matter.received_at))
+                              .group_by(Matter.kind)).all())
+        admin_mediation = s.exec(select(func.count()).select_from(Case).where(
+            Case.town_id == f.town, Case.kind == "administrative", *f.window(Case.registered_at))).one()
+        screening = _screening(s, f, as_of)
+        corrections = _corrections(s, f)
+    report = dict(year=year, town=town_row.name, as_of=as_of, disputes=disputes,
+                  administrative_mediation=admin_mediation,
+                  administrative_reconsideration=matters.get("reconsideration", 0),
+                  administrative_litigation=matters.get("litigation", 0), petitions=petitions,
+                  screening=screening, corrections=corrections, by_village_type=matrix)
+    return AnnualReport(summary_zh=summary_zh(report), **report)
+
+
+@dataclass(frozen=True)
+class _Filters:
+    town: int
+    start: datetime
+    end: datetime
+
+    def window(self, column):
+        return (column >= self.start, column < self.end)
+
+
+def _first_agreements(f: _Filters):
+    """Each case's first ``agree`` event (its resolution), if it happened in the window."""
+    first = (select(CaseEvent.case_id, func.min(CaseEvent.seq).label("seq"))
+             .where(CaseEvent.trigger == "agree").group_by(CaseEvent.case_id).subquery())
+    return (select(CaseEvent).join(first, and_(first.c.case_id == CaseEvent.case_id, first.c.seq == CaseEvent.seq))
+            .join(Case, Case.id == CaseEvent.case_id)
+            .where(Case.town_id == f.town, *f.window(CaseEvent.at)))
+
+
+def _events(s, f: _Filters, trigger: str, *, distinct: bool = True) -> int:
+    count = func.count(func.distinct(CaseEvent.case_id)) if distinct else func.count()
+    return s.exec(select(count).select_from(CaseEvent).join(Case, Case.id == CaseEvent.case_id)
+                  .where(Case.town_id == f.town, CaseEvent.trigger == trigger, *f.window(CaseEvent.at))).one()
+
+
+def _disputes(s, f: _Filters, villages: list[str]) -> tuple[dict[str, Any], dict[str, dict[str, int]]]:
+    registered_in_year = (Case.town_id == f.town, *f.window(Case.registered_at))
+    registered = s.exec(select(func.count()).select_from(Case).where(*registered_in_year)).one()
+    by_type = {t: 0 for t in config.DISPUTE_TYPES}
+    by_type.update(dict(s.exec(select(Case.type, func.count()).where(*registered_in_year).group_by(Case.type)).all()))
+    matrix = {v: {t: 0 for t in config.DISPUTE_TYPES} for v in villages}
+    for village, dtype, n in s.exec(select(Village.name, Case.type, func.count()).join(Village, Village.id == Case.village_id)
+                                    .where(*registered_in_year).group_by(Village.name, Case.type)).all():
+        matrix[village][dtype] = n
+    by_village = {v: sum(row.values()) for v, row in matrix.items()}
+
+    firsts = _first_agreements(f).subquery()
+    resolved = s.exec(select(func.count()).select_from(firsts)).one()
+    by_line = {str(line): 0 for line in config.LINES}
+    by_line.update({str(line): n for line, n in s.exec(select(firsts.c.line, func.count()).group_by(firsts.c.line))})
+    form = firsts.c["values"]["agreement"].as_string()
+    forms = dict(s.exec(select(form, func.count()).group_by(form)).all())
+    amount_fen = s.exec(select(func.coalesce(func.sum(firsts.c["values"]["amount_fen"].as_integer()), 0))).one()
+
+    terminated = _events(s, f, "fail")
+    # Open: registered in the year and, as of the as-of date, not closed, terminated or redirected.
+    last = (select(CaseEvent.case_id, func.max(CaseEvent.seq).label("seq")).where(CaseEvent.at < f.end)
+            .group_by(CaseEvent.case_id).subquery())
+    open_cases = s.exec(select(func.count()).select_from(Case)
+                        .join(last, last.c.case_id == Case.id)
+                        .join(CaseEvent, and_(CaseEvent.case_id == last.c.case_id, CaseEvent.seq == last.c.seq))
+                        .where(*registered_in_year, CaseEvent.to_state.not_in(FINAL_STATES))).one()
+    return {
+        "registered": registered,
+        "resolved": resolved,
+        "success_rate": round(resolved / (resolved + terminated), 4) if resolved + terminated else 0.0,
+        "by_type": by_type,
+        "by_village": by_village,
+        "resolved_by_line": by_line,
+        "escalated": _events(s, f, "approve_escalation"),
+        "redirected": _events(s, f, "redirect"),
+        "terminated": terminated,
+        "reopened": _events(s, f, "reopen", distinct=False),
+        "open": open_cases,
+        "agreements": {"written": forms.get("written", 0), "oral": forms.get("oral", 0),
+                       "amount": validation.yuan(int(amount_fen))},
+        "judicial_confirmations": _events(s, f, "confirm"),
+    }, matrix
+
+
+def _petition_events(s, f: _Filters, *where) -> Any:
+    return (select(func.count()).select_from(PetitionEvent).join(Petition, Petition.id == PetitionEvent.petition_id)
+            .where(Petition.town_id == f.town, *f.window(PetitionEvent.at), *where))
+
+
+def _petitions(s, f: _Filters) -> dict[str, Any]:
+    received_in_year = (Petition.town_id == f.town, *f.window(Petition.received_at))
+    channel = PetitionEvent.values["channel"].as_string()
+    redirected = {c: 0 for c in config.CHANNELS}
+    redirected.update(dict(s.exec(select(channel, func.count()).select_from(PetitionEvent)
+                                  .join(Petition, Petition.id == PetitionEvent.petition_id)
+                                  .where(Petition.town_id == f.town, PetitionEvent.trigger == "redirect",
+                                         *f.window(PetitionEvent.at)).group_by(channel)).all()))
+    return {
+        "received": s.exec(select(func.count()).select_from(Petition).where(*received_in_year)).one(),
+        "accepted": s.exec(_petition_events(s, f, PetitionEvent.trigger == "accept")).one(),
+        "redirected": redirected,
+        "transferred": s.exec(_petition_events(s, f, PetitionEvent.trigger == "transfer")).one(),
+        "not_accepted": s.exec(_petition_events(s, f, PetitionEvent.trigger == "reject")).one(),
+        "first_time": s.exec(select(func.count()).select_from(Petition)
+                             .where(*received_in_year, Petition.first_time.is_(True))).one(),
+        "closed": s.exec(_petition_events(s, f, PetitionEvent.to_state == "closed")).one(),
+    }
+
+
+def _screening(s, f: _Filters, as_of: date) -> dict[str, Any]:
+    in_year = (ScreeningRound.town_id == f.town, *f.window(ScreeningRound.at))
+    by_mode = {m: 0 for m in config.SCREENING_MODES}
+    by_mode.update(dict(s.exec(select(ScreeningRound.mode, func.count()).where(*in_year)
+                               .group_by(ScreeningRound.mode)).all()))
+    found, prevented = s.exec(select(func.coalesce(func.sum(ScreeningRound.found), 0),
+                                     func.coalesce(func.sum(ScreeningRound.prevented), 0)).where(*in_year)).one()
+    zero = s.exec(select(func.count()).select_from(ZeroReport).where(
+        ZeroReport.town_id == f.town, ZeroReport.month >= f"{as_of.year}-01",
+        ZeroReport.month <= f"{as_of.year}-{as_of.month:02d}")).one()
+    return {"rounds": sum(by_mode.values()), "by_mode": by_mode, "disputes_found": int(found),
+            "disputes_prevented": int(prevented), "zero_reports": zero}
+
+
+def _corrections(s, f: _Filters) -> dict[str, Any]:
+    """Subjects under management in the year (received by the as-of date, not ended before the
+    year began), and each one's employment status as of that date."""
+    latest = (select(Employment.status).where(Employment.subject_id == Subject.id, Employment.at < f.end)
+              .order_by(Employment.at.desc(), Employment.id.desc()).limit(1).correlate(Subject).scalar_subquery())
+    managed = (Subject.town_id == f.town, Subject.received_at < f.end,
+               or_(Subject.ended_at.is_(None), Subject.ended_at >= f.start))
+    rows = s.exec(select(latest.label("status"), func.count()).where(*managed).group_by(latest)).all()
+    by_status = {k: 0 for k in ("employed", "self_employed", "unemployed", "unable", "unknown")}
+    for status, n in rows:
+        by_status[status or "unknown"] += n
+    total = sum(by_status.values())
+    subjects = total - sum(by_status[x] for x in config.EMPLOYMENT_RATE_EXCLUDED)
+    employed = sum(by_status[x] for x in config.EMPLOYMENT_RATE_EMPLOYED)
+    return {"subjects": subjects, "employed": employed, "employment_rate": employment_rate(employed, subjects),
+            "rule": employment_rule(), "by_status": by_status}
+
+
+def employment_rate(employed: int, subjects: int) -> str:
+    if not subjects:
+        return "0.0%"
+    pct = Decimal(employed) * 100 / Decimal(subjects)
+    q = Decimal(1).scaleb(-config.EMPLOYMENT_RATE_DECIMALS)
+    mode = ROUND_DOWN if config.EMPLOYMENT_RATE_ROUNDING == "truncate" else ROUND_HALF_UP
+    return f"{pct.quantize(q, rounding=mode)}%"
+
+
+def employment_rule() -> str:
+    top = " + ".join(config.EMPLOYMENT_RATE_EMPLOYED)
+    excluded = f" (excluding {', '.join(config.EMPLOYMENT_RATE_EXCLUDED)})" if config.EMPLOYMENT_RATE_EXCLUDED else ""
+    how = "truncated" if config.EMPLOYMENT_RATE_ROUNDING == "truncate" else "rounded"
+    step = f"{Decimal(1).scaleb(-config.EMPLOYMENT_RATE_DECIMALS)}%"
+    return f"({top}) / subjects{excluded}, {how} to {step}"
+
+
+def summary_zh(r: dict[str, Any]) -> str:
+    """The paragraph in the report's own style (营盘镇 2021, sections 二(五) and 五(四))."""
+    d, p, c = r["disputes"], r["petitions"], r["corrections"]
+    rate = f"{Decimal(str(d['success_rate'])) * 100:.1f}%"
+    routed = sum(p["redirected"].values())
+    admin = [f"全年行政调解案件{r['administrative_mediation']}件" if r["administrative_mediation"]
+             else "全年无行政调解案件"]
+    absent = []
+    for key, name in (("administrative_litigation", "行政应诉"), ("administrative_reconsideration", "行政复议")):
+        if r[key]:
+            admin.append(f"{name}案件{r[key]}件")
+        else:
+            absent.append(name)
+    admin_text = ",".join(admin) + (f",无{'、'.join(absent)}事项发生" if absent else "") + "。"
+    as_of = r["as_of"]
+    return (f"全年排查登记矛盾纠纷{d['registered']}件,调解成功{d['resolved']}件,调解成功率{rate}"
+            f"(其中书面协议{d['agreements']['written']}件、口头协议{d['agreements']['oral']}件,"
+            f"涉及金额{d['agreements']['amount']}元,司法确认{d['judicial_confirmations']}件)。"
+            f"受理群众信访{p['received']}件,其中初信初访{p['first_time']}件,诉访分离导入法定途径{routed}件。"
+            f"{admin_text}"
+            f"截止{as_of.year}年{as_of.month}月,全镇{c['subjects']}名社区矫正和刑满释放对象创业就业率达到"
+            f"{c['employment_rate']}。")

@@ -1,0 +1,66 @@
+"""load and report annual from the terminal."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from cli import main
+
+SAMPLE = str(Path(__file__).resolve().parents[2] / "sample_cases" / "yingpan-2021")
+
+
+def test_load_then_report_in_every_format(tmp_path):
+    db = str(tmp_path / "town.db")
+    runner = CliRunner(env={"NO_COLOR": "1", "COLUMNS": "80"})
+    loaded = runner.invoke(main, ["--db", db, "load", SAMPLE, "--json"])
+    assert loaded.exit_code == 0, loaded.output
+    assert sum(sum(f["loaded"].values()) for f in json.loads(loaded.stdout)) > 150
+    again = runner.invoke(main, ["--db", db, "load", SAMPLE])
+    assert again.exit_code == 0 and "already loaded" in again.stdout
+
+    as_json = json.loads(runner.invoke(main, ["--db", db, "report", "annual", "2021", "--json"]).stdout)
+    assert as_json == json.loads(runner.invoke(main, ["--db", db, "report", "annual", "2021", "--format", "json"]).stdout)
+    assert as_json["administrative_mediation"] == 4 and as_json["corrections"]["employment_rate"] == "94.2%"
+    table = runner.invoke(main, ["--db", db, "report", "annual", "2021"])
+    assert table.exit_code == 0 and "94.2%" in table.stdout and "\x1b[" not in table.stdout
+    rows = {r["key"]: r["value"] for r in csv.DictReader(io.StringIO(
+        runner.invoke(main, ["--db", db, "report", "annual", "2021", "--format", "csv"]).stdout))}
+    assert rows["administrative_litigation"] == "1" and rows["corrections.subjects"] == "35"
+    out = tmp_path / "totals.xlsx"
+    made = runner.invoke(main, ["--db", db, "report", "annual", "2021", "--format", "xlsx", "--out", str(out)])
+    assert made.exit_code == 0 and out.stat().st_size > 0 and made.stdout == ""
+    from openpyxl import load_workbook
+    assert load_workbook(out)["汇总"]["A1"].value.startswith("营盘镇 2021")
+    md = tmp_path / "r.md"
+    assert runner.invoke(main, ["--db", db, "report", "annual", "2021", "--format", "md", "--out", str(md)]).exit_code == 0
+    assert "无行政复议事项发生" in md.read_text(encoding="utf-8")
+
+
+def test_report_refusals(tmp_path):
+    db = str(tmp_path / "town.db")
+    runner = CliRunner()
+    runner.invoke(main, ["--db", db, "init", "--town", "营盘镇", "--village", "龙潭村"])
+    future = runner.invoke(main, ["--db", db, "report", "annual", "2099"])
+    assert future.exit_code == 1 and "future" in future.stderr
+    empty = json.loads(runner.invoke(main, ["--db", db, "report", "annual", "2020", "--json"]).stdout)
+    assert empty["disputes"]["registered"] == 0
+    xlsx = runner.invoke(main, ["--db", db, "report", "annual", "2020", "--format", "xlsx"])
+    assert xlsx.exit_code == 2 and "--out" in xlsx.stderr
+
+
+def test_a_bad_import_file_lists_every_problem_and_exits_1(tmp_path):
+    db = str(tmp_path / "town.db")
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[[case]]\nkey = "x"\nvillage = "龙潭村"\ntype = "吵架"\nparties = ["张三,110105194912310021"]\n'
+                   'at = 2021-03-02\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["--db", db, "load", str(bad)])
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert lines[-1] == "Error: 3 problem(s) found; nothing was loaded"
+    assert "bad.toml: case 1 (key x): summary: required" in lines
+    assert any("parties[0].id_number" in line for line in lines) and any("type:" in line for line in lines)

@@ -1,0 +1,53 @@
+"""Totals for data entered by hand through the services (another year), checked independently."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from mediation import cases, matters, petitions, report, screening, subjects, timeutil
+from tests.mediation.report_check import compare, expected
+
+
+def at(t):
+    return timeutil.parse_at(t)
+
+
+def test_hand_entered_2022(town):
+    def case(village, actor, when, steps, **kw):
+        v = cases.register(town, actor=actor, village=village, type=kw.pop("type", "邻里"), summary="纠纷",
+                           parties=["甲", "乙"], at=at(when), **kw)
+        for who, trig, day, note, values in steps:
+            cases.fire(town, actor=who, case=v.number, trigger=trig, note=note, at=at(day), values=values)
+        return v
+
+    ok = [("刘调解", "triage", "2022-03-01", None, {"risk": "green"}),
+          ("刘调解", "start", "2022-03-02", None, {"mediator": "刘调解"}),
+          ("刘调解", "agree", "2022-03-03", None, {"agreement": "written", "terms": "赔偿", "amount": "1200.50"})]
+    case("龙潭村", "刘调解", "2022-03-01", ok)
+    case("龙潭村", "刘调解", "2022-03-01", ok[:2] + [("刘调解", "fail", "2022-03-09", "拒绝", {})])
+    case("朱家湾村", "王主任", "2022-04-01", [("王主任", "triage", "2022-04-01", None, {"risk": "orange"}),
+                                         ("王主任", "start", "2022-04-02", None, {"mediator": "王主任"}),
+                                         ("王主任", "agree", "2022-04-09", None, {"agreement": "oral"})],
+         kind="administrative", type="征地拆迁")
+    # registered in 2021, resolved in 2022: counts as resolved in 2022, registered in 2021
+    case("龙潭村", "刘调解", "2021-12-20", [(w, t, d.replace("2022-03-0", "2022-01-1"), n, v) for w, t, d, n, v in ok])
+    p = petitions.new(town, actor="王主任", village="朱家湾村", petitioner="陈某", category="labour",
+                      summary="欠薪", at=at("2022-05-01"))
+    petitions.fire(town, actor="王主任", petition=p.number, trigger="redirect", at=at("2022-05-02"),
+                   values={"channel": "arbitration"})
+    matters.new(town, actor="王主任", kind="reconsideration", summary="不服罚款", at=at("2022-06-01"))
+    screening.add_round(town, actor="刘调解", village="龙潭村", mode="专项", found=2, at=at("2022-02-01"))
+    for i, status in enumerate(["employed", "self_employed", "unemployed"]):
+        s = subjects.new(town, actor="王主任", name=f"对象{i}", category="resettlement", at=at("2022-01-10"))
+        subjects.employment(town, actor="王主任", subject=str(s.id), status=status, at=at("2022-02-01"))
+
+    r = report.annual(town, year=2022, as_of=date(2022, 12, 31)).to_json()
+    compare(r, expected(town, 2022, date(2022, 12, 31)))
+    d = r["disputes"]
+    assert (d["registered"], d["resolved"], d["terminated"]) == (3, 3, 1)
+    assert d["success_rate"] == 0.75 and d["agreements"] == {"written": 2, "oral": 1, "amount": "2401.00"}
+    assert d["resolved_by_line"] == {"1": 2, "2": 1, "3": 0}
+    assert (r["administrative_mediation"], r["administrative_reconsideration"], r["administrative_litigation"]) == (1, 1, 0)
+    assert r["corrections"]["employment_rate"] == "66.6%"  # 2 of 3, truncated
+    assert "全年行政调解案件1件,行政复议案件1件,无行政应诉事项发生。" in r["summary_zh"]
+    assert report.annual(town, year=2021, as_of=date(2021, 12, 31)).disputes["registered"] == 1
