@@ -134,9 +134,11 @@ def subject():
               help="correction (社区矫正) or resettlement (安置帮教).")
 @click.option("--village", help="The subject's village.")
 @click.option("--at", "at", metavar="DATE", help="When the subject was received (接收).")
+@click.option("--term-end", metavar="DATE", help="社区矫正: the day the correction term ends.")
+@click.option("--released", metavar="DATE", help="安置帮教: the day of release from prison (帮教 runs 5 years).")
 @json_option
 @click.pass_obj
-def subject_new(app, name, category, village, at, as_json):
+def subject_new(app, name, category, village, at, term_end, released, as_json):
     """Receive a subject.
 
     \b
@@ -149,7 +151,8 @@ def subject_new(app, name, category, village, at, as_json):
     name = need(name, "NAME", "姓名 name", as_json=as_json)
     category = need(category, "--category", "类别 category", as_json=as_json,
                     type=click.Choice(["correction", "resettlement"]))
-    view = subjects.new(db, actor=app.actor, name=name, category=category, village=village, at=_moment(at))
+    view = subjects.new(db, actor=app.actor, name=name, category=category, village=village, at=_moment(at),
+                        term_end=_moment(term_end), released=_moment(released))
     if as_json:
         return dump_json(view)
     app.display.line(f"id {view.id}  {view.name}  {view.category}  {view.state_label}")
@@ -204,6 +207,7 @@ def subject_show(app, ref, as_json):
     d.print(d.fields([(k, x) for k, x in [
         ("id", str(v.id)), ("姓名 name", v.name), ("类别", CATEGORIES[v.category]), ("村 village", v.village),
         ("状态 state", f"{v.state_label} {v.state}"), ("接收 received", show(v.received_at)),
+        ("期满 term ends", show(v.term_end, minutes=False) + (" 已期满,待解除 due for release" if v.term_over else "")),
         ("结束 ended", show(v.ended_at)), ("就业 employment", EMPLOYMENT.get(v.employment or "", ""))] if x]))
     t = d.table("时间 at", "记录 event", "操作人", nowrap=("时间 at",))
     rows = [(e.at, TRIGGER_LABELS.get(e.trigger, e.trigger) + f" → {e.to}", e.actor) for e in v.history]

@@ -41,7 +41,7 @@ FIELDS = {
     "screening": {"key", "by", "village", "mode", "found", "prevented", "at", "note"},
     "zero_report": {"key", "by", "village", "month"},
     "matter": {"key", "by", "kind", "summary", "at", "actions"},
-    "subject": {"key", "by", "name", "category", "village", "at", "actions", "employment"},
+    "subject": {"key", "by", "name", "category", "village", "at", "term_end", "released", "actions", "employment"},
 }
 REQUIRED = {
     "case": ("key", "village", "type", "summary", "parties", "at"),
@@ -335,7 +335,7 @@ def _replay(db: Database, s, rec: Record, default_by: str | None) -> int:
                                                     note=a.get("note"), at=_moment(a["at"]), values=_values(a)))
         return view.id
     view = subjects.new(db, actor=by, name=d["name"], category=d["category"], village=d.get("village"),
-                        at=_moment(d["at"]))
+                        at=_moment(d["at"]), term_end=_moment(d.get("term_end")), released=_moment(d.get("released")))
     # Workflow steps and employment changes, replayed together in date order (a subject's
     # employment is recorded while under supervision, before a release).
     steps = [(_moment(a["at"]).at, 0, i, "actions", a) for i, a in enumerate(d.get("actions", []))]

@@ -252,6 +252,8 @@ class Subject(SQLModel, table=True):
     state: str
     received_at: datetime = Field(sa_type=UTCDateTime)
     recorded_at: datetime = Field(sa_type=UTCDateTime)
+    # 社区矫正: the end of the correction term; 安置帮教: five years after release from prison.
+    term_end: datetime | None = Field(default=None, sa_type=UTCDateTime)
     ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     end_reason: str | None = None
     last_event_at: datetime = Field(sa_type=UTCDateTime)

@@ -13,7 +13,8 @@ from mediation.db import Database
 from mediation.errors import InvalidValue, NotAllowed, NotFound
 from mediation.models import Employment, Subject, SubjectEvent, Town, Village
 from mediation.views import EventView, event_view
-from workflows.subject import CATEGORIES, EMPLOYMENT, ENDED_STATES, STATE_LABELS, SUBJECT, TERMINATIONS
+from workflows.subject import (CATEGORIES, EMPLOYMENT, ENDED_STATES, RESETTLEMENT_YEARS, STATE_LABELS, SUBJECT,
+                               TERMINATIONS)
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class SubjectView:
     category: str
     state: str
     received_at: Any
+    term_end: Any
     ended_at: Any
     end_reason: str | None
     employment: str | None
@@ -47,9 +49,16 @@ class SubjectView:
     def state_label(self) -> str:
         return STATE_LABELS.get(self.state, self.state)
 
+    @property
+    def term_over(self) -> bool:
+        """Still under supervision although the term has ended: due for 解除."""
+        return self.state not in ENDED_STATES and self.term_end is not None and self.term_end < timeutil.now()
+
     def to_json(self) -> dict[str, Any]:
         d = {k: getattr(self, k) for k in self.__dataclass_fields__ if k not in ("history", "employment_history")}
-        d["received_at"], d["ended_at"] = timeutil.iso(self.received_at), timeutil.iso(self.ended_at)
+        for k in ("received_at", "term_end", "ended_at"):
+            d[k] = timeutil.iso(d[k])
+        d["term_over"] = self.term_over
         d.update(category_label=CATEGORIES[self.category], state_label=self.state_label)
         if self.history is not None:
             d["history"] = [e.to_json() for e in self.history]
@@ -58,9 +67,21 @@ class SubjectView:
 
 
 def new(db: Database, *, actor: str | None, name: str, category: str, village: str | None = None,
-        at: timeutil.Moment | None = None, town: str | None = None) -> SubjectView:
-    """Receive a subject (接收). A mediator may register subjects of their own village."""
+        at: timeutil.Moment | None = None, town: str | None = None, term_end: timeutil.Moment | None = None,
+        released: timeutil.Moment | None = None) -> SubjectView:
+    """Receive a subject (接收). A mediator may register subjects of their own village.
+    ``term_end`` is the end of a correction term; ``released`` the day a resettlement subject
+    left prison, whose 安置帮教 runs five years from then."""
     cat = validation.choice(category, CATEGORIES, "对象类别", "subject category")
+    if released is not None and cat != "resettlement":
+        raise InvalidValue("刑满释放日期只用于安置帮教对象 / --released is for resettlement subjects")
+    if term_end is not None and cat != "correction":
+        raise InvalidValue("矫正期满日期只用于社区矫正对象 / --term-end is for correction subjects")
+    if released is not None and released.at > timeutil.now():
+        raise InvalidValue("刑满释放日期在未来 / the release date is in the future")
+    end = term_end.at if term_end else None
+    if released is not None:
+        end = timeutil.utc(timeutil.local(released.at).add(years=RESETTLEMENT_YEARS))
     if not (name or "").strip():
         raise InvalidValue("需填写姓名 / a name is required")
     with db.write() as s:
@@ -75,9 +96,12 @@ def new(db: Database, *, actor: str | None, name: str, category: str, village: s
             town_row = access.town(s, town) if town else (s.get(Town, user.town_id) if user.town_id
                                                           else access.town(s, None))
         when = timeutil.resolve(at, not_before=None)
+        if end is not None and end <= when:
+            raise InvalidValue(f"期满日期 {timeutil.show(end, minutes=False)} 早于接收日期 / the term ends before the "
+                               "subject was received" + (" (安置帮教 lasts five years from release)" if released else ""))
         row = Subject(town_id=town_row.id, village_id=village_row.id if village_row else None, name=name.strip(),
                       category=cat, state="received", received_at=when, recorded_at=timeutil.now(),
-                      last_event_at=when)
+                      last_event_at=when, term_end=end)
         s.add(row)
         s.flush()
         s.add(SubjectEvent(subject_id=row.id, seq=1, trigger="register", from_state=None, to_state="received",
@@ -180,6 +204,7 @@ def _view(s, row: Subject, history=None, employment_history=None) -> SubjectView
     current = s.exec(select(Employment.status).where(Employment.subject_id == row.id)
                      .order_by(Employment.at.desc(), Employment.id.desc()).limit(1)).first()
     return SubjectView(id=row.id, name=row.name, town=town, village=village, category=row.category, state=row.state,
-                       received_at=row.received_at, ended_at=row.ended_at, end_reason=row.end_reason,
+                       received_at=row.received_at, term_end=row.term_end, ended_at=row.ended_at,
+                       end_reason=row.end_reason,
                        employment=current, version=row.version, employment_history=employment_history,
                        history=history)

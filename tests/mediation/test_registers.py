@@ -91,3 +91,16 @@ def test_subject_refusals(town):
             subject=str(s.id), status="retired")
     refused(town, PermissionDenied, "own village", subjects.employment, town, actor="刘调解", subject=str(s.id),
             status="employed")
+
+
+def test_subject_terms(town):
+    c = subjects.new(town, actor="王主任", name="甲", category="correction", at=at("2021-01-05"),
+                     term_end=at("2021-07-05"))
+    assert c.term_over and timeutil.show(c.term_end, minutes=False) == "2021-07-05"
+    r = subjects.new(town, actor="王主任", name="乙", category="resettlement", at=at("2021-03-01"),
+                     released=at("2020-02-29"))
+    assert timeutil.show(r.term_end, minutes=False) == "2025-02-28"  # five years on, no 29 February
+    refused(town, InvalidValue, "five years", subjects.new, town, actor="王主任", name="丙",
+            category="resettlement", at=at("2021-03-01"), released=at("2015-01-01"))
+    refused(town, InvalidValue, "for resettlement", subjects.new, town, actor="王主任", name="丁",
+            category="correction", released=at("2020-01-01"))
