@@ -75,34 +75,45 @@ def annual(db: Database, *, year: int, as_of: date | None = None, town: str | No
     start = timeutil.year_bounds(year)[0]
     end = timeutil.utc(pendulum.datetime(as_of.year, as_of.month, as_of.day, tz=timeutil.TZ).add(days=1))
     with db.read() as s:
-        town_row = access.town(s, town)
-        f = _Filters(town_row.id, start, end)
-        villages = list(s.exec(select(Village.name).where(Village.town_id == town_row.id).order_by(Village.id)))
+        towns = s.exec(select(Town).order_by(Town.id)).all()
+        if town or len(towns) <= 1:
+            town_row = access.town(s, town)
+            scope, place, town_id = town_row.name, "全镇", town_row.id
+        else:  # a county database and no --town: every town's totals together
+            scope, place, town_id = f"全县 ({len(towns)} 个乡镇)", "全县", None
+        f = _Filters(town_id, start, end)
+        vq = select(Village.name, Town.name).join(Town, Town.id == Village.town_id).order_by(Village.id)
+        if town_id is not None:
+            vq = vq.where(Village.town_id == town_id)
+        village_rows = s.exec(vq).all()
+        villages = [v if town_id is not None else f"{t}/{v}" for v, t in village_rows]
         disputes, matrix = _disputes(s, f, villages)
         petitions = _petitions(s, f)
-        matters = dict(s.exec(select(Matter.kind, func.count()).where(Matter.town_id == f.town,
-                                                                     *f.window(Matter.received_at))
+        matters = dict(s.exec(select(Matter.kind, func.count()).where(*f.of(Matter), *f.window(Matter.received_at))
                               .group_by(Matter.kind)).all())
         admin_mediation = s.exec(select(func.count()).select_from(Case).where(
-            Case.town_id == f.town, Case.kind == "administrative", *f.window(Case.registered_at))).one()
+            *f.of(Case), Case.kind == "administrative", *f.window(Case.registered_at))).one()
         screening = _screening(s, f, as_of)
         corrections = _corrections(s, f)
-    report = dict(year=year, town=town_row.name, as_of=as_of, disputes=disputes,
+    report = dict(year=year, town=scope, as_of=as_of, disputes=disputes,
                   administrative_mediation=admin_mediation,
                   administrative_reconsideration=matters.get("reconsideration", 0),
                   administrative_litigation=matters.get("litigation", 0), petitions=petitions,
                   screening=screening, corrections=corrections, by_village_type=matrix)
-    return AnnualReport(summary_zh=summary_zh(report), **report)
+    return AnnualReport(summary_zh=summary_zh(report, place), **report)
 
 
 @dataclass(frozen=True)
 class _Filters:
-    town: int
+    town: int | None  # None: every town (a county-wide report)
     start: datetime
     end: datetime
 
     def window(self, column):
         return (column >= self.start, column < self.end)
+
+    def of(self, table):
+        return () if self.town is None else (table.town_id == self.town,)
 
 
 def _first_agreements(f: _Filters):
@@ -111,24 +122,25 @@ def _first_agreements(f: _Filters):
              .where(CaseEvent.trigger == "agree").group_by(CaseEvent.case_id).subquery())
     return (select(CaseEvent).join(first, and_(first.c.case_id == CaseEvent.case_id, first.c.seq == CaseEvent.seq))
             .join(Case, Case.id == CaseEvent.case_id)
-            .where(Case.town_id == f.town, *f.window(CaseEvent.at)))
+            .where(*f.of(Case), *f.window(CaseEvent.at)))
 
 
 def _events(s, f: _Filters, trigger: str, *, distinct: bool = True) -> int:
     count = func.count(func.distinct(CaseEvent.case_id)) if distinct else func.count()
     return s.exec(select(count).select_from(CaseEvent).join(Case, Case.id == CaseEvent.case_id)
-                  .where(Case.town_id == f.town, CaseEvent.trigger == trigger, *f.window(CaseEvent.at))).one()
+                  .where(*f.of(Case), CaseEvent.trigger == trigger, *f.window(CaseEvent.at))).one()
 
 
 def _disputes(s, f: _Filters, villages: list[str]) -> tuple[dict[str, Any], dict[str, dict[str, int]]]:
-    registered_in_year = (Case.town_id == f.town, *f.window(Case.registered_at))
+    registered_in_year = (*f.of(Case), *f.window(Case.registered_at))
     registered = s.exec(select(func.count()).select_from(Case).where(*registered_in_year)).one()
     by_type = {t: 0 for t in config.DISPUTE_TYPES}
     by_type.update(dict(s.exec(select(Case.type, func.count()).where(*registered_in_year).group_by(Case.type)).all()))
     matrix = {v: {t: 0 for t in config.DISPUTE_TYPES} for v in villages}
-    for village, dtype, n in s.exec(select(Village.name, Case.type, func.count()).join(Village, Village.id == Case.village_id)
-                                    .where(*registered_in_year).group_by(Village.name, Case.type)).all():
-        matrix[village][dtype] = n
+    q = (select(Town.name, Village.name, Case.type, func.count()).join(Village, Village.id == Case.village_id)
+         .join(Town, Town.id == Village.town_id).where(*registered_in_year).group_by(Town.name, Village.name, Case.type))
+    for town, village, dtype, n in s.exec(q).all():
+        matrix[village if f.town is not None else f"{town}/{village}"][dtype] = n
     by_village = {v: sum(row.values()) for v, row in matrix.items()}
 
     firsts = _first_agreements(f).subquery()
@@ -167,16 +179,16 @@ def _disputes(s, f: _Filters, villages: list[str]) -> tuple[dict[str, Any], dict
 
 def _petition_events(s, f: _Filters, *where) -> Any:
     return (select(func.count()).select_from(PetitionEvent).join(Petition, Petition.id == PetitionEvent.petition_id)
-            .where(Petition.town_id == f.town, *f.window(PetitionEvent.at), *where))
+            .where(*f.of(Petition), *f.window(PetitionEvent.at), *where))
 
 
 def _petitions(s, f: _Filters) -> dict[str, Any]:
-    received_in_year = (Petition.town_id == f.town, *f.window(Petition.received_at))
+    received_in_year = (*f.of(Petition), *f.window(Petition.received_at))
     channel = PetitionEvent.values["channel"].as_string()
     redirected = {c: 0 for c in config.CHANNELS}
     redirected.update(dict(s.exec(select(channel, func.count()).select_from(PetitionEvent)
                                   .join(Petition, Petition.id == PetitionEvent.petition_id)
-                                  .where(Petition.town_id == f.town, PetitionEvent.trigger == "redirect",
+                                  .where(*f.of(Petition), PetitionEvent.trigger == "redirect",
                                          *f.window(PetitionEvent.at)).group_by(channel)).all()))
     return {
         "received": s.exec(select(func.count()).select_from(Petition).where(*received_in_year)).one(),
@@ -191,14 +203,14 @@ def _petitions(s, f: _Filters) -> dict[str, Any]:
 
 
 def _screening(s, f: _Filters, as_of: date) -> dict[str, Any]:
-    in_year = (ScreeningRound.town_id == f.town, *f.window(ScreeningRound.at))
+    in_year = (*f.of(ScreeningRound), *f.window(ScreeningRound.at))
     by_mode = {m: 0 for m in config.SCREENING_MODES}
     by_mode.update(dict(s.exec(select(ScreeningRound.mode, func.count()).where(*in_year)
                                .group_by(ScreeningRound.mode)).all()))
     found, prevented = s.exec(select(func.coalesce(func.sum(ScreeningRound.found), 0),
                                      func.coalesce(func.sum(ScreeningRound.prevented), 0)).where(*in_year)).one()
     zero = s.exec(select(func.count()).select_from(ZeroReport).where(
-        ZeroReport.town_id == f.town, ZeroReport.month >= f"{as_of.year}-01",
+        *f.of(ZeroReport), ZeroReport.month >= f"{as_of.year}-01",
         ZeroReport.month <= f"{as_of.year}-{as_of.month:02d}")).one()
     return {"rounds": sum(by_mode.values()), "by_mode": by_mode, "disputes_found": int(found),
             "disputes_prevented": int(prevented), "zero_reports": zero}
@@ -209,7 +221,7 @@ def _corrections(s, f: _Filters) -> dict[str, Any]:
     year began), and each one's employment status as of that date."""
     latest = (select(Employment.status).where(Employment.subject_id == Subject.id, Employment.at < f.end)
               .order_by(Employment.at.desc(), Employment.id.desc()).limit(1).correlate(Subject).scalar_subquery())
-    managed = (Subject.town_id == f.town, Subject.received_at < f.end,
+    managed = (*f.of(Subject), Subject.received_at < f.end,
                or_(Subject.ended_at.is_(None), Subject.ended_at >= f.start))
     rows = s.exec(select(latest.label("status"), func.count()).where(*managed).group_by(latest)).all()
     by_status = {k: 0 for k in ("employed", "self_employed", "unemployed", "unable", "unknown")}
@@ -239,7 +251,7 @@ def employment_rule() -> str:
     return f"({top}) / subjects{excluded}, {how} to {step}"
 
 
-def summary_zh(r: dict[str, Any]) -> str:
+def summary_zh(r: dict[str, Any], place: str = "全镇") -> str:
     """The paragraph in the report's own style (营盘镇 2021, sections 二(五) and 五(四))."""
     d, p, c = r["disputes"], r["petitions"], r["corrections"]
     rate = f"{Decimal(str(d['success_rate'])) * 100:.1f}%"
@@ -259,5 +271,5 @@ def summary_zh(r: dict[str, Any]) -> str:
             f"涉及金额{d['agreements']['amount']}元,司法确认{d['judicial_confirmations']}件)。"
             f"受理群众信访{p['received']}件,其中初信初访{p['first_time']}件,诉访分离导入法定途径{routed}件。"
             f"{admin_text}"
-            f"截止{as_of.year}年{as_of.month}月,全镇{c['subjects']}名社区矫正和刑满释放对象创业就业率达到"
+            f"截止{as_of.year}年{as_of.month}月,{place}{c['subjects']}名社区矫正和刑满释放对象创业就业率达到"
             f"{c['employment_rate']}。")

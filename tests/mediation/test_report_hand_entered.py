@@ -51,3 +51,18 @@ def test_hand_entered_2022(town):
     assert r["corrections"]["employment_rate"] == "66.6%"  # 2 of 3, truncated
     assert "全年行政调解案件1件,行政复议案件1件,无行政应诉事项发生。" in r["summary_zh"]
     assert report.annual(town, year=2021, as_of=date(2021, 12, 31)).disputes["registered"] == 1
+
+
+def test_county_wide_and_per_town_totals(town):
+    from mediation import admin
+
+    admin.init_town(town, town="曹坪镇", villages=["马房子村"])
+    admin.add_user(town, actor="县矛调", name="曹坪调解", role="mediator", village="马房子村")
+    for actor, village in (("刘调解", "龙潭村"), ("刘调解", "龙潭村"), ("曹坪调解", "马房子村")):
+        cases.register(town, actor=actor, village=village, type="邻里", summary="x", parties=["甲"],
+                       at=at("2022-03-01"))
+    county = report.annual(town, year=2022, as_of=date(2022, 12, 31))
+    assert county.town.startswith("全县") and county.disputes["registered"] == 3
+    assert county.disputes["by_village"]["曹坪镇/马房子村"] == 1 and "全县" in county.summary_zh
+    one = report.annual(town, year=2022, as_of=date(2022, 12, 31), town="曹坪镇")
+    assert one.town == "曹坪镇" and one.disputes["registered"] == 1 and one.disputes["by_village"] == {"马房子村": 1}
