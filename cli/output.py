@@ -7,12 +7,9 @@ and rich must not read ``[bold]`` in them as markup.
 
 from __future__ import annotations
 
-import dataclasses
-import json
 import os
 import sys
 from collections.abc import Callable
-from datetime import date, datetime
 from functools import cached_property
 from typing import Any
 
@@ -26,6 +23,9 @@ def json_option(f: Callable) -> Callable:
 
 
 def jsonable(value: Any) -> Any:
+    import dataclasses
+    from datetime import date, datetime
+
     if hasattr(value, "to_json"):
         return jsonable(value.to_json())
     if isinstance(value, dict):
@@ -41,6 +41,8 @@ def jsonable(value: Any) -> Any:
 
 
 def dump_json(value: Any) -> None:
+    import json
+
     click.echo(json.dumps(jsonable(value), ensure_ascii=False, indent=2))
 
 

@@ -210,10 +210,10 @@ def subject_show(app, ref, as_json):
         ("期满 term ends", show(v.term_end, minutes=False) + (" 已期满,待解除 due for release" if v.term_over else "")),
         ("结束 ended", show(v.ended_at)), ("就业 employment", EMPLOYMENT.get(v.employment or "", ""))] if x]))
     t = d.table("时间 at", "记录 event", "操作人", nowrap=("时间 at",))
-    rows = [(e.at, TRIGGER_LABELS.get(e.trigger, e.trigger) + f" → {e.to}", e.actor) for e in v.history]
-    rows += [(j.at, f"就业状况 {EMPLOYMENT[j.status]}", j.actor) for j in v.employment_history]
-    for at_, what, who in sorted(rows, key=lambda r: r[0]):
-        t.add_row(show(at_), what, who)
+    for e in v.history:
+        what = (f"就业状况 {EMPLOYMENT[e.values['status']]}" if e.trigger == "employment"
+                else TRIGGER_LABELS.get(e.trigger, e.trigger) + f" → {e.to}")
+        t.add_row(show(e.at), what, e.actor)
     d.print(t)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import weakref
 from typing import TYPE_CHECKING
 
 from sqlmodel import select
@@ -22,14 +23,24 @@ if TYPE_CHECKING:
 _NUMBER = re.compile(r"(\d{4})\D*?(\d+)\D*$")
 
 
+_USERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def actor(session: Session, name: str | None) -> User:
-    """The acting user; every change is recorded under this name."""
+    """The acting user; every change is recorded under this name. Users are only ever added
+    (no command renames one or changes a role), so a user found is kept while the database
+    is open (per connection pool), detached from any session."""
     if not name or not name.strip():
         raise PermissionDenied("需指明操作人 / no acting user: pass --as NAME or set MEDIATION_USER")
-    user = session.exec(select(User).where(User.name == name.strip())).first()
+    key = name.strip()
+    known = _USERS.setdefault(session.get_bind().pool, {})
+    if key in known:
+        return known[key]
+    user = session.exec(select(User).where(User.name == key)).first()
     if user is None:
         raise NotFound(f"没有用户 '{name}' / no such user (add one with `mediation user add`)")
-    return user
+    known[key] = User(**user.model_dump())
+    return known[key]
 
 
 def optional_actor(session: Session, name: str | None) -> User | None:

@@ -6,6 +6,7 @@ and only if the case's ``version`` is still the one that was read.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Mapping
 from typing import Any
 
@@ -258,11 +259,20 @@ def _view(s, row: Case, *, user: User | None = None, unmask: bool = False, histo
     return case_view(row, names[row.village_id], parties, unmask=unmask, history=history, petitions=linked)
 
 
+_PLACES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def _place_names(s, village_ids: set[int]) -> dict[int, tuple[str, str]]:
-    rows = s.exec(select(Village.id, Village.name, Town.name).join(Town, Town.id == Village.town_id)
-                  .where(Village.id.in_(village_ids))).all()
-    found = {vid: (tname, vname) for vid, vname, tname in rows}
-    missing = village_ids - set(found)
+    """(town, village) names by village id. Villages are only ever added, never renamed or
+    moved, so the names are kept while the database is open (keyed by its connection pool,
+    which one Database's engines share and which goes when it is disposed)."""
+    known = _PLACES.setdefault(s.get_bind().pool, {})
+    wanted = village_ids - set(known)
+    if wanted:
+        rows = s.exec(select(Village.id, Village.name, Town.name).join(Town, Town.id == Village.town_id)
+                      .where(Village.id.in_(wanted))).all()
+        known.update({vid: (tname, vname) for vid, vname, tname in rows})
+    missing = village_ids - set(known)
     if missing:
         raise NotFound(f"village ids {sorted(missing)} missing")
-    return found
+    return {vid: known[vid] for vid in village_ids}

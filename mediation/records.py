@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, update
+from sqlalchemy import func, insert, update
 from sqlmodel import select
 
 from mediation import deadlines
@@ -33,7 +33,13 @@ def check_version(row, expect_version: int | None, label: str) -> None:
 def write_transition(s, row, *, table, event_table, fk: str, changes: dict[str, Any], event: dict[str, Any],
                      label: str) -> None:
     """UPDATE … WHERE version = the version read, and the audit event, in the caller's
-    transaction; a lost race writes nothing and says so."""
+    transaction; a lost race writes nothing and says so.
+
+    Every change raises ``version`` by one and writes exactly one event, so a record's
+    events are numbered 1..version and the new event's ``seq`` is the new version (the
+    unique (record, seq) constraint would refuse a second writer anyway)."""
+    from sqlalchemy.orm.attributes import set_committed_value
+
     loaded = row.version
     done = s.execute(
         update(table).where(table.id == row.id, table.version == loaded)
@@ -43,10 +49,10 @@ def write_transition(s, row, *, table, event_table, fk: str, changes: dict[str, 
     if done.rowcount != 1:
         raise ConcurrentChange(f"{label} 刚被另一终端修改,本次操作未写入 / it was changed by another terminal at "
                                "the same moment; nothing was written, look again and retry")
-    last = s.exec(select(func.max(event_table.seq)).where(getattr(event_table, fk) == row.id)).one() or 0
-    s.add(event_table(**{fk: row.id}, seq=last + 1, **event))
-    s.flush()
-    s.refresh(row)
+    # One row: a Core INSERT, without the unit of work's bookkeeping (it is not read back).
+    s.execute(insert(event_table).values(**{fk: row.id}, seq=loaded + 1, **event))
+    for key, value in {**changes, "version": loaded + 1}.items():
+        set_committed_value(row, key, value)  # what was written, without reading it back
 
 
 def advance(s, row, *, workflow, table, event_table, fk: str, label: str, user, trigger: str,

@@ -171,9 +171,13 @@ def employment(db: Database, *, actor: str | None, subject: str, status: str,
         when = timeutil.resolve(at, not_before=max(x for x in (last, row.received_at) if x is not None),
                                 what="上一次记录")
         s.add(Employment(subject_id=row.id, status=key, at=when, recorded_at=timeutil.now(), actor=user.name))
-        row.version += 1
-        s.add(row)
         s.flush()
+        # The change is an audit event too (state unchanged), like every other change.
+        records.write_transition(s, row, table=Subject, event_table=SubjectEvent, fk="subject_id",
+                                 changes={"last_event_at": max(when, row.last_event_at)}, label=f"对象 {row.id}",
+                                 event=dict(trigger="employment", from_state=row.state, to_state=row.state,
+                                            actor=user.name, at=when, recorded_at=timeutil.now(),
+                                            values={"status": key}))
         return _view(s, row)
 
 

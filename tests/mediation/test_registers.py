@@ -79,7 +79,8 @@ def test_subject_lifecycle_and_employment_history(town):
             status="employed")
     shown = subjects.show(town, subject=str(s.id))
     assert [j.status for j in shown.employment_history] == ["unemployed", "self_employed"]
-    assert [e.trigger for e in shown.history] == ["register", "start", "release"]
+    assert [e.trigger for e in shown.history] == ["register", "start", "employment", "employment", "release"]
+    assert shown.version == len(shown.history)  # every change, employment too, is one audit event
 
 
 def test_subject_refusals(town):

@@ -1,0 +1,217 @@
+"""Benchmarks: every figure beside the floor it cannot beat, measured in the same run.
+
+    python benchmarks/run.py [--scale N] [--db URL] [--runs K] [--json]
+
+Figures (medians of --runs runs; peak RSS from a separate process via wait4):
+  cold_help        whole-process `mediation --help`          / `python -c "import click"`
+  cold_write       whole-process `mediation case new …`      / `python -c "import sqlmodel, transitions, pendulum, click, rich"`
+  load_rate        records/s through `mediation load`        / raw executemany of the same final rows
+  report_annual    `report annual` over the county (N cases) / hand-written GROUP BY SQL, same figures
+  transition_rate  triggers/s through the services, each committed with its audit event (floor: 1,000/s target)
+SQLite always; PostgreSQL too with --db (a scratch schema is created there and dropped).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks import county as county_mod  # noqa: E402
+from benchmarks import rawsql  # noqa: E402
+
+PY = sys.executable
+MEDIATION = [PY, "-m", "cli"]
+if shutil.which("mediation", path=str(Path(PY).parent)):
+    MEDIATION = [str(Path(PY).parent / "mediation")]
+
+
+def run_process(cmd: list[str], env: dict | None = None) -> tuple[float, int]:
+    """Wall time (s) and peak RSS (KB) of one whole process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT,
+                            env={**os.environ, **(env or {})})
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    err = proc.stderr.read().decode(errors="replace")
+    proc.stderr.close()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed: {err.strip()[-500:]}")
+    return elapsed, usage.ru_maxrss
+
+
+def median_time(fn, runs: int) -> float:
+    return statistics.median(fn() for _ in range(runs))
+
+
+def figure(name, value, floor, unit, *, target=None, **extra):
+    """``ratio`` is always value ÷ floor: for times lower is better, for rates higher."""
+    ratio = value / floor if floor else None
+    return {"name": name, "value": round(value, 4), "floor": round(floor, 4) if floor else floor, "unit": unit,
+            "ratio": round(ratio, 4) if ratio is not None else None, "target": target, **extra}
+
+
+# -- figures ---------------------------------------------------------------------------------
+
+def cold_help(runs: int) -> dict:
+    ours = median_time(lambda: run_process(MEDIATION + ["--help"])[0], runs)
+    floor = median_time(lambda: run_process([PY, "-c", "import click"])[0], runs)
+    return figure("cold_help", ours * 1000, floor * 1000, "ms", target="≤ 1.5×")
+
+
+def cold_write(db_path: str, runs: int) -> dict:
+    n = iter(range(10 ** 6))
+    ours = median_time(lambda: run_process(MEDIATION + [
+        "--db", db_path, "--as", "调解员001", "case", "new", "--village", "营盘1村", "--type", "邻里",
+        "--summary", f"冷启动写入 {next(n)}", "--party", "甲", "--party", "乙"])[0], runs)
+    floor = median_time(lambda: run_process([PY, "-c", "import sqlmodel, transitions, pendulum, click, rich"])[0], runs)
+    return figure("cold_write", ours * 1000, floor * 1000, "ms", target="≤ 1.25×")
+
+
+def report_annual(url: str, dialect: str, year: int, runs: int, scale: int) -> dict:
+    from mediation import report
+    from mediation.db import Database
+
+    db = Database(url)
+    ours = median_time(lambda: _timed(lambda: report.annual(db, year=year)), runs)
+    got = report.annual(db, year=year).to_json()
+    db.dispose()
+    floor, raw = rawsql.timed_report(url, dialect, year, runs)
+    rawsql.assert_same(got, raw)
+    code = (f"import sys; sys.path.insert(0, {str(ROOT)!r}); from mediation.db import Database; "
+            f"from mediation import report; report.annual(Database({url!r}), year={year})")
+    _, rss = run_process([PY, "-c", code])
+    return figure(f"report_annual[{dialect}]", ours, floor, "s", target="≤ 1.5× at 1M, ≤ 200 MB",
+                  cases=scale, peak_rss_mb=round(rss / 1024, 1))
+
+
+def _timed(fn) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def transition_rate(url: str, dialect: str, cases: int) -> dict:
+    """Register ``cases`` cases, then fire five triggers on each, one service call (one
+    committed transaction with its event) at a time."""
+    from mediation import admin
+    from mediation import cases as svc
+    from mediation.db import Database
+    from mediation.timeutil import parse_at
+
+    db = Database(url, create=True)
+    admin.init_town(db, town="营盘镇", villages=["龙潭村"])
+    admin.add_user(db, actor=None, name="刘调解", role="mediator", village="龙潭村")
+    numbers = [svc.register(db, actor="刘调解", village="龙潭村", type="邻里", summary="基准", parties=["甲", "乙"],
+                            at=parse_at("2024-03-01")).number for _ in range(cases)]
+    steps = [("triage", {"risk": "green"}), ("start", {"mediator": "刘调解"}),
+             ("agree", {"agreement": "written", "terms": "赔偿", "amount": "1000"}), ("fulfil", {}),
+             ("visit", {"satisfied": "yes"})]
+    start = time.perf_counter()
+    for trigger, values in steps:
+        for number in numbers:
+            svc.fire(db, actor="刘调解", case=number, trigger=trigger, values=values)
+    elapsed = time.perf_counter() - start
+    db.dispose()
+    rate = cases * len(steps) / elapsed
+    return figure(f"transition_rate[{dialect}]", rate, 1000.0, "triggers/s", target="ratio ≥ 1 (floor = 1,000/s)")
+
+
+def load_rate(url: str, dialect: str, records: int, work: Path, runs: int) -> dict:
+    """records/s through `mediation load` (the command itself, in a process) against raw
+    executemany of the rows it produced."""
+    from benchmarks import loadfile
+
+    folder = work / f"load-{dialect}"
+    loadfile.write(folder, records)
+    times, rss = [], 0
+    for i in range(runs):
+        target = loadfile.fresh(url, dialect, work, i)
+        t, r = run_process(MEDIATION + ["--db", target, "load", str(folder)])
+        times.append(t)
+        rss = max(rss, r)
+    ours = records / statistics.median(times)
+    floor_s = loadfile.raw_insert(target, dialect, work, runs)
+    _, half_rss = run_process(MEDIATION + ["--db", loadfile.fresh(url, dialect, work, runs + 1), "load",
+                                           str(loadfile.write(work / f"half-{dialect}", max(1, records // 2)))])
+    return figure(f"load_rate[{dialect}]", ours, records / floor_s, "records/s", target="ratio ≥ 0.25, memory flat",
+                  records=records, peak_rss_mb=round(rss / 1024, 1), peak_rss_half_mb=round(half_rss / 1024, 1))
+
+
+# -- main --------------------------------------------------------------------------------------
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--scale", type=int, default=100_000, help="cases in the synthetic county (default 100000)")
+    ap.add_argument("--db", help="also measure on this PostgreSQL URL (postgresql+psycopg://…)")
+    ap.add_argument("--runs", type=int, default=5, help="runs per figure; the median is reported (default 5)")
+    ap.add_argument("--load-records", type=int, help="records in the load benchmark (default: min(2000, scale/10))")
+    ap.add_argument("--transitions", type=int, default=200, help="cases × 5 triggers in transition_rate")
+    ap.add_argument("--json", action="store_true", help="print one JSON document instead of a table")
+    args = ap.parse_args(argv)
+    log = (lambda *a: print(*a, file=sys.stderr)) if args.json else print
+    work = Path(tempfile.mkdtemp(prefix="mediation-bench-"))
+    figures = []
+    year = 2021
+    load_records = args.load_records or max(10, min(2000, args.scale // 10))
+    try:
+        log(f"building a county of {args.scale} cases (SQLite) …")
+        start = time.perf_counter()
+        sqlite_path = str(work / "county.db")
+        rows = county_mod.write_sqlite(sqlite_path, county_mod.County(args.scale))
+        log(f"  {rows} rows in {time.perf_counter() - start:.1f} s")
+        figures.append(cold_help(args.runs))
+        figures.append(report_annual(f"sqlite:///{sqlite_path}", "sqlite", year, args.runs, args.scale))
+        figures.append(cold_write(sqlite_path, args.runs))
+        figures.append(transition_rate(f"sqlite:///{work / 'transitions.db'}", "sqlite", args.transitions))
+        figures.append(load_rate(f"sqlite:///{work / 'load.db'}", "sqlite", load_records, work, min(args.runs, 3)))
+        if args.db:
+            schema = f"mediation_bench_{uuid.uuid4().hex[:8]}"
+            pg = rawsql.pg_schema(args.db, schema)
+            try:
+                log(f"building the county on PostgreSQL (schema {schema}) …")
+                county_mod.write_postgres(pg, county_mod.County(args.scale))
+                figures.append(report_annual(pg, "postgresql", year, args.runs, args.scale))
+                rawsql.pg_reset(args.db, schema)
+                pg = rawsql.pg_schema(args.db, schema)
+                figures.append(transition_rate(pg, "postgresql", args.transitions))
+                rawsql.pg_reset(args.db, schema)
+                figures.append(load_rate(args.db, "postgresql", load_records, work, min(args.runs, 3)))
+            finally:
+                rawsql.pg_drop(args.db, schema)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    doc = {"scale": args.scale, "runs": args.runs, "python": sys.version.split()[0], "cores": os.cpu_count(),
+           "figures": figures}
+    if args.json:
+        print(json.dumps(doc, ensure_ascii=False, indent=2))
+    else:
+        print_table(doc)
+    return 0
+
+
+def print_table(doc: dict) -> None:
+    print(f"\nscale {doc['scale']} cases · median of {doc['runs']} runs · Python {doc['python']} · {doc['cores']} cores")
+    print(f"{'figure':28} {'value':>14} {'floor':>14} {'ratio':>8}  target / notes   (ratio = value ÷ floor)")
+    for f in doc["figures"]:
+        notes = [f.get("target") or ""]
+        for k in ("peak_rss_mb", "peak_rss_half_mb", "records", "cases"):
+            if k in f:
+                notes.append(f"{k}={f[k]}")
+        print(f"{f['name']:28} {f['value']:>12,.3f} {f['unit'][:2]:<1} {f['floor'] or 0:>12,.3f} "
+              f"{(f['ratio'] or 0):>8.3f}  {' · '.join(n for n in notes if n)}")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
