@@ -39,8 +39,44 @@ class App:
         return Display()
 
 
+# Subcommands load on first use (click's "lazily loading subcommands" pattern): a run imports
+# only the module of the command it runs. The one-line help of each is kept here so that
+# `mediation --help` imports none of them; tests/cli/test_app.py checks these lines against
+# the commands' own help.
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "init": ("cli.setup", "init", "Create the schema if missing, the town and its villages (idempotent)."),
+    "user": ("cli.setup", "user", "Users and their roles: mediator (村调解员), town (镇), county (县)."),
+    "case": ("cli.cases", "case", "Dispute cases (纠纷案件): the 五步联调 pipeline across the 三线管控 lines."),
+    "petition": ("cli.petitions", "petition", "Petitions (信访): routed within 15 days, answered within 60 (信访工作条例)."),
+    "review": ("cli.review", "review", "The town or county office's queue: escalations awaiting your line,..."),
+    "screening": ("cli.screening", "screening", "四网排查: screening rounds (逐个, 拉网, 反复, 专项) and zero reports (零上报)."),
+    "matter": ("cli.registers", "matter", "行政复议 (reconsideration) and 行政应诉 (litigation) against the town."),
+    "subject": ("cli.registers", "subject", "社区矫正 and 安置帮教 subjects, and their employment (就业率)."),
+    "load": ("cli.load", "load", "Load a TOML file, or every *.toml in a folder (e.g. sample_cases/yingpan-2021)."),
+    "report": ("cli.report", "report", "Reports for the town office (year-end totals)."),
+    "workflow": ("cli.workflow", "workflow", "The state machines behind cases, petitions, matters and subjects."),
+    "demo": ("cli.setup", "demo", "The main job on the embedded default: a fresh SQLite database, the 2021..."),
+}
+
+
 class MediationGroup(click.Group):
-    """Every refusal becomes ``Error: …`` on stderr with exit 1 — here, and only here."""
+    """Loads subcommands lazily, and turns every refusal into ``Error: …`` on stderr with
+    exit 1 — here, and only here."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in COMMANDS:
+            return None
+        import importlib
+
+        module, attr, _ = COMMANDS[name]
+        return getattr(importlib.import_module(module), attr)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, short) for name, (_, _, short) in COMMANDS.items()])
 
     def invoke(self, ctx: click.Context):
         import warnings
@@ -79,18 +115,3 @@ def main(ctx: click.Context, db: str | None, actor: str | None) -> None:
     """
     ctx.obj = App(db, actor)
 
-
-from cli import cases, load, petitions, registers, report, review, screening, setup, workflow  # noqa: E402  (registers the command groups)
-
-main.add_command(setup.init)
-main.add_command(setup.user)
-main.add_command(setup.demo)
-main.add_command(cases.case)
-main.add_command(petitions.petition)
-main.add_command(review.review)
-main.add_command(screening.screening)
-main.add_command(registers.matter)
-main.add_command(registers.subject)
-main.add_command(load.load)
-main.add_command(report.report)
-main.add_command(workflow.workflow)

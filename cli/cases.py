@@ -209,7 +209,7 @@ def render_options(d, options, permission, trigger_labels, state_labels) -> None
 # -- rendering (shared with demo) -----------------------------------------------------------
 
 def render_list(d, views, title: str | None = None) -> None:
-    from mediation.timeutil import show, show_due
+    from mediation.timeutil import show_due
 
     from workflows.config import RISKS
 

@@ -21,7 +21,6 @@ def load(app, path, as_json):
     Example:
       mediation --db town.db load sample_cases/yingpan-2021
     """
-    from mediation import loader
 
     db = app.database(create=True)
     results = run_load(app, db, path, quiet=as_json)

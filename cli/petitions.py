@@ -53,7 +53,7 @@ def petition_new(app, village, petitioner, category, summary, form, level, matte
                          summary=summary, form=form, level=level, matter=matter, at=_moment(at), case=case_ref)
     if as_json:
         return dump_json(view)
-    from mediation.timeutil import show, show_due
+    from mediation.timeutil import show_due
     first = " 初信初访" if view.first_time else ""
     app.display.line(f"{view.number}  id {view.id}  {view.petitioner}{first}  route by {show_due(view.route_deadline)}")
 
@@ -73,7 +73,7 @@ def petition_list(app, village, state, year, overdue, as_json):
       mediation petition list --overdue
     """
     from mediation import petitions
-    from mediation.timeutil import show, show_due
+    from mediation.timeutil import show_due
 
     views = petitions.list_petitions(app.db, village=village, state=state, year=year, overdue=overdue)
     if as_json:
@@ -155,7 +155,7 @@ def petition_do(app, ref, trigger, note, at, sets, expect_version, as_json):
       mediation --as 王主任 petition do 2 answer --set opinion=support
     """
     from mediation import petitions
-    from mediation.timeutil import show, show_due
+    from mediation.timeutil import show_due
 
     view = petitions.fire(app.db, actor=app.actor, petition=ref, trigger=trigger.strip(), note=note,
                           at=_moment(at), values=_parse_sets(sets), expect_version=expect_version)

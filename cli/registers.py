@@ -53,7 +53,7 @@ def matter_list(app, kind, year, overdue, as_json):
       mediation matter list --year 2021
     """
     from mediation import matters
-    from mediation.timeutil import show, show_due
+    from mediation.timeutil import show_due
 
     views = matters.list_matters(app.db, kind=kind, year=year, overdue=overdue)
     if as_json:

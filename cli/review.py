@@ -23,7 +23,7 @@ def review(ctx, as_json):
     if ctx.invoked_subcommand is not None:
         return
     from mediation import review as service
-    from mediation.timeutil import show, show_due
+    from mediation.timeutil import show_due
 
     app = ctx.obj
     q = service.queue(app.db, actor=app.actor)

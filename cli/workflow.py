@@ -8,7 +8,7 @@ from cli.output import dump_json, json_option
 
 @click.group()
 def workflow():
-    """The state machines behind cases (and, later, petitions and matters)."""
+    """The state machines behind cases, petitions, matters and subjects."""
 
 
 @workflow.command("show")

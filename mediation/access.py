@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 from sqlmodel import select
 
 from mediation.errors import InvalidValue, NotFound, PermissionDenied
-from mediation.models import Case, Town, User, Village
+from mediation.tables.disputes import Case
+from mediation.tables.places import Town, User, Village
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -92,13 +93,13 @@ def case(session: Session, ref: str, *, lock: bool = False) -> Case:
 
 def petition(session: Session, ref: str, *, lock: bool = False):
     """A petition by id or number, e.g. (2021)营信字第002号 or 2021-2."""
-    from mediation.models import Petition
+    from mediation.tables.petitions import Petition
     return _record(session, Petition, ref, lock=lock, zh="信访件", en="petition", example="(2021)营信字第002号")
 
 
 def matter(session: Session, ref: str, *, lock: bool = False):
     """A 行政复议/行政应诉 matter by id or number, e.g. (2021)营诉字第001号."""
-    from mediation.models import Matter
+    from mediation.tables.registers import Matter
     return _record(session, Matter, ref, lock=lock, zh="事项", en="matter", example="(2021)营诉字第001号")
 
 

@@ -15,7 +15,8 @@ from sqlmodel import select
 from mediation import access, records, timeutil, validation
 from mediation.db import Database
 from mediation.errors import InvalidValue, NotAllowed, NotFound, PermissionDenied
-from mediation.models import Case, CaseEvent, Party, Petition, Town, User, Village
+from mediation.tables.disputes import Case, CaseEvent, Party
+from mediation.tables.places import Town, User, Village
 from mediation.views import CaseView, NextView, case_view, event_view
 from workflows import Action, Refused, config
 from workflows.dispute import ACTIVE_STATES, DISPUTE, deadline_basis
@@ -67,17 +68,19 @@ def register(db: Database, *, actor: str | None, village: str, type: str, summar
         row.deadline = records.due(deadline_basis({"state": "registered", "line": line, "line_since": when}))
         s.add(row)
         s.flush()
-        for i, p in enumerate(specs):
-            s.add(Party(case_id=row.id, position=i, name=p.name, id_number=p.id_number, phone=p.phone))
+        party_rows = [Party(case_id=row.id, position=i, name=p.name, id_number=p.id_number, phone=p.phone)
+                      for i, p in enumerate(specs)]
+        s.add_all(party_rows)
         s.add(CaseEvent(case_id=row.id, seq=1, trigger="register", from_state=None, to_state="registered",
                         line=line, actor=user.name, at=when, recorded_at=recorded, note=None,
                         values=_json_values({"type": dispute_type, "risk": risk_key, "kind": kind_key,
                                              "source": source_key, "screening": mode, "petition": petition})))
         s.flush()
+        linked = []
         if petition:
             from mediation import petitions
-            petitions.link_case(s, petition, row, user, when)
-        return _view(s, row, user=user)
+            linked = [petitions.link_case(s, petition, row, user, when)]
+        return _view(s, row, user=user, parties=party_rows, petitions=linked)
 
 
 def fire(db: Database, *, actor: str | None, case: str, trigger: str, note: str | None = None,
@@ -243,6 +246,8 @@ def _views(s, rows: list[Case]) -> list[CaseView]:
         part_ids = ids[chunk:chunk + 500]
         for p in s.exec(select(Party).where(Party.case_id.in_(part_ids)).order_by(Party.case_id, Party.position)):
             parties.setdefault(p.case_id, []).append(p)
+    from mediation.tables.petitions import Petition
+
     names = _place_names(s, {r.village_id for r in rows})
     linked: dict[int, list[str]] = {}
     for chunk in range(0, len(ids), 500):
@@ -252,11 +257,18 @@ def _views(s, rows: list[Case]) -> list[CaseView]:
     return [case_view(r, names[r.village_id], parties.get(r.id, []), petitions=linked.get(r.id)) for r in rows]
 
 
-def _view(s, row: Case, *, user: User | None = None, unmask: bool = False, history=None) -> CaseView:
-    parties = s.exec(select(Party).where(Party.case_id == row.id).order_by(Party.position)).all()
+def _view(s, row: Case, *, user: User | None = None, unmask: bool = False, history=None,
+          parties: list[Party] | None = None, petitions: list[str] | None = None) -> CaseView:
+    """The case as services return it. ``parties`` and ``petitions`` are read unless the
+    caller already knows them (a case registered a moment ago)."""
+    if parties is None:
+        parties = s.exec(select(Party).where(Party.case_id == row.id).order_by(Party.position)).all()
+    if petitions is None:
+        from mediation.tables.petitions import Petition
+
+        petitions = list(s.exec(select(Petition.number).where(Petition.case_id == row.id).order_by(Petition.id)))
     names = _place_names(s, {row.village_id})
-    linked = list(s.exec(select(Petition.number).where(Petition.case_id == row.id).order_by(Petition.id)).all())
-    return case_view(row, names[row.village_id], parties, unmask=unmask, history=history, petitions=linked)
+    return case_view(row, names[row.village_id], parties, unmask=unmask, history=history, petitions=petitions)
 
 
 _PLACES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()

@@ -12,7 +12,6 @@ end of that day in Asia/Shanghai.
 from __future__ import annotations
 
 import os
-import tomllib
 import warnings
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -34,12 +33,14 @@ def _local_file() -> tuple[frozenset[date], frozenset[date]]:
     path = os.environ.get("MEDIATION_HOLIDAYS")
     if not path:
         return frozenset(), frozenset()
+    import tomllib
+
     try:
         with open(path, "rb") as fh:
             data = tomllib.load(fh)
         holidays = frozenset(date.fromisoformat(str(d)) for d in data.get("holidays", []))
         workdays = frozenset(date.fromisoformat(str(d)) for d in data.get("workdays", []))
-    except (OSError, tomllib.TOMLDecodeError, ValueError) as exc:
+    except (OSError, ValueError) as exc:  # TOMLDecodeError is a ValueError
         raise InvalidValue(f"节假日文件 {path} 无法读取 / the holiday file cannot be read: {exc}") from None
     return holidays, workdays
 
@@ -98,10 +99,7 @@ def last_day(start: date, period: Period) -> date:
 def due(start: datetime, period: Period) -> datetime:
     """The instant a period started at ``start`` runs out: the end (24:00, Asia/Shanghai) of
     its last day, as UTC."""
-    import pendulum
-
-    end = last_day(timeutil.local_date(start), period)
-    return timeutil.utc(pendulum.datetime(end.year, end.month, end.day, tz=timeutil.TZ).add(days=1))
+    return timeutil.day_start(last_day(timeutil.local_date(start), period) + timedelta(days=1))
 
 
 def remaining(deadline: datetime, now: datetime | None = None) -> timedelta:

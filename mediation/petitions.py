@@ -292,9 +292,9 @@ def next_actions(db: Database, *, petition: str, actor: str | None = None) -> Pe
                             permission=permission)
 
 
-def link_case(s, petition_ref: str, case_row: Case, user, when) -> None:
+def link_case(s, petition_ref: str, case_row: Case, user, when) -> str:
     """信访转人民调解: the accepted petition starts ``case_row`` (within its registration's
-    transaction); the link is an event in the petition's history."""
+    transaction); the link is an event in the petition's history. Returns its number."""
     row = access.petition(s, petition_ref, lock=True)
     access.check_case(user, row)
     if row.state != "handling":
@@ -310,6 +310,7 @@ def link_case(s, petition_ref: str, case_row: Case, user, when) -> None:
         event=dict(trigger="start_case", from_state=row.state, to_state=row.state, actor=user.name,
                    at=max(when, row.last_event_at), recorded_at=timeutil.now(), note=f"转人民调解 {case_row.number}",
                    values=None))
+    return row.number
 
 
 def _view(s, row: Petition, *, unmask: bool = False, history=None) -> PetitionView:

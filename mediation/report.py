@@ -12,7 +12,7 @@ column (perf-notes: the index stays usable).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -70,10 +70,8 @@ def annual(db: Database, *, year: int, as_of: date | None = None, town: str | No
         raise InvalidValue(f"截止日期 {as_of} 不在 {year} 年内 / --as-of must be a date in {year}")
     if as_of > today:
         raise InvalidValue(f"截止日期 {as_of} 在未来 / --as-of {as_of} is in the future")
-    import pendulum
-
     start = timeutil.year_bounds(year)[0]
-    end = timeutil.utc(pendulum.datetime(as_of.year, as_of.month, as_of.day, tz=timeutil.TZ).add(days=1))
+    end = timeutil.day_start(as_of + timedelta(days=1))
     with db.read() as s:
         towns = s.exec(select(Town).order_by(Town.id)).all()
         if town or len(towns) <= 1:

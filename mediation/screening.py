@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func
@@ -49,10 +49,9 @@ def _count(value: int | None, what: str) -> int:
 
 
 def _month_bounds(month: str) -> tuple[datetime, datetime]:
-    import pendulum
-
-    start = pendulum.datetime(int(month[:4]), int(month[5:7]), 1, tz=timeutil.TZ)
-    return timeutil.utc(start), timeutil.utc(start.add(months=1))
+    year, mon = int(month[:4]), int(month[5:7])
+    following = date(year + 1, 1, 1) if mon == 12 else date(year, mon + 1, 1)
+    return timeutil.day_start(date(year, mon, 1)), timeutil.day_start(following)
 
 
 def add_round(db: Database, *, actor: str | None, village: str, mode: str, found: int | None = None,
@@ -66,7 +65,7 @@ def add_round(db: Database, *, actor: str | None, village: str, mode: str, found
         village_row = access.village(s, village)
         access.check_village(user, village_row)
         when = timeutil.resolve(at, not_before=None)
-        month = timeutil.local(when).format("YYYY-MM")
+        month = timeutil.local(when).strftime("%Y-%m")
         if n_found and s.exec(select(ZeroReport.id).where(ZeroReport.village_id == village_row.id,
                                                           ZeroReport.month == month)).first():
             raise NotAllowed(f"{village_row.name} {month} 已零上报,不能再登记发现纠纷的排查 / the village reported zero "

@@ -81,7 +81,9 @@ def new(db: Database, *, actor: str | None, name: str, category: str, village: s
         raise InvalidValue("刑满释放日期在未来 / the release date is in the future")
     end = term_end.at if term_end else None
     if released is not None:
-        end = timeutil.utc(timeutil.local(released.at).add(years=RESETTLEMENT_YEARS))
+        import pendulum
+
+        end = timeutil.utc(pendulum.instance(timeutil.local(released.at)).add(years=RESETTLEMENT_YEARS))
     if not (name or "").strip():
         raise InvalidValue("需填写姓名 / a name is required")
     with db.write() as s:

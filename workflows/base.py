@@ -16,8 +16,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from transitions import Machine, MachineError
-
 Facts = Mapping[str, Any]
 
 
@@ -124,14 +122,20 @@ class Workflow:
             attrs[ename] = _effect_method(effect)
         self._proxy = type(f"{name.title()}Proxy", (_Proxy,), attrs)()
         self._lock = threading.Lock()
-        self.machine = Machine(
-            model=self._proxy,
-            states=states,
-            transitions=transitions,
-            initial=initial,
-            auto_transitions=False,
-            send_event=False,
-        )
+        self._machine = None
+
+    @property
+    def machine(self):
+        """The transitions Machine, built once on first use: a command that never fires a
+        trigger (registering a case, a report) does not import transitions at all."""
+        if self._machine is None:
+            from transitions import Machine
+
+            with self._lock:
+                if self._machine is None:
+                    self._machine = Machine(model=self._proxy, states=self.states, transitions=self.transitions,
+                                            initial=self.initial, auto_transitions=False, send_event=False)
+        return self._machine
 
     # -- definition --------------------------------------------------------------------------
 
@@ -176,10 +180,13 @@ class Workflow:
             accepted = ", ".join(self.inputs.get(trigger, ())) or "无 / none"
             raise Refused([f"操作 {trigger} 不接受 {', '.join(unknown)} / {trigger} does not take "
                            f"{', '.join(unknown)} (accepted: {accepted})"])
+        from transitions import MachineError
+
+        machine = self.machine
         with self._lock:
             proxy = self._proxy
             proxy.facts, proxy.action, proxy.changes = facts, action, {}
-            self.machine.set_state(self.states(state), model=proxy)
+            machine.set_state(self.states(state), model=proxy)
             try:
                 done = proxy.trigger(trigger)
             except MachineError:

@@ -12,7 +12,9 @@ from cli import main
 
 
 def _commands(group: click.Group, prefix=()):
-    for name, cmd in group.commands.items():
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):
+        cmd = group.get_command(ctx, name)
         yield prefix + (name,), cmd
         if isinstance(cmd, click.Group):
             yield from _commands(cmd, prefix + (name,))
@@ -86,3 +88,20 @@ def test_demo_loads_the_sample_and_prints_the_2021_report(tmp_path):
     assert "94.2%" in result.stdout and out.exists()
     again = CliRunner().invoke(main, ["demo", "--out", str(out)])
     assert again.exit_code == 1 and "exists" in again.stderr
+
+
+def test_the_static_short_help_matches_each_commands_own():
+    """`mediation --help` lists commands without importing them; its lines must not drift."""
+    from cli import COMMANDS
+
+    ctx = click.Context(main)
+    for name, (_, _, short) in COMMANDS.items():
+        own = main.get_command(ctx, name).get_short_help_str(limit=len(short))
+        assert own == short, f"{name}: update cli.COMMANDS to {own!r}"
+    result = CliRunner().invoke(main, ["--help"])
+    assert all(name in result.output for name in COMMANDS)
+
+
+def test_an_unknown_command_is_a_usage_error():
+    result = CliRunner().invoke(main, ["cases"])
+    assert result.exit_code == 2 and "No such command" in result.stderr

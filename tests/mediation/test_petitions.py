@@ -18,8 +18,8 @@ def at(text):
 
 
 def days_ago(n: int, hour: int = 10):
-    d = timeutil.local(timeutil.now()).subtract(days=n)
-    return at(f"{d.format('YYYY-MM-DD')}T{hour:02d}:00")
+    d = timeutil.local(timeutil.now()) - timedelta(days=n)
+    return at(f"{d:%Y-%m-%d}T{hour:02d}:00")
 
 
 def new(db, *, actor="王主任", village="朱家湾村", petitioner="陈建国", category="labour",

@@ -1,0 +1,62 @@
+"""Column types and the fields shared by several tables."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import JSON, DateTime
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware UTC datetimes in and out; SQLite keeps them naive, PostgreSQL as timestamptz."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime stored")
+        v = value.astimezone(timezone.utc)
+        v = datetime(v.year, v.month, v.day, v.hour, v.minute, v.second, v.microsecond, tzinfo=timezone.utc)
+        return v.replace(tzinfo=None) if dialect.name == "sqlite" else v
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+class EventFields(SQLModel):
+    """What every audit event records: one row per state change, written in the change's
+    transaction; ``at`` is when it happened, ``recorded_at`` when it was entered."""
+
+    seq: int
+    trigger: str
+    from_state: str | None = None
+    to_state: str
+    actor: str
+    at: datetime = Field(sa_type=UTCDateTime)
+    recorded_at: datetime = Field(sa_type=UTCDateTime)
+    note: str | None = None
+    values: dict[str, Any] | None = Field(default=None, sa_type=JSON)
+
+
+class TownNumbered(SQLModel):
+    """A record in a town's yearly register with its human number, e.g. (2021)营调字第003号."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    town_id: int = Field(foreign_key="town.id")
+    year: int
+    seq: int
+    number: str = Field(unique=True)
+
+
+class Numbered(TownNumbered):
+    """… that belongs to a village (cases, petitions)."""
+
+    village_id: int = Field(foreign_key="village.id", index=True)

@@ -1,0 +1,62 @@
+"""Dispute cases, their parties and their audit events."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from mediation.tables.base import EventFields, Numbered, UTCDateTime
+
+
+class Case(Numbered, table=True):
+    """A dispute (纠纷案件). ``version`` rises by one with every change (optimistic concurrency)."""
+
+    __tablename__ = "dispute_case"
+    __table_args__ = (
+        UniqueConstraint("town_id", "year", "seq"),
+        Index("ix_case_town_registered", "town_id", "registered_at"),
+        Index("ix_case_state_deadline", "state", "deadline"),
+    )
+    type: str
+    summary: str
+    state: str
+    line: int
+    risk: str | None = None
+    kind: str = "people"
+    source: str | None = None
+    screening: str | None = None
+    mediator: str | None = None
+    registered_at: datetime = Field(sa_type=UTCDateTime, index=True)
+    recorded_at: datetime = Field(sa_type=UTCDateTime)
+    line_since: datetime = Field(sa_type=UTCDateTime)
+    deadline: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    outcome: str | None = None
+    agreement: str | None = None
+    terms: str | None = None
+    amount_fen: int | None = None
+    agreed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    confirmation_applied_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    channel: str | None = None
+    satisfied: bool | None = None
+    reopened: int = 0
+    last_event_at: datetime = Field(sa_type=UTCDateTime)
+    version: int = 1
+
+
+class Party(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="dispute_case.id", index=True)
+    position: int
+    name: str
+    id_number: str | None = None
+    phone: str | None = None
+
+
+class CaseEvent(EventFields, table=True):
+    __tablename__ = "case_event"
+    __table_args__ = (UniqueConstraint("case_id", "seq"),)
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="dispute_case.id", index=True)
+    line: int

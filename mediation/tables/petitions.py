@@ -1,0 +1,57 @@
+"""Petitions (信访) and their audit events."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Index, UniqueConstraint
+from sqlmodel import Field
+
+from mediation.tables.base import EventFields, Numbered, UTCDateTime
+
+
+class Petition(Numbered, table=True):
+    """A petition (信访件), routed under 诉访分离 within the limits of the 信访工作条例."""
+
+    __table_args__ = (
+        UniqueConstraint("town_id", "year", "seq"),
+        Index("ix_petition_person_matter", "petitioner", "matter"),
+        Index("ix_petition_town_received", "town_id", "received_at"),
+        Index("ix_petition_state_deadline", "state", "deadline"),
+    )
+    petitioner: str
+    petitioner_id_number: str | None = None
+    petitioner_phone: str | None = None
+    category: str
+    matter: str  # normalised key of the matter: same person + same matter = the same petition
+    summary: str
+    form: str
+    level: str
+    state: str
+    first_time: bool
+    received_at: datetime = Field(sa_type=UTCDateTime)
+    recorded_at: datetime = Field(sa_type=UTCDateTime)
+    route_deadline: datetime = Field(sa_type=UTCDateTime)
+    accepted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    answer_deadline: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    extended_days: int = 0
+    answered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    opinion: str | None = None
+    reviewed: bool = False
+    requested_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    final: bool = False
+    channel: str | None = None
+    channel_deadline: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    channel_law: str | None = None
+    transferred_to: str | None = None
+    case_id: int | None = Field(default=None, foreign_key="dispute_case.id", index=True)
+    deadline: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_event_at: datetime = Field(sa_type=UTCDateTime)
+    version: int = 1
+
+
+class PetitionEvent(EventFields, table=True):
+    __tablename__ = "petition_event"
+    __table_args__ = (UniqueConstraint("petition_id", "seq"),)
+    id: int | None = Field(default=None, primary_key=True)
+    petition_id: int = Field(foreign_key="petition.id", index=True)

@@ -1,0 +1,34 @@
+"""Towns, their villages, and the users who act in them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from mediation.tables.base import UTCDateTime
+
+
+class Town(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    abbr: str  # the case-number prefix: 营盘镇 → 营
+    created_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class Village(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("town_id", "name"),)
+    id: int | None = Field(default=None, primary_key=True)
+    town_id: int = Field(foreign_key="town.id", index=True)
+    name: str
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "app_user"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    role: str  # mediator | town | county
+    town_id: int | None = Field(default=None, foreign_key="town.id")
+    village_id: int | None = Field(default=None, foreign_key="village.id")
+    created_at: datetime = Field(sa_type=UTCDateTime)
