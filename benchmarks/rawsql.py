@@ -52,9 +52,11 @@ def raw_report(conn, dialect: str, year: int) -> dict:
     out["admin"] = q(f"SELECT count(*) FROM dispute_case WHERE kind = 'administrative' AND {win('registered_at')}")[0][0]
     firsts = q(f"""SELECT e.line, {js('e."values"', 'agreement')}, count(*),
                           sum(CAST({js('e."values"', 'amount_fen')} AS INTEGER))
-                   FROM case_event e JOIN (SELECT case_id, min(seq) AS seq FROM case_event WHERE "trigger" = 'agree'
-                                           GROUP BY case_id) f ON f.case_id = e.case_id AND f.seq = e.seq
-                   WHERE {win('e.at')} GROUP BY e.line, {js('e."values"', 'agreement')}""")
+                   FROM case_event e
+                   WHERE e."trigger" = 'agree' AND {win('e.at')}
+                     AND NOT EXISTS (SELECT 1 FROM case_event p WHERE p.case_id = e.case_id
+                                     AND p."trigger" = 'agree' AND p.seq < e.seq)
+                   GROUP BY e.line, {js('e."values"', 'agreement')}""")
     out["resolved"] = sum(r[2] for r in firsts)
     out["by_line"] = {str(line): sum(r[2] for r in firsts if r[0] == line) for line in (1, 2, 3)}
     out["written"] = sum(r[2] for r in firsts if r[1] == "written")
@@ -66,10 +68,9 @@ def raw_report(conn, dialect: str, year: int) -> dict:
     out["redirected"], out["confirmations"] = counts.get("redirect", 0), counts.get("confirm", 0)
     out["reopened"] = q(f"""SELECT count(*) FROM case_event WHERE "trigger" = 'reopen' AND {win('at')}""")[0][0]
     cur.execute(f"""SELECT count(*) FROM dispute_case c
-                    JOIN (SELECT case_id, max(seq) AS seq FROM case_event WHERE at < {p} GROUP BY case_id) l
-                      ON l.case_id = c.id
-                    JOIN case_event e ON e.case_id = l.case_id AND e.seq = l.seq
-                    WHERE {win('c.registered_at')} AND e.to_state NOT IN {FINAL}""", (e, s, e))
+                    WHERE {win('c.registered_at')}
+                      AND (SELECT e.to_state FROM case_event e WHERE e.case_id = c.id AND e.at < {p}
+                           ORDER BY e.seq DESC LIMIT 1) NOT IN {FINAL}""", (s, e, e))
     out["open"] = cur.fetchone()[0]
     out["petitions_received"] = q(f"SELECT count(*) FROM petition WHERE {win('received_at')}")[0][0]
     out["petition_events"] = dict(q(f"""SELECT "trigger", count(*) FROM petition_event WHERE {win('at')}

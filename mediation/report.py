@@ -16,7 +16,8 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import and_, func, or_
+from sqlalchemy import exists, func, or_
+from sqlalchemy.orm import aliased
 from sqlmodel import select
 
 from mediation import access, timeutil, validation
@@ -114,49 +115,56 @@ class _Filters:
         return () if self.town is None else (table.town_id == self.town,)
 
 
-def _first_agreements(f: _Filters):
-    """Each case's first ``agree`` event (its resolution), if it happened in the window."""
-    first = (select(CaseEvent.case_id, func.min(CaseEvent.seq).label("seq"))
-             .where(CaseEvent.trigger == "agree").group_by(CaseEvent.case_id).subquery())
-    return (select(CaseEvent).join(first, and_(first.c.case_id == CaseEvent.case_id, first.c.seq == CaseEvent.seq))
-            .join(Case, Case.id == CaseEvent.case_id)
-            .where(*f.of(Case), *f.window(CaseEvent.at)))
-
-
-def _events(s, f: _Filters, trigger: str, *, distinct: bool = True) -> int:
-    count = func.count(func.distinct(CaseEvent.case_id)) if distinct else func.count()
-    return s.exec(select(count).select_from(CaseEvent).join(Case, Case.id == CaseEvent.case_id)
-                  .where(*f.of(Case), CaseEvent.trigger == trigger, *f.window(CaseEvent.at))).one()
+def _events(s, f: _Filters, triggers: tuple[str, ...]) -> dict[str, int]:
+    """Cases with each trigger in the window (one grouped query)."""
+    q = (select(CaseEvent.trigger, func.count(func.distinct(CaseEvent.case_id))).select_from(CaseEvent)
+         .where(CaseEvent.trigger.in_(triggers), *f.window(CaseEvent.at)).group_by(CaseEvent.trigger))
+    if f.town is not None:
+        q = q.join(Case, Case.id == CaseEvent.case_id).where(Case.town_id == f.town)
+    found = dict(s.exec(q).all())
+    return {t: found.get(t, 0) for t in triggers}
 
 
 def _disputes(s, f: _Filters, villages: list[str]) -> tuple[dict[str, Any], dict[str, dict[str, int]]]:
     registered_in_year = (*f.of(Case), *f.window(Case.registered_at))
-    registered = s.exec(select(func.count()).select_from(Case).where(*registered_in_year)).one()
-    by_type = {t: 0 for t in config.DISPUTE_TYPES}
-    by_type.update(dict(s.exec(select(Case.type, func.count()).where(*registered_in_year).group_by(Case.type)).all()))
     matrix = {v: {t: 0 for t in config.DISPUTE_TYPES} for v in villages}
     q = (select(Town.name, Village.name, Case.type, func.count()).join(Village, Village.id == Case.village_id)
          .join(Town, Town.id == Village.town_id).where(*registered_in_year).group_by(Town.name, Village.name, Case.type))
     for town, village, dtype, n in s.exec(q).all():
         matrix[village if f.town is not None else f"{town}/{village}"][dtype] = n
     by_village = {v: sum(row.values()) for v, row in matrix.items()}
+    by_type = {t: sum(row[t] for row in matrix.values()) for t in config.DISPUTE_TYPES}
+    registered = sum(by_village.values())
 
-    firsts = _first_agreements(f).subquery()
-    resolved = s.exec(select(func.count()).select_from(firsts)).one()
+    # Resolutions: the window's agree events that are their case's first agree (no earlier one).
+    earlier = aliased(CaseEvent)
+    form = CaseEvent.values["agreement"].as_string()
+    q = (select(CaseEvent.line, form, func.count(), func.coalesce(func.sum(CaseEvent.values["amount_fen"].as_integer()), 0))
+         .where(CaseEvent.trigger == "agree", *f.window(CaseEvent.at),
+                ~exists().where(earlier.case_id == CaseEvent.case_id, earlier.trigger == "agree",
+                                earlier.seq < CaseEvent.seq))
+         .group_by(CaseEvent.line, form))
+    if f.town is not None:
+        q = q.join(Case, Case.id == CaseEvent.case_id).where(Case.town_id == f.town)
+    firsts = s.exec(q).all()
+    resolved = sum(n for _, _, n, _ in firsts)
     by_line = {str(line): 0 for line in config.LINES}
-    by_line.update({str(line): n for line, n in s.exec(select(firsts.c.line, func.count()).group_by(firsts.c.line))})
-    form = firsts.c["values"]["agreement"].as_string()
-    forms = dict(s.exec(select(form, func.count()).group_by(form)).all())
-    amount_fen = s.exec(select(func.coalesce(func.sum(firsts.c["values"]["amount_fen"].as_integer()), 0))).one()
+    forms: dict[str, int] = {}
+    for line, agreement, n, _ in firsts:
+        by_line[str(line)] += n
+        forms[agreement] = forms.get(agreement, 0) + n
+    amount_fen = sum(int(a) for *_, a in firsts)
 
-    terminated = _events(s, f, "fail")
+    counts = _events(s, f, ("fail", "approve_escalation", "redirect", "confirm"))
+    terminated = counts["fail"]
+    reopened = s.exec(select(func.count()).select_from(CaseEvent).where(
+        CaseEvent.trigger == "reopen", *f.window(CaseEvent.at),
+        *(() if f.town is None else (CaseEvent.case_id.in_(select(Case.id).where(Case.town_id == f.town)),)))).one()
     # Open: registered in the year and, as of the as-of date, not closed, terminated or redirected.
-    last = (select(CaseEvent.case_id, func.max(CaseEvent.seq).label("seq")).where(CaseEvent.at < f.end)
-            .group_by(CaseEvent.case_id).subquery())
+    last_state = (select(CaseEvent.to_state).where(CaseEvent.case_id == Case.id, CaseEvent.at < f.end)
+                  .order_by(CaseEvent.seq.desc()).limit(1).correlate(Case).scalar_subquery())
     open_cases = s.exec(select(func.count()).select_from(Case)
-                        .join(last, last.c.case_id == Case.id)
-                        .join(CaseEvent, and_(CaseEvent.case_id == last.c.case_id, CaseEvent.seq == last.c.seq))
-                        .where(*registered_in_year, CaseEvent.to_state.not_in(FINAL_STATES))).one()
+                        .where(*registered_in_year, last_state.not_in(FINAL_STATES))).one()
     return {
         "registered": registered,
         "resolved": resolved,
@@ -164,14 +172,14 @@ def _disputes(s, f: _Filters, villages: list[str]) -> tuple[dict[str, Any], dict
         "by_type": by_type,
         "by_village": by_village,
         "resolved_by_line": by_line,
-        "escalated": _events(s, f, "approve_escalation"),
-        "redirected": _events(s, f, "redirect"),
+        "escalated": counts["approve_escalation"],
+        "redirected": counts["redirect"],
         "terminated": terminated,
-        "reopened": _events(s, f, "reopen", distinct=False),
+        "reopened": reopened,
         "open": open_cases,
         "agreements": {"written": forms.get("written", 0), "oral": forms.get("oral", 0),
-                       "amount": validation.yuan(int(amount_fen))},
-        "judicial_confirmations": _events(s, f, "confirm"),
+                       "amount": validation.yuan(amount_fen)},
+        "judicial_confirmations": counts["confirm"],
     }, matrix
 
 

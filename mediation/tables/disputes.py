@@ -18,6 +18,8 @@ class Case(Numbered, table=True):
         UniqueConstraint("town_id", "year", "seq"),
         Index("ix_case_town_registered", "town_id", "registered_at"),
         Index("ix_case_state_deadline", "state", "deadline"),
+        # Year-end totals: the year's cases grouped by village and type, from the index alone.
+        Index("ix_case_report", "registered_at", "town_id", "village_id", "type", "kind"),
     )
     type: str
     summary: str
@@ -56,7 +58,11 @@ class Party(SQLModel, table=True):
 
 class CaseEvent(EventFields, table=True):
     __tablename__ = "case_event"
-    __table_args__ = (UniqueConstraint("case_id", "seq"),)
+    __table_args__ = (
+        UniqueConstraint("case_id", "seq"),
+        # Year-end totals: a trigger's events in a date range, and the cases they belong to.
+        Index("ix_case_event_trigger_at", "trigger", "at", "case_id"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="dispute_case.id", index=True)
     line: int
