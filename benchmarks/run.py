@@ -58,8 +58,9 @@ def median_time(fn, runs: int) -> float:
 def figure(name, value, floor, unit, *, target=None, **extra):
     """``ratio`` is always value ÷ floor: for times lower is better, for rates higher."""
     ratio = value / floor if floor else None
-    return {"name": name, "value": round(value, 4), "floor": round(floor, 4) if floor else floor, "unit": unit,
-            "ratio": round(ratio, 4) if ratio is not None else None, "target": target, **extra}
+    sig = lambda x: float(f"{x:.6g}") if x is not None else None  # noqa: E731
+    return {"name": name, "value": sig(value), "floor": sig(floor), "unit": unit, "ratio": sig(ratio),
+            "target": target, **extra}
 
 
 # -- figures ---------------------------------------------------------------------------------

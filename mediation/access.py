@@ -33,14 +33,21 @@ def actor(session: Session, name: str | None) -> User:
     is open (per connection pool), detached from any session."""
     if not name or not name.strip():
         raise PermissionDenied("需指明操作人 / no acting user: pass --as NAME or set MEDIATION_USER")
-    key = name.strip()
-    known = _USERS.setdefault(session.get_bind().pool, {})
-    if key in known:
-        return known[key]
-    user = session.exec(select(User).where(User.name == key)).first()
+    user = user_named(session, name)
     if user is None:
         raise NotFound(f"没有用户 '{name}' / no such user (add one with `mediation user add`)")
-    known[key] = User(**user.model_dump())
+    return user
+
+
+def user_named(session: Session, name: str) -> User | None:
+    """A user by name, or None (see ``actor`` for why found users are kept)."""
+    key = name.strip()
+    known = _USERS.setdefault(session.get_bind().pool, {})
+    if key not in known:
+        user = session.exec(select(User).where(User.name == key)).first()
+        if user is None:
+            return None
+        known[key] = User(**user.model_dump())
     return known[key]
 
 

@@ -85,19 +85,21 @@ def register(db: Database, *, actor: str | None, village: str, type: str, summar
 
 def fire(db: Database, *, actor: str | None, case: str, trigger: str, note: str | None = None,
          at: timeutil.Moment | None = None, values: Mapping[str, str] | None = None,
-         expect_version: int | None = None) -> CaseView:
+         expect_version: int | None = None, view: bool = True) -> CaseView | None:
     """Fire a workflow trigger: check the actor's right, run the machine, write the new state
-    and its event in one transaction."""
+    and its event in one transaction. ``view=False`` (an import replaying many steps) skips
+    building the returned view."""
     with db.write() as s:
         user = access.actor(s, actor)
         row = access.case(s, case, lock=True)
         access.check_case(user, row)
         records.check_version(row, expect_version, f"案件 {row.number}")
-        return apply(s, row, user=user, trigger=trigger, note=note, at=at, values=values or {})
+        apply(s, row, user=user, trigger=trigger, note=note, at=at, values=values or {})
+        return _view(s, row, user=user) if view else None
 
 
 def apply(s, row: Case, *, user: User, trigger: str, note: str | None, at: timeutil.Moment | None,
-          values: Mapping[str, str]) -> CaseView:
+          values: Mapping[str, str]) -> None:
     """Run ``trigger`` on the loaded ``row`` within session ``s`` (the body of ``fire``)."""
     typed = _typed_values(s, row, values)
     when = timeutil.resolve(at, not_before=row.last_event_at)
@@ -117,7 +119,6 @@ def apply(s, row: Case, *, user: User, trigger: str, note: str | None, at: timeu
         event=dict(trigger=trigger, from_state=result.source, to_state=result.dest,
                    line=new_facts.get("line") or row.line, actor=user.name, at=when, recorded_at=timeutil.now(),
                    note=(note or "").strip() or None, values=_json_values(typed) or None))
-    return _view(s, row, user=user)
 
 
 def list_cases(db: Database, *, village: str | None = None, state: str | None = None,
@@ -213,7 +214,7 @@ def _typed_values(s, row: Case, values: Mapping[str, str]) -> dict[str, Any]:
 
 def _mediator(s, row: Case, name: str) -> str:
     """A mediator is a known user: a mediator of the case's village, or a town/county user."""
-    user = s.exec(select(User).where(User.name == name)).first()
+    user = access.user_named(s, name) if name else None
     if user is not None and (user.role != "mediator" or user.village_id == row.village_id):
         return user.name
     local = s.exec(select(User.name).where(User.role == "mediator", User.village_id == row.village_id)).all()

@@ -63,6 +63,7 @@ class Database:
         self.dialect = engine.dialect.name
         self._write_engine = engine.execution_options(sqlite_write=True)
         self._batch: Session | None = None
+        self._in_record = False
 
     @contextmanager
     def write(self) -> Iterator[Session]:
@@ -71,6 +72,10 @@ class Database:
         from sqlmodel import Session
 
         if self._batch is not None:
+            if self._in_record:  # the record's savepoint already covers this call
+                with _translated(self):
+                    yield self._batch
+                return
             with _translated(self), self._batch.begin_nested():
                 yield self._batch
             return
@@ -78,6 +83,24 @@ class Database:
             with Session(self._write_engine, expire_on_commit=False, autoflush=False) as session:
                 with session.begin():
                     yield session
+
+    @contextmanager
+    def record(self) -> Iterator[Session]:
+        """Inside ``batch()``: one savepoint for a record's several service calls (they need
+        none of their own), undone whole if any fails; the record's objects leave the
+        session afterwards, so a long file does not grow the session's memory."""
+        if self._batch is None:
+            raise RuntimeError("record() is for use inside batch()")
+        session = self._batch
+        try:
+            with _translated(self), session.begin_nested():
+                self._in_record = True
+                try:
+                    yield session
+                finally:
+                    self._in_record = False
+        finally:
+            session.expunge_all()
 
     @contextmanager
     def read(self) -> Iterator[Session]:

@@ -152,7 +152,7 @@ def load_file(db: Database, path: str, *, progress: Callable[[int], None] | None
                 _tick(progress)
                 continue
             try:
-                with s.begin_nested():
+                with db.record():
                     record_id = _replay(db, s, rec, default_by)
                     s.add(ImportKey(key=import_key, kind=_base(rec.kind), record_id=record_id, source=name,
                                     loaded_at=timeutil.now()))
@@ -311,8 +311,9 @@ def _replay(db: Database, s, rec: Record, default_by: str | None) -> int:
                               parties=[_text(p) for p in d["parties"]], source=d.get("source"),
                               screening=d.get("screening"), risk=d.get("risk"), kind=d.get("kind"),
                               at=_moment(d["at"]), petition=petition_number)
-        _actions(d, by, lambda a, who: cases.fire(db, actor=who, case=view.number, trigger=a["do"], note=a.get("note"),
-                                                  at=_moment(a["at"]), values=_values(a)))
+        _actions(d, by, lambda a, who: cases.fire(db, actor=who, case=str(view.id), trigger=a["do"],
+                                                  note=a.get("note"), at=_moment(a["at"]), values=_values(a),
+                                                  view=False))
         return view.id
     if kind == "petition":
         case_number = _key_number(s, "case", d["case"], Case) if d.get("case") else None
