@@ -122,7 +122,7 @@ def _record(session: Session, table, ref: str, *, lock: bool, zh: str, en: str, 
         return session.exec(q).first()
 
     if raw.isdigit():
-        found = one(select(table).where(table.id == int(raw))) if len(raw) <= 15 else None
+        found = session.get(table, int(raw), with_for_update=lock or None) if len(raw) <= 15 else None
         if found:
             return found
         raise NotFound(f"没有 id 为 {raw} 的{zh} / no {en} with id {raw}")

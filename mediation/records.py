@@ -41,16 +41,15 @@ def write_transition(s, row, *, table, event_table, fk: str, changes: dict[str, 
     from sqlalchemy.orm.attributes import set_committed_value
 
     loaded = row.version
-    done = s.execute(
-        update(table).where(table.id == row.id, table.version == loaded)
-        .values(**changes, version=loaded + 1)
-        .execution_options(synchronize_session=False)
-    )
+    # Core statements on the tables: the same SQL without the ORM's bulk-update bookkeeping
+    # (the row object is brought up to date below).
+    t = table.__table__
+    done = s.execute(update(t).where(t.c.id == row.id, t.c.version == loaded).values(**changes, version=loaded + 1))
     if done.rowcount != 1:
         raise ConcurrentChange(f"{label} 刚被另一终端修改,本次操作未写入 / it was changed by another terminal at "
                                "the same moment; nothing was written, look again and retry")
     # One row: a Core INSERT, without the unit of work's bookkeeping (it is not read back).
-    s.execute(insert(event_table).values(**{fk: row.id}, seq=loaded + 1, **event))
+    s.execute(insert(event_table.__table__).values(**{fk: row.id}, seq=loaded + 1, **event))
     for key, value in {**changes, "version": loaded + 1}.items():
         set_committed_value(row, key, value)  # what was written, without reading it back
 

@@ -44,16 +44,33 @@ def now() -> datetime:
 
 
 def parse_at(text: str) -> Moment:
-    """Parse ``YYYY-MM-DD`` or an ISO datetime; Asia/Shanghai when no offset is given."""
-    import pendulum
-    from pendulum.parsing.exceptions import ParserError
-
+    """Parse ``YYYY-MM-DD`` or an ISO datetime; Asia/Shanghai when no offset is given.
+    ISO text takes the standard library's fast path; anything else goes to pendulum."""
     raw = text.strip()
     m = _CN_DATE.match(raw)
     if m:
         y, mo, d, rest = m.groups()
         rest = rest.strip().lstrip("Tt").strip()
         raw = f"{y}-{int(mo):02d}-{int(d):02d}" + (f"T{rest}" if rest else "")
+    date_only = len(raw) <= 10 and "T" not in raw and ":" not in raw
+    if _ISO.match(raw):
+        try:
+            parsed = datetime.fromisoformat(raw)
+        except ValueError:
+            raise InvalidValue(f"无效日期 '{text}' / not a valid date (use YYYY-MM-DD or YYYY-MM-DDTHH:MM)") from None
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=SHANGHAI)
+        return Moment(at=utc(parsed), date_only=date_only)
+    return _parse_with_pendulum(text, raw, date_only)
+
+
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?([+-]\d{2}:\d{2}|Z)?)?$")
+
+
+def _parse_with_pendulum(text: str, raw: str, date_only: bool) -> Moment:
+    import pendulum
+    from pendulum.parsing.exceptions import ParserError
+
     try:
         parsed = pendulum.parse(raw, tz=TZ, strict=False)
     except (ParserError, ValueError, TypeError, OverflowError):
@@ -62,7 +79,6 @@ def parse_at(text: str) -> Moment:
         parsed = pendulum.datetime(parsed.year, parsed.month, parsed.day, tz=TZ)
     if not isinstance(parsed, pendulum.DateTime):
         raise InvalidValue(f"无效日期 '{text}' / not a date: {text}")
-    date_only = len(raw) <= 10 and "T" not in raw and ":" not in raw
     return Moment(at=utc(parsed), date_only=date_only)
 
 
