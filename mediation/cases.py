@@ -126,14 +126,8 @@ def list_cases(db: Database, *, village: str | None = None, state: str | None = 
     if state is not None:
         state = validation.choice(state, {k: v for k, v in DISPUTE.labels.items()}, "状态", "state")
     with db.read() as s:
-        q = select(Case).order_by(Case.registered_at, Case.id)
-        if village:
-            q = q.where(Case.village_id == access.village(s, village).id)
-        if state:
-            q = q.where(Case.state == state)
-        if year is not None:
-            start, end = timeutil.year_bounds(year)
-            q = q.where(Case.registered_at >= start, Case.registered_at < end)
+        q = records.narrow(s, select(Case).order_by(Case.registered_at, Case.id), Case, Case.registered_at,
+                           village=village, state=state, year=year)
         if overdue:
             q = q.where(Case.state.in_(ACTIVE_STATES | {"confirming"}), Case.deadline < timeutil.now())
         if limit:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlmodel import select
 
@@ -12,7 +12,7 @@ from mediation import access, records, timeutil, validation
 from mediation.db import Database
 from mediation.errors import InvalidValue, PermissionDenied
 from mediation.models import Matter, MatterEvent, Town
-from mediation.views import EventView, event_view
+from mediation.views import EventView, RecordView, event_view
 from workflows import config
 from workflows.matter import (KINDS, LITIGATION_OUTCOMES, RECONSIDERATION_OUTCOMES, STATE_LABELS, WORKFLOWS,
                               deadline_basis)
@@ -22,7 +22,9 @@ NUMBER_FORMATS = {"reconsideration": config.RECONSIDERATION_NUMBER_FORMAT,
 
 
 @dataclass(frozen=True)
-class MatterView:
+class MatterView(RecordView):
+    STATE_LABELS: ClassVar[dict[str, str]] = STATE_LABELS
+    DATES: ClassVar[tuple[str, ...]] = ("received_at", "answered_at", "decided_at", "deadline")
     id: int
     number: str
     town: str
@@ -37,22 +39,8 @@ class MatterView:
     version: int
     history: list[EventView] | None = None
 
-    @property
-    def state_label(self) -> str:
-        return STATE_LABELS.get(self.state, self.state)
-
-    @property
-    def overdue(self) -> bool:
-        return self.deadline is not None and self.deadline < timeutil.now()
-
     def to_json(self) -> dict[str, Any]:
-        d = {k: getattr(self, k) for k in self.__dataclass_fields__ if k != "history"}
-        for k in ("received_at", "answered_at", "decided_at", "deadline"):
-            d[k] = timeutil.iso(d[k])
-        d.update(kind_label=KINDS[self.kind], state_label=self.state_label, overdue=self.overdue)
-        if self.history is not None:
-            d["history"] = [e.to_json() for e in self.history]
-        return d
+        return {**super().to_json(), "kind_label": KINDS[self.kind]}
 
 
 def _officer(s, actor: str | None, town_row: Town | None = None):
@@ -125,12 +113,10 @@ def list_matters(db: Database, *, kind: str | None = None, year: int | None = No
                  overdue: bool = False) -> list[MatterView]:
     kind_key = validation.choice(kind, KINDS, "事项类型", "matter kind") if kind else None
     with db.read() as s:
-        q = select(Matter).order_by(Matter.received_at, Matter.id)
+        q = records.narrow(s, select(Matter).order_by(Matter.received_at, Matter.id), Matter, Matter.received_at,
+                           year=year)
         if kind_key:
             q = q.where(Matter.kind == kind_key)
-        if year is not None:
-            start, end = timeutil.year_bounds(year)
-            q = q.where(Matter.received_at >= start, Matter.received_at < end)
         if overdue:
             q = q.where(Matter.deadline < timeutil.now())
         return [_view(s, r) for r in s.exec(q).all()]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlmodel import select
 
@@ -13,7 +13,7 @@ from mediation import access, records, timeutil, validation
 from mediation.db import Database
 from mediation.errors import InvalidValue, NotAllowed, PermissionDenied
 from mediation.models import Case, Petition, PetitionEvent, Town, Village
-from mediation.views import EventView, event_view, options_json
+from mediation.views import EventView, RecordView, event_view, options_json
 from workflows import Action, Option, config
 from workflows.petition import (CATEGORY_LABELS, FORMS, LEVELS, OPEN_STATES, OPINIONS, PETITION, ROUTES,
                                 STATE_LABELS, Route, channel_period, deadline_basis)
@@ -22,7 +22,10 @@ CATEGORIES = {k: CATEGORY_LABELS[k] for k in ROUTES}
 
 
 @dataclass(frozen=True)
-class PetitionView:
+class PetitionView(RecordView):
+    STATE_LABELS: ClassVar[dict[str, str]] = STATE_LABELS
+    DATES: ClassVar[tuple[str, ...]] = ("received_at", "route_deadline", "answer_deadline", "deadline",
+                                         "channel_deadline")
     id: int
     number: str
     town: str
@@ -52,23 +55,6 @@ class PetitionView:
     linked_case: str | None
     version: int
     history: list[EventView] | None = None
-
-    @property
-    def state_label(self) -> str:
-        return STATE_LABELS.get(self.state, self.state)
-
-    @property
-    def overdue(self) -> bool:
-        return self.deadline is not None and self.deadline < timeutil.now()
-
-    def to_json(self) -> dict[str, Any]:
-        d = {k: getattr(self, k) for k in self.__dataclass_fields__ if k != "history"}
-        for k in ("received_at", "route_deadline", "answer_deadline", "deadline", "channel_deadline"):
-            d[k] = timeutil.iso(d[k])
-        d.update(state_label=self.state_label, overdue=self.overdue)
-        if self.history is not None:
-            d["history"] = [e.to_json() for e in self.history]
-        return d
 
 
 @dataclass(frozen=True)
@@ -253,14 +239,8 @@ def list_petitions(db: Database, *, village: str | None = None, state: str | Non
     if state:
         state = validation.choice(state, STATE_LABELS, "状态", "state")
     with db.read() as s:
-        q = select(Petition).order_by(Petition.first_time.desc(), Petition.received_at, Petition.id)
-        if village:
-            q = q.where(Petition.village_id == access.village(s, village).id)
-        if state:
-            q = q.where(Petition.state == state)
-        if year is not None:
-            start, end = timeutil.year_bounds(year)
-            q = q.where(Petition.received_at >= start, Petition.received_at < end)
+        q = records.narrow(s, select(Petition).order_by(Petition.first_time.desc(), Petition.received_at, Petition.id),
+                           Petition, Petition.received_at, village=village, state=state, year=year)
         if overdue:
             q = q.where(Petition.state.in_(OPEN_STATES), Petition.deadline < timeutil.now())
         return [_view(s, r) for r in s.exec(q).all()]

@@ -20,6 +20,21 @@ def next_seq(s, table, town_id: int, year: int, *where) -> int:
     return (s.exec(q).one() or 0) + 1
 
 
+def narrow(s, q, table, when, *, village: str | None = None, state: str | None = None, year: int | None = None):
+    """The list filters every register shares: a village, a state, a year of ``when``
+    (an instant range in Asia/Shanghai, so the index on ``when`` stays usable)."""
+    from mediation import access, timeutil
+
+    if village:
+        q = q.where(table.village_id == access.village(s, village).id)
+    if state:
+        q = q.where(table.state == state)
+    if year is not None:
+        start, end = timeutil.year_bounds(year)
+        q = q.where(when >= start, when < end)
+    return q
+
+
 def due(basis: tuple[datetime, Period] | None) -> datetime | None:
     return deadlines.due(*basis) if basis else None
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from mediation import timeutil, validation
 from workflows import Option, config
@@ -35,6 +35,31 @@ class EventView:
         return {"seq": self.seq, "trigger": self.trigger, "from": self.from_, "to": self.to, "line": self.line,
                 "actor": self.actor, "at": timeutil.iso(self.at), "recorded_at": timeutil.iso(self.recorded_at),
                 "note": self.note, "values": self.values}
+
+
+class RecordView:
+    """What the views of workflow records share (petitions, matters): the state's label,
+    whether the current step is overdue, and the JSON shape with ISO dates."""
+
+    STATE_LABELS: ClassVar[dict[str, str]] = {}
+    DATES: ClassVar[tuple[str, ...]] = ()
+
+    @property
+    def state_label(self) -> str:
+        return self.STATE_LABELS.get(self.state, self.state)
+
+    @property
+    def overdue(self) -> bool:
+        return self.deadline is not None and self.deadline < timeutil.now()
+
+    def to_json(self) -> dict[str, Any]:
+        d = {k: getattr(self, k) for k in self.__dataclass_fields__ if k != "history"}
+        for k in self.DATES:
+            d[k] = timeutil.iso(d[k])
+        d.update(state_label=self.state_label, overdue=self.overdue)
+        if self.history is not None:
+            d["history"] = [e.to_json() for e in self.history]
+        return d
 
 
 @dataclass(frozen=True)

@@ -16,15 +16,14 @@ PG_URL = os.environ.get("MEDIATION_TEST_PG", "postgresql+psycopg://postgres@127.
 _pg_state: dict = {}
 
 
-def _pg_schema_url() -> str:
-    """Create this run's schema once and return a URL whose search_path points at it."""
-    if "url" in _pg_state:
-        return _pg_state["url"]
+def new_pg_schema(prefix: str) -> tuple[str, str]:
+    """Create a scratch schema on the server; (its name, a URL whose search_path is it).
+    Skips (or fails under CI) when the server is unreachable."""
     if "error" in _pg_state:
         _unreachable(_pg_state["error"])
     from sqlalchemy import create_engine, text
 
-    schema = f"mediation_test_{uuid.uuid4().hex[:10]}"
+    schema = f"{prefix}_{uuid.uuid4().hex[:10]}"
     try:
         engine = create_engine(PG_URL)
         with engine.begin() as conn:
@@ -34,8 +33,22 @@ def _pg_schema_url() -> str:
         _pg_state["error"] = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
         _unreachable(_pg_state["error"])
     sep = "&" if "?" in PG_URL else "?"
-    _pg_state["schema"] = schema
-    _pg_state["url"] = f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
+    return schema, f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
+
+
+def drop_pg_schema(schema: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(PG_URL)
+    with engine.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    engine.dispose()
+
+
+def _pg_schema_url() -> str:
+    """This run's shared schema, created once."""
+    if "url" not in _pg_state:
+        _pg_state["schema"], _pg_state["url"] = new_pg_schema("mediation_test")
     return _pg_state["url"]
 
 
@@ -47,12 +60,7 @@ def _unreachable(reason: str):
 
 def pytest_sessionfinish(session, exitstatus):
     if "schema" in _pg_state:
-        from sqlalchemy import create_engine, text
-
-        engine = create_engine(PG_URL)
-        with engine.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{_pg_state["schema"]}" CASCADE'))
-        engine.dispose()
+        drop_pg_schema(_pg_state["schema"])
 
 
 def _empty_pg(url: str) -> None:
@@ -117,3 +125,13 @@ def snapshot(db) -> dict:
             rows = conn.execute(select(table)).all()
             out[table.name] = sorted((tuple(map(repr, r)) for r in rows))
     return out
+
+
+def refused(db, exc, match, fn, *args, **kwargs):
+    """``fn`` is refused with ``exc`` matching ``match``, and the database is exactly as it was."""
+    import pytest
+
+    before = snapshot(db)
+    with pytest.raises(exc, match=match):
+        fn(*args, **kwargs)
+    assert snapshot(db) == before

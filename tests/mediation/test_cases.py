@@ -10,7 +10,7 @@ from sqlmodel import select
 from mediation import cases, timeutil
 from mediation.errors import (ConcurrentChange, InvalidValue, NotAllowed, NotFound, PermissionDenied)
 from mediation.models import Case, CaseEvent
-from tests.conftest import snapshot
+from tests.conftest import refused, snapshot
 
 ID_OK = "11010519491231002X"
 ID_BAD = "110105194912310021"
@@ -117,51 +117,44 @@ def test_confirmation_must_be_applied_within_30_days(town):
         cases.fire(town, actor="刘调解", case=case.number, trigger="apply_confirmation", at=at("2021-04-10"))
 
 
-def _refused(db, exc, match, fn, *args, **kwargs):
-    before = snapshot(db)
-    with pytest.raises(exc, match=match):
-        fn(*args, **kwargs)
-    assert snapshot(db) == before
-
-
 def test_bad_input_is_refused_and_changes_nothing(town):
     case = new_case(town)
     n = case.number
-    _refused(town, NotFound, "unknown village", new_case, town, village="不存在村")
-    _refused(town, InvalidValue, "unknown type", new_case, town, type="打架")
-    _refused(town, InvalidValue, "unknown risk", new_case, town, risk="purple")
-    _refused(town, InvalidValue, "check digit", new_case, town, parties=[f"张三,{ID_BAD}"])
-    _refused(town, InvalidValue, "mobile", new_case, town, parties=["张三,12345"])
-    _refused(town, InvalidValue, "in the future", new_case, town, when="2099-01-01")
-    _refused(town, InvalidValue, "implausibly early", new_case, town, when="0221-03-02")
-    _refused(town, NotFound, "no case with id", cases.show, town, case="99999999999999999999")
-    _refused(town, PermissionDenied, "own village", new_case, town, village="朱家湾村")
-    _refused(town, NotAllowed, "unknown trigger", cases.fire, town, actor="刘调解", case=n, trigger="approve")
-    _refused(town, NotAllowed, "not allowed in state registered", cases.fire, town, actor="刘调解", case=n,
+    refused(town, NotFound, "unknown village", new_case, town, village="不存在村")
+    refused(town, InvalidValue, "unknown type", new_case, town, type="打架")
+    refused(town, InvalidValue, "unknown risk", new_case, town, risk="purple")
+    refused(town, InvalidValue, "check digit", new_case, town, parties=[f"张三,{ID_BAD}"])
+    refused(town, InvalidValue, "mobile", new_case, town, parties=["张三,12345"])
+    refused(town, InvalidValue, "in the future", new_case, town, when="2099-01-01")
+    refused(town, InvalidValue, "implausibly early", new_case, town, when="0221-03-02")
+    refused(town, NotFound, "no case with id", cases.show, town, case="99999999999999999999")
+    refused(town, PermissionDenied, "own village", new_case, town, village="朱家湾村")
+    refused(town, NotAllowed, "unknown trigger", cases.fire, town, actor="刘调解", case=n, trigger="approve")
+    refused(town, NotAllowed, "not allowed in state registered", cases.fire, town, actor="刘调解", case=n,
              trigger="agree", values={"agreement": "oral"})
-    _refused(town, NotAllowed, "risk level must be set", cases.fire, town, actor="刘调解", case=n, trigger="triage")
-    _refused(town, NotFound, "no such case", cases.fire, town, actor="刘调解", case="(2021)营调字第099号",
+    refused(town, NotAllowed, "risk level must be set", cases.fire, town, actor="刘调解", case=n, trigger="triage")
+    refused(town, NotFound, "no such case", cases.fire, town, actor="刘调解", case="(2021)营调字第099号",
              trigger="triage")
-    _refused(town, InvalidValue, "before", cases.fire, town, actor="刘调解", case=n, trigger="triage",
+    refused(town, InvalidValue, "before", cases.fire, town, actor="刘调解", case=n, trigger="triage",
              values={"risk": "red"}, at=at("2021-03-01"))
-    _refused(town, PermissionDenied, "own village", cases.fire, town, actor="周调解", case=n, trigger="triage",
+    refused(town, PermissionDenied, "own village", cases.fire, town, actor="周调解", case=n, trigger="triage",
              values={"risk": "red"})
-    _refused(town, ConcurrentChange, "version", cases.fire, town, actor="刘调解", case=n, trigger="triage",
+    refused(town, ConcurrentChange, "version", cases.fire, town, actor="刘调解", case=n, trigger="triage",
              values={"risk": "red"}, expect_version=7)
-    _refused(town, InvalidValue, "unknown --set key", cases.fire, town, actor="刘调解", case=n, trigger="triage",
+    refused(town, InvalidValue, "unknown --set key", cases.fire, town, actor="刘调解", case=n, trigger="triage",
              values={"colour": "red"})
-    _refused(town, PermissionDenied, "no acting user", cases.fire, town, actor=None, case=n, trigger="triage",
+    refused(town, PermissionDenied, "no acting user", cases.fire, town, actor=None, case=n, trigger="triage",
              values={"risk": "red"})
-    _refused(town, NotFound, "no such user", cases.fire, town, actor="张飞", case=n, trigger="triage",
+    refused(town, NotFound, "no such user", cases.fire, town, actor="张飞", case=n, trigger="triage",
              values={"risk": "red"})
 
 
 def test_mediator_must_be_a_user_of_the_village_or_the_town(town):
     case = new_case(town)
     walk(town, case.number, TO_CLOSED[:1])
-    _refused(town, InvalidValue, "another village", cases.fire, town, actor="刘调解", case=case.number,
+    refused(town, InvalidValue, "another village", cases.fire, town, actor="刘调解", case=case.number,
              trigger="start", values={"mediator": "周调解"})
-    _refused(town, NotFound, "this village's mediators: 刘调解", cases.fire, town, actor="刘调解",
+    refused(town, NotFound, "this village's mediators: 刘调解", cases.fire, town, actor="刘调解",
              case=case.number, trigger="start", values={"mediator": "赵六"})
     assert cases.fire(town, actor="刘调解", case=case.number, trigger="start",
                       values={"mediator": "王主任"}).mediator == "王主任"

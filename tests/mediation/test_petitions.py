@@ -8,7 +8,7 @@ import pytest
 
 from mediation import cases, petitions, review, timeutil
 from mediation.errors import InvalidValue, NotAllowed, PermissionDenied
-from tests.conftest import snapshot
+from tests.conftest import refused
 
 ID_OK = "11010519491231002X"
 
@@ -31,13 +31,6 @@ def new(db, *, actor="王主任", village="朱家湾村", petitioner="陈建国"
 def do(db, ref, trigger, when, note=None, actor="王主任", **values):
     return petitions.fire(db, actor=actor, petition=ref, trigger=trigger, note=note,
                           at=at(when) if isinstance(when, str) else when, values=values)
-
-
-def refused(db, exc, match, fn, *args, **kwargs):
-    before = snapshot(db)
-    with pytest.raises(exc, match=match):
-        fn(*args, **kwargs)
-    assert snapshot(db) == before
 
 
 def test_intake_numbers_and_deadlines(town):

@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
 
 from mediation import matters, subjects, timeutil
 from mediation.errors import InvalidValue, NotAllowed, PermissionDenied
-from tests.conftest import snapshot
+from tests.conftest import refused
 
 
 def at(text):
     return timeutil.parse_at(text)
-
-
-def refused(db, exc, match, fn, *args, **kwargs):
-    before = snapshot(db)
-    with pytest.raises(exc, match=match):
-        fn(*args, **kwargs)
-    assert snapshot(db) == before
 
 
 def test_reconsideration_answer_in_10_working_days(town):

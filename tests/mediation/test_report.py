@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-import uuid
 from datetime import date
 from pathlib import Path
 
@@ -13,7 +12,7 @@ import pytest
 
 from mediation import loader, report, report_formats
 from mediation.errors import InvalidValue
-from tests.conftest import PG_URL, _unreachable
+from tests.conftest import drop_pg_schema, new_pg_schema
 from tests.mediation.report_check import compare, expected
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,29 +25,15 @@ def sample(request, tmp_path_factory):
     from mediation.db import Database
 
     if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('report') / 'sample.db'}"
-        schema = None
+        schema, url = None, f"sqlite:///{tmp_path_factory.mktemp('report') / 'sample.db'}"
     else:
-        from sqlalchemy import create_engine, text
-        schema = f"mediation_report_{uuid.uuid4().hex[:8]}"
-        try:
-            engine = create_engine(PG_URL)
-            with engine.begin() as c:
-                c.execute(text(f'CREATE SCHEMA "{schema}"'))
-            engine.dispose()
-        except Exception as exc:  # noqa: BLE001
-            _unreachable(str(exc).splitlines()[0])
-        url = f"{PG_URL}{'&' if '?' in PG_URL else '?'}options=-csearch_path%3D{schema}"
+        schema, url = new_pg_schema("mediation_report")
     db = Database(url, create=True)
     loader.load(db, SAMPLE)
     yield db
     db.dispose()
     if schema:
-        from sqlalchemy import create_engine, text
-        engine = create_engine(PG_URL)
-        with engine.begin() as c:
-            c.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        engine.dispose()
+        drop_pg_schema(schema)
 
 
 def test_the_sample_reproduces_the_2021_report(sample):

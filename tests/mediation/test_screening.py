@@ -2,18 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
 
 from mediation import screening, timeutil
 from mediation.errors import InvalidValue, NotAllowed, PermissionDenied
-from tests.conftest import snapshot
-
-
-def refused(db, exc, match, fn, *args, **kwargs):
-    before = snapshot(db)
-    with pytest.raises(exc, match=match):
-        fn(*args, **kwargs)
-    assert snapshot(db) == before
+from tests.conftest import refused
 
 
 def test_rounds_and_zero_reports(town):
