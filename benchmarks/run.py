@@ -2,7 +2,7 @@
 
     python benchmarks/run.py [--scale N] [--db URL] [--runs K] [--json]
 
-Figures (medians of --runs runs; peak RSS from a separate process via wait4):
+Figures (medians of --runs runs; peak RSS is the measured process's own VmHWM):
   cold_help        whole-process `mediation --help`          / `python -c "import click"`
   cold_write       whole-process `mediation case new …`      / `python -c "import sqlmodel, transitions, pendulum, click, rich"`
   load_rate        records/s through `mediation load`        / raw executemany of the same final rows
@@ -37,18 +37,40 @@ if shutil.which("mediation", path=str(Path(PY).parent)):
     MEDIATION = [str(Path(PY).parent / "mediation")]
 
 
-def run_process(cmd: list[str], env: dict | None = None) -> tuple[float, int]:
-    """Wall time (s) and peak RSS (KB) of one whole process."""
+# Peak memory is the child's own VmHWM, read by the child itself at exit: wait4's ru_maxrss
+# would include the pages of this (large) process that the child had before exec.
+_RSS_HOOK = ("import atexit, os\n"
+             "def _hwm():\n"
+             "    with open('/proc/self/status') as f:\n"
+             "        kb = next(line.split()[1] for line in f if line.startswith('VmHWM:'))\n"
+             "    with open(os.environ['BENCH_RSS_FILE'], 'w') as out:\n"
+             "        out.write(kb)\n"
+             "atexit.register(_hwm)\n")
+
+
+def run_process(cmd: list[str], env: dict | None = None) -> float:
+    """Wall time (s) of one whole process."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT,
-                            env={**os.environ, **(env or {})})
-    _, status, usage = os.wait4(proc.pid, 0)
+    proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT,
+                          env={**os.environ, **(env or {})})
     elapsed = time.perf_counter() - start
-    err = proc.stderr.read().decode(errors="replace")
-    proc.stderr.close()
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise RuntimeError(f"{' '.join(cmd)} failed: {err.strip()[-500:]}")
-    return elapsed, usage.ru_maxrss
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed: {proc.stderr.decode(errors='replace').strip()[-500:]}")
+    return elapsed
+
+
+def run_python(code: str) -> tuple[float, float]:
+    """Wall time (s) and peak RSS (MB) of ``python -c code``."""
+    with tempfile.NamedTemporaryFile("r", suffix=".rss") as f:
+        elapsed = run_process([PY, "-c", _RSS_HOOK + code], env={"BENCH_RSS_FILE": f.name})
+        return elapsed, int(open(f.name).read() or 0) / 1024
+
+
+def run_mediation(*args: str) -> tuple[float, float]:
+    """Wall time (s) and peak RSS (MB) of the `mediation` command itself."""
+    code = f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nsys.argv = ['mediation', *{list(args)!r}]\n" \
+           "from cli import main\nmain(prog_name='mediation')\n"
+    return run_python(code)
 
 
 def median_time(fn, runs: int) -> float:
@@ -66,8 +88,8 @@ def figure(name, value, floor, unit, *, target=None, **extra):
 # -- figures ---------------------------------------------------------------------------------
 
 def cold_help(runs: int) -> dict:
-    ours = median_time(lambda: run_process(MEDIATION + ["--help"])[0], runs)
-    floor = median_time(lambda: run_process([PY, "-c", "import click"])[0], runs)
+    ours = median_time(lambda: run_process(MEDIATION + ["--help"]), runs)
+    floor = median_time(lambda: run_process([PY, "-c", "import click"]), runs)
     return figure("cold_help", ours * 1000, floor * 1000, "ms", target="≤ 1.5×")
 
 
@@ -75,8 +97,8 @@ def cold_write(db_path: str, runs: int) -> dict:
     n = iter(range(10 ** 6))
     ours = median_time(lambda: run_process(MEDIATION + [
         "--db", db_path, "--as", "调解员001", "case", "new", "--village", "营盘1村", "--type", "邻里",
-        "--summary", f"冷启动写入 {next(n)}", "--party", "甲", "--party", "乙"])[0], runs)
-    floor = median_time(lambda: run_process([PY, "-c", "import sqlmodel, transitions, pendulum, click, rich"])[0], runs)
+        "--summary", f"冷启动写入 {next(n)}", "--party", "甲", "--party", "乙"]), runs)
+    floor = median_time(lambda: run_process([PY, "-c", "import sqlmodel, transitions, pendulum, click, rich"]), runs)
     return figure("cold_write", ours * 1000, floor * 1000, "ms", target="≤ 1.25×")
 
 
@@ -90,11 +112,9 @@ def report_annual(url: str, dialect: str, year: int, runs: int, scale: int) -> d
     db.dispose()
     floor, raw = rawsql.timed_report(url, dialect, year, runs)
     rawsql.assert_same(got, raw)
-    code = (f"import sys; sys.path.insert(0, {str(ROOT)!r}); from mediation.db import Database; "
-            f"from mediation import report; report.annual(Database({url!r}), year={year})")
-    _, rss = run_process([PY, "-c", code])
+    _, rss = run_mediation("--db", url, "report", "annual", str(year), "--json")
     return figure(f"report_annual[{dialect}]", ours, floor, "s", target="≤ 1.5× at 1M, ≤ 200 MB",
-                  cases=scale, peak_rss_mb=round(rss / 1024, 1))
+                  cases=scale, peak_rss_mb=round(rss, 1))
 
 
 def _timed(fn) -> float:
@@ -136,18 +156,18 @@ def load_rate(url: str, dialect: str, records: int, work: Path, runs: int) -> di
 
     folder = work / f"load-{dialect}"
     loadfile.write(folder, records)
-    times, rss = [], 0
+    times, rss = [], 0.0
     for i in range(runs):
         target = loadfile.fresh(url, dialect, work, i)
-        t, r = run_process(MEDIATION + ["--db", target, "load", str(folder)])
+        t, r = run_mediation("--db", target, "load", str(folder))
         times.append(t)
         rss = max(rss, r)
     ours = records / statistics.median(times)
     floor_s = loadfile.raw_insert(target, dialect, work, runs)
-    _, half_rss = run_process(MEDIATION + ["--db", loadfile.fresh(url, dialect, work, runs + 1), "load",
-                                           str(loadfile.write(work / f"half-{dialect}", max(1, records // 2)))])
+    _, half_rss = run_mediation("--db", loadfile.fresh(url, dialect, work, runs + 1), "load",
+                                str(loadfile.write(work / f"half-{dialect}", max(1, records // 2))))
     return figure(f"load_rate[{dialect}]", ours, records / floor_s, "records/s", target="ratio ≥ 0.25, memory flat",
-                  records=records, peak_rss_mb=round(rss / 1024, 1), peak_rss_half_mb=round(half_rss / 1024, 1))
+                  records=records, peak_rss_mb=round(rss, 1), peak_rss_half_mb=round(half_rss, 1))
 
 
 # -- main --------------------------------------------------------------------------------------
