@@ -115,11 +115,21 @@ def assert_same(report: dict, raw: dict) -> None:
             raise AssertionError(f"report and raw SQL disagree: {ours!r} != {floor!r}")
 
 
+CREATED: list[tuple[str, str]] = []  # (server URL, schema): dropped by drop_all() when the run ends
+
+
 def pg_schema(url: str, schema: str) -> str:
     import psycopg
     with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as c:
         c.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+    CREATED.append((url, schema))
     return f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
+
+
+def drop_all() -> None:
+    """Drop every scratch schema this run created."""
+    while CREATED:
+        pg_drop(*CREATED.pop())
 
 
 def pg_drop(url: str, schema: str) -> None:

@@ -213,6 +213,8 @@ def main(argv=None) -> int:
                 rawsql.pg_drop(args.db, schema)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+        if args.db:
+            rawsql.drop_all()
     doc = {"scale": args.scale, "runs": args.runs, "python": sys.version.split()[0], "cores": os.cpu_count(),
            "figures": figures}
     if args.json:

@@ -41,5 +41,17 @@ def test_the_benchmark_runs_on_sqlite():
 @pytest.mark.postgres
 def test_the_benchmark_runs_on_postgresql():
     _pg_schema_url()  # skips, or fails under CI, when the server is unreachable
+    from sqlalchemy import create_engine, text
+
+    def bench_schemas():
+        engine = create_engine(PG_URL)
+        with engine.connect() as c:
+            names = set(c.execute(text("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'mediation_bench%'"))
+                        .scalars())
+        engine.dispose()
+        return names
+
+    before = bench_schemas()
     _check(_run("--db", PG_URL), FIGURES | {"report_annual[postgresql]", "transition_rate[postgresql]",
                                             "load_rate[postgresql]"})
+    assert bench_schemas() == before  # the run cleans up after itself
