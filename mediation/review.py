@@ -11,7 +11,8 @@ from sqlmodel import select
 from mediation import access, cases, timeutil
 from mediation.db import Database
 from mediation.errors import PermissionDenied
-from mediation.models import Case, CaseEvent, Petition, Village
+from mediation.models import Case, CaseEvent, Matter, Petition, Village
+from workflows.matter import KINDS
 from workflows import config
 from workflows.dispute import ACTIVE_STATES, FINAL_STATES
 from workflows.petition import OPEN_STATES
@@ -60,8 +61,9 @@ class Queue:
 
 def queue(db: Database, *, actor: str | None) -> Queue:
     """Escalations awaiting this user's line (oldest first), open red-risk cases, everything
-    overdue or due within 3 days (soonest first), and petitions waiting to be routed
-    (first-time petitions, 初信初访, first)."""
+    overdue or due within 3 days across cases, petitions and the town's answers and defences
+    in 行政复议/行政应诉 (soonest first), and petitions waiting to be routed (first-time
+    petitions, 初信初访, first)."""
     now = timeutil.now()
     with db.read() as s:
         user = access.actor(s, actor)
@@ -93,6 +95,12 @@ def queue(db: Database, *, actor: str | None) -> Queue:
                      f"{r.petitioner}: {r.summary}", first_time=r.first_time)
                 for r in s.exec(scoped(select(Petition).where(Petition.state.in_(OPEN_STATES),
                                                               Petition.deadline <= horizon), Petition)).all()]
+        # The town's own deadlines in 行政复议/行政应诉: its answer (10 working days), its defence
+        # (15 days), its decision to appeal (15 days); a 复议 awaiting the county's decision is not here.
+        due += [Item("matter", r.id, r.number, r.deadline, "", r.state, f"{KINDS[r.kind]}: {r.summary}")
+                for r in s.exec(scoped(select(Matter).where(Matter.deadline.is_not(None), Matter.deadline <= horizon,
+                                                            Matter.state.in_(("received", "served", "judged"))),
+                                       Matter)).all()]
         due.sort(key=lambda i: (i.deadline, not i.first_time, i.number))
         new = [Item("petition", r.id, r.number, r.deadline, villages[r.village_id], r.state,
                     f"{r.petitioner}: {r.summary}", first_time=r.first_time)

@@ -178,6 +178,12 @@ def test_review_queue_contents_and_order(town):
     data = q.to_json()
     assert set(data) >= {"escalations", "red_risk", "due"}
     assert all({"kind", "id", "number", "deadline"} <= set(i) for items in data.values() for i in items)
+    # a 行政复议 answer due within 3 days is in the queue as a matter; a defence due in 13 days is not
+    from mediation import matters
+    m = matters.new(town, actor="孙书记", kind="reconsideration", summary="不服罚款", at=days_ago(12))
+    matters.new(town, actor="孙书记", kind="litigation", summary="已答辩", at=days_ago(2))
+    items = [(i.kind, i.number) for i in review.queue(town, actor="孙书记").due]
+    assert ("matter", m.number) in items and [k for k, _ in items].count("matter") == 1
     # the county sees no 1→2 escalation; a mediator has no queue
     assert review.queue(town, actor="县矛调").escalations == []
     with pytest.raises(PermissionDenied):
