@@ -100,7 +100,3 @@ def due(start: datetime, period: Period) -> datetime:
     """The instant a period started at ``start`` runs out: the end (24:00, Asia/Shanghai) of
     its last day, as UTC."""
     return timeutil.day_start(last_day(timeutil.local_date(start), period) + timedelta(days=1))
-
-
-def remaining(deadline: datetime, now: datetime | None = None) -> timedelta:
-    return deadline - (now or timeutil.now())

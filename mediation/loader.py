@@ -52,6 +52,33 @@ REQUIRED = {
     "subject": ("key", "name", "category", "at"),
 }
 ACTION_FIELDS = {"do", "at", "by", "note", "set"}
+# The TOML type each field must have; text fields not listed here must be strings, and dates
+# may be TOML dates or strings (``at``, ``month``, ``term_end``, ``released``).
+LISTS = {"parties", "actions", "employment", "villages"}
+NUMBERS = {"found", "prevented"}
+DATES = {"at", "month", "term_end", "released"}
+
+
+def _type_problems(d: dict[str, Any], prefix: str = "") -> list[str]:
+    """Fields of the wrong TOML type (a string where a list belongs, a number for a name …)."""
+    out = []
+    for k, v in d.items():
+        where = f"{prefix}{k}"
+        if k in LISTS:
+            if not isinstance(v, list):
+                out.append(f"{where}: expected a list [ … ]")
+        elif k in NUMBERS:
+            if not isinstance(v, int) or isinstance(v, bool):
+                out.append(f"{where}: expected a whole number")
+        elif k == "set":
+            if not isinstance(v, dict):
+                out.append(f"{where}: expected a table {{ key = value }}")
+        elif k in DATES:
+            if not isinstance(v, (str, date)):
+                out.append(f"{where}: expected a date")
+        elif not isinstance(v, str):
+            out.append(f"{where}: expected text in quotes")
+    return out
 
 
 @dataclass
@@ -126,6 +153,7 @@ def load_file(db: Database, path: str, *, progress: Callable[[int], None] | None
     for key in sorted(unknown):
         problems.append(f"{name}: unknown section '{key}' (known: town, user, {', '.join(FIELDS)})")
     default_by = data.get("by")
+    problems += _section_problems(name, data)
     result = FileResult(path=path)
     records = list(_records(data))
     problems += _check_keys(name, records)
@@ -166,6 +194,30 @@ def load_file(db: Database, path: str, *, progress: Callable[[int], None] | None
         if problems:
             raise InvalidRecords(problems)  # the batch's transaction rolls back: nothing is kept
     return result
+
+
+def _section_problems(name: str, data: dict[str, Any]) -> list[str]:
+    """Shape of the file-level parts: ``by``, ``[town]`` and ``[[user]]``."""
+    out = []
+    if "by" in data and not isinstance(data["by"], str):
+        out.append(f"{name}: by: expected text in quotes")
+    if "town" in data:
+        town = data["town"]
+        if not isinstance(town, dict):
+            out.append(f"{name}: town: expected a table [town] with name and villages")
+        else:
+            out += [f"{name}: town.{p}" for p in _type_problems(town)]
+            villages = town.get("villages", [])
+            if isinstance(villages, list) and not all(isinstance(v, str) for v in villages):
+                out.append(f"{name}: town.villages: expected names in quotes")
+    users = data.get("user", [])
+    if not isinstance(users, list):
+        out.append(f"{name}: user: expected [[user]] tables")
+    else:
+        for i, u in enumerate(users, 1):
+            out += ([f"{name}: user {i}: expected a table of fields"] if not isinstance(u, dict)
+                    else [f"{name}: user {i}: {p}" for p in _type_problems(u)])
+    return out
 
 
 def _tick(progress):
@@ -222,6 +274,15 @@ def _validate(rec: Record) -> list[str]:
         return ["not a table of fields"]
     out = [f"{f}: unknown field (known: {', '.join(sorted(FIELDS[kind]))})" for f in sorted(set(d) - FIELDS[kind])]
     out += [f"{f}: required" for f in REQUIRED[kind] if f not in d]
+    out += _type_problems({k: v for k, v in d.items() if k in FIELDS[kind]})
+    for i, p in enumerate(d.get("parties", []) if isinstance(d.get("parties"), list) else []):
+        if not isinstance(p, str):
+            out.append(f"parties[{i}]: expected text in quotes")
+    for i, j in enumerate(d.get("employment", []) if isinstance(d.get("employment"), list) else []):
+        if not isinstance(j, dict):
+            out.append(f"employment[{i}]: expected a table {{ status = …, at = … }}")
+        else:
+            out += _type_problems(j, f"employment[{i}].")
     choices = {("case", "type"): config.DISPUTE_TYPES, ("case", "risk"): config.RISKS,
                ("case", "kind"): config.KINDS, ("case", "screening"): config.SCREENING_MODES,
                ("petition", "category"): petitions.CATEGORIES, ("screening", "mode"): config.SCREENING_MODES}
@@ -236,7 +297,10 @@ def _validate(rec: Record) -> list[str]:
             timeutil.parse_at(_text(d["at"]))
         except MediationError as exc:
             out.append(f"at: {exc}")
-    for i, p in enumerate(d.get("parties", []) if kind == "case" else []):
+    parties = d.get("parties", []) if kind == "case" and isinstance(d.get("parties"), list) else []
+    for i, p in enumerate(parties):
+        if not isinstance(p, str):
+            continue  # reported above
         spec = _text(p)
         parts = [x.strip() for x in spec.replace(",", ",").split(",")]
         for j, part in enumerate(parts[1:], 1):
@@ -254,11 +318,12 @@ def _validate(rec: Record) -> list[str]:
         except MediationError as exc:
             out.append(f"petitioner: {exc}")
     previous = None
-    for i, a in enumerate(d.get("actions", [])):
+    for i, a in enumerate(d.get("actions", []) if isinstance(d.get("actions"), list) else []):
         if not isinstance(a, dict):
             out.append(f"actions[{i}]: not a table")
             continue
         out += [f"actions[{i}].{f}: unknown field" for f in sorted(set(a) - ACTION_FIELDS)]
+        out += _type_problems({k: v for k, v in a.items() if k in ACTION_FIELDS}, f"actions[{i}].")
         if "do" not in a:
             out.append(f"actions[{i}].do: required")
         if "at" not in a:
@@ -360,7 +425,7 @@ def _values(a: dict[str, Any]) -> dict[str, str]:
 
 
 def _actions(d: dict[str, Any], by: str | None, fire: Callable[[dict[str, Any], str | None], Any]) -> None:
-    for i, a in enumerate(d.get("actions", [])):
+    for i, a in enumerate(d.get("actions", []) if isinstance(d.get("actions"), list) else []):
         try:
             fire(a, a.get("by", by))
         except MediationError as exc:

@@ -143,3 +143,38 @@ SAMPLES = sorted(p for p in (ROOT / "sample_cases").iterdir() if p.is_dir())
 def test_every_sample_folder_loads_without_errors(db, folder):
     results = loader.load(db, str(folder))
     assert sum(sum(r.loaded.values()) for r in results) > 0
+
+
+def test_fields_of_the_wrong_toml_type_are_located_not_a_traceback(db, tmp_path):
+    bad = '''town = "营盘镇"
+[[user]]
+name = 3
+role = "town"
+[[case]]
+key = "c1"
+village = "龙潭村"
+type = "邻里"
+summary = "x"
+parties = ["甲", 7]
+at = 2021-03-02
+actions = [{ do = "triage", at = 2021-03-02, set = "risk" }]
+[[subject]]
+key = "j1"
+name = "乙"
+category = "correction"
+at = 2021-03-02
+employment = ["employed"]
+'''
+    with pytest.raises(InvalidRecords) as err:
+        loader.load(db, write(tmp_path, "shape.toml", bad))
+    assert err.value.problems == [
+        "shape.toml: town: expected a table [town] with name and villages",
+        "shape.toml: user 1: name: expected text in quotes",
+    ]
+    fixed = bad.replace('town = "营盘镇"\n', "").replace("name = 3", 'name = "王主任"')
+    with pytest.raises(InvalidRecords) as err:
+        loader.load(db, write(tmp_path, "shape2.toml", fixed))
+    assert "shape2.toml: case 1 (key c1): parties[1]: expected text in quotes" in err.value.problems
+    assert "shape2.toml: case 1 (key c1): actions[0].set: expected a table { key = value }" in err.value.problems
+    assert ("shape2.toml: subject 1 (key j1): employment[0]: expected a table { status = …, at = … }"
+            in err.value.problems)
