@@ -158,6 +158,16 @@ def check_case(user: User, case_row) -> None:
         raise PermissionDenied(f"{user.name} 只能办理本镇案件 / a town user acts only on cases of their own town")
 
 
+def register_in(session: Session, actor_name: str | None, village_name: str) -> tuple[User, Village, Town]:
+    """Who registers a record in which village, checked; and the village's town, locked so
+    that two registrations cannot take the same number in the town's yearly register."""
+    user = actor(session, actor_name)
+    village_row = village(session, village_name)
+    check_village(user, village_row)
+    town_row = session.exec(select(Town).where(Town.id == village_row.town_id).with_for_update()).one()
+    return user, village_row, town_row
+
+
 def check_village(user: User, village_row: Village) -> None:
     if user.role == "mediator" and user.village_id != village_row.id:
         raise PermissionDenied(f"调解员 {user.name} 只能登记本村(社区)案件 / a mediator registers cases only "

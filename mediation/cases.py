@@ -49,10 +49,7 @@ def register(db: Database, *, actor: str | None, village: str, type: str, summar
     risk_key = validation.choice(risk, config.RISKS, "风险等级", "risk") if risk else None
     kind_key = validation.choice(kind, config.KINDS, "调解类型", "kind") if kind else "people"
     with db.write() as s:
-        user = access.actor(s, actor)
-        village_row = access.village(s, village)
-        access.check_village(user, village_row)
-        town_row = s.exec(select(Town).where(Town.id == village_row.town_id).with_for_update()).one()
+        user, village_row, town_row = access.register_in(s, actor, village)
         when = timeutil.resolve(at, not_before=None)
         recorded = timeutil.now()
         year = timeutil.local(when).year

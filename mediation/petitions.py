@@ -95,10 +95,7 @@ def new(db: Database, *, actor: str | None, village: str, petitioner: str, categ
     if not key:
         raise InvalidValue("信访事项不能为空 / the matter cannot be empty")
     with db.write() as s:
-        user = access.actor(s, actor)
-        village_row = access.village(s, village)
-        access.check_village(user, village_row)
-        town_row = s.exec(select(Town).where(Town.id == village_row.town_id).with_for_update()).one()
+        user, village_row, town_row = access.register_in(s, actor, village)
         when = timeutil.resolve(at, not_before=None)
         earlier = _same_matter(s, town_row.id, spec, key)
         _check_intake(earlier, form_key, level_key)
