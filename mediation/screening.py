@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import select
 
-from mediation import access, timeutil, validation
+from mediation import access, records, timeutil, validation
 from mediation.db import Database
 from mediation.errors import InvalidValue, NotAllowed
 from mediation.models import ScreeningRound, Village, ZeroReport
@@ -110,11 +110,7 @@ def list_rounds(db: Database, *, village: str | None = None, year: int | None = 
     with db.read() as s:
         q = (select(ScreeningRound, Village.name).join(Village, Village.id == ScreeningRound.village_id)
              .order_by(ScreeningRound.at, ScreeningRound.id))
-        if village:
-            q = q.where(ScreeningRound.village_id == access.village(s, village).id)
-        if year is not None:
-            start, end = timeutil.year_bounds(year)
-            q = q.where(ScreeningRound.at >= start, ScreeningRound.at < end)
+        q = records.narrow(s, q, ScreeningRound, ScreeningRound.at, village=village, year=year)
         return [RoundView(r.id, name, r.mode, r.found, r.prevented, r.at, r.actor, r.note) for r, name in s.exec(q)]
 
 
