@@ -23,8 +23,14 @@ role = "town"
 """
 
 
+# Records per import file: a file is parsed whole and loads in one transaction, so a long
+# import is several files (memory stays flat in the number of records).
+PER_FILE = 1000
+
+
 def write(folder: Path, records: int) -> Path:
-    """A setup file and ``records`` dispute records, each with five to seven dated actions."""
+    """A setup file and ``records`` dispute records, each with five to seven dated actions,
+    in files of ``PER_FILE`` records."""
     folder.mkdir(parents=True, exist_ok=True)
     mediators = "\n".join(f'[[user]]\nname = "{m}"\nrole = "mediator"\nvillage = "{v}"' for v, m in MEDIATORS.items())
     (folder / "00-setup.toml").write_text(SETUP.format(villages=str(VILLAGES).replace("'", '"'), mediators=mediators),
@@ -53,7 +59,8 @@ def write(folder: Path, records: int) -> Path:
         parts.append(f'[[case]]\nkey = "b{i}"\nby = "{m}"\nvillage = "{v}"\ntype = "邻里"\n'
                      f'summary = "因排水沟堵塞发生纠纷,双方互相指责"\nparties = ["当事人{i}甲,,13812345678", "当事人{i}乙"]\n'
                      f'at = {day(0)}\nactions = [\n  ' + ",\n  ".join(actions) + "\n]\n")
-    (folder / "10-cases.toml").write_text("\n".join(parts), encoding="utf-8")
+    for n, start in enumerate(range(0, records, PER_FILE)):
+        (folder / f"10-cases-{n:04d}.toml").write_text("\n".join(parts[start:start + PER_FILE]), encoding="utf-8")
     return folder
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlmodel import select
@@ -26,12 +28,24 @@ SET_COLUMNS = {"risk": "risk", "kind": "kind", "mediator": "mediator", "agreemen
                "terms": "terms", "amount": "amount_fen", "channel": "channel", "satisfied": "satisfied"}
 
 
-def register(db: Database, *, actor: str | None, village: str, type: str, summary: str,
-             parties: list[str], source: str | None = None, screening: str | None = None,
-             risk: str | None = None, kind: str | None = None,
-             at: timeutil.Moment | None = None, petition: str | None = None) -> CaseView:
-    """① 排查登记: register a dispute and give it its number, e.g. (2021)营调字第003号.
-    With ``petition``, the accepted petition starts the case (信访转人民调解)."""
+@dataclass(frozen=True)
+class Registration:
+    """A new case's inputs, checked and normalised (what the register step needs besides who,
+    where and when)."""
+
+    type: str
+    summary: str
+    parties: list[validation.PartySpec]
+    source: str | None
+    screening: str | None
+    risk: str | None
+    kind: str
+    petition: str | None
+
+
+def check_registration(*, type: str, summary: str, parties: list[str], source: str | None = None,
+                       screening: str | None = None, risk: str | None = None, kind: str | None = None,
+                       petition: str | None = None) -> Registration:
     dispute_type = validation.choice(type, config.DISPUTE_TYPES, "纠纷类别", "type")
     if not (summary or "").strip():
         raise InvalidValue("需填写纠纷简要情况(--summary) / a summary is required")
@@ -48,30 +62,51 @@ def register(db: Database, *, actor: str | None, village: str, type: str, summar
         raise InvalidValue("排查方式只适用于排查发现的纠纷 / --screening goes with --source screening")
     risk_key = validation.choice(risk, config.RISKS, "风险等级", "risk") if risk else None
     kind_key = validation.choice(kind, config.KINDS, "调解类型", "kind") if kind else "people"
+    return Registration(type=dispute_type, summary=summary.strip(), parties=specs, source=source_key,
+                        screening=mode, risk=risk_key, kind=kind_key, petition=petition)
+
+
+def opening(reg: Registration, *, user: User, town_row: Town, village_id: int, seq: int, year: int,
+            when, recorded) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, Any]]:
+    """① 排查登记 decided: the new case's columns, its parties and its first event (without
+    ids; the caller writes them)."""
+    line = config.RISK_LINE.get(reg.risk or "", 1)
+    values = dict(
+        town_id=town_row.id, village_id=village_id, year=year, seq=seq,
+        number=config.CASE_NUMBER_FORMAT.format(year=year, abbr=town_row.abbr, seq=seq),
+        type=reg.type, summary=reg.summary, state="registered", line=line, risk=reg.risk, kind=reg.kind,
+        source=reg.source, screening=reg.screening, registered_at=when, recorded_at=recorded, line_since=when,
+        last_event_at=when, deadline=records.due(deadline_basis({"state": "registered", "line": line,
+                                                                 "line_since": when})))
+    parties = [dict(position=i, name=p.name, id_number=p.id_number, phone=p.phone) for i, p in enumerate(reg.parties)]
+    event = dict(seq=1, trigger="register", from_state=None, to_state="registered", line=line, actor=user.name,
+                 at=when, recorded_at=recorded, note=None,
+                 values=_json_values({"type": reg.type, "risk": reg.risk, "kind": reg.kind, "source": reg.source,
+                                      "screening": reg.screening, "petition": reg.petition}))
+    return values, parties, event
+
+
+def register(db: Database, *, actor: str | None, village: str, type: str, summary: str,
+             parties: list[str], source: str | None = None, screening: str | None = None,
+             risk: str | None = None, kind: str | None = None,
+             at: timeutil.Moment | None = None, petition: str | None = None) -> CaseView:
+    """① 排查登记: register a dispute and give it its number, e.g. (2021)营调字第003号.
+    With ``petition``, the accepted petition starts the case (信访转人民调解)."""
+    reg = check_registration(type=type, summary=summary, parties=parties, source=source, screening=screening,
+                             risk=risk, kind=kind, petition=petition)
     with db.write() as s:
         user, village_row, town_row = access.register_in(s, actor, village)
         when = timeutil.resolve(at, not_before=None)
-        recorded = timeutil.now()
         year = timeutil.local(when).year
-        seq = records.next_seq(s, Case, town_row.id, year)
-        line = config.RISK_LINE.get(risk_key or "", 1)
-        row = Case(
-            town_id=town_row.id, village_id=village_row.id, year=year, seq=seq,
-            number=config.CASE_NUMBER_FORMAT.format(year=year, abbr=town_row.abbr, seq=seq),
-            type=dispute_type, summary=summary.strip(), state="registered", line=line, risk=risk_key,
-            kind=kind_key, source=source_key, screening=mode, registered_at=when, recorded_at=recorded,
-            line_since=when, last_event_at=when,
-        )
-        row.deadline = records.due(deadline_basis({"state": "registered", "line": line, "line_since": when}))
+        values, party_values, event = opening(reg, user=user, town_row=town_row, village_id=village_row.id,
+                                              seq=records.next_seq(s, Case, town_row.id, year), year=year,
+                                              when=when, recorded=timeutil.now())
+        row = Case(**values)
         s.add(row)
         s.flush()
-        party_rows = [Party(case_id=row.id, position=i, name=p.name, id_number=p.id_number, phone=p.phone)
-                      for i, p in enumerate(specs)]
+        party_rows = [Party(case_id=row.id, **p) for p in party_values]
         s.add_all(party_rows)
-        s.add(CaseEvent(case_id=row.id, seq=1, trigger="register", from_state=None, to_state="registered",
-                        line=line, actor=user.name, at=when, recorded_at=recorded, note=None,
-                        values=_json_values({"type": dispute_type, "risk": risk_key, "kind": kind_key,
-                                             "source": source_key, "screening": mode, "petition": petition})))
+        s.add(CaseEvent(case_id=row.id, **event))
         s.flush()
         linked = []
         if petition:
@@ -84,8 +119,7 @@ def fire(db: Database, *, actor: str | None, case: str, trigger: str, note: str 
          at: timeutil.Moment | None = None, values: Mapping[str, str] | None = None,
          expect_version: int | None = None, view: bool = True) -> CaseView | None:
     """Fire a workflow trigger: check the actor's right, run the machine, write the new state
-    and its event in one transaction. ``view=False`` (an import replaying many steps) skips
-    building the returned view."""
+    and its event in one transaction. ``view=False`` skips building the returned view."""
     with db.write() as s:
         user = access.actor(s, actor)
         row = access.case(s, case, lock=True)
@@ -98,6 +132,17 @@ def fire(db: Database, *, actor: str | None, case: str, trigger: str, note: str 
 def apply(s, row: Case, *, user: User, trigger: str, note: str | None, at: timeutil.Moment | None,
           values: Mapping[str, str]) -> None:
     """Run ``trigger`` on the loaded ``row`` within session ``s`` (the body of ``fire``)."""
+    changes, event = step(s, row, user=user, trigger=trigger, note=note, at=at, values=values)
+    records.write_transition(s, row, table=Case, event_table=CaseEvent, fk="case_id", changes=changes,
+                             label=f"案件 {row.number}", event=event)
+
+
+def step(s, row, *, user: User, trigger: str, note: str | None, at: timeutil.Moment | None,
+         values: Mapping[str, str], recorded: datetime | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A trigger on ``row`` decided, nothing written: the changed columns (without
+    ``version``) and the audit event (without its record id and ``seq``). ``row`` is anything
+    with the case's columns as attributes: a loaded ``Case``, or an import's draft;
+    ``recorded`` is when it was entered (now, unless an import says when it began)."""
     typed = _typed_values(s, row, values)
     when = timeutil.resolve(at, not_before=row.last_event_at)
     facts = {**_facts(row), **typed}
@@ -111,11 +156,10 @@ def apply(s, row: Case, *, user: User, trigger: str, note: str | None, at: timeu
     changes["last_event_at"] = when
     new_facts = {**facts, **result.changes, "state": result.dest}
     changes["deadline"] = records.due(deadline_basis(new_facts))
-    records.write_transition(
-        s, row, table=Case, event_table=CaseEvent, fk="case_id", changes=changes, label=f"案件 {row.number}",
-        event=dict(trigger=trigger, from_state=result.source, to_state=result.dest,
-                   line=new_facts.get("line") or row.line, actor=user.name, at=when, recorded_at=timeutil.now(),
-                   note=(note or "").strip() or None, values=_json_values(typed) or None))
+    return changes, dict(trigger=trigger, from_state=result.source, to_state=result.dest,
+                         line=new_facts.get("line") or row.line, actor=user.name, at=when,
+                         recorded_at=recorded or timeutil.now(), note=(note or "").strip() or None,
+                         values=_json_values(typed) or None)
 
 
 def list_cases(db: Database, *, village: str | None = None, state: str | None = None,

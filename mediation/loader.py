@@ -14,15 +14,25 @@ place, ``file: case 12 (key …): parties[1]: …``, not just the first (style.m
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlmodel import select
 
-from mediation import admin, cases, matters, petitions, screening, subjects, timeutil, validation
+from mediation import (
+    admin,
+    cases,
+    matters,
+    petitions,
+    screening,
+    subjects,
+    timeutil,
+    validation,
+)
+from mediation.bulk import CaseWriter
 from mediation.db import Database
 from mediation.errors import InvalidRecords, MediationError
 from mediation.models import Case, ImportKey, Petition, User
@@ -136,11 +146,16 @@ def load(db: Database, path: str, *, progress: Callable[[int], None] | None = No
 
 
 def _read(path: str) -> dict[str, Any]:
+    import rtoml
+
     try:
-        with open(path, "rb") as fh:
-            return tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
+        with open(path, encoding="utf-8") as fh:
+            return rtoml.loads(fh.read())
+    except rtoml.TomlParsingError as exc:
         raise InvalidRecords([f"{path}: {exc}"]) from None
+    except UnicodeDecodeError as exc:
+        problem = f"{path}: 文件须为 UTF-8 编码 / not UTF-8 text (byte {exc.start}); save it as UTF-8"
+        raise InvalidRecords([problem]) from None
     except OSError as exc:
         raise InvalidRecords([f"{path}: {exc.strerror}"]) from None
 
@@ -167,6 +182,8 @@ def load_file(db: Database, path: str, *, progress: Callable[[int], None] | None
             if _user(db, s, name, i, u, default_by, problems):
                 result.loaded["user"] = result.loaded.get("user", 0) + 1
             _tick(progress)
+        existing = _existing_keys(s, [f"{_base(r.kind)}:{r.data['key']}" for r in records if "key" in r.data])
+        writer = CaseWriter(s)
         for rec in records:
             where = f"{name}: {rec.where}"
             field_problems = _validate(rec)
@@ -175,16 +192,20 @@ def load_file(db: Database, path: str, *, progress: Callable[[int], None] | None
                 _tick(progress)
                 continue
             import_key = f"{_base(rec.kind)}:{rec.data['key']}"
-            if s.get(ImportKey, import_key) is not None:
+            if import_key in existing:
                 result.skipped += 1
                 _tick(progress)
                 continue
             try:
-                with db.record():
-                    record_id = _replay(db, s, rec, default_by)
-                    s.add(ImportKey(key=import_key, kind=_base(rec.kind), record_id=record_id, source=name,
-                                    loaded_at=timeutil.now()))
-                    s.flush()
+                if _in_batches(rec):
+                    _replay_case(writer, rec, default_by, import_key, name)
+                else:
+                    writer.flush()  # what this record's services read or number must be written first
+                    with db.record():
+                        record_id = _replay(db, s, rec, default_by)
+                        s.add(ImportKey(key=import_key, kind=_base(rec.kind), record_id=record_id, source=name,
+                                        loaded_at=timeutil.now()))
+                        s.flush()
                 result.loaded[_base(rec.kind)] = result.loaded.get(_base(rec.kind), 0) + 1
             except _ActionFailed as exc:
                 problems.append(f"{where}: {exc.where}: {exc.error}")
@@ -193,7 +214,34 @@ def load_file(db: Database, path: str, *, progress: Callable[[int], None] | None
             _tick(progress)
         if problems:
             raise InvalidRecords(problems)  # the batch's transaction rolls back: nothing is kept
+        writer.flush()
     return result
+
+
+def _existing_keys(s, keys: list[str]) -> set[str]:
+    """The import keys among ``keys`` that an earlier load already used."""
+    found: set[str] = set()
+    for i in range(0, len(keys), 500):
+        found.update(s.exec(select(ImportKey.key).where(ImportKey.key.in_(keys[i:i + 500]))))
+    return found
+
+
+def _in_batches(rec: Record) -> bool:
+    """Cases are decided in memory and written in batches (``mediation.bulk``), except one
+    that an accepted petition starts: linking it changes the petition too."""
+    return rec.kind == "case" and not rec.data.get("petition")
+
+
+def _replay_case(writer: CaseWriter, rec: Record, default_by: str | None, import_key: str, source: str) -> None:
+    d = rec.data
+    by = d.get("by", default_by)
+    reg = cases.check_registration(type=d["type"], summary=d["summary"], parties=[_text(p) for p in d["parties"]],
+                                   source=d.get("source"), screening=d.get("screening"), risk=d.get("risk"),
+                                   kind=d.get("kind"))
+    draft = writer.register(reg, actor=by, village=d["village"], at=_moment(d["at"]))
+    _actions(d, by, lambda a, who: writer.fire(draft, actor=who, trigger=a["do"], note=a.get("note"),
+                                               at=_moment(a["at"]), values=_values(a)))
+    writer.keep(draft, import_key=import_key, source=source)
 
 
 def _section_problems(name: str, data: dict[str, Any]) -> list[str]:
@@ -294,7 +342,7 @@ def _validate(rec: Record) -> list[str]:
                 out.append(f"{f}: {exc}")
     if "at" in d:
         try:
-            timeutil.parse_at(_text(d["at"]))
+            _moment(d["at"])
         except MediationError as exc:
             out.append(f"at: {exc}")
     parties = d.get("parties", []) if kind == "case" and isinstance(d.get("parties"), list) else []
@@ -330,7 +378,7 @@ def _validate(rec: Record) -> list[str]:
             out.append(f"actions[{i}].at: required")
             continue
         try:
-            when = timeutil.parse_at(_text(a["at"])).at
+            when = _moment(a["at"]).at
         except MediationError as exc:
             out.append(f"actions[{i}].at: {exc}")
             continue
@@ -345,7 +393,7 @@ def _validate(rec: Record) -> list[str]:
 
 def _start(d: dict[str, Any]) -> datetime | None:
     try:
-        return timeutil.parse_at(_text(d["at"])).at if "at" in d else None
+        return _moment(d["at"]).at if "at" in d else None
     except MediationError:
         return None
 
@@ -356,7 +404,16 @@ class _ActionFailed(Exception):
 
 
 def _moment(value: Any):
-    return timeutil.parse_at(_text(value)) if value is not None else None
+    if value is None:
+        return None
+    if isinstance(value, (str, date)):  # TOML dates repeat across a file's records: parse each once
+        return _parsed(value)
+    return timeutil.parse_at(_text(value))
+
+
+@lru_cache(maxsize=4096)
+def _parsed(value: str | date) -> timeutil.Moment:
+    return timeutil.parse_at(_text(value))
 
 
 def _key_number(s, kind: str, key: Any, table) -> str:
