@@ -10,8 +10,10 @@ from __future__ import annotations
 import re
 import unicodedata
 import weakref
+from functools import cache
 from typing import TYPE_CHECKING
 
+from sqlalchemy import bindparam
 from sqlmodel import select
 
 from mediation.errors import InvalidValue, NotFound, PermissionDenied
@@ -127,7 +129,7 @@ def _record(session: Session, table, ref: str, *, lock: bool, zh: str, en: str, 
             return found
         raise NotFound(f"没有 id 为 {raw} 的{zh} / no {en} with id {raw}")
     norm = raw.replace("(", "(").replace(")", ")").replace(" ", "")
-    found = one(select(table).where(table.number == norm))
+    found = session.exec(_by_number(table, lock), params={"number": norm}).first()
     if found:
         return found
     m = _NUMBER.search(norm)
@@ -141,6 +143,13 @@ def _record(session: Session, table, ref: str, *, lock: bool, zh: str, en: str, 
         if len(rows) > 1:
             raise InvalidValue(f"{zh}编号 '{ref}' 不唯一 / ambiguous {en} number: {', '.join(r.number for r in rows)}")
     raise NotFound(f"没有{zh} '{ref}' / no such {en} (give the id or a number like {example})")
+
+
+@cache
+def _by_number(table, lock: bool):
+    """A record by its exact number, the statement built once (it is on every command's path)."""
+    q = select(table).where(table.number == bindparam("number"))
+    return q.with_for_update() if lock else q
 
 
 def _prefix_matches(typed_prefix: str, number: str) -> bool:

@@ -10,8 +10,10 @@ import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
+from sqlalchemy import bindparam
 from sqlmodel import select
 
 from mediation import access, records, timeutil, validation
@@ -297,14 +299,40 @@ def _view(s, row: Case, *, user: User | None = None, unmask: bool = False, histo
           parties: list[Party] | None = None, petitions: list[str] | None = None) -> CaseView:
     """The case as services return it. ``parties`` and ``petitions`` are read unless the
     caller already knows them (a case registered a moment ago)."""
-    if parties is None:
-        parties = s.exec(select(Party).where(Party.case_id == row.id).order_by(Party.position)).all()
-    if petitions is None:
-        from mediation.tables.petitions import Petition
-
-        petitions = list(s.exec(select(Petition.number).where(Petition.case_id == row.id).order_by(Petition.id)))
+    if parties is None or petitions is None:
+        read_parties, read_petitions = _parties_and_petitions(s, row.id)
+        parties = read_parties if parties is None else parties
+        petitions = read_petitions if petitions is None else petitions
     names = _place_names(s, {row.village_id})
     return case_view(row, names[row.village_id], parties, unmask=unmask, history=history, petitions=petitions)
+
+
+def _parties_and_petitions(s, case_id: int) -> tuple[list, list[str]]:
+    """A case's parties (rows with ``name``, ``id_number``, ``phone``) and the numbers of its
+    petitions, in one round trip to the database (on PostgreSQL each statement is one; a
+    trigger's whole transaction is about six)."""
+    parties, petitions = [], []
+    for row in s.execute(_parties_and_petitions_query(), {"case_id": case_id}):
+        if row.kind == "party":
+            parties.append(row)
+        else:
+            petitions.append(row.name)
+    return parties, petitions
+
+
+@cache
+def _parties_and_petitions_query():
+    """Built once: building a statement costs more than running it."""
+    from sqlalchemy import literal, null, union_all
+
+    from mediation.tables.petitions import Petition
+
+    return union_all(
+        select(literal("party").label("kind"), Party.position.label("ord"), Party.name, Party.id_number,
+               Party.phone).where(Party.case_id == bindparam("case_id")),
+        select(literal("petition"), Petition.id, Petition.number, null(), null())
+        .where(Petition.case_id == bindparam("case_id")),
+    ).order_by("kind", "ord")
 
 
 _PLACES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()

@@ -4,9 +4,10 @@ write of a state change together with its audit event."""
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import func, insert, update
+from sqlalchemy import bindparam, func, insert, update
 from sqlmodel import select
 
 from mediation import deadlines
@@ -56,17 +57,30 @@ def write_transition(s, row, *, table, event_table, fk: str, changes: dict[str, 
     from sqlalchemy.orm.attributes import set_committed_value
 
     loaded = row.version
-    # Core statements on the tables: the same SQL without the ORM's bulk-update bookkeeping
-    # (the row object is brought up to date below).
-    t = table.__table__
-    done = s.execute(update(t).where(t.c.id == row.id, t.c.version == loaded).values(**changes, version=loaded + 1))
+    done = s.execute(_update(table, tuple(changes)),
+                     {"_id": row.id, "_seen": loaded, **{f"_{k}": v for k, v in changes.items()}})
     if done.rowcount != 1:
         raise ConcurrentChange(f"{label} 刚被另一终端修改,本次操作未写入 / it was changed by another terminal at "
                                "the same moment; nothing was written, look again and retry")
-    # One row: a Core INSERT, without the unit of work's bookkeeping (it is not read back).
-    s.execute(insert(event_table.__table__).values(**{fk: row.id}, seq=loaded + 1, **event))
+    s.execute(_insert(event_table), {fk: row.id, "seq": loaded + 1, **event})
     for key, value in {**changes, "version": loaded + 1}.items():
         set_committed_value(row, key, value)  # what was written, without reading it back
+
+
+@cache
+def _update(table, columns: tuple[str, ...]):
+    """The version-checked UPDATE of these columns, built once: a command spends more time
+    building SQLAlchemy statements than running them (Core, not the ORM's bulk bookkeeping;
+    the row object is brought up to date by the caller)."""
+    t = table.__table__
+    return (update(t).where(t.c.id == bindparam("_id"), t.c.version == bindparam("_seen"))
+            .values({**{c: bindparam(f"_{c}", type_=t.c[c].type) for c in columns}, "version": t.c.version + 1}))
+
+
+@cache
+def _insert(table):
+    """An event's INSERT, built once (its values come with each execution)."""
+    return insert(table.__table__)
 
 
 def advance(s, row, *, workflow, table, event_table, fk: str, label: str, user, trigger: str,
