@@ -49,6 +49,7 @@ def reload_local_calendar() -> None:
     """Forget the cached holiday file (after ``MEDIATION_HOLIDAYS`` changes)."""
     _local_file.cache_clear()
     last_day.cache_clear()
+    due.cache_clear()
     _warned.clear()
 
 
@@ -99,6 +100,7 @@ def last_day(start: date, period: Period) -> date:
     return day
 
 
+@lru_cache(maxsize=8192)
 def due(start: datetime, period: Period) -> datetime:
     """The instant a period started at ``start`` runs out: the end (24:00, Asia/Shanghai) of
     its last day, as UTC."""

@@ -130,6 +130,9 @@ def year_bounds(year: int) -> tuple[datetime, datetime]:
     return day_start(date(year, 1, 1)), day_start(date(year + 1, 1, 1))
 
 
+_EARLIEST = datetime(EARLIEST_YEAR, 1, 1, tzinfo=SHANGHAI)  # the first instant of EARLIEST_YEAR there
+
+
 def resolve(moment: Moment | None, *, not_before: datetime | None, what: str = "") -> datetime:
     """The instant an action happened: now, or the back-dated ``--at``.
 
@@ -144,7 +147,7 @@ def resolve(moment: Moment | None, *, not_before: datetime | None, what: str = "
         at = moment.at
         if at > current:
             raise InvalidValue(f"日期 {show(at)} 在未来 / {show(at)} is in the future")
-        if local(at).year < EARLIEST_YEAR:
+        if at < _EARLIEST:
             raise InvalidValue(f"日期 {show(at)} 过早,请检查年份 / {show(at)} is implausibly early: check the year")
     if not_before is not None and at < not_before:
         if moment is not None and moment.date_only and local_date(at) == local_date(not_before):

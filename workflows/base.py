@@ -116,6 +116,7 @@ class Workflow:
         self.labels = dict(labels or {})
         self._check_definition()
         self._triggers = dict.fromkeys(t["trigger"] for t in self.transitions)  # ordered, O(1) lookup
+        self._inputs = {trigger: frozenset(keys) for trigger, keys in self.inputs.items()}
         attrs: dict[str, Any] = {}
         for gname, guard in self.guards.items():
             attrs[gname] = _guard_method(guard)
@@ -181,7 +182,7 @@ class Workflow:
         """Run ``trigger`` from ``state``. Facts already include the values the user set."""
         if trigger not in self._triggers:
             raise Refused([f"未知操作 '{trigger}' / unknown trigger; 可用 / known: {', '.join(self.triggers)}"])
-        unknown = sorted(set(action.values) - set(self.inputs.get(trigger, ())))
+        unknown = sorted(action.values.keys() - self._inputs.get(trigger, frozenset())) if action.values else ()
         if unknown:
             accepted = ", ".join(self.inputs.get(trigger, ())) or "无 / none"
             raise Refused([f"操作 {trigger} 不接受 {', '.join(unknown)} / {trigger} does not take "
