@@ -9,6 +9,11 @@ through the workflows, exactly as typed at the terminal.
 
 A file loads completely or not at all (one transaction); every problem is reported with its
 place, ``file: case 12 (key …): parties[1]: …``, not just the first (style.md, habit 9).
+
+Cases, the bulk of any import, are decided in memory by the services' own decisions and
+written a thousand at a time (``mediation.bulk``); other records go through the services one
+call at a time. A file is parsed whole, so memory follows the largest file, not the number of
+files: split a very large import into files of a few thousand records.
 """
 
 from __future__ import annotations

@@ -178,3 +178,14 @@ employment = ["employed"]
     assert "shape2.toml: case 1 (key c1): actions[0].set: expected a table { key = value }" in err.value.problems
     assert ("shape2.toml: subject 1 (key j1): employment[0]: expected a table { status = …, at = … }"
             in err.value.problems)
+
+
+def test_a_file_that_is_not_utf8_or_not_toml_is_one_located_problem(db, tmp_path):
+    gbk = tmp_path / "gbk.toml"
+    gbk.write_bytes('[[case]]\nkey = "c1"\nsummary = "排水沟"\n'.encode("gbk"))
+    with pytest.raises(InvalidRecords) as err:
+        loader.load(db, str(gbk))
+    assert len(err.value.problems) == 1 and "not UTF-8 text" in err.value.problems[0]
+    with pytest.raises(InvalidRecords) as err:
+        loader.load(db, write(tmp_path, "syntax.toml", "[[case]\nkey = 1"))
+    assert err.value.problems[0].startswith(f"{tmp_path / 'syntax.toml'}: ") and "line 1" in err.value.problems[0]
