@@ -115,6 +115,48 @@ def assert_same(report: dict, raw: dict) -> None:
             raise AssertionError(f"report and raw SQL disagree: {ours!r} != {floor!r}")
 
 
+def raw_transitions(url: str, dialect: str, numbers: list[str], rounds: int) -> float:
+    """Transactions per second of what one trigger writes, on the raw driver: look the case up
+    by number (locked), the version-checked UPDATE, the event INSERT, the parties and
+    petitions read back, the commit (SQLite: WAL, synchronous=FULL, BEGIN IMMEDIATE). No
+    workflow and no ORM: the ceiling the service layer's transition_rate is measured against."""
+    conn = _connect(url, dialect)
+    if dialect == "sqlite":
+        conn.isolation_level = None
+        for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON"):
+            conn.execute(f"PRAGMA {pragma}")
+        p, lock, begin = "?", "", "BEGIN IMMEDIATE"
+    else:
+        p, lock, begin = "%s", " FOR UPDATE", None
+    now = datetime.now(timezone.utc)
+    at = now.strftime("%Y-%m-%d %H:%M:%S.%f") if dialect == "sqlite" else now
+    start = time.perf_counter()
+    for _ in range(rounds):
+        for number in numbers:
+            cur = conn.cursor()
+            if begin:
+                cur.execute(begin)
+            cur.execute(f"SELECT * FROM dispute_case WHERE number = {p}{lock}", (number,))
+            row = cur.fetchone()
+            case_id, version = row[0], row[-1]
+            cur.execute(f"UPDATE dispute_case SET state = {p}, last_event_at = {p}, deadline = NULL, "
+                        f"version = version + 1 WHERE id = {p} AND version = {p}", ("raw", at, case_id, version))
+            cur.execute('INSERT INTO case_event (case_id, seq, "trigger", from_state, to_state, line, actor, at, '
+                        f'recorded_at, note, "values") VALUES ({", ".join([p] * 11)})',
+                        (case_id, version + 1, "raw", "raw", "raw", 1, "raw", at, at, None, '{"raw": 1}'))
+            cur.execute(f"SELECT 'party', position, name, id_number, phone FROM party WHERE case_id = {p} "
+                        f"UNION ALL SELECT 'petition', id, number, NULL, NULL FROM petition WHERE case_id = {p} "
+                        "ORDER BY 1, 2", (case_id, case_id))
+            cur.fetchall()
+            if begin:
+                cur.execute("COMMIT")
+            else:
+                conn.commit()
+    elapsed = time.perf_counter() - start
+    conn.close()
+    return rounds * len(numbers) / elapsed
+
+
 CREATED: list[tuple[str, str]] = []  # (server URL, schema): dropped by drop_all() when the run ends
 
 

@@ -7,7 +7,8 @@ Figures (medians of --runs runs; peak RSS is the measured process's own VmHWM):
   cold_write       whole-process `mediation case new …`      / `python -c "import sqlmodel, transitions, pendulum, click, rich"`
   load_rate        records/s through `mediation load`        / raw executemany of the same final rows
   report_annual    `report annual` over the county (N cases) / hand-written GROUP BY SQL, same figures
-  transition_rate  triggers/s through the services, each committed with its audit event (floor: 1,000/s target)
+  transition_rate  triggers/s through the services, each committed with its audit event (floor: 1,000/s target;
+                   also shown: the same transaction's statements on the raw driver)
 SQLite always; PostgreSQL too with --db (a scratch schema is created there and dropped).
 """
 
@@ -146,7 +147,9 @@ def transition_rate(url: str, dialect: str, cases: int) -> dict:
     elapsed = time.perf_counter() - start
     db.dispose()
     rate = cases * len(steps) / elapsed
-    return figure(f"transition_rate[{dialect}]", rate, 1000.0, "triggers/s", target="ratio ≥ 1 (floor = 1,000/s)")
+    raw = rawsql.raw_transitions(url, dialect, numbers, len(steps))
+    return figure(f"transition_rate[{dialect}]", rate, 1000.0, "triggers/s", target="ratio ≥ 1 (floor = 1,000/s)",
+                  raw_driver_rate=round(raw), of_raw_driver=round(rate / raw, 3))
 
 
 def load_rate(url: str, dialect: str, records: int, work: Path, runs: int) -> dict:
@@ -230,7 +233,7 @@ def print_table(doc: dict) -> None:
     print(f"{'figure':28} {'value':>14} {'floor':>14} {'ratio':>8}  target / notes   (ratio = value ÷ floor)")
     for f in doc["figures"]:
         notes = [f.get("target") or ""]
-        for k in ("peak_rss_mb", "peak_rss_half_mb", "records", "cases"):
+        for k in ("peak_rss_mb", "peak_rss_half_mb", "records", "cases", "raw_driver_rate", "of_raw_driver"):
             if k in f:
                 notes.append(f"{k}={f[k]}")
         print(f"{f['name']:28} {f['value']:>12,.3f} {f['unit'][:2]:<1} {f['floor'] or 0:>12,.3f} "
