@@ -88,3 +88,39 @@ def test_numbers_and_ids_continue_after_a_batched_load(db, tmp_path):
                           at=parse_at("2021-03-09"))
     assert view.number == "(2021)营调字第004号" and view.id == 4  # the id sequence was advanced too
     assert [c.number for c in cases.list_cases(db, year=2021)][-1] == "(2021)营调字第004号"
+
+
+def test_a_terminal_registering_during_a_load_waits_and_takes_the_next_number(db, db_url):
+    """The numbers a batch hands out stay its own until the file commits: a registration at
+    another terminal (a second real connection) waits for the load, then numbers after it."""
+    import threading
+
+    loader.load(db, str(SAMPLE / "00-town.toml"))
+    terminal = Database(db_url)
+    written = threading.Event()
+    registered: list = []
+
+    def register_elsewhere():
+        written.wait(timeout=30)
+        registered.append(cases.register(terminal, actor="刘明山", village="龙潭村", type="邻里", summary="另一终端",
+                                         parties=["丙"], at=parse_at("2021-03-09")))
+
+    other = threading.Thread(target=register_elsewhere)
+    other.start()
+    try:
+        with db.batch() as s:
+            writer = bulk.CaseWriter(s)
+            for day in (1, 2):
+                reg = cases.check_registration(type="邻里", summary="导入", parties=["甲"])
+                draft = writer.register(reg, actor="刘明山", village="龙潭村", at=parse_at(f"2021-03-0{day}"))
+                writer.keep(draft, import_key=f"case:t{day}", source="test")
+            writer.flush()
+            written.set()
+            other.join(timeout=1.5)
+            assert not registered  # still waiting for the file's transaction
+    finally:
+        other.join(timeout=60)
+        terminal.dispose()
+    assert registered and registered[0].number == "(2021)营调字第003号"
+    assert [c.number for c in cases.list_cases(db, year=2021)] == [
+        "(2021)营调字第001号", "(2021)营调字第002号", "(2021)营调字第003号"]
