@@ -49,7 +49,12 @@ def init_town(db: Database, *, town: str, villages: list[str], abbr: str | None 
         row = s.exec(select(Town).where(Town.name == name)).first()
         created = row is None
         if created:
-            row = Town(name=name, abbr=(abbr or name[0]).strip(), created_at=timeutil.now())
+            prefix = (abbr or name[0]).strip()
+            taken = s.exec(select(Town.name).where(Town.abbr == prefix)).first()
+            if taken:  # case numbers are unique across the county: (2021)营调字第001号 names one case
+                raise InvalidValue(f"编号简称 '{prefix}' 已被 {taken} 使用,请用 --abbr 另选 / the case-number "
+                                   f"abbreviation '{prefix}' is taken by {taken}: choose another with --abbr")
+            row = Town(name=name, abbr=prefix, created_at=timeutil.now())
             s.add(row)
             s.flush()
         elif abbr and abbr.strip() != row.abbr:

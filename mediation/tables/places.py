@@ -13,7 +13,7 @@ from mediation.tables.base import UTCDateTime
 class Town(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(unique=True)
-    abbr: str  # the case-number prefix: 营盘镇 → 营
+    abbr: str = Field(unique=True)  # the case-number prefix: 营盘镇 → 营 (numbers are county-unique)
     created_at: datetime = Field(sa_type=UTCDateTime)
 
 

@@ -51,6 +51,16 @@ def test_init_is_idempotent_and_adds_villages(tmp_path):
     assert again["villages"] == ["龙潭村", "秦丰村"] and again["added_villages"] == ["秦丰村"]
 
 
+def test_a_second_town_cannot_share_the_case_number_abbreviation(tmp_path):
+    runner = CliRunner()
+    db = str(tmp_path / "m.db")
+    runner.invoke(main, ["--db", db, "init", "--town", "营盘镇", "--village", "龙潭村"])
+    result = runner.invoke(main, ["--db", db, "init", "--town", "营口镇", "--village", "东村"])
+    assert result.exit_code == 1 and "taken by 营盘镇" in result.stderr and "Traceback" not in result.output
+    result = runner.invoke(main, ["--db", db, "init", "--town", "营口镇", "--abbr", "口", "--village", "东村"])
+    assert result.exit_code == 0, result.output
+
+
 def test_a_missing_database_is_one_error_line(tmp_path):
     result = CliRunner().invoke(main, ["--db", str(tmp_path / "none.db"), "case", "list"])
     assert result.exit_code == 1 and result.stderr.startswith("Error: ") and "mediation init" in result.stderr
