@@ -167,6 +167,17 @@ def check_case(user: User, case_row) -> None:
         raise PermissionDenied(f"{user.name} 只能办理本镇案件 / a town user acts only on cases of their own town")
 
 
+def permission_problem(user: User | None, case_row) -> str | None:
+    """Why ``user`` may not act on this record (for "what next" listings), or None."""
+    if user is None:
+        return None
+    try:
+        check_case(user, case_row)
+    except PermissionDenied as exc:
+        return str(exc)
+    return None
+
+
 def register_in(session: Session, actor_name: str | None, village_name: str) -> tuple[User, Village, Town]:
     """Who registers a record in which village, checked; and the village's town, locked so
     that two registrations cannot take the same number in the town's yearly register."""

@@ -200,12 +200,7 @@ def next_actions(db: Database, *, case: str, actor: str | None = None) -> NextVi
         user = access.optional_actor(s, actor)
         action = Action(actor_role=user.role if user else None, at=timeutil.now())
         options = DISPUTE.options(row.state, _facts(row), action)
-        permission = None
-        if user is not None:
-            try:
-                access.check_case(user, row)
-            except PermissionDenied as exc:
-                permission = str(exc)
+        permission = access.permission_problem(user, row)
         return NextView(case=_view(s, row, user=user), options=options, permission=permission)
 
 

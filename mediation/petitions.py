@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from mediation import access, records, timeutil, validation
 from mediation.db import Database
-from mediation.errors import InvalidValue, NotAllowed, PermissionDenied
+from mediation.errors import InvalidValue, NotAllowed
 from mediation.models import Case, Petition, PetitionEvent, Town, Village
 from mediation.views import EventView, RecordView, event_view, options_json
 from workflows import Action, Option, config
@@ -259,12 +259,7 @@ def next_actions(db: Database, *, petition: str, actor: str | None = None) -> Pe
         user = access.optional_actor(s, actor)
         options = PETITION.options(row.state, _facts(row), Action(actor_role=user.role if user else None,
                                                                   at=timeutil.now()))
-        permission = None
-        if user is not None:
-            try:
-                access.check_case(user, row)
-            except PermissionDenied as exc:
-                permission = str(exc)
+        permission = access.permission_problem(user, row)
         return PetitionNext(petition=_view(s, row), route=ROUTES[row.category], options=options,
                             permission=permission)
 
