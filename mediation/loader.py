@@ -240,13 +240,17 @@ def _in_batches(rec: Record) -> bool:
 def _replay_case(writer: CaseWriter, rec: Record, default_by: str | None, import_key: str, source: str) -> None:
     d = rec.data
     by = d.get("by", default_by)
-    reg = cases.check_registration(type=d["type"], summary=d["summary"], parties=[_text(p) for p in d["parties"]],
-                                   source=d.get("source"), screening=d.get("screening"), risk=d.get("risk"),
-                                   kind=d.get("kind"))
+    reg = cases.check_registration(**_case_fields(d))
     draft = writer.register(reg, actor=by, village=d["village"], at=_moment(d["at"]))
     _actions(d, by, lambda a, who: writer.fire(draft, actor=who, trigger=a["do"], note=a.get("note"),
                                                at=_moment(a["at"]), values=_values(a)))
     writer.keep(draft, import_key=import_key, source=source)
+
+
+def _case_fields(d: dict[str, Any]) -> dict[str, Any]:
+    """A case record's registration fields, as ``cases.register`` takes them."""
+    return dict(type=d["type"], summary=d["summary"], parties=[_text(p) for p in d["parties"]],
+                source=d.get("source"), screening=d.get("screening"), risk=d.get("risk"), kind=d.get("kind"))
 
 
 def _section_problems(name: str, data: dict[str, Any]) -> list[str]:
@@ -434,10 +438,8 @@ def _replay(db: Database, s, rec: Record, default_by: str | None) -> int:
     by = d.get("by", default_by)
     if kind == "case":
         petition_number = _key_number(s, "petition", d["petition"], Petition) if d.get("petition") else None
-        view = cases.register(db, actor=by, village=d["village"], type=d["type"], summary=d["summary"],
-                              parties=[_text(p) for p in d["parties"]], source=d.get("source"),
-                              screening=d.get("screening"), risk=d.get("risk"), kind=d.get("kind"),
-                              at=_moment(d["at"]), petition=petition_number)
+        view = cases.register(db, actor=by, village=d["village"], at=_moment(d["at"]), petition=petition_number,
+                              **_case_fields(d))
         _actions(d, by, lambda a, who: cases.fire(db, actor=who, case=str(view.id), trigger=a["do"],
                                                   note=a.get("note"), at=_moment(a["at"]), values=_values(a),
                                                   view=False))
