@@ -1,10 +1,14 @@
 """Deadlines: calendar days, working days (工作日) and months, on the State Council calendar.
 
 Working days follow the State Council holiday calendar with its make-up workdays (调休),
-from the ``chinesecalendar`` package (2004–2026). Past its data: Monday–Friday, a warning
-once per process, and a local holiday file (``MEDIATION_HOLIDAYS``, TOML with ``holidays``
-and ``workdays`` lists of dates) that a town office keeps up to date when the State
-Council publishes the next year's calendar. A period whose last day is a rest day ends on
+from the ``chinesecalendar`` package (2004–2026). Past its data the statutory holidays are
+still known — 全国年节及纪念日放假办法 fixes 元旦, 春节, 清明, 劳动节, 端午, 中秋 and 国庆, and
+a holiday that falls on a weekend is made up on a working day — so they come from the
+``holidays`` package (which computes China's, lunar dates included), with weekends; only the
+yearly 调休 arrangement (which weekend days become working days) is unknown, and a warning
+says so once per year and process. A local holiday file (``MEDIATION_HOLIDAYS``, TOML with
+``holidays`` and ``workdays`` lists of dates) overrides both, for the office to enter the
+State Council's notice when it is published. A period whose last day is a rest day ends on
 the next working day when its rule says so (民事诉讼法 art 85; 行政复议法 art 88), at the
 end of that day in Asia/Shanghai.
 """
@@ -22,7 +26,8 @@ from workflows import Period
 
 
 class CalendarWarning(UserWarning):
-    """The official calendar has no data for a year: Monday–Friday is assumed."""
+    """The official calendar has no data for a year: statutory holidays and weekends are
+    used, without that year's 调休 make-up workdays."""
 
 
 _warned: set[int] = set()
@@ -48,6 +53,7 @@ def _local_file() -> tuple[frozenset[date], frozenset[date]]:
 def reload_local_calendar() -> None:
     """Forget the cached holiday file (after ``MEDIATION_HOLIDAYS`` changes)."""
     _local_file.cache_clear()
+    statutory_holidays.cache_clear()
     last_day.cache_clear()
     due.cache_clear()
     _warned.clear()
@@ -66,10 +72,24 @@ def is_workday(day: date) -> bool:
     except NotImplementedError:
         if day.year not in _warned:
             _warned.add(day.year)
-            warnings.warn(f"no official holiday calendar for {day.year}: assuming Monday–Friday "
-                          "(set MEDIATION_HOLIDAYS to a file with that year's holidays and make-up workdays)",
+            warnings.warn(f"{day.year}年调休安排未知: 按法定节假日和周末计算工作日 / no State Council calendar "
+                          f"for {day.year}: statutory holidays and weekends are used, make-up workdays (调休) are "
+                          "unknown (set MEDIATION_HOLIDAYS to a file with that year's notice)",
                           CalendarWarning, stacklevel=2)
-        return day.weekday() < 5
+        return day.weekday() < 5 and day not in statutory_holidays(day.year)
+
+
+@lru_cache(maxsize=64)
+def statutory_holidays(year: int) -> frozenset[date]:
+    """The rest days 全国年节及纪念日放假办法 fixes for ``year``: the holidays themselves and
+    the working day given for one that falls on a weekend (补假), as the ``holidays`` package
+    computes them (lunar dates included). The yearly 调休 swaps are not among them."""
+    import holidays
+
+    # A "substituted" day off is one half of a 调休 swap; without its make-up working day it
+    # would shorten periods, so only the statutory days and their 补假 count here.
+    return frozenset(day for day, name in holidays.China(years=year, language="en_US").items()
+                     if "substituted" not in name.lower())
 
 
 def add_working_days(start: date, n: int) -> date:

@@ -53,12 +53,21 @@ def test_months():
     assert deadlines.last_day(date(2021, 8, 31), Period(6, "months")) == date(2022, 2, 28)
 
 
-def test_beyond_the_official_data_falls_back_to_weekdays_and_warns_once():
+def test_beyond_the_official_data_the_statutory_holidays_still_count_and_a_warning_says_so_once():
+    """2027 is past chinesecalendar's data: 元旦 and 春节 are still rest days (全国年节及纪念日
+    放假办法), weekends too; only the 调休 swaps are unknown, and the warning says so once."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
+        assert not deadlines.is_workday(date(2027, 1, 1))  # 元旦, a Friday
+        assert not any(deadlines.is_workday(date(2027, 2, d)) for d in range(5, 11))  # 除夕 … 初三 and 补假
+        assert not deadlines.is_workday(date(2027, 10, 1)) and deadlines.is_workday(date(2027, 3, 1))
         assert deadlines.last_day(date(2027, 1, 1), Period(5, "working_days")) == date(2027, 1, 8)
-        deadlines.last_day(date(2027, 3, 1), Period(5, "working_days"))
-    assert len([w for w in caught if issubclass(w.category, deadlines.CalendarWarning)]) == 1
+        # from Thursday 02-04: the Spring Festival days are skipped: 11, 12, 15, 16, 17
+        assert deadlines.last_day(date(2027, 2, 4), Period(5, "working_days")) == date(2027, 2, 17)
+        # a calendar-day period ending on 元旦 2027 rolls past the weekend to Monday 01-04
+        assert deadlines.last_day(date(2026, 11, 2), Period(60)) == date(2027, 1, 4)
+    found = [w for w in caught if issubclass(w.category, deadlines.CalendarWarning)]
+    assert len(found) == 1 and "调休" in str(found[0].message)
 
 
 def test_a_local_holiday_file_extends_the_calendar(tmp_path, monkeypatch):
