@@ -30,12 +30,16 @@ def petition():
 @click.option("--matter", help="A short key naming the matter (default: the summary); the same person and "
                                "matter is the same petition.")
 @click.option("--case", "case_ref", metavar="CASE", help="The dispute case this petition is about.")
+@click.option("--representative", "representatives", multiple=True, metavar="NAME",
+              help="A representative of a group visit (repeatable, at most 5).")
 @click.option("--at", "at", metavar="DATE", help="When it was received (back-dating).")
 @json_option
 @click.pass_obj
-def petition_new(app, village, petitioner, category, summary, form, level, matter, case_ref, at, as_json):
-    """Register a petition; refused (不予受理) when the matter is being handled, was already
-    concluded, or a visit skipped the town level.
+def petition_new(app, village, petitioner, category, summary, form, level, matter, case_ref, representatives, at,
+                 as_json):
+    """Register a petition. When the matter is being handled, was already concluded, or a
+    visit skipped the town level, it is registered as not accepted (不予受理) with the reason:
+    the petitioner is owed a written notice within 15 days.
 
     \b
     Example:
@@ -50,11 +54,16 @@ def petition_new(app, village, petitioner, category, summary, form, level, matte
     category = need(category, "--category", "类别 category", as_json=as_json)
     summary = need(summary, "--summary", "信访事项 summary", as_json=as_json)
     view = petitions.new(db, actor=app.actor, village=village, petitioner=petitioner, category=category,
-                         summary=summary, form=form, level=level, matter=matter, at=_moment(at), case=case_ref)
+                         summary=summary, form=form, level=level, matter=matter, at=_moment(at), case=case_ref,
+                         representatives=representatives)
     if as_json:
         return dump_json(view)
     from mediation.timeutil import show_due
     first = " 初信初访" if view.first_time else ""
+    if view.state == "not_accepted":
+        app.display.line(f"{view.number}  id {view.id}  {view.petitioner}  {view.refusal}")
+        app.display.line(f"  书面告知信访人不予受理 written notice by {show_due(view.route_deadline)}")
+        return
     app.display.line(f"{view.number}  id {view.id}  {view.petitioner}{first}  route by {show_due(view.route_deadline)}")
 
 
@@ -113,6 +122,8 @@ def petition_show(app, ref, unmask, as_json):
         ("编号 number", f"{v.number}  (id {v.id}, version {v.version})"),
         ("状态 state", f"{v.state_label} {v.state}" + (" · 复核终结 closed for good" if v.final else "")),
         ("信访人", person + (" · 初信初访 first time" if v.first_time else "")),
+        ("代表 representatives", "、".join(v.representatives)),
+        ("不予受理 refusal", v.refusal),
         ("村 village", f"{v.town} {v.village}"),
         ("类别 category", f"{v.category} {CATEGORY_LABELS.get(v.category, '')}"),
         ("事项 summary", v.summary),
@@ -122,8 +133,11 @@ def petition_show(app, ref, unmask, as_json):
         ("办理期限 answer by", show_due(v.answer_deadline) + (f" (延长 {v.extended_days} 日)" if v.extended_days else "")),
         ("当前期限 due", show_due(v.deadline) + (" 已逾期 overdue" if v.overdue else "")),
         ("处理意见 opinion", f"{v.opinion} {OPINIONS.get(v.opinion, '')}" if v.opinion else ""),
+        ("送达 served", show(v.served_at, minutes=False)
+         if v.served_at else ("未记录送达 not yet recorded" if v.state == "answered" else "")),
         ("导入途径 channel", f"{v.channel} {CHANNELS.get(v.channel, '')}" if v.channel else ""),
-        ("途径时限 channel by", f"{show_due(v.channel_deadline, minutes=False)} · {v.channel_law}" if v.channel_deadline else ""),
+        ("途径时限 channel by", f"{show_due(v.channel_deadline, minutes=False)} · {v.channel_law}" if v.channel_deadline
+         else (f"日期未知,告知法定期限 tell the period: {v.channel_law}" if v.channel_law else "")),
         ("转送 to", v.transferred_to),
         ("关联案件 case", v.linked_case),
     ]
@@ -139,10 +153,13 @@ def petition_show(app, ref, unmask, as_json):
 @petition.command("do")
 @click.argument("ref", metavar="PETITION")
 @click.argument("trigger", shell_complete=_complete_triggers)
-@click.option("--note", help="The reason (required by reject and extend, and by routing after 15 days).")
-@click.option("--at", "at", metavar="DATE", help="When it happened (back-dating).")
+@click.option("--note", help="The reason (required by reject and extend, by routing after 15 days, and by close "
+                            "while the 复查 window is open: the petitioner's written waiver).")
+@click.option("--at", "at", metavar="DATE", help="When it happened (back-dating); for serve, the day the "
+                                                 "petitioner received the written opinion.")
 @click.option("--set", "sets", multiple=True, metavar="KEY=VALUE",
-              help="channel, known_at, decided_at (redirect); to (transfer); days (extend); opinion (answer).")
+              help="channel, known_at=DATE|unknown, decided_at (redirect); to (transfer); days (extend); "
+                   "opinion (answer).")
 @click.option("--expect-version", type=int, metavar="N", help="Refuse unless the petition is at this version.")
 @json_option
 @click.pass_obj
@@ -153,6 +170,7 @@ def petition_do(app, ref, trigger, note, at, sets, expect_version, as_json):
     Example:
       mediation --as 王主任 petition do 1 redirect --set channel=arbitration --set known_at=2021-05-01
       mediation --as 王主任 petition do 2 answer --set opinion=support
+      mediation --as 王主任 petition do 2 serve --at 2021-08-12
     """
     from mediation import petitions
     from mediation.timeutil import show_due
@@ -162,8 +180,11 @@ def petition_do(app, ref, trigger, note, at, sets, expect_version, as_json):
     if as_json:
         return dump_json(view)
     due = f", due {show_due(view.deadline)}" if view.deadline else ""
-    told = f"; tell the petitioner: {view.channel} by {show_due(view.channel_deadline, minutes=False)}" \
-        if view.channel_deadline and trigger == "redirect" else ""
+    told = ""
+    if trigger.strip() == "redirect" and view.channel_deadline:
+        told = f"; tell the petitioner: {view.channel} by {show_due(view.channel_deadline, minutes=False)}"
+    elif trigger.strip() == "redirect" and view.channel_law:
+        told = f"; 知道日期未知,须告知信访人法定期限 tell the petitioner the legal period: {view.channel_law}"
     app.display.line(f"{view.number}: {trigger} → {view.state} {view.state_label}{due}{told}")
 
 

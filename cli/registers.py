@@ -18,21 +18,26 @@ def matter():
 @click.option("--summary", help="The act concerned and who applied or sued.")
 @click.option("--town", help="The town (default: yours, or the only one).")
 @click.option("--at", "at", metavar="DATE", help="When the copy of the application / the complaint was received.")
+@click.option("--accepted", metavar="DATE",
+              help="行政复议: the day the 复议机关 accepted the application (its 60 days to decide run from it).")
 @json_option
 @click.pass_obj
-def matter_new(app, kind, summary, town, at, as_json):
+def matter_new(app, kind, summary, town, at, accepted, as_json):
     """Register a matter; the answer (10 working days) or defence (15 days) clock starts.
 
     \b
     Example:
       mediation --as 王主任 matter new --kind litigation --summary "张某诉镇政府行政处罚案" --at 2021-06-03
+      mediation --as 王主任 matter new --kind reconsideration --summary "李某不服责令拆除决定" \\
+        --at 2022-02-28 --accepted 2022-02-24
     """
     from mediation import matters
 
     db = app.db
     kind = need(kind, "--kind", "类型 kind", as_json=as_json, type=click.Choice(["reconsideration", "litigation"]))
     summary = need(summary, "--summary", "摘要 summary", as_json=as_json)
-    view = matters.new(db, actor=app.actor, kind=kind, summary=summary, at=_moment(at), town=town)
+    view = matters.new(db, actor=app.actor, kind=kind, summary=summary, at=_moment(at), town=town,
+                       accepted=_moment(accepted))
     if as_json:
         return dump_json(view)
     from mediation.timeutil import show_due
@@ -79,7 +84,7 @@ def matter_show(app, ref, as_json):
     """
     from mediation import matters
     from mediation.timeutil import show, show_due
-    from workflows.matter import KINDS, TRIGGER_LABELS
+    from workflows.matter import DECISION_FORMS, KINDS, TRIGGER_LABELS
 
     v = matters.show(app.db, matter=ref)
     if as_json:
@@ -88,7 +93,12 @@ def matter_show(app, ref, as_json):
     d.print(d.fields([(k, x) for k, x in [
         ("编号 number", f"{v.number}  (id {v.id}, version {v.version})"), ("类型 kind", KINDS[v.kind]),
         ("摘要 summary", v.summary), ("状态 state", f"{v.state_label} {v.state}"),
-        ("收到 received", show(v.received_at)), ("期限 due", show_due(v.deadline)),
+        ("收到 received", show(v.received_at)),
+        ("复议机关受理 accepted", show(v.accepted_at, minutes=False) + (" · 已延长30日 extended" if v.extended else "")),
+        ("送达 served", f"{DECISION_FORMS.get(v.decision_form, '')} {show(v.served_at, minutes=False)}"
+         if v.served_at else ""),
+        ("期限 due", show_due(v.deadline) or ("复议决定期限未知(未登记受理日期) unknown: no acceptance date"
+                                           if v.kind == "reconsideration" and v.state == "answered" else "")),
         ("结果 outcome", v.outcome)] if x]))
     t = d.table("#", "时间 at", "操作 step", "→ 状态", "操作人", "说明 note", nowrap=("时间 at",))
     for e in v.history:
@@ -100,19 +110,21 @@ def matter_show(app, ref, as_json):
 @matter.command("do")
 @click.argument("ref", metavar="MATTER")
 @click.argument("trigger")
-@click.option("--note", help="Why (required when late).")
+@click.option("--note", help="Why (required when late, and by extend).")
 @click.option("--at", "at", metavar="DATE", help="When it happened.")
-@click.option("--set", "sets", multiple=True, metavar="KEY=VALUE", help="outcome=… (decide, judge).")
+@click.option("--set", "sets", multiple=True, metavar="KEY=VALUE",
+              help="outcome=… (decide, judge); served_at=DATE and form=judgment|ruling (judge).")
 @click.option("--expect-version", type=int, metavar="N")
 @json_option
 @click.pass_obj
 def matter_do(app, ref, trigger, note, at, sets, expect_version, as_json):
-    """Fire a matter trigger: answer, decide (复议); defend, judge, appeal, close (应诉).
+    """Fire a matter trigger: answer, extend, decide (复议); defend, judge, appeal, close (应诉).
 
     \b
     Example:
       mediation --as 王主任 matter do 1 defend --at 2021-06-15
-      mediation --as 王主任 matter do 1 judge --set outcome=won --at 2021-09-10
+      mediation --as 王主任 matter do 1 judge --set outcome=won --set served_at=2021-09-12 --at 2021-09-10
+      mediation --as 王主任 matter do 2 extend --note "案情复杂,复议机关批准延长"
     """
     from mediation import matters
 
@@ -120,7 +132,9 @@ def matter_do(app, ref, trigger, note, at, sets, expect_version, as_json):
                         values=_parse_sets(sets), expect_version=expect_version)
     if as_json:
         return dump_json(view)
-    app.display.line(f"{view.number}: {trigger} → {view.state} {view.state_label}")
+    from mediation.timeutil import show_due
+    due = f", due {show_due(view.deadline)}" if view.deadline else ""
+    app.display.line(f"{view.number}: {trigger} → {view.state} {view.state_label}{due}")
 
 
 @click.group()

@@ -23,7 +23,7 @@ from mediation.tables.disputes import Case, CaseEvent, Party
 from mediation.tables.places import Town, User, Village
 from mediation.views import CaseView, NextView, case_view, event_view
 from workflows import Action, Refused, config
-from workflows.dispute import ACTIVE_STATES, DISPUTE, deadline_basis
+from workflows.dispute import CLOCK_STATES, CONFIRMATION_WINDOW, DISPUTE, deadline_basis
 
 # Value keys ``--set`` understands, and the column each is stored in.
 SET_COLUMNS = {"risk": "risk", "kind": "kind", "mediator": "mediator", "agreement": "agreement",
@@ -172,7 +172,7 @@ def list_cases(db: Database, *, village: str | None = None, state: str | None = 
         q = records.narrow(s, select(Case).order_by(Case.registered_at, Case.id), Case, Case.registered_at,
                            village=village, state=state, year=year)
         if overdue:
-            q = q.where(Case.state.in_(ACTIVE_STATES | {"confirming"}), Case.deadline < timeutil.now())
+            q = q.where(Case.state.in_(CLOCK_STATES), Case.deadline < timeutil.now())
         if limit:
             q = q.limit(limit)
         rows = s.exec(q).all()
@@ -207,7 +207,9 @@ def next_actions(db: Database, *, case: str, actor: str | None = None) -> NextVi
 # -- helpers --------------------------------------------------------------------------------
 
 def _facts(row: Case) -> dict[str, Any]:
+    window_end = records.due((row.agreed_at, CONFIRMATION_WINDOW)) if row.agreed_at else None
     return {
+        "confirmation_deadline": window_end, "confirmation_last_day": timeutil.deadline_day(window_end),
         "state": row.state, "line": row.line, "risk": row.risk, "kind": row.kind, "mediator": row.mediator,
         "agreement": row.agreement, "terms": row.terms, "amount": row.amount_fen, "agreed_at": row.agreed_at,
         "confirmation_applied_at": row.confirmation_applied_at, "channel": row.channel,

@@ -133,14 +133,14 @@ class Database:
                     finally:
                         self._batch = None
 
-    def create_schema(self) -> None:
-        """Create missing tables and indexes; idempotent."""
-        from sqlmodel import SQLModel
-
-        import mediation.models  # noqa: F401  (registers the tables)
+    def create_schema(self) -> str:
+        """Create the schema, or bring an older one up to the newest revision (Alembic, in
+        one transaction); idempotent. Returns the revision."""
+        from mediation import migrate
 
         with _translated(self):
-            SQLModel.metadata.create_all(self.engine)
+            with self.engine.begin() as connection:
+                return migrate.ensure_schema(connection)
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -52,10 +52,10 @@ FIELDS = {
     "case": {"key", "by", "village", "type", "summary", "parties", "source", "screening", "risk", "kind", "at",
              "petition", "actions"},
     "petition": {"key", "by", "village", "petitioner", "category", "summary", "form", "level", "matter", "at",
-                 "case", "actions"},
+                 "case", "representatives", "actions"},
     "screening": {"key", "by", "village", "mode", "found", "prevented", "at", "note"},
     "zero_report": {"key", "by", "village", "month"},
-    "matter": {"key", "by", "kind", "summary", "at", "actions"},
+    "matter": {"key", "by", "kind", "summary", "at", "accepted", "actions"},
     "subject": {"key", "by", "name", "category", "village", "at", "term_end", "released", "actions", "employment"},
 }
 REQUIRED = {
@@ -68,10 +68,10 @@ REQUIRED = {
 }
 ACTION_FIELDS = {"do", "at", "by", "note", "set"}
 # The TOML type each field must have; text fields not listed here must be strings, and dates
-# may be TOML dates or strings (``at``, ``month``, ``term_end``, ``released``).
-LISTS = {"parties", "actions", "employment", "villages"}
+# may be TOML dates or strings (``at``, ``month``, ``term_end``, ``released``, ``accepted``).
+LISTS = {"parties", "actions", "employment", "villages", "representatives"}
 NUMBERS = {"found", "prevented"}
-DATES = {"at", "month", "term_end", "released"}
+DATES = {"at", "month", "term_end", "released", "accepted"}
 
 
 def _type_problems(d: dict[str, Any], prefix: str = "") -> list[str]:
@@ -449,7 +449,7 @@ def _replay(db: Database, s, rec: Record, default_by: str | None) -> int:
         view = petitions.new(db, actor=by, village=d["village"], petitioner=_text(d["petitioner"]),
                              category=d["category"], summary=d["summary"], form=d.get("form", "visit"),
                              level=d.get("level", "town"), matter=d.get("matter"), at=_moment(d["at"]),
-                             case=case_number)
+                             case=case_number, representatives=[_text(r) for r in d.get("representatives", [])])
         _actions(d, by, lambda a, who: petitions.fire(db, actor=who, petition=view.number, trigger=a["do"],
                                                       note=a.get("note"), at=_moment(a["at"]), values=_values(a)))
         return view.id
@@ -460,7 +460,8 @@ def _replay(db: Database, s, rec: Record, default_by: str | None) -> int:
         screening.zero_report(db, actor=by, village=d["village"], month=_text(d["month"]))
         return 0
     if kind == "matter":
-        view = matters.new(db, actor=by, kind=d["kind"], summary=d["summary"], at=_moment(d["at"]))
+        view = matters.new(db, actor=by, kind=d["kind"], summary=d["summary"], at=_moment(d["at"]),
+                           accepted=_moment(d["accepted"]) if d.get("accepted") else None)
         _actions(d, by, lambda a, who: matters.fire(db, actor=who, matter=view.number, trigger=a["do"],
                                                     note=a.get("note"), at=_moment(a["at"]), values=_values(a)))
         return view.id

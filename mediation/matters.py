@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any
 
 from sqlmodel import select
 
@@ -14,8 +14,8 @@ from mediation.errors import InvalidValue, PermissionDenied
 from mediation.models import Matter, MatterEvent, Town
 from mediation.views import EventView, RecordView, event_view
 from workflows import config
-from workflows.matter import (KINDS, LITIGATION_OUTCOMES, RECONSIDERATION_OUTCOMES, STATE_LABELS, WORKFLOWS,
-                              deadline_basis)
+from workflows.matter import (DECISION_FORMS, KINDS, LITIGATION_OUTCOMES, RECONSIDERATION_OUTCOMES, STATE_LABELS,
+                              WORKFLOWS, deadline_basis)
 
 NUMBER_FORMATS = {"reconsideration": config.RECONSIDERATION_NUMBER_FORMAT,
                   "litigation": config.LITIGATION_NUMBER_FORMAT}
@@ -23,8 +23,11 @@ NUMBER_FORMATS = {"reconsideration": config.RECONSIDERATION_NUMBER_FORMAT,
 
 @dataclass(frozen=True)
 class MatterView(RecordView):
-    STATE_LABELS: ClassVar[dict[str, str]] = STATE_LABELS
-    DATES: ClassVar[tuple[str, ...]] = ("received_at", "answered_at", "decided_at", "deadline")
+    state_labels = STATE_LABELS
+    instants = ("received_at", "accepted_at", "answered_at", "decided_at", "served_at")
+    deadlines = ("deadline",)
+    clock_states = frozenset({"received", "answered", "served", "judged"})
+
     id: int
     number: str
     town: str
@@ -32,8 +35,12 @@ class MatterView(RecordView):
     summary: str
     state: str
     received_at: Any
+    accepted_at: Any
     answered_at: Any
     decided_at: Any
+    served_at: Any
+    decision_form: str | None
+    extended: bool
     outcome: str | None
     deadline: Any
     version: int
@@ -53,12 +60,18 @@ def _officer(s, actor: str | None, town_row: Town | None = None):
 
 
 def new(db: Database, *, actor: str | None, kind: str, summary: str, at: timeutil.Moment | None = None,
-        town: str | None = None) -> MatterView:
+        town: str | None = None, accepted: timeutil.Moment | None = None) -> MatterView:
     """Register a matter: for 行政复议 when the town receives the copy of the application,
-    for 行政应诉 when it is served the complaint. The answer/defence clock starts then."""
+    for 行政应诉 when it is served the complaint. The answer/defence clock starts then.
+    ``accepted`` is the day the 复议机关 accepted the application: its 60 days to decide run
+    from it (行政复议法第62条); without it that deadline is unknown, not guessed."""
     kind_key = validation.choice(kind, KINDS, "事项类型", "matter kind")
     if not (summary or "").strip():
         raise InvalidValue("需填写事项摘要(--summary) / a summary is required")
+    if accepted is not None and kind_key != "reconsideration":
+        raise InvalidValue("受理日期只用于行政复议 / --accepted is the 复议机关's acceptance of a 行政复议 application")
+    if accepted is not None and accepted.at > timeutil.now():
+        raise InvalidValue("受理日期在未来 / the acceptance date is in the future")
     with db.write() as s:
         town_row = access.town(s, town) if town else None
         user = _officer(s, actor)
@@ -72,12 +85,14 @@ def new(db: Database, *, actor: str | None, kind: str, summary: str, at: timeuti
         state = WORKFLOWS[kind_key].initial.value
         row = Matter(town_id=town_row.id, year=year, seq=seq, kind=kind_key, summary=summary.strip(), state=state,
                      number=NUMBER_FORMATS[kind_key].format(year=year, abbr=town_row.abbr, seq=seq),
-                     received_at=when, recorded_at=timeutil.now(), last_event_at=when)
+                     received_at=when, recorded_at=timeutil.now(), last_event_at=when,
+                     accepted_at=accepted.at if accepted else None)
         row.deadline = records.due(deadline_basis(kind_key, {"state": state, "received_at": when}))
         s.add(row)
         s.flush()
         s.add(MatterEvent(matter_id=row.id, seq=1, trigger="register", from_state=None, to_state=state,
-                          actor=user.name, at=when, recorded_at=row.recorded_at, values={"kind": kind_key}))
+                          actor=user.name, at=when, recorded_at=row.recorded_at,
+                          values={"kind": kind_key, **({"accepted_at": timeutil.iso(accepted.at)} if accepted else {})}))
         s.flush()
         return _view(s, row)
 
@@ -92,7 +107,8 @@ def fire(db: Database, *, actor: str | None, matter: str, trigger: str, note: st
         typed = _typed(row.kind, values or {})
         when = timeutil.resolve(at, not_before=row.last_event_at)
         facts = {"state": row.state, "received_at": row.received_at, "answered_at": row.answered_at,
-                 "decided_at": row.decided_at, "deadline": row.deadline}
+                 "decided_at": row.decided_at, "deadline": row.deadline, "accepted_at": row.accepted_at,
+                 "extended": row.extended, "served_at": row.served_at, "decision_form": row.decision_form}
         records.advance(s, row, workflow=WORKFLOWS[row.kind], table=Matter, event_table=MatterEvent, fk="matter_id",
                         label=row.number, user=user, trigger=trigger, note=note, when=when, facts=facts, typed=typed,
                         deadline_basis=lambda f: deadline_basis(row.kind, f))
@@ -102,10 +118,20 @@ def fire(db: Database, *, actor: str | None, matter: str, trigger: str, note: st
 def _typed(kind: str, values: Mapping[str, str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     outcomes = RECONSIDERATION_OUTCOMES if kind == "reconsideration" else LITIGATION_OUTCOMES
+    known = ("outcome",) if kind == "reconsideration" else ("outcome", "served_at", "form")
     for key, raw in values.items():
-        if key.strip().lower() != "outcome":
-            raise InvalidValue(f"未知字段 '{key}' / unknown --set key; 可用 / known: outcome")
-        out["outcome"] = validation.choice(raw, outcomes, "结果", "outcome")
+        k = key.strip().lower()
+        if k not in known:
+            raise InvalidValue(f"未知字段 '{key}' / unknown --set key; 可用 / known: {', '.join(known)}")
+        if k == "outcome":
+            out[k] = validation.choice(raw, outcomes, "结果", "outcome")
+        elif k == "form":
+            out[k] = validation.choice(raw, DECISION_FORMS, "文书类型", "form")
+        else:
+            moment = timeutil.parse_at(raw or "")
+            if moment.at > timeutil.now():
+                raise InvalidValue(f"送达日期在未来 / {k} is in the future")
+            out[k] = moment.at
     return out
 
 
@@ -132,5 +158,7 @@ def show(db: Database, *, matter: str) -> MatterView:
 def _view(s, row: Matter, history=None) -> MatterView:
     town = s.get(Town, row.town_id).name
     return MatterView(id=row.id, number=row.number, town=town, kind=row.kind, summary=row.summary, state=row.state,
-                      received_at=row.received_at, answered_at=row.answered_at, decided_at=row.decided_at,
+                      received_at=row.received_at, accepted_at=row.accepted_at, answered_at=row.answered_at,
+                      decided_at=row.decided_at, served_at=row.served_at, decision_form=row.decision_form,
+                      extended=row.extended,
                       outcome=row.outcome, deadline=row.deadline, version=row.version, history=history)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any
 
 from sqlmodel import select
 
@@ -15,17 +15,19 @@ from mediation.errors import InvalidValue, NotAllowed
 from mediation.models import Case, Petition, PetitionEvent, Town, Village
 from mediation.views import EventView, RecordView, event_view, options_json
 from workflows import Action, Option, config
-from workflows.petition import (CATEGORY_LABELS, FORMS, LEVELS, OPEN_STATES, OPINIONS, PETITION, ROUTES,
-                                STATE_LABELS, Route, channel_period, deadline_basis)
+from workflows.petition import (CATEGORY_LABELS, FORMS, LEVELS, MAX_REPRESENTATIVES, OPEN_STATES, OPINIONS,
+                                PETITION, ROUTES, STATE_LABELS, UNKNOWN, Route, channel_period, deadline_basis)
 
 CATEGORIES = {k: CATEGORY_LABELS[k] for k in ROUTES}
 
 
 @dataclass(frozen=True)
 class PetitionView(RecordView):
-    STATE_LABELS: ClassVar[dict[str, str]] = STATE_LABELS
-    DATES: ClassVar[tuple[str, ...]] = ("received_at", "route_deadline", "answer_deadline", "deadline",
-                                         "channel_deadline")
+    state_labels = STATE_LABELS
+    instants = ("received_at", "served_at")
+    deadlines = ("route_deadline", "answer_deadline", "deadline", "channel_deadline")
+    clock_states = OPEN_STATES
+
     id: int
     number: str
     town: str
@@ -41,6 +43,9 @@ class PetitionView(RecordView):
     state: str
     first_time: bool
     received_at: Any
+    representatives: list[str]
+    refusal: str | None
+    served_at: Any
     route_deadline: Any
     answer_deadline: Any
     deadline: Any
@@ -82,9 +87,13 @@ def matter_key(text: str) -> str:
 
 def new(db: Database, *, actor: str | None, village: str, petitioner: str, category: str, summary: str,
         form: str = "visit", level: str = "town", matter: str | None = None,
-        at: timeutil.Moment | None = None, case: str | None = None) -> PetitionView:
-    """Register a petition. Refused (不予受理) when the same person's same matter is being
-    handled, was concluded, or when a visit skipped the town level (逐级走访)."""
+        at: timeutil.Moment | None = None, case: str | None = None,
+        representatives: list[str] | tuple[str, ...] = ()) -> PetitionView:
+    """Register a petition. When the same person's same matter is being handled or was
+    concluded, or a visit skipped the town level (逐级走访), it is not accepted (不予受理) but
+    still registered, with the reason: the office owes the petitioner a written notice within
+    15 days, and the county counts repeated petitions. A group visit names at most five
+    representatives (信访工作条例第20条)."""
     spec = validation.party(petitioner)
     cat = validation.choice(category, CATEGORIES, "信访类别", "category")
     form_key = validation.choice(form or "visit", FORMS, "信访形式", "form")
@@ -94,11 +103,12 @@ def new(db: Database, *, actor: str | None, village: str, petitioner: str, categ
     key = matter_key(matter or summary)
     if not key:
         raise InvalidValue("信访事项不能为空 / the matter cannot be empty")
+    reps = _representatives(representatives, form_key)
     with db.write() as s:
         user, village_row, town_row = access.register_in(s, actor, village)
         when = timeutil.resolve(at, not_before=None)
         earlier = _same_matter(s, town_row.id, spec, key)
-        _check_intake(earlier, form_key, level_key)
+        refusal = intake_refusal(earlier, form_key, level_key)
         linked = None
         if case:
             linked = access.case(s, case)
@@ -115,15 +125,42 @@ def new(db: Database, *, actor: str | None, village: str, petitioner: str, categ
             category=cat, matter=key, summary=summary.strip(), form=form_key, level=level_key, state="received",
             first_time=not earlier, received_at=when, recorded_at=timeutil.now(), route_deadline=route_deadline,
             deadline=route_deadline, last_event_at=when, case_id=linked.id if linked else None,
+            representatives=reps or None,
         )
         s.add(row)
         s.flush()
         s.add(PetitionEvent(petition_id=row.id, seq=1, trigger="receive", from_state=None, to_state="received",
                             actor=user.name, at=when, recorded_at=row.recorded_at, note=None,
                             values={"category": cat, "form": form_key, "level": level_key,
-                                    "first_time": not earlier}))
+                                    "first_time": not earlier, **({"representatives": reps} if reps else {})}))
+        if refusal:
+            # Registered, then not accepted at intake: the same ``reject`` step as a refusal
+            # at routing, so every count of 不予受理 sees it; the written notice is due by the
+            # route deadline (15 days, 信访工作条例第22条).
+            row.state, row.refusal, row.deadline, row.version = "not_accepted", refusal, None, 2
+            s.add(PetitionEvent(petition_id=row.id, seq=2, trigger="reject", from_state="received",
+                                to_state="not_accepted", actor=user.name, at=when, recorded_at=row.recorded_at,
+                                note=refusal, values={"intake": True}))
         s.flush()
         return _view(s, row)
+
+
+def _representatives(names, form: str) -> list[str]:
+    """走访 by many people on one matter: at most five representatives (信访工作条例第20条)."""
+    reps: list[str] = []
+    for raw in names or ():
+        name = (raw or "").strip()
+        if not name:
+            raise InvalidValue("代表姓名为空 / a representative needs a name")
+        if name not in reps:
+            reps.append(name)
+    if reps and form != "visit":
+        raise InvalidValue("推选代表只适用于多人走访(--form visit)(信访工作条例第20条) / representatives are named "
+                           "for a group visit")
+    if len(reps) > MAX_REPRESENTATIVES:
+        raise InvalidValue(f"多人走访推选代表不得超过{MAX_REPRESENTATIVES}人,本次{len(reps)}人(信访工作条例第20条) / "
+                           f"a group visit names at most {MAX_REPRESENTATIVES} representatives ({len(reps)} given)")
+    return reps
 
 
 def _same_matter(s, town_id: int, spec: validation.PartySpec, key: str) -> list[Petition]:
@@ -134,20 +171,22 @@ def _same_matter(s, town_id: int, spec: validation.PartySpec, key: str) -> list[
                                     and r.petitioner_id_number != spec.id_number)]
 
 
-def _check_intake(earlier: list[Petition], form: str, level: str) -> None:
+def intake_refusal(earlier: list[Petition], form: str, level: str) -> str | None:
+    """Why a new petition is not accepted at intake (逐级走访 rules), or None."""
     for p in earlier:
         if p.final:
-            raise NotAllowed(f"不予受理:该事项已经复核终结({p.number}),同一事实不再受理(信访工作条例第36条) / "
-                             "not accepted: the matter was closed for good after 复核")
+            return (f"不予受理:该事项已经复核终结({p.number}),同一事实不再受理(信访工作条例第36条) / "
+                    "not accepted: the matter was closed for good after 复核")
         if p.state == "closed":
-            raise NotAllowed(f"不予受理:该事项已办结({p.number}),对处理意见不服可在30日内申请复查 / not accepted: "
-                             "the matter was concluded; the petitioner may ask for a review instead")
+            return (f"不予受理:该事项已办结({p.number}),对处理意见不服可申请复查 / not accepted: the matter was "
+                    "concluded; the petitioner may ask for a review instead")
         if p.state in OPEN_STATES:
-            raise NotAllowed(f"不予受理:该事项正在办理中({p.number},{STATE_LABELS[p.state]}) / not accepted: "
-                             "the same matter is already being handled")
+            return (f"不予受理:该事项正在办理中({p.number},{STATE_LABELS[p.state]}) / not accepted: the same "
+                    "matter is already being handled")
     if form == "visit" and level == "county" and not any(p.level == "town" for p in earlier):
-        raise NotAllowed("不予受理:越级走访,应先向乡镇提出(逐级走访) / not accepted: the visit skipped the town "
-                         "level; the matter must first be brought to the town")
+        return ("不予受理:越级走访,应先向乡镇提出(逐级走访) / not accepted: the visit skipped the town level; the "
+                "matter must first be brought to the town")
+    return None
 
 
 def fire(db: Database, *, actor: str | None, petition: str, trigger: str, note: str | None = None,
@@ -182,14 +221,16 @@ def fire(db: Database, *, actor: str | None, petition: str, trigger: str, note: 
 
 def _channel_clock(row: Petition, typed: dict[str, Any], when) -> dict[str, Any]:
     """The redirected petitioner's own clock: from when they knew of the act (or of the
-    复议 decision, for a lawsuit after 复议)."""
+    复议 decision, for a lawsuit after 复议). Only the petitioner can say when that was, so it
+    is never taken from the petition's date: with ``known_at=unknown`` there is no last day,
+    and the petitioner is told the legal period itself (``channel_law``)."""
     channel = typed["channel"]
     decided = typed.get("decided_at")
     period = channel_period(channel, row.category, after_reconsideration=decided is not None)
     out: dict[str, Any] = {"channel": channel}
     if period:
-        basis = decided or typed.get("known_at") or row.received_at
-        out["channel_deadline"] = records.due((basis, period))
+        basis = decided or typed.get("known_at")
+        out["channel_deadline"] = records.due((basis, period)) if basis not in (None, UNKNOWN) else None
         out["channel_law"] = period.law
     return out
 
@@ -206,6 +247,8 @@ def _typed(values: Mapping[str, str], row: Petition) -> dict[str, Any]:
             if not v.isdigit():
                 raise InvalidValue(f"延长天数应为整数 / days must be a whole number: '{raw}'")
             out[k] = int(v)
+        elif k == "known_at" and v.lower() in (UNKNOWN, "未知", "不详", "不清楚"):
+            out[k] = UNKNOWN
         elif k in ("known_at", "decided_at"):
             moment = timeutil.parse_at(v)
             if moment.at > timeutil.now():
@@ -226,6 +269,7 @@ def _facts(row: Petition) -> dict[str, Any]:
         "state": row.state, "received_at": row.received_at, "route_deadline": row.route_deadline,
         "accepted_at": row.accepted_at, "answered_at": row.answered_at, "requested_at": row.requested_at,
         "extended_days": row.extended_days, "reviewed": row.reviewed, "final": row.final,
+        "answer_deadline": row.answer_deadline, "served_at": row.served_at,
         "request_deadline": row.deadline if row.state == "answered" else None, "category": row.category,
     }
 
@@ -294,7 +338,9 @@ def _view(s, row: Petition, *, unmask: bool = False, history=None) -> PetitionVi
         petitioner_id_number=row.petitioner_id_number if unmask else validation.mask_id(row.petitioner_id_number),
         petitioner_phone=row.petitioner_phone if unmask else validation.mask_phone(row.petitioner_phone),
         category=row.category, matter=row.matter, summary=row.summary, form=row.form, level=row.level,
-        state=row.state, first_time=row.first_time, received_at=row.received_at, route_deadline=row.route_deadline,
+        state=row.state, first_time=row.first_time, received_at=row.received_at,
+        representatives=list(row.representatives or []), refusal=row.refusal, served_at=row.served_at,
+        route_deadline=row.route_deadline,
         answer_deadline=row.answer_deadline, deadline=row.deadline, opinion=row.opinion, channel=row.channel,
         channel_deadline=row.channel_deadline, channel_law=row.channel_law, transferred_to=row.transferred_to,
         extended_days=row.extended_days, reviewed=row.reviewed, final=row.final, linked_case=linked,

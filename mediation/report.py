@@ -1,4 +1,4 @@
-"""Year-end totals (contract.md, "Annual report JSON"): one SQL aggregate per figure.
+"""Year-end totals (docs/contract.md, "Annual report JSON"): one SQL aggregate per figure.
 
 Counting rules. A dispute, petition, matter or screening round counts in year Y when it was
 registered (received, held) in Y, in Asia/Shanghai; an outcome counts in Y when the event that
@@ -155,7 +155,7 @@ def _disputes(s, f: _Filters, villages: list[str]) -> tuple[dict[str, Any], dict
         forms[agreement] = forms.get(agreement, 0) + n
     amount_fen = sum(int(a) for *_, a in firsts)
 
-    counts = _events(s, f, ("fail", "approve_escalation", "redirect", "confirm"))
+    counts = _events(s, f, ("fail", "decline", "approve_escalation", "redirect", "confirm"))
     terminated = counts["fail"]
     reopened = s.exec(select(func.count()).select_from(CaseEvent).where(
         CaseEvent.trigger == "reopen", *f.window(CaseEvent.at),
@@ -175,6 +175,7 @@ def _disputes(s, f: _Filters, villages: list[str]) -> tuple[dict[str, Any], dict
         "escalated": counts["approve_escalation"],
         "redirected": counts["redirect"],
         "terminated": terminated,
+        "declined": counts["decline"],
         "reopened": reopened,
         "open": open_cases,
         "agreements": {"written": forms.get("written", 0), "oral": forms.get("oral", 0),
@@ -205,6 +206,9 @@ def _petitions(s, f: _Filters) -> dict[str, Any]:
         "first_time": s.exec(select(func.count()).select_from(Petition)
                              .where(*received_in_year, Petition.first_time.is_(True))).one(),
         "closed": s.exec(_petition_events(s, f, PetitionEvent.to_state == "closed")).one(),
+        # 走访 by many people on one matter, with named representatives (信访工作条例第20条).
+        "representatives_groups": s.exec(select(func.count()).select_from(Petition)
+                                         .where(*received_in_year, Petition.representatives.is_not(None))).one(),
     }
 
 
@@ -223,12 +227,15 @@ def _screening(s, f: _Filters, as_of: date) -> dict[str, Any]:
 
 
 def _corrections(s, f: _Filters) -> dict[str, Any]:
-    """Subjects under management in the year (received by the as-of date, not ended before the
-    year began), and each one's employment status as of that date."""
+    """Subjects under management for some part of the year: received by the as-of date, and
+    neither ended (解除/终止) nor past their term before the year began — 社区矫正 ends with
+    the term, 安置帮教 five years after release (``term_end``) — and each one's employment
+    status as of that date."""
     latest = (select(Employment.status).where(Employment.subject_id == Subject.id, Employment.at < f.end)
               .order_by(Employment.at.desc(), Employment.id.desc()).limit(1).correlate(Subject).scalar_subquery())
     managed = (*f.of(Subject), Subject.received_at < f.end,
-               or_(Subject.ended_at.is_(None), Subject.ended_at >= f.start))
+               or_(Subject.ended_at.is_(None), Subject.ended_at >= f.start),
+               or_(Subject.term_end.is_(None), Subject.term_end >= f.start))
     rows = s.exec(select(latest.label("status"), func.count()).where(*managed).group_by(latest)).all()
     by_status = {k: 0 for k in ("employed", "self_employed", "unemployed", "unable", "unknown")}
     for status, n in rows:
@@ -275,7 +282,8 @@ def summary_zh(r: dict[str, Any], place: str = "全镇") -> str:
     return (f"全年排查登记矛盾纠纷{d['registered']}件,调解成功{d['resolved']}件,调解成功率{rate}"
             f"(其中书面协议{d['agreements']['written']}件、口头协议{d['agreements']['oral']}件,"
             f"涉及金额{d['agreements']['amount']}元,司法确认{d['judicial_confirmations']}件)。"
-            f"受理群众信访{p['received']}件,其中初信初访{p['first_time']}件,诉访分离导入法定途径{routed}件。"
+            f"收到群众信访{p['received']}件,其中初信初访{p['first_time']}件;依法受理{p['accepted']}件,"
+            f"诉访分离导入法定途径{routed}件。"
             f"{admin_text}"
             f"截止{as_of.year}年{as_of.month}月,{place}{c['subjects']}名社区矫正和刑满释放对象创业就业率达到"
             f"{c['employment_rate']}。")

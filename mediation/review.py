@@ -14,7 +14,7 @@ from mediation.errors import PermissionDenied
 from mediation.models import Case, CaseEvent, Matter, Petition, Village
 from workflows.matter import KINDS
 from workflows import config
-from workflows.dispute import ACTIVE_STATES, FINAL_STATES
+from workflows.dispute import CLOCK_STATES, FINAL_STATES
 from workflows.petition import OPEN_STATES
 
 DUE_SOON = timedelta(days=3)
@@ -37,7 +37,7 @@ class Item:
         return self.deadline is not None and self.deadline < timeutil.now()
 
     def to_json(self) -> dict[str, Any]:
-        d = {"kind": self.kind, "id": self.id, "number": self.number, "deadline": timeutil.iso(self.deadline),
+        d = {"kind": self.kind, "id": self.id, "number": self.number, "deadline": timeutil.iso_deadline(self.deadline),
              "village": self.village, "state": self.state, "detail": self.detail, "overdue": self.overdue}
         if self.since is not None:
             d["waiting_since"] = timeutil.iso(self.since)
@@ -89,8 +89,14 @@ def queue(db: Database, *, actor: str | None) -> Queue:
                                       Case).order_by(Case.registered_at)).all()]
         horizon = now + DUE_SOON
         due = [Item("case", r.id, r.number, r.deadline, villages[r.village_id], r.state, f"{r.type}: {r.summary}")
-               for r in s.exec(scoped(select(Case).where(Case.state.in_(ACTIVE_STATES | {"confirming"}),
+               for r in s.exec(scoped(select(Case).where(Case.state.in_(CLOCK_STATES),
                                                          Case.deadline <= horizon), Case)).all()]
+        # A written agreement's 司法确认 window closing soon (人民调解法第33条): the parties
+        # should be reminded while they can still apply; a lapsed window is not "overdue".
+        due += [Item("case", r.id, r.number, r.deadline, villages[r.village_id], r.state,
+                     f"司法确认申请期限 {r.type}: {r.summary}")
+                for r in s.exec(scoped(select(Case).where(Case.state == "agreed", Case.deadline > now,
+                                                          Case.deadline <= horizon), Case)).all()]
         due += [Item("petition", r.id, r.number, r.deadline, villages[r.village_id], r.state,
                      f"{r.petitioner}: {r.summary}", first_time=r.first_time)
                 for r in s.exec(scoped(select(Petition).where(Petition.state.in_(OPEN_STATES),

@@ -101,6 +101,23 @@ def iso(dt: datetime | date | None) -> str | None:
     return dt.isoformat()
 
 
+def deadline_day(dt: datetime | None) -> date | None:
+    """The last day of a deadline: a period ends at 24:00 (Asia/Shanghai) of its last day,
+    stored as the next day's 00:00; people and scripts want the day itself."""
+    if dt is None:
+        return None
+    l = local(dt)
+    if (l.hour, l.minute, l.second, l.microsecond) == (0, 0, 0, 0):
+        l -= timedelta(days=1)
+    return date(l.year, l.month, l.day)
+
+
+def iso_deadline(dt: datetime | None) -> str | None:
+    """A deadline in JSON: its last day, ``"2022-06-16"`` (contract: deadlines are last days)."""
+    day = deadline_day(dt)
+    return day.isoformat() if day else None
+
+
 def show(dt: datetime | None, *, minutes: bool = True) -> str:
     """For tables: ``2021-03-02 09:30`` in Asia/Shanghai."""
     if dt is None:
@@ -115,7 +132,7 @@ def show_due(dt: datetime | None, *, minutes: bool = True) -> str:
         return ""
     l = local(dt)
     if (l.hour, l.minute, l.second, l.microsecond) == (0, 0, 0, 0):
-        day = (l - timedelta(days=1)).strftime("%Y-%m-%d")
+        day = deadline_day(dt).isoformat()
         return f"{day} 24:00" if minutes else day
     return l.strftime("%Y-%m-%d %H:%M" if minutes else "%Y-%m-%d")
 

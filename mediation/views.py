@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any
 
 from mediation import timeutil, validation
 from workflows import Option, config
-from workflows.dispute import STATE_LABELS, STEPS
+from workflows.dispute import CLOCK_STATES, STATE_LABELS, STEPS
 
 
 @dataclass(frozen=True)
@@ -39,23 +39,31 @@ class EventView:
 
 class RecordView:
     """What the views of workflow records share (petitions, matters): the state's label,
-    whether the current step is overdue, and the JSON shape with ISO dates."""
+    whether the current step is overdue, and the JSON shape: instants as ISO datetimes,
+    deadlines as their last day. Subclasses set ``state_labels``, ``instants``,
+    ``deadlines`` and ``clock_states`` as plain class attributes (not annotated, so they are
+    not dataclass fields and never reach the JSON)."""
 
-    STATE_LABELS: ClassVar[dict[str, str]] = {}
-    DATES: ClassVar[tuple[str, ...]] = ()
+    state_labels = {}
+    instants = ()
+    deadlines = ()
+    clock_states = frozenset()  # states in which a passed deadline means overdue
 
     @property
     def state_label(self) -> str:
-        return self.STATE_LABELS.get(self.state, self.state)
+        return self.state_labels.get(self.state, self.state)
 
     @property
     def overdue(self) -> bool:
-        return self.deadline is not None and self.deadline < timeutil.now()
+        return (self.state in self.clock_states and self.deadline is not None
+                and self.deadline < timeutil.now())
 
     def to_json(self) -> dict[str, Any]:
-        d = {k: getattr(self, k) for k in self.__dataclass_fields__ if k != "history"}
-        for k in self.DATES:
+        d = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "history"}
+        for k in self.instants:
             d[k] = timeutil.iso(d[k])
+        for k in self.deadlines:
+            d[k] = timeutil.iso_deadline(d[k])
         d.update(state_label=self.state_label, overdue=self.overdue)
         if self.history is not None:
             d["history"] = [e.to_json() for e in self.history]
@@ -104,7 +112,7 @@ class CaseView:
 
     @property
     def overdue(self) -> bool:
-        return self.deadline is not None and self.deadline < timeutil.now()
+        return self.state in CLOCK_STATES and self.deadline is not None and self.deadline < timeutil.now()
 
     @property
     def group(self) -> bool:
@@ -113,8 +121,9 @@ class CaseView:
 
     def to_json(self) -> dict[str, Any]:
         d = asdict(self)
-        for key in ("registered_at", "recorded_at", "deadline", "agreed_at"):
+        for key in ("registered_at", "recorded_at", "agreed_at"):
             d[key] = timeutil.iso(d[key])
+        d["deadline"] = timeutil.iso_deadline(self.deadline)
         d.update(state_label=self.state_label, step=self.step, overdue=self.overdue, group=self.group)
         if self.history is None:
             d.pop("history")

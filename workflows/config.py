@@ -58,6 +58,8 @@ RECONSIDERATION_NUMBER_FORMAT = "({year}){abbr}复字第{seq:03d}号"
 LITIGATION_NUMBER_FORMAT = "({year}){abbr}诉字第{seq:03d}号"
 
 ROLES: dict[str, str] = {"mediator": "村人民调解员", "town": "镇综治中心/司法所", "county": "县级"}
+# Who may act as the handling body's 负责人 (信访工作条例第34条: approves an extension).
+HANDLING_HEADS: tuple[str, ...] = ("town", "county")
 
 # 创业就业率 (domain.md §6): who counts as employed, who is left out of the denominator, and
 # how the rate is rounded. The 2021 report's 94.2% is 33 ÷ 35 = 94.285…% truncated.

@@ -8,7 +8,7 @@ redirected; reopen on recurrence (防反复).
 from __future__ import annotations
 
 import enum
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from workflows import config
 from workflows.base import Action, Facts, Guard, Period, Workflow
@@ -42,7 +42,7 @@ TRIGGER_LABELS = {
     "approve_escalation": "批准上报", "return_escalation": "退回上报", "agree": "达成协议",
     "apply_confirmation": "申请司法确认", "confirm": "司法确认", "reject_confirmation": "驳回确认",
     "fulfil": "履行完毕", "breach": "未履行", "visit": "回访", "reopen": "再次受理(反复)",
-    "fail": "调解不成", "redirect": "分流", "register": "登记",
+    "fail": "调解不成", "redirect": "分流", "register": "登记", "decline": "当事人拒绝调解",
 }
 
 # 五步联调: the step each state belongs to.
@@ -55,8 +55,18 @@ STEPS = {
 
 # States in which the case is being worked at its line: the line's time budget runs.
 ACTIVE_STATES = frozenset({"registered", "triaged", "mediating", "escalation_pending"})
+# States in which a passed deadline means the case is overdue: the line's budget, or the
+# court's decision on a 司法确认 application. (While ``agreed``, the deadline is the last day
+# to apply for 司法确认: a window that lapses, not a step that is late.)
+CLOCK_STATES = ACTIVE_STATES | frozenset({"confirming"})
 # States that end the case unless it is reopened.
 FINAL_STATES = frozenset({"closed", "terminated", "redirected"})
+
+# 人民调解法第33条: both parties apply for 司法确认 within 30 days of the agreement taking
+# effect. Counted by the day (the agreement's day is day 0), and a last day that is a rest day
+# moves to the next working day (民事诉讼法第85条, 期间的计算; docs/legal-clocks.md).
+CONFIRMATION_WINDOW = Period(config.CONFIRMATION_WINDOW_DAYS, "days",
+                             law="人民调解法第33条; 民事诉讼法第85条(期间届满日遇节假日顺延)")
 
 
 # -- guards: None when satisfied, else the reason ------------------------------------------
@@ -107,13 +117,21 @@ def _written_terms(f: Facts, a: Action) -> str | None:
     return None
 
 
+def _written_agreement(f: Facts, a: Action) -> str | None:
+    if f.get("agreement") != "written":
+        return ("只有书面调解协议可以申请司法确认(人民调解法第33条),口头协议不能申请 / only a written "
+                "agreement can be submitted for judicial confirmation")
+    return None
+
+
 def _within_confirmation_window(f: Facts, a: Action) -> str | None:
-    agreed_at, at = f.get("agreed_at"), a.at
-    if agreed_at and at and at - agreed_at > timedelta(days=config.CONFIRMATION_WINDOW_DAYS):
-        days = (at - agreed_at).days
-        return (f"司法确认须在协议生效后{config.CONFIRMATION_WINDOW_DAYS}日内申请(人民调解法第33条),"
-                f"已过{days}日 / judicial confirmation must be applied for within "
-                f"{config.CONFIRMATION_WINDOW_DAYS} days of the agreement ({days} days have passed)")
+    """``confirmation_deadline`` is the end of the window's last day (the service computes it
+    on the holiday calendar); an application during that day is in time."""
+    end, at = f.get("confirmation_deadline"), a.at
+    if end and at and at >= end:
+        day = f.get("confirmation_last_day")
+        return (f"司法确认须在协议生效之日起{CONFIRMATION_WINDOW.amount}日内申请,期限已于{day}届满"
+                f"({CONFIRMATION_WINDOW.law}) / judicial confirmation had to be applied for by {day}")
     return None
 
 
@@ -138,6 +156,7 @@ GUARDS = {
     "actor_of_next_line": Guard(_actor_of_next_line),
     "agreement_form": Guard(_agreement_form, input=True, hint="--set agreement=written|oral"),
     "written_terms": Guard(_written_terms, input=True, hint="--set terms=… (书面协议)"),
+    "written_agreement": Guard(_written_agreement),
     "within_confirmation_window": Guard(_within_confirmation_window),
     "satisfaction_given": Guard(_satisfaction_given, input=True, hint="--set satisfied=yes|no"),
     "channel_given": Guard(_channel_given, input=True,
@@ -185,6 +204,7 @@ EFFECTS = {
     "outcome_breached": _outcome("breached"),
     "outcome_failed": _outcome("failed"),
     "outcome_redirected": _outcome("redirected"),
+    "outcome_declined": _outcome("declined"),
 }
 
 TRANSITIONS = [
@@ -200,7 +220,7 @@ TRANSITIONS = [
     {"trigger": "agree", "source": S.mediating, "dest": S.agreed,
      "conditions": ["agreement_form", "written_terms"], "after": "record_agreement"},
     {"trigger": "apply_confirmation", "source": S.agreed, "dest": S.confirming,
-     "conditions": ["within_confirmation_window"], "after": "confirmation_applied"},
+     "conditions": ["written_agreement", "within_confirmation_window"], "after": "confirmation_applied"},
     {"trigger": "confirm", "source": S.confirming, "dest": S.confirmed, "after": "outcome_confirmed"},
     {"trigger": "reject_confirmation", "source": S.confirming, "dest": S.mediating,
      "conditions": ["note_given"], "after": "outcome_confirmation_rejected"},
@@ -215,6 +235,11 @@ TRANSITIONS = [
      "conditions": ["note_given"], "after": "outcome_failed"},
     {"trigger": "redirect", "source": [S.registered, S.triaged, S.terminated], "dest": S.redirected,
      "conditions": ["channel_given"], "after": "outcome_redirected"},
+    # Mediation needs consent (人民调解法第17条): a party's refusal ends it, as its own outcome
+    # (counted apart from ``fail``); the parties keep every other route (第26条), so a declined
+    # case can still be redirected to the channel they were told about.
+    {"trigger": "decline", "source": [S.registered, S.triaged, S.mediating], "dest": S.terminated,
+     "conditions": ["note_given"], "after": "outcome_declined"},
 ]
 
 # The values each trigger accepts through ``--set``; anything else is refused.
@@ -242,12 +267,15 @@ DISPUTE = Workflow(
 
 def deadline_basis(facts: Facts) -> tuple[datetime, Period] | None:
     """From when, and by which period, the case's current step is due: the time budget of its
-    line (domain.md §2, calendar days), or the court's decision on a 司法确认 application."""
+    line (docs/legal-clocks.md, calendar days), the last day to apply for 司法确认 while a
+    written agreement stands, or the court's decision on a 司法确认 application."""
     state = facts["state"]
     if state in ACTIVE_STATES and facts.get("line_since"):
         line = facts.get("line") or 1
         return facts["line_since"], Period(config.LINE_BUDGET_DAYS[line], "days", roll=False,
                                            law=f"第{line}线时限 (三线管控)")
+    if state == "agreed" and facts.get("agreement") == "written" and facts.get("agreed_at"):
+        return facts["agreed_at"], CONFIRMATION_WINDOW
     if state == "confirming" and facts.get("confirmation_applied_at"):
         return facts["confirmation_applied_at"], Period(config.CONFIRMATION_DECISION_DAYS, "days",
                                                         law="民事诉讼法第205条 司法确认")

@@ -2,8 +2,11 @@
 
 行政复议 (the county reviews a town's act, 行政复议法 2023): the town answers within 10
 working days of receiving the copy of the application (art 48); the county decides within 60
-days, +30 (art 62). 行政应诉 (the town as defendant, 行政诉讼法): defence and evidence within
-15 days of being served (art 67); an appeal within 15 days of a judgment (art 85).
+days of *its acceptance* of the application, extendable once by 30 (art 62). 行政应诉 (the
+town as defendant, 行政诉讼法): defence and evidence within 15 days of being served (art 67);
+an appeal within 15 days of the *service* of a judgment, 10 of a ruling (art 85); a late
+appeal is recorded with its reason, as an application to extend the period (art 48).
+Rules and articles: docs/legal-clocks.md.
 """
 
 from __future__ import annotations
@@ -35,14 +38,17 @@ RECONSIDERATION_OUTCOMES = {"upheld": "维持", "revoked": "撤销", "changed": 
 LITIGATION_OUTCOMES = {"won": "胜诉", "lost": "败诉", "withdrawn": "撤诉", "settled": "和解"}
 
 ANSWER = Period(10, "working_days", law="行政复议法第48条: 收到申请书副本之日起10日内提出书面答复")
-DECISION = Period(60, "days", law="行政复议法第62条: 受理之日起60日内作出决定")
+DECISION = Period(60, "days", law="行政复议法第62条: 受理申请之日起60日内作出决定")
+DECISION_EXTENSION_DAYS = 30  # art 62: once, at most 30 days, approved by the 复议机关's head
 DEFENCE = Period(15, "days", law="行政诉讼法第67条: 收到起诉状副本之日起15日内提交答辩状和证据")
 APPEAL = Period(15, "days", law="行政诉讼法第85条: 判决书送达之日起15日内上诉")
+APPEAL_RULING = Period(10, "days", law="行政诉讼法第85条: 裁定书送达之日起10日内上诉")
+DECISION_FORMS = {"judgment": "判决", "ruling": "裁定"}
 
 STATE_LABELS = {"received": "已收到申请书副本", "answered": "已答复", "decided": "已决定", "served": "已送达起诉状",
                 "defended": "已答辩", "judged": "已判决", "appealed": "已上诉", "closed": "已结案"}
 TRIGGER_LABELS = {"register": "登记", "answer": "提交答复", "decide": "复议决定", "defend": "提交答辩",
-                  "judge": "判决", "appeal": "上诉", "close": "结案"}
+                  "judge": "判决/裁定", "appeal": "上诉", "close": "结案", "extend": "延长复议期限"}
 
 
 def _in_time(deadline_key: str, zh: str, en: str, law: str):
@@ -63,14 +69,42 @@ def _outcome_in(outcomes: dict[str, str]):
 
 
 def _appeal_in_time(f: Facts, a: Action) -> str | None:
+    """Past the appeal period the appeal is still recorded, with the reason for the delay:
+    the court may allow it (行政诉讼法第48条, 申请延长期限)."""
     end = f.get("deadline")
-    if end and a.at and a.at >= end:
-        return "上诉须在判决书送达之日起15日内提出(行政诉讼法第85条) / an appeal is due within 15 days of the judgment"
+    if end and a.at and a.at >= end and not (a.note or "").strip():
+        period = APPEAL_RULING if f.get("decision_form") == "ruling" else APPEAL
+        return (f"已超过上诉期限({period.law});逾期上诉须在 --note 中写明理由,作为申请延长期限记录(第48条) / "
+                "the appeal period has passed: record the reason with --note (an application to extend, art 48)")
+    return None
+
+
+def _served_given(f: Facts, a: Action) -> str | None:
+    if a.values.get("served_at") is None:
+        return ("需写明判决书/裁定书送达之日(--set served_at=日期),上诉期限自送达起算(行政诉讼法第85条) / say when "
+                "the judgment was served: the appeal period counts from it")
+    return None
+
+
+def _not_extended(f: Facts, a: Action) -> str | None:
+    if f.get("extended"):
+        return "复议期限只能延长一次(行政复议法第62条) / the decision period can be extended only once"
+    return None
+
+
+def _note_given(f: Facts, a: Action) -> str | None:
+    if not (a.note or "").strip():
+        return "需填写理由(--note) / a reason is required for this step"
     return None
 
 
 def _outcome(f: Facts, a: Action) -> dict:
     return {"outcome": a.values["outcome"], "decided_at": a.at}
+
+
+def _judged(f: Facts, a: Action) -> dict:
+    return {"outcome": a.values["outcome"], "decided_at": a.at, "served_at": a.values["served_at"],
+            "decision_form": a.values.get("form") or "judgment"}
 
 
 def _stamp(key: str):
@@ -84,6 +118,8 @@ RECONSIDERATION = Workflow(
     transitions=[
         {"trigger": "answer", "source": ReconsiderationState.received, "dest": ReconsiderationState.answered,
          "conditions": ["answered_in_time"], "after": "stamp_answered"},
+        {"trigger": "extend", "source": ReconsiderationState.answered, "dest": ReconsiderationState.answered,
+         "conditions": ["not_extended", "note_given"], "after": "mark_extended"},
         {"trigger": "decide", "source": ReconsiderationState.answered, "dest": ReconsiderationState.decided,
          "conditions": ["outcome_given"], "after": "record_outcome"},
     ],
@@ -92,8 +128,11 @@ RECONSIDERATION = Workflow(
                                   hint="--note 逾期理由 (if late)"),
         "outcome_given": Guard(_outcome_in(RECONSIDERATION_OUTCOMES), input=True,
                                hint="--set outcome=" + "|".join(RECONSIDERATION_OUTCOMES)),
+        "not_extended": Guard(_not_extended),
+        "note_given": Guard(_note_given, input=True, hint="--note 延长理由"),
     },
-    effects={"stamp_answered": _stamp("answered_at"), "record_outcome": _outcome},
+    effects={"stamp_answered": _stamp("answered_at"), "record_outcome": _outcome,
+             "mark_extended": lambda f, a: {"extended": True}},
     inputs={"decide": ("outcome",)},
     labels=STATE_LABELS,
 )
@@ -104,7 +143,7 @@ LITIGATION = Workflow(
         {"trigger": "defend", "source": LitigationState.served, "dest": LitigationState.defended,
          "conditions": ["defended_in_time"], "after": "stamp_answered"},
         {"trigger": "judge", "source": [LitigationState.defended, LitigationState.appealed],
-         "dest": LitigationState.judged, "conditions": ["outcome_given"], "after": "record_outcome"},
+         "dest": LitigationState.judged, "conditions": ["outcome_given", "served_given"], "after": "record_judgment"},
         {"trigger": "appeal", "source": LitigationState.judged, "dest": LitigationState.appealed,
          "conditions": ["appeal_in_time"]},
         {"trigger": "close", "source": LitigationState.judged, "dest": LitigationState.closed},
@@ -114,10 +153,11 @@ LITIGATION = Workflow(
                                   hint="--note 逾期理由 (if late)"),
         "outcome_given": Guard(_outcome_in(LITIGATION_OUTCOMES), input=True,
                                hint="--set outcome=" + "|".join(LITIGATION_OUTCOMES)),
-        "appeal_in_time": Guard(_appeal_in_time),
+        "served_given": Guard(_served_given, input=True, hint="--set served_at=DATE [--set form=judgment|ruling]"),
+        "appeal_in_time": Guard(_appeal_in_time, input=True, hint="--note 逾期理由 (if past the appeal period)"),
     },
-    effects={"stamp_answered": _stamp("answered_at"), "record_outcome": _outcome},
-    inputs={"judge": ("outcome",)},
+    effects={"stamp_answered": _stamp("answered_at"), "record_judgment": _judged},
+    inputs={"judge": ("outcome", "served_at", "form")},
     labels=STATE_LABELS,
 )
 
@@ -125,15 +165,19 @@ WORKFLOWS = {"reconsideration": RECONSIDERATION, "litigation": LITIGATION}
 
 
 def deadline_basis(kind: str, facts: Facts) -> tuple[datetime, Period] | None:
+    """The town's answer (10 working days from the copy), then the 复议机关's decision (60
+    days from its acceptance, 90 once extended; unknown without the acceptance date); the
+    town's defence (15 days from service), then its appeal (from the judgment's service)."""
     state = facts["state"]
     if kind == "reconsideration":
         if state == "received":
             return facts["received_at"], ANSWER
-        if state == "answered":
-            return facts["answered_at"], DECISION
+        if state == "answered" and facts.get("accepted_at"):
+            extra = DECISION_EXTENSION_DAYS if facts.get("extended") else 0
+            return facts["accepted_at"], Period(DECISION.amount + extra, "days", law=DECISION.law)
         return None
     if state == "served":
         return facts["received_at"], DEFENCE
-    if state == "judged" and facts.get("decided_at"):
-        return facts["decided_at"], APPEAL
+    if state == "judged" and facts.get("served_at"):
+        return facts["served_at"], APPEAL_RULING if facts.get("decision_form") == "ruling" else APPEAL
     return None

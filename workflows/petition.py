@@ -1,9 +1,11 @@
 """The petition (信访) workflow and the 诉访分离 routing table (信访工作条例, 2022).
 
 received → handling (accept) / redirected / transferred / not_accepted within 15 days
-(arts 22–23); handling → answered within 60 days, one extension of at most 30 (art 34);
-复查 within 30 days of the answer (art 35), 复核 within 30 days of the 复查 answer (art 36);
-after 复核 the matter is closed for good.
+(arts 22–23); handling → answered within 60 days, one extension of at most 30 approved by the
+handling body's 负责人 while the 60 days run (art 34); the written opinion is served (送达,
+``serve``), and 复查 may be asked within 30 days of that service (art 35), 复核 within 30 days
+of the service of the 复查 opinion (art 36); after 复核 the matter is closed for good. The
+rules with their articles: docs/legal-clocks.md.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ TRIGGER_LABELS = {
     "receive": "登记", "accept": "受理", "redirect": "诉访分离导入", "transfer": "转送/交办",
     "reject": "不予受理", "extend": "延期", "answer": "出具处理意见", "request_review": "申请复查",
     "review_answer": "复查答复", "request_recheck": "申请复核", "recheck_answer": "复核答复", "close": "办结",
+    "serve": "送达处理意见", "start_case": "转人民调解",
 }
 OPINIONS = {"support": "予以支持", "explain": "解释说明", "not_support": "不予支持", "mediated": "调解和解"}
 FORMS = {"letter": "来信", "visit": "来访", "phone": "来电", "web": "网上信访"}
@@ -47,13 +50,19 @@ LEVELS = {"town": "乡镇", "county": "县级"}
 ROUTE = Period(15, "days", law="信访工作条例第22条")
 ANSWER = Period(60, "days", law="信访工作条例第32条")
 EXTENSION_MAX_DAYS = 30  # art 34: once, at most 30 days, with a reason
-REVIEW_REQUEST = Period(30, "days", law="信访工作条例第35条")
+MAX_REPRESENTATIVES = 5  # art 20: a group visit sends at most five representatives
+REVIEW_REQUEST = Period(30, "days", law="信访工作条例第35条: 自收到书面答复之日起30日内请求复查")
 REVIEW_ANSWER = Period(30, "days", law="信访工作条例第35条")
-RECHECK_REQUEST = Period(30, "days", law="信访工作条例第36条")
+RECHECK_REQUEST = Period(30, "days", law="信访工作条例第36条: 自收到复查意见之日起30日内请求复核")
 RECHECK_ANSWER = Period(30, "days", law="信访工作条例第36条")
 
 # The clock of each legal channel a petition is redirected to, from when the petitioner knew
 # of the act or dispute (``known_at``): what the petitioner must be told.
+# The channels whose clock the petitioner must be told; each needs the day the petitioner knew
+# of the act (``known_at``, or ``decided_at`` of a 复议 decision for a lawsuit after it), which
+# only they can say: it is never defaulted to the petition's date.
+CLOCKED_CHANNELS = ("reconsideration", "litigation", "arbitration")
+UNKNOWN = "unknown"  # known_at=unknown: the petitioner is told the period, not a date
 CHANNEL_CLOCKS = {
     "reconsideration": Period(60, "days", law="行政复议法第20条: 知道行政行为之日起60日内申请行政复议"),
     "litigation": Period(6, "months", law="行政诉讼法第46条: 知道作出行政行为之日起6个月内起诉"),
@@ -115,6 +124,20 @@ def _channel_given(f: Facts, a: Action) -> str | None:
     return None
 
 
+def _clock_start_given(f: Facts, a: Action) -> str | None:
+    channel, v = a.values.get("channel"), a.values
+    if v.get("decided_at") is not None and channel != "litigation":
+        return ("decided_at 只用于复议决定后提起行政诉讼(channel=litigation) / decided_at is the date of a 复议 "
+                "decision, for a lawsuit after it")
+    if v.get("decided_at") is not None and v.get("known_at") is not None:
+        return "known_at 与 decided_at 只能给一个 / give known_at or decided_at, not both"
+    if channel in CLOCKED_CHANNELS and v.get("known_at") is None and v.get("decided_at") is None:
+        return ("需写明信访人知道该行为之日(--set known_at=日期),不清楚的写 known_at=unknown,告知法定期限;"
+                "复议决定后起诉写 decided_at=日期 / say when the petitioner knew of the act (known_at=DATE, "
+                "or known_at=unknown to tell them the legal period instead of a date)")
+    return None
+
+
 def _body_given(f: Facts, a: Action) -> str | None:
     if not (a.values.get("to") or "").strip():
         return "需指明转送机关(--set to=机关名称) / say which body it is transferred to"
@@ -132,6 +155,44 @@ def _extension_within_30(f: Facts, a: Action) -> str | None:
     if not isinstance(days, int) or not 1 <= days <= EXTENSION_MAX_DAYS:
         return (f"延长期限不得超过{EXTENSION_MAX_DAYS}日(信访工作条例第34条) / an extension is 1 to "
                 f"{EXTENSION_MAX_DAYS} days")
+    return None
+
+
+def _handling_head(f: Facts, a: Action) -> str | None:
+    if a.actor_role not in config.HANDLING_HEADS:
+        return ("延长办理期限须经信访工作机构负责人批准(镇、县用户)(信访工作条例第34条) / an extension is approved "
+                "by the handling body's head (a town or county user)")
+    return None
+
+
+def _answer_period_running(f: Facts, a: Action) -> str | None:
+    end = f.get("answer_deadline")
+    if end and a.at and a.at >= end:
+        return ("办理期限已届满,不能再延长(信访工作条例第34条) / the 60-day answer period has already run out: "
+                "it can no longer be extended")
+    return None
+
+
+def _not_served(f: Facts, a: Action) -> str | None:
+    if f.get("served_at"):
+        return "该处理意见已记录送达 / the service of this opinion is already recorded"
+    return None
+
+
+def _window_closed_or_waived(f: Facts, a: Action) -> str | None:
+    """Closing cuts off 复查/复核: only after the window has run out, or on the petitioner's
+    written waiver recorded in the note."""
+    if (a.note or "").strip():
+        return None
+    end = f.get("request_deadline")
+    if not f.get("served_at"):
+        return ("处理意见尚未记录送达,复查期限尚未起算,不能办结(先 serve --at 送达日期);信访人书面放弃复查的,"
+                "在 --note 中记录 / the opinion's service is not recorded, so the 30 days for a review have not "
+                "begun: record it with serve, or record the petitioner's written waiver with --note")
+    if end and a.at and a.at < end:
+        return ("复查/复核申请期限尚未届满,不能办结(信访工作条例第35、36条);信访人书面放弃的,在 --note 中记录 / "
+                "the petitioner may still ask for a review: close after the 30 days, or record their written "
+                "waiver with --note")
     return None
 
 
@@ -167,6 +228,13 @@ GUARDS = {
     "routed_in_time": Guard(_routed_in_time, input=True, hint="--note 逾期理由 (if past 15 days)"),
     "note_given": Guard(_note_given, input=True, hint="--note 理由"),
     "channel_given": Guard(_channel_given, input=True, hint="--set channel=" + "|".join(config.CHANNELS)),
+    "clock_start_given": Guard(_clock_start_given, input=True,
+                               hint="--set known_at=DATE|unknown (复议/诉讼/仲裁), decided_at=DATE (复议决定后起诉)"),
+    "handling_head": Guard(_handling_head),
+    "answer_period_running": Guard(_answer_period_running),
+    "not_served": Guard(_not_served),
+    "window_closed_or_waived": Guard(_window_closed_or_waived, input=True,
+                                     hint="--note 信访人书面放弃复查/复核 (if the 30 days are still running)"),
     "body_given": Guard(_body_given, input=True, hint="--set to=机关"),
     "not_extended": Guard(_not_extended),
     "extension_within_30": Guard(_extension_within_30, input=True, hint="--set days=1..30"),
@@ -193,10 +261,13 @@ def _extended(f: Facts, a: Action) -> dict:
 
 EFFECTS = {
     "accepted": _set(accepted_at="AT"),
-    "answered": _set(answered_at="AT"),
+    "answered": _set(answered_at="AT", served_at=None),
     "extended": _extended,
+    # A 复查 opinion served while the state was still ``review`` keeps its service date.
     "mark_reviewed": _set(reviewed=True, answered_at="AT"),
-    "review_requested": _set(requested_at="AT"),
+    "review_requested": _set(requested_at="AT", served_at=None),
+    "served": _set(served_at="AT"),
+    "refused": lambda f, a: {"refusal": (a.note or "").strip() or None},
     "final": _set(final=True),
 }
 
@@ -204,13 +275,14 @@ TRANSITIONS = [
     {"trigger": "accept", "source": P.received, "dest": P.handling, "conditions": ["routed_in_time"],
      "after": "accepted"},
     {"trigger": "redirect", "source": P.received, "dest": P.redirected,
-     "conditions": ["routed_in_time", "channel_given"]},
+     "conditions": ["routed_in_time", "channel_given", "clock_start_given"]},
     {"trigger": "transfer", "source": P.received, "dest": P.transferred,
      "conditions": ["routed_in_time", "body_given"]},
     {"trigger": "reject", "source": P.received, "dest": P.not_accepted,
-     "conditions": ["routed_in_time", "note_given"]},
+     "conditions": ["routed_in_time", "note_given"], "after": "refused"},
     {"trigger": "extend", "source": P.handling, "dest": P.handling,
-     "conditions": ["not_extended", "note_given", "extension_within_30"], "after": "extended"},
+     "conditions": ["handling_head", "not_extended", "answer_period_running", "note_given", "extension_within_30"],
+     "after": "extended"},
     {"trigger": "answer", "source": P.handling, "dest": P.answered, "conditions": ["opinion_given"],
      "after": "answered"},
     {"trigger": "request_review", "source": P.answered, "dest": P.review,
@@ -221,7 +293,11 @@ TRANSITIONS = [
      "conditions": ["reviewed", "recheck_in_time"], "after": "review_requested"},
     {"trigger": "recheck_answer", "source": P.recheck, "dest": P.closed, "conditions": ["opinion_given"],
      "after": "final"},
-    {"trigger": "close", "source": P.answered, "dest": P.closed},
+    # 送达: ``--at`` is the day the petitioner received the written opinion (or, in ``review``,
+    # the 复查 opinion); the 30 days for 复查/复核 count from it.
+    {"trigger": "serve", "source": P.answered, "dest": P.answered, "conditions": ["not_served"], "after": "served"},
+    {"trigger": "serve", "source": P.review, "dest": P.review, "conditions": ["not_served"], "after": "served"},
+    {"trigger": "close", "source": P.answered, "dest": P.closed, "conditions": ["window_closed_or_waived"]},
 ]
 
 INPUTS: dict[str, tuple[str, ...]] = {
@@ -250,10 +326,10 @@ def deadline_basis(facts: Facts) -> tuple[datetime, Period] | None:
         extra = facts.get("extended_days") or 0
         return facts["accepted_at"], Period(ANSWER.amount + extra, "days", law=ANSWER.law)
     if state == "answered":
-        period = RECHECK_REQUEST if facts.get("reviewed") else REVIEW_REQUEST
-        if facts.get("reviewed") and facts.get("final"):
+        # The 30 days run from service (送达); before it is recorded there is no last day yet.
+        if not facts.get("served_at"):
             return None
-        return facts["answered_at"], period
+        return facts["served_at"], RECHECK_REQUEST if facts.get("reviewed") else REVIEW_REQUEST
     if state == "review":
         return facts["requested_at"], REVIEW_ANSWER
     if state == "recheck":

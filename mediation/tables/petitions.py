@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import JSON, Index, UniqueConstraint
 from sqlmodel import Field
 
 from mediation.tables.base import EventFields, Numbered, UTCDateTime
@@ -31,12 +31,18 @@ class Petition(Numbered, table=True):
     first_time: bool
     received_at: datetime = Field(sa_type=UTCDateTime)
     recorded_at: datetime = Field(sa_type=UTCDateTime)
+    # 走访 by many people: the names of at most five representatives (信访工作条例第20条).
+    representatives: list[str] | None = Field(default=None, sa_type=JSON(none_as_null=True))
+    # 不予受理 at intake: why (the office owes a written notice within 15 days).
+    refusal: str | None = None
     route_deadline: datetime = Field(sa_type=UTCDateTime)
     accepted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     answer_deadline: datetime | None = Field(default=None, sa_type=UTCDateTime)
     extended_days: int = 0
     answered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     opinion: str | None = None
+    # 送达: when the petitioner received the current written opinion; 复查/复核 count from it.
+    served_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     reviewed: bool = False
     requested_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     final: bool = False

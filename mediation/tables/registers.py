@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 from mediation.tables.base import EventFields, TownNumbered, UTCDateTime
@@ -20,8 +20,15 @@ class Matter(TownNumbered, table=True):
     state: str
     received_at: datetime = Field(sa_type=UTCDateTime)
     recorded_at: datetime = Field(sa_type=UTCDateTime)
+    # 行政复议: the day the 复议机关 accepted the application (its 60 days run from it).
+    accepted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # 行政复议: the decision period was extended by 30 days (once).
+    extended: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     answered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # 行政应诉: when the judgment or ruling (decision_form) was served; the appeal counts from it.
+    served_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    decision_form: str | None = None
     outcome: str | None = None
     deadline: datetime | None = Field(default=None, sa_type=UTCDateTime)
     last_event_at: datetime = Field(sa_type=UTCDateTime)

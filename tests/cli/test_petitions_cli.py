@@ -11,7 +11,8 @@ NEW = ["petition", "new", "--village", "朱家湾村", "--petitioner", "陈建�
 def test_petition_from_receipt_to_redirect(run):
     made = run.json(*NEW, user="王主任")
     assert made["number"] == "(2021)营信字第001号" and made["category"] == "labour" and made["first_time"]
-    assert made["route_deadline"] == "2021-05-26T00:00:00+08:00"
+    assert made["route_deadline"] == made["deadline"] == "2021-05-25"  # the last day (contract: last days)
+    assert made["received_at"] == "2021-05-10T00:00:00+08:00"
     nxt = run.json("petition", "next", made["number"], user="王主任")
     assert nxt["suggested"]["trigger"] == "redirect" and nxt["suggested"]["channel"] == "arbitration"
     text = run.ok("petition", "next", "2021-1", user="王主任").stdout
@@ -28,14 +29,47 @@ def test_petition_refusals_are_one_line_and_change_nothing(run):
     from mediation.db import Database
     db = Database(run.db_url)
     before = snapshot(db)
-    run.refused(*NEW, user="王主任", match="already being handled")
     run.refused("petition", "do", "1", "redirect", "--at", "2021-05-11", user="王主任", match="legal channel")
+    run.refused("petition", "do", "1", "redirect", "--set", "channel=arbitration", "--at", "2021-05-11",
+                user="王主任", match="known_at=unknown")
     run.refused("petition", "do", "1", "accept", "--at", "2021-06-30", user="王主任", match="15-day limit")
     run.refused("petition", "new", "--village", "朱家湾村", "--petitioner", "甲", "--category", "八卦",
                 "--summary", "x", user="王主任", match="unknown category")
     run.refused(*NEW[:2], "--village", "朱家湾村", *NEW[4:], user="刘调解", match="own village")
     assert snapshot(db) == before
     db.dispose()
+
+
+def test_an_intake_refusal_is_recorded_and_says_why(run):
+    run.ok(*NEW, user="王主任")
+    result = run.ok(*NEW[:-1], "2021-05-12", user="王主任")
+    assert "不予受理" in result.stdout and "written notice by 2021-05-27 24:00" in result.stdout
+    shown = run.json("petition", "show", "2")
+    assert shown["state"] == "not_accepted" and not shown["first_time"] and "already being handled" in shown["refusal"]
+
+
+def test_a_group_visit_names_at_most_five_representatives(run):
+    five = [x for name in ("甲", "乙", "丙", "丁", "戊") for x in ("--representative", name)]
+    made = run.json(*NEW, *five, user="王主任")
+    assert made["representatives"] == ["甲", "乙", "丙", "丁", "戊"]
+    from mediation.db import Database
+    db = Database(run.db_url)
+    before = snapshot(db)
+    run.refused(*NEW, *five, "--representative", "己", "--petitioner", "李四", user="王主任",
+                match="at most 5 representatives")
+    run.refused(*NEW, "--representative", "甲", "--form", "letter", "--petitioner", "李四", user="王主任",
+                match="group visit")
+    assert snapshot(db) == before
+    db.dispose()
+
+
+def test_redirect_with_an_unknown_day_of_knowledge_tells_the_period(run):
+    run.ok(*NEW[:7], "admin_act", *NEW[8:], user="王主任")
+    out = run.ok("petition", "do", "1", "redirect", "--set", "channel=reconsideration", "--set", "known_at=unknown",
+                 "--at", "2021-05-11", user="王主任").stdout
+    assert "tell the petitioner the legal period" in out and "60日内" in out
+    shown = run.json("petition", "show", "1")
+    assert shown["channel_deadline"] is None and "60日" in shown["channel_law"]
 
 
 def test_review_queue_and_decisions(run):

@@ -68,7 +68,8 @@ def expected(db, year: int, as_of: date) -> dict:
              if f"{year}-01" <= z["month"] <= f"{as_of.year}-{as_of.month:02d}"]
     subjects = rows(db, "SELECT * FROM subject")
     jobs = rows(db, "SELECT * FROM employment ORDER BY at, id")
-    managed = [s for s in subjects if s["received_at"] < end and (s["ended_at"] is None or s["ended_at"] >= start)]
+    managed = [s for s in subjects if s["received_at"] < end and (s["ended_at"] is None or s["ended_at"] >= start)
+               and (s["term_end"] is None or _utc(s["term_end"]) >= start)]
     status = {}
     for j in jobs:
         if j["at"] < end:
@@ -82,7 +83,7 @@ def expected(db, year: int, as_of: date) -> dict:
             "by_village": dict(Counter(c["village"] for c in reg)),
             "resolved_by_line": {str(n): sum(1 for e in firsts if e["line"] == n) for n in (1, 2, 3)},
             "escalated": distinct("approve_escalation"), "redirected": distinct("redirect"),
-            "terminated": terminated, "reopened": sum(1 for e in events if e["trigger"] == "reopen" and inside(e["at"])),
+            "terminated": terminated, "declined": distinct("decline"), "reopened": sum(1 for e in events if e["trigger"] == "reopen" and inside(e["at"])),
             "open": open_,
             "agreements": {"written": forms["written"], "oral": forms["oral"],
                            "amount": f"{amount // 100}.{amount % 100:02d}"},
@@ -101,6 +102,8 @@ def expected(db, year: int, as_of: date) -> dict:
             "not_accepted": sum(1 for e in pe if e["trigger"] == "reject"),
             "first_time": sum(1 for p in petitions if inside(p["received_at"]) and p["first_time"]),
             "closed": sum(1 for e in pe if e["to_state"] == "closed"),
+            "representatives_groups": sum(1 for p in petitions if inside(p["received_at"])
+                                          and p["representatives"] not in (None, "null", [])),
         },
         "screening": {"rounds": len(rounds),
                       "by_mode": {m: sum(1 for r in rounds if r["mode"] == m) for m in config.SCREENING_MODES},

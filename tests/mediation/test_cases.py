@@ -110,13 +110,6 @@ def test_fail_redirect_and_reopen(town):
     assert view.state == "triaged" and view.reopened == 1
 
 
-def test_confirmation_must_be_applied_within_30_days(town):
-    case = new_case(town)
-    walk(town, case.number, TO_CLOSED[:5])
-    with pytest.raises(NotAllowed, match="31 days"):
-        cases.fire(town, actor="刘调解", case=case.number, trigger="apply_confirmation", at=at("2021-04-10"))
-
-
 def test_bad_input_is_refused_and_changes_nothing(town):
     case = new_case(town)
     n = case.number

@@ -67,17 +67,18 @@ def test_full_course_accept_extend_answer_review_recheck_and_closed_for_good(tow
     do(town, p.number, "request_recheck", "2021-09-10")
     final = do(town, p.number, "recheck_answer", "2021-10-08", opinion="explain")
     assert final.state == "closed" and final.final
-    refused(town, NotAllowed, "closed for good", new, town, category="request", summary="请求修缮村道",
-            when="2022-01-05")
+    again = new(town, category="request", summary="请求修缮村道", when="2022-01-05")
+    assert again.state == "not_accepted" and "closed for good" in again.refusal and not again.first_time
     history = petitions.show(town, petition=p.number).history
     assert [e.trigger for e in history][-1] == "recheck_answer" and len(history) == final.version
 
 
-def test_review_must_be_asked_within_30_days_of_the_answer(town):
+def test_review_must_be_asked_within_30_days_of_the_answers_service(town):
     p = new(town, category="request", summary="请求安装路灯")
     do(town, p.number, "accept", "2021-05-11")
-    do(town, p.number, "answer", "2021-06-01", opinion="explain")
-    # 30 days from 06-01 is 07-01 (Thu): day 31 is refused
+    do(town, p.number, "answer", "2021-05-28", opinion="explain")
+    assert do(town, p.number, "serve", "2021-06-01").deadline is not None
+    # 30 days from service on 06-01 is 07-01 (Thu): day 31 is refused
     refused(town, NotAllowed, "within 30 days", do, town, p.number, "request_review", "2021-07-02T09:00")
     refused(town, NotAllowed, "within 30 days", do, town, p.number, "request_review", "2021-07-02")  # day 31
     assert do(town, p.number, "request_review", "2021-07-01T17:00").state == "review"
@@ -103,14 +104,21 @@ def test_bad_routing_input_is_refused_and_changes_nothing(town):
 
 
 def test_intake_refusals_same_matter_and_skipped_levels(town):
+    """不予受理 at intake is recorded, not lost: state not_accepted, the reason, a reject step."""
     new(town, petitioner=f"陈建国,{ID_OK}")
-    refused(town, NotAllowed, "already being handled", new, town, petitioner="陈建国",
-            summary="包工头 拖欠工资三个月!", when="2021-05-11")
-    refused(town, NotAllowed, "skipped the town level", new, town, petitioner="孙秀英", category="civil",
-            summary="宅基地纠纷", level="county", form="visit")
-    # a letter to the county is not a visit: 逐级走访 concerns visits
-    assert new(town, petitioner="孙秀英", category="civil", summary="宅基地纠纷", level="county",
-               form="letter").first_time
+    repeat = new(town, petitioner="陈建国", summary="包工头 拖欠工资三个月!", when="2021-05-11")
+    assert repeat.state == "not_accepted" and "already being handled" in repeat.refusal
+    assert not repeat.first_time and repeat.deadline is None
+    assert timeutil.show_due(repeat.route_deadline) == "2021-05-26 24:00"  # the written notice: 15 days
+    history = petitions.show(town, petition=repeat.number).history
+    assert [(e.trigger, e.to) for e in history] == [("receive", "received"), ("reject", "not_accepted")]
+    assert history[1].note == repeat.refusal and repeat.version == 2
+    skipped = new(town, petitioner="孙秀英", category="civil", summary="宅基地纠纷", level="county", form="visit")
+    assert skipped.state == "not_accepted" and "skipped the town level" in skipped.refusal
+    # a letter to the county is not a visit: 逐级走访 concerns visits (and a refused petition does
+    # not block the next one, though it was the first on the matter: this one is not 初信)
+    letter = new(town, petitioner="孙秀英", category="civil", summary="宅基地纠纷", level="county", form="letter")
+    assert letter.state == "received" and not letter.first_time
 
 
 def test_first_time_flag_and_order(town):

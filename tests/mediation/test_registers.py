@@ -35,11 +35,11 @@ def test_litigation_defence_judgment_and_appeal_window(town):
     assert m.number == "(2021)营诉字第001号"
     assert timeutil.show_due(m.deadline, minutes=False) == "2021-06-18"
     matters.fire(town, actor="王主任", matter=m.number, trigger="defend", at=at("2021-06-15"))
-    j = matters.fire(town, actor="王主任", matter=m.number, trigger="judge", values={"outcome": "won"},
-                     at=at("2021-09-10"))
-    # 15 days from 09-10 is Sat 09-25, a rest day; Sun 09-26 is a 调休 make-up workday, so it ends then
+    j = matters.fire(town, actor="王主任", matter=m.number, trigger="judge",
+                     values={"outcome": "won", "served_at": "2021-09-10"}, at=at("2021-09-08"))
+    # 15 days from service on 09-10 is Sat 09-25, a rest day; Sun 09-26 is a 调休 make-up workday
     assert timeutil.show_due(j.deadline, minutes=False) == "2021-09-26"
-    refused(town, NotAllowed, "15 days", matters.fire, town, actor="王主任", matter=m.number, trigger="appeal",
+    refused(town, NotAllowed, "art 48", matters.fire, town, actor="王主任", matter=m.number, trigger="appeal",
             at=at("2021-09-28"))
     assert matters.fire(town, actor="王主任", matter=m.number, trigger="close", at=at("2021-09-28")).state == "closed"
     assert [v.number for v in matters.list_matters(town, kind="litigation", year=2021)] == [m.number]

@@ -34,7 +34,19 @@ def test_hand_entered_2022(town):
     p = petitions.new(town, actor="王主任", village="朱家湾村", petitioner="陈某", category="labour",
                       summary="欠薪", at=at("2022-05-01"))
     petitions.fire(town, actor="王主任", petition=p.number, trigger="redirect", at=at("2022-05-02"),
-                   values={"channel": "arbitration"})
+                   values={"channel": "arbitration", "known_at": "2022-04-20"})
+    # a party refuses mediation: its own outcome, not a failed mediation (人民调解法第17条)
+    case("龙潭村", "刘调解", "2022-05-03", [("刘调解", "decline", "2022-05-04", "一方明确拒绝调解,告知可诉讼", {})])
+    # a group visit with its representatives, and the same matter again: 不予受理, still counted
+    petitions.new(town, actor="王主任", village="龙潭村", petitioner="孙某", category="request", summary="修桥",
+                  representatives=["孙某", "李某", "赵某"], at=at("2022-06-02"))
+    refusal = petitions.new(town, actor="王主任", village="龙潭村", petitioner="孙某", category="request",
+                            summary="修桥", at=at("2022-06-09"))
+    assert refusal.state == "not_accepted"
+    # released in 2016: 安置帮教 ended in 2021, so 2022 does not count this subject
+    old = subjects.new(town, actor="王主任", name="旧对象", category="resettlement", at=at("2016-03-01"),
+                       released=at("2016-02-20"))
+    subjects.employment(town, actor="王主任", subject=str(old.id), status="unemployed", at=at("2016-04-01"))
     matters.new(town, actor="王主任", kind="reconsideration", summary="不服罚款", at=at("2022-06-01"))
     screening.add_round(town, actor="刘调解", village="龙潭村", mode="专项", found=2, at=at("2022-02-01"))
     for i, status in enumerate(["employed", "self_employed", "unemployed"]):
@@ -44,11 +56,15 @@ def test_hand_entered_2022(town):
     r = report.annual(town, year=2022, as_of=date(2022, 12, 31)).to_json()
     compare(r, expected(town, 2022, date(2022, 12, 31)))
     d = r["disputes"]
-    assert (d["registered"], d["resolved"], d["terminated"]) == (3, 3, 1)
+    assert (d["registered"], d["resolved"], d["terminated"], d["declined"]) == (4, 3, 1, 1)
     assert d["success_rate"] == 0.75 and d["agreements"] == {"written": 2, "oral": 1, "amount": "2401.00"}
     assert d["resolved_by_line"] == {"1": 2, "2": 1, "3": 0}
     assert (r["administrative_mediation"], r["administrative_reconsideration"], r["administrative_litigation"]) == (1, 1, 0)
     assert r["corrections"]["employment_rate"] == "66.6%"  # 2 of 3, truncated
+    assert r["corrections"]["subjects"] == 3
+    pet = r["petitions"]
+    assert (pet["received"], pet["not_accepted"], pet["representatives_groups"]) == (3, 1, 1)
+    assert "收到群众信访3件" in r["summary_zh"] and "依法受理0件" in r["summary_zh"]
     assert "全年行政调解案件1件,行政复议案件1件,无行政应诉事项发生。" in r["summary_zh"]
     assert report.annual(town, year=2021, as_of=date(2021, 12, 31)).disputes["registered"] == 1
 

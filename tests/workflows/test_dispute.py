@@ -22,7 +22,8 @@ SATISFY = {
     "actor_of_next_line": ({"line": 1}, {"actor_role": "town"}),
     "agreement_form": ({}, {"values": {"agreement": "written", "terms": "赔偿"}}),
     "written_terms": ({}, {"values": {"agreement": "written", "terms": "赔偿"}}),
-    "within_confirmation_window": ({"agreed_at": AT - timedelta(days=30)}, {}),
+    "written_agreement": ({"agreement": "written"}, {}),
+    "within_confirmation_window": ({"confirmation_deadline": AT + timedelta(seconds=1)}, {}),
     "satisfaction_given": ({}, {"values": {"satisfied": True}}),
     "channel_given": ({}, {"values": {"channel": "litigation"}}),
 }
@@ -34,7 +35,9 @@ VIOLATE = {
     "actor_of_next_line": ({"line": 1}, {"actor_role": "mediator"}, "'town'"),
     "agreement_form": ({}, {"values": {"agreement": "handshake"}}, "written or oral"),
     "written_terms": ({}, {"values": {"agreement": "written"}}, "terms"),
-    "within_confirmation_window": ({"agreed_at": AT - timedelta(days=31)}, {}, "31"),
+    "written_agreement": ({"agreement": "oral"}, {}, "only a written agreement"),
+    "within_confirmation_window": ({"confirmation_deadline": AT, "confirmation_last_day": "2021-03-09"}, {},
+                                   "by 2021-03-09"),
     "satisfaction_given": ({}, {"values": {}}, "satisfied"),
     "channel_given": ({}, {"values": {"channel": "court"}}, "channel"),
 }
@@ -70,7 +73,7 @@ def test_reopen_counts_a_recurrence():
 
 def test_options_list_blocks_with_reasons_and_inputs_as_needs():
     options = {o.trigger: o for o in DISPUTE.options("triaged", {"line": 1}, Action(actor_role="mediator"))}
-    assert set(options) == {"start", "redirect"}
+    assert set(options) == {"start", "redirect", "decline"}
     assert not options["start"].allowed and "调解员" in options["start"].blocked_by[0]
     assert options["redirect"].allowed and options["redirect"].needs
 

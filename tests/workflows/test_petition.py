@@ -8,7 +8,8 @@ import pytest
 
 from tests.workflows.definition import AT, make_tests
 from workflows import Action, Refused
-from workflows.petition import (ARBITRATION_CLOCKS, PETITION, ROUTES, channel_period, deadline_basis)
+from workflows.petition import (ARBITRATION_CLOCKS, PETITION, RECHECK_REQUEST, REVIEW_REQUEST, ROUTES, channel_period,
+                                deadline_basis)
 
 SATISFY = {
     "routed_in_time": ({"route_deadline": AT + timedelta(days=1)}, {}),
@@ -22,6 +23,11 @@ SATISFY = {
     "recheck_in_time": ({"request_deadline": AT + timedelta(seconds=1)}, {}),
     "not_reviewed": ({"reviewed": False}, {}),
     "reviewed": ({"reviewed": True}, {}),
+    "clock_start_given": ({}, {"values": {"known_at": AT - timedelta(days=40)}}),
+    "handling_head": ({}, {"actor_role": "town"}),
+    "answer_period_running": ({"answer_deadline": AT + timedelta(seconds=1)}, {}),
+    "not_served": ({"served_at": None}, {}),
+    "window_closed_or_waived": ({"served_at": AT - timedelta(days=31), "request_deadline": AT}, {}),
 }
 VIOLATE = {
     "routed_in_time": ({"route_deadline": AT - timedelta(seconds=1)}, {"note": None}, "15"),
@@ -35,6 +41,12 @@ VIOLATE = {
     "recheck_in_time": ({"request_deadline": AT}, {}, "within 30 days"),
     "not_reviewed": ({"reviewed": True}, {}, "already reviewed"),
     "reviewed": ({"reviewed": False}, {}, "follows a review"),
+    "clock_start_given": ({}, {"values": {"channel": "reconsideration"}}, "known_at=unknown"),
+    "handling_head": ({}, {"actor_role": "mediator"}, "a town or county user"),
+    "answer_period_running": ({"answer_deadline": AT}, {}, "already run out"),
+    "not_served": ({"served_at": AT - timedelta(days=1)}, {}, "already recorded"),
+    "window_closed_or_waived": ({"served_at": AT - timedelta(days=2), "request_deadline": AT + timedelta(days=28)},
+                                {"note": ""}, "may still ask for a review"),
 }
 
 globals().update(make_tests(PETITION, SATISFY, VIOLATE))
@@ -75,12 +87,40 @@ def test_channel_clocks():
 def test_extension_adds_to_the_answer_period():
     start, period = deadline_basis({"state": "handling", "accepted_at": AT, "extended_days": 30})
     assert start == AT and period.amount == 90
-    assert deadline_basis({"state": "answered", "answered_at": AT, "reviewed": False})[1].amount == 30
     assert deadline_basis({"state": "closed"}) is None
 
 
+def test_the_review_window_counts_from_service_not_from_the_answer():
+    """信访工作条例第35条: 30 days from receiving the written answer (送达)."""
+    assert deadline_basis({"state": "answered", "answered_at": AT, "served_at": None}) is None
+    served = AT + timedelta(days=5)
+    assert deadline_basis({"state": "answered", "answered_at": AT, "served_at": served}) == (served, REVIEW_REQUEST)
+    assert deadline_basis({"state": "answered", "answered_at": AT, "served_at": served, "reviewed": True}) == \
+        (served, RECHECK_REQUEST)
+
+
+def test_an_answer_and_a_review_request_start_a_new_service():
+    facts = {"served_at": AT - timedelta(days=3)}
+    assert PETITION.fire("handling", "answer", facts, Action(at=AT, values={"opinion": "support"})) \
+        .changes["served_at"] is None
+    result = PETITION.fire("answered", "request_review", {**facts, "request_deadline": AT + timedelta(days=1)},
+                           Action(at=AT))
+    assert result.changes["served_at"] is None
+    # a 复查 opinion served while still in review keeps its service through review_answer
+    result = PETITION.fire("review", "review_answer", {"served_at": AT}, Action(at=AT, values={"opinion": "explain"}))
+    assert "served_at" not in result.changes
+
+
+def test_close_with_the_petitioners_waiver_while_the_window_runs():
+    facts = {"served_at": AT - timedelta(days=2), "request_deadline": AT + timedelta(days=28)}
+    assert PETITION.fire("answered", "close", facts, Action(at=AT, note="信访人书面放弃复查")).dest == "closed"
+    with pytest.raises(Refused, match="service is not recorded"):
+        PETITION.fire("answered", "close", {"served_at": None}, Action(at=AT))
+
+
 def test_default_extension_is_30_days():
-    result = PETITION.fire("handling", "extend", {"extended_days": 0}, Action(at=AT, note="需鉴定"))
+    result = PETITION.fire("handling", "extend", {"extended_days": 0, "answer_deadline": AT + timedelta(days=1)},
+                           Action(at=AT, note="需鉴定", actor_role="county"))
     assert result.changes["extended_days"] == 30
 
 

@@ -13,18 +13,51 @@ _ok = {"deadline": AT + timedelta(days=1)}
 
 for prefix, workflow, satisfy, violate in [
     ("reconsideration", RECONSIDERATION,
-     {"answered_in_time": (_ok, {}), "outcome_given": ({}, {"values": {"outcome": "upheld"}})},
+     {"answered_in_time": (_ok, {}), "outcome_given": ({}, {"values": {"outcome": "upheld"}}),
+      "not_extended": ({"extended": False}, {}), "note_given": ({}, {"note": "案情复杂"})},
      {"answered_in_time": (_late, {"note": None}, "late"),
-      "outcome_given": ({}, {"values": {"outcome": "won"}}, "outcome")}),
+      "outcome_given": ({}, {"values": {"outcome": "won"}}, "outcome"),
+      "not_extended": ({"extended": True}, {}, "only once"),
+      "note_given": ({}, {"note": " "}, "reason is required")}),
     ("litigation", LITIGATION,
      {"defended_in_time": (_ok, {}), "outcome_given": ({}, {"values": {"outcome": "won"}}),
+      "served_given": ({}, {"values": {"served_at": AT - timedelta(days=1)}}),
       "appeal_in_time": (_ok, {})},
      {"defended_in_time": (_late, {"note": None}, "late"),
-      "outcome_given": ({}, {"values": {"outcome": "upheld"}}, "outcome"),
-      "appeal_in_time": (_late, {}, "15 days")}),
+      "outcome_given": ({}, {"values": {"outcome": "upheld", "served_at": AT}}, "outcome"),
+      "served_given": ({}, {"values": {"outcome": "won"}}, "when the judgment was served"),
+      "appeal_in_time": (_late, {"note": None}, "art 48")}),
     ("subject", SUBJECT,
      {"reason_given": ({}, {"values": {"reason": "revoked"}})},
      {"reason_given": ({}, {"values": {"reason": "bored"}}, "reason")}),
 ]:
     for name, fn in make_tests(workflow, satisfy, violate).items():
         globals()[f"{name}__{prefix}"] = fn
+
+
+def test_the_decision_period_runs_from_the_acceptance_and_extends_once_by_30():
+    """行政复议法第62条: 60 days from the 复议机关's acceptance, +30 once; unknown without it."""
+    from workflows.matter import deadline_basis
+
+    facts = {"state": "answered", "answered_at": AT, "accepted_at": AT - timedelta(days=10)}
+    start, period = deadline_basis("reconsideration", facts)
+    assert (start, period.amount) == (AT - timedelta(days=10), 60)
+    assert deadline_basis("reconsideration", {**facts, "extended": True})[1].amount == 90
+    assert deadline_basis("reconsideration", {**facts, "accepted_at": None}) is None
+
+
+def test_the_appeal_counts_from_service_15_days_for_a_judgment_10_for_a_ruling():
+    from workflows.matter import APPEAL, APPEAL_RULING, deadline_basis
+
+    served = AT + timedelta(days=3)
+    facts = {"state": "judged", "decided_at": AT, "served_at": served, "decision_form": "judgment"}
+    assert deadline_basis("litigation", facts) == (served, APPEAL)
+    assert deadline_basis("litigation", {**facts, "decision_form": "ruling"}) == (served, APPEAL_RULING)
+    assert (APPEAL.amount, APPEAL_RULING.amount) == (15, 10)
+
+
+def test_a_late_appeal_is_recorded_with_its_reason():
+    from workflows import Action
+
+    late = {"deadline": AT - timedelta(days=1)}
+    assert LITIGATION.fire("judged", "appeal", late, Action(at=AT, note="因病未能按期上诉,申请延长期限")).dest == "appealed"

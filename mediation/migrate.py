@@ -1,0 +1,60 @@
+"""Schema revisions (Alembic): a new database gets the current tables and is stamped at the
+newest revision; an older one is brought up to it, one migration at a time, inside one
+transaction (PostgreSQL and SQLite both roll DDL back, so a failed upgrade changes nothing).
+
+Release 0.1 created its tables without a revision: such a database is recognised by its
+tables, stamped at the base revision ``0001``, then upgraded.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+BASE = "0001"
+
+
+def target_metadata():
+    from sqlmodel import SQLModel
+
+    import mediation.models  # noqa: F401  (registers the tables)
+
+    return SQLModel.metadata
+
+
+def _config(connection) -> Any:
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", "mediation:migrations")
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+def head() -> str:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(_config(None)).get_current_head()
+
+
+def current(connection) -> str | None:
+    from alembic.migration import MigrationContext
+
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def ensure_schema(connection) -> str:
+    """Create or upgrade the schema on ``connection`` (in its transaction); the revision it
+    is at afterwards."""
+    from alembic import command
+    from sqlalchemy import inspect
+
+    cfg = _config(connection)
+    inspector = inspect(connection)
+    if not inspector.has_table("alembic_version") or current(connection) is None:
+        if not inspector.has_table("dispute_case"):
+            target_metadata().create_all(connection)
+            command.stamp(cfg, "head")
+            return head()
+        command.stamp(cfg, BASE)  # release 0.1: its tables, no revision
+    command.upgrade(cfg, "head")
+    return head()
