@@ -45,6 +45,7 @@ class App:
 # the commands' own help.
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "init": ("cli.setup", "init", "Create the schema if missing, the town and its villages (idempotent)."),
+    "upgrade": ("cli.setup", "upgrade", "Bring the database's schema up to this release (migrations, in one..."),
     "user": ("cli.setup", "user", "Users and their roles: mediator (村调解员), town (镇), county (县)."),
     "case": ("cli.cases", "case", "Dispute cases (纠纷案件): the 五步联调 pipeline across the 三线管控 lines."),
     "petition": ("cli.petitions", "petition", "Petitions (信访): routed within 15 days, answered within 60 (信访工作条例)."),

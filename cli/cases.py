@@ -242,7 +242,8 @@ def render_case(d, v) -> None:
                                             SCREENING_MODES.get(v.screening or "", "")) if x)),
         ("调解员 mediator", v.mediator),
         ("登记 registered", show(v.registered_at)),
-        ("期限 due", (show_due(v.deadline) + (" 已逾期 overdue" if v.overdue else "")) if v.deadline else ""),
+        ("司法确认申请截止 apply by" if v.state == "agreed" else "期限 due",
+         (show_due(v.deadline) + (" 已逾期 overdue" if v.overdue else "")) if v.deadline else ""),
     ]
     if v.agreement:
         pairs.append(("协议 agreement", f"{v.agreement} {v.terms or ''}".strip()

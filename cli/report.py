@@ -91,7 +91,7 @@ def render(console, r) -> None:
         ("调解成功率 success rate", f"{d['success_rate'] * 100:.2f}%"),
         ("各线调结 by line (村/镇/县)", " / ".join(str(d["resolved_by_line"][k]) for k in ("1", "2", "3"))),
         ("上报 escalated", d["escalated"]), ("分流 redirected", d["redirected"]), ("调解不成 terminated", d["terminated"]),
-        ("反复 reopened", d["reopened"]), ("在办 open", d["open"]),
+        ("拒绝调解 declined", d["declined"]), ("反复 reopened", d["reopened"]), ("在办 open", d["open"]),
         ("书面/口头协议 written/oral", f"{d['agreements']['written']} / {d['agreements']['oral']}"),
         ("协议金额 amount (元)", d["agreements"]["amount"]), ("司法确认 confirmed", d["judicial_confirmations"]),
         ("行政调解 administrative mediation", r.administrative_mediation),
@@ -112,7 +112,7 @@ def render(console, r) -> None:
     for label, value in [("收到 received", p["received"]), ("初信初访 first time", p["first_time"]),
                          ("受理 accepted", p["accepted"]), ("导入法定途径 redirected", routed),
                          ("转送 transferred", p["transferred"]), ("不予受理 not accepted", p["not_accepted"]),
-                         ("办结 closed", p["closed"])]:
+                         ("多人走访 group visits", p["representatives_groups"]), ("办结 closed", p["closed"])]:
         t.add_row(label, str(value))
     console.print(t)
     t = table("四网排查 screening", "指标", "数值")

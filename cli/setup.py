@@ -34,6 +34,28 @@ def init(app, town, villages, abbr, as_json):
     app.display.line(f"database: {app.db_location}")
 
 
+@click.command()
+@json_option
+@click.pass_obj
+def upgrade(app, as_json):
+    """Bring the database's schema up to this release (migrations, in one transaction).
+
+    A database made by an older release is upgraded in place; running it again changes
+    nothing. Back the database up first.
+
+    \b
+    Example:
+      mediation --db ~/mediation.db upgrade
+    """
+    before, after = app.db.upgrade()
+    if as_json:
+        return dump_json({"before": before, "revision": after, "database": app.db_location})
+    if before == after:
+        app.display.line(f"schema up to date (revision {after}): {app.db_location}")
+    else:
+        app.display.line(f"schema upgraded {before or 'empty'} → {after}: {app.db_location}")
+
+
 @click.group()
 def user():
     """Users and their roles: mediator (村调解员), town (镇), county (县)."""

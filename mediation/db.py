@@ -136,6 +136,11 @@ class Database:
     def create_schema(self) -> str:
         """Create the schema, or bring an older one up to the newest revision (Alembic, in
         one transaction); idempotent. Returns the revision."""
+        return self.upgrade()[1]
+
+    def upgrade(self) -> tuple[str | None, str]:
+        """``create_schema``, saying which revision the database was at before (``None``:
+        it was empty) and which it is at now."""
         from mediation import migrate
 
         with _translated(self):
@@ -175,6 +180,9 @@ def _translated(db: Database) -> Iterator[None]:
         first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
         if "no such table" in text or "does not exist" in text and "relation" in text:
             raise DatabaseError("数据库未初始化 / the database has no schema: run `mediation init --town NAME`") from None
+        if "no such column" in text or "does not exist" in text and "column" in text:
+            raise DatabaseError("数据库结构早于本程序,需要升级 / the database was made by an older release: run "
+                                "`mediation upgrade` (back it up first)") from None
         if "database is locked" in text:
             raise DatabaseError("数据库正忙,请稍后重试 / the database is busy (another command holds it); try again") from None
         if isinstance(exc, sa_exc.OperationalError):

@@ -42,19 +42,22 @@ def current(connection) -> str | None:
     return MigrationContext.configure(connection).get_current_revision()
 
 
-def ensure_schema(connection) -> str:
-    """Create or upgrade the schema on ``connection`` (in its transaction); the revision it
-    is at afterwards."""
+def ensure_schema(connection) -> tuple[str | None, str]:
+    """Create or upgrade the schema on ``connection`` (in its transaction): the revision it
+    was at (``None`` for an empty database) and the one it is at now."""
     from alembic import command
     from sqlalchemy import inspect
 
     cfg = _config(connection)
     inspector = inspect(connection)
-    if not inspector.has_table("alembic_version") or current(connection) is None:
+    before = current(connection) if inspector.has_table("alembic_version") else None
+    if before is None:
         if not inspector.has_table("dispute_case"):
             target_metadata().create_all(connection)
             command.stamp(cfg, "head")
-            return head()
+            return None, head()
         command.stamp(cfg, BASE)  # release 0.1: its tables, no revision
-    command.upgrade(cfg, "head")
-    return head()
+        before = BASE
+    if before != head():
+        command.upgrade(cfg, "head")
+    return before, head()

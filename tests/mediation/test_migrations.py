@@ -94,3 +94,20 @@ def test_a_new_database_is_created_at_the_newest_revision(empty_url):
         assert migrate.current(conn) == migrate.head()
         assert compare_metadata(MigrationContext.configure(conn), migrate.target_metadata()) == []
     db.dispose()
+
+
+def test_the_terminal_names_the_upgrade_and_runs_it(empty_url):
+    """An older database is refused with one line naming `mediation upgrade`, which works."""
+    from click.testing import CliRunner
+
+    from cli import main
+
+    _release_0_1(empty_url)
+    runner = CliRunner(env={"NO_COLOR": "1"})
+    result = runner.invoke(main, ["--db", empty_url, "matter", "list"])
+    assert result.exit_code == 1 and result.stderr.count("\n") == 1 and "mediation upgrade" in result.stderr
+    result = runner.invoke(main, ["--db", empty_url, "upgrade"])
+    assert result.exit_code == 0 and "0001 → " + migrate.head() in result.stdout
+    result = runner.invoke(main, ["--db", empty_url, "matter", "list", "--json"])
+    assert result.exit_code == 0 and '"(2021)营诉字第001号"' in result.stdout
+    assert "up to date" in runner.invoke(main, ["--db", empty_url, "upgrade"]).stdout
