@@ -62,9 +62,11 @@ def raw_report(conn, dialect: str, year: int) -> dict:
     out["written"] = sum(r[2] for r in firsts if r[1] == "written")
     out["amount_fen"] = sum(r[3] or 0 for r in firsts)
     counts = dict(q(f"""SELECT "trigger", count(DISTINCT case_id) FROM case_event
-                        WHERE "trigger" IN ('fail', 'approve_escalation', 'redirect', 'confirm') AND {win('at')}
+                        WHERE "trigger" IN ('fail', 'decline', 'approve_escalation', 'redirect', 'confirm')
+                          AND {win('at')}
                         GROUP BY "trigger" """))
     out["terminated"], out["escalated"] = counts.get("fail", 0), counts.get("approve_escalation", 0)
+    out["declined"] = counts.get("decline", 0)
     out["redirected"], out["confirmations"] = counts.get("redirect", 0), counts.get("confirm", 0)
     out["reopened"] = q(f"""SELECT count(*) FROM case_event WHERE "trigger" = 'reopen' AND {win('at')}""")[0][0]
     cur.execute(f"""SELECT count(*) FROM dispute_case c
@@ -73,6 +75,8 @@ def raw_report(conn, dialect: str, year: int) -> dict:
                            ORDER BY e.seq DESC LIMIT 1) NOT IN {FINAL}""", (s, e, e))
     out["open"] = cur.fetchone()[0]
     out["petitions_received"] = q(f"SELECT count(*) FROM petition WHERE {win('received_at')}")[0][0]
+    out["representatives_groups"] = q(f"""SELECT count(*) FROM petition
+                                           WHERE {win('received_at')} AND representatives IS NOT NULL""")[0][0]
     out["petition_events"] = dict(q(f"""SELECT "trigger", count(*) FROM petition_event WHERE {win('at')}
                                         GROUP BY "trigger" """))
     out["matters"] = dict(q(f"SELECT kind, count(*) FROM matter WHERE {win('received_at')} GROUP BY kind"))
@@ -80,8 +84,9 @@ def raw_report(conn, dialect: str, year: int) -> dict:
     cur.execute(f"""SELECT count(*), sum(CASE WHEN (SELECT status FROM employment j WHERE j.subject_id = s.id
                                                      AND j.at < {p} ORDER BY j.at DESC, j.id DESC LIMIT 1)
                                                     IN ('employed', 'self_employed') THEN 1 ELSE 0 END)
-                    FROM subject s WHERE s.received_at < {p} AND (s.ended_at IS NULL OR s.ended_at >= {p})""",
-                (e, e, s))
+                    FROM subject s WHERE s.received_at < {p} AND (s.ended_at IS NULL OR s.ended_at >= {p})
+                                     AND (s.term_end IS NULL OR s.term_end >= {p})""",
+                (e, e, s, s))
     out["subjects"], out["employed"] = cur.fetchone()
     return out
 
@@ -102,13 +107,15 @@ def assert_same(report: dict, raw: dict) -> None:
     d = report["disputes"]
     pairs = [(d["registered"], raw["registered"]), (d["resolved"], raw["resolved"]),
              (d["resolved_by_line"], raw["by_line"]), (d["agreements"]["written"], raw["written"]),
-             (d["terminated"], raw["terminated"]), (d["escalated"], raw["escalated"]),
+             (d["terminated"], raw["terminated"]), (d["declined"], raw["declined"]),
+             (d["escalated"], raw["escalated"]),
              (d["redirected"], raw["redirected"]), (d["reopened"], raw["reopened"]), (d["open"], raw["open"]),
              (d["judicial_confirmations"], raw["confirmations"]),
              (int(d["agreements"]["amount"].replace(".", "")), raw["amount_fen"]),
              ({k: v for k, v in d["by_type"].items() if v}, raw["by_type"]),
              (report["administrative_mediation"], raw["admin"]),
              (report["petitions"]["received"], raw["petitions_received"]),
+             (report["petitions"]["representatives_groups"], raw["representatives_groups"]),
              (report["corrections"]["subjects"], raw["subjects"]), (report["corrections"]["employed"], raw["employed"] or 0)]
     for ours, floor in pairs:
         if ours != floor:

@@ -5,6 +5,9 @@ from __future__ import annotations
 import click
 
 from cli.output import dump_json, json_option, need
+from workflows.config import Role
+
+ROLE_NAMES = [r.value for r in Role]
 
 
 @click.command()
@@ -63,7 +66,7 @@ def user():
 
 @user.command("add")
 @click.argument("name", required=False)
-@click.option("--role", type=click.Choice(["mediator", "town", "county"]), help="The user's role.")
+@click.option("--role", type=click.Choice(ROLE_NAMES), help="The user's role.")
 @click.option("--village", help="The mediator's village (required for --role mediator).")
 @click.option("--town", help="The town of a town user (default: the only town).")
 @json_option
@@ -81,8 +84,8 @@ def user_add(app, name, role, village, town, as_json):
     db = app.db  # open it first: no one should type a whole record into a missing database
     name = need(name, "NAME", "姓名 name", as_json=as_json)
     role = need(role, "--role", "角色 role", as_json=as_json,
-                type=click.Choice(["mediator", "town", "county"]))
-    if role == "mediator":
+                type=click.Choice(ROLE_NAMES))
+    if role == Role.mediator:
         village = need(village, "--village", "村(社区) village", as_json=as_json)
     view = admin.add_user(db, actor=app.actor, name=name, role=role, village=village, town=town)
     if as_json:

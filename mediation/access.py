@@ -1,4 +1,5 @@
-"""Finding what people name (villages, users, cases) and checking who may act on what.
+"""Finding what people name (villages, users, cases, petitions, matters). Who may act on
+what is ``mediation.permissions``.
 
 People type half-remembered names: ``龙潭`` finds 龙潭村 when only one village starts so, and
 ``2021-3`` or ``（2021）营调字第3号`` finds ``(2021)营调字第003号``. Anything ambiguous is
@@ -157,40 +158,13 @@ def _prefix_matches(typed_prefix: str, number: str) -> bool:
     return all(ch in number for ch in typed_prefix if "\u4e00" <= ch <= "\u9fff")
 
 
-def check_case(user: User, case_row) -> None:
-    """A mediator acts only in their own village; a town user only in their own town.
-    (Any record with ``village_id`` and ``town_id``: cases, petitions.)"""
-    if user.role == "mediator" and user.village_id != case_row.village_id:
-        raise PermissionDenied(f"调解员 {user.name} 只能办理本村(社区)案件 / a mediator acts only on cases of "
-                               "their own village")
-    if user.role == "town" and user.town_id is not None and user.town_id != case_row.town_id:
-        raise PermissionDenied(f"{user.name} 只能办理本镇案件 / a town user acts only on cases of their own town")
-
-
-def permission_problem(user: User | None, case_row) -> str | None:
-    """Why ``user`` may not act on this record (for "what next" listings), or None."""
-    if user is None:
-        return None
-    try:
-        check_case(user, case_row)
-    except PermissionDenied as exc:
-        return str(exc)
-    return None
-
-
 def register_in(session: Session, actor_name: str | None, village_name: str) -> tuple[User, Village, Town]:
     """Who registers a record in which village, checked; and the village's town, locked so
     that two registrations cannot take the same number in the town's yearly register."""
+    from mediation import permissions
+
     user = actor(session, actor_name)
     village_row = village(session, village_name)
-    check_village(user, village_row)
+    permissions.may_register_in(user, village_row)
     town_row = session.exec(select(Town).where(Town.id == village_row.town_id).with_for_update()).one()
     return user, village_row, town_row
-
-
-def check_village(user: User, village_row: Village) -> None:
-    if user.role == "mediator" and user.village_id != village_row.id:
-        raise PermissionDenied(f"调解员 {user.name} 只能登记本村(社区)案件 / a mediator registers cases only "
-                               "in their own village")
-    if user.role == "town" and user.town_id is not None and user.town_id != village_row.town_id:
-        raise PermissionDenied(f"{user.name} 只能办理本镇事项 / a town user acts only within their own town")

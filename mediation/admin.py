@@ -6,12 +6,13 @@ from dataclasses import dataclass
 
 from sqlmodel import select
 
-from mediation import access, timeutil
+from mediation import access, permissions, timeutil
 from mediation.db import Database
-from mediation.errors import InvalidValue, PermissionDenied
+from mediation.errors import InvalidValue
 from mediation.models import Town, User, Village
 from mediation.validation import choice
 from workflows import config
+from workflows.config import Role
 
 
 @dataclass(frozen=True)
@@ -79,24 +80,22 @@ def add_user(db: Database, *, actor: str | None, name: str, role: str,
     with db.write() as s:
         has_users = s.exec(select(User.id).limit(1)).first() is not None
         acting = access.actor(s, actor) if has_users else None  # the first user bootstraps
-        if has_users and acting.role not in ("town", "county"):
-            raise PermissionDenied("只有镇、县用户可以添加用户 / only a town or county user may add users")
+        permissions.may_add_user(acting, has_users=has_users, town_id=None)
         if s.exec(select(User).where(User.name == uname)).first():
             raise InvalidValue(f"用户 '{uname}' 已存在 / a user with that name exists")
         village_row = town_row = None
-        if role == "mediator":
+        if role == Role.mediator:
             if not village:
                 raise InvalidValue("调解员须指明所在村(--village) / a mediator needs --village")
             village_row = access.village(s, village)
             town_row = s.get(Town, village_row.town_id)
         elif village:
             raise InvalidValue(f"--village 仅用于调解员 / --village is for the mediator role, not {role}")
-        elif role == "town":
+        elif role == Role.town:
             town_row = access.town(s, town)
         elif town:
             raise InvalidValue("县级用户不属于某一乡镇 / a county user belongs to no single town")
-        if acting and acting.role == "town" and town_row and acting.town_id != town_row.id:
-            raise PermissionDenied(f"{acting.name} 只能为本镇添加用户 / a town user adds users only in their own town")
+        permissions.may_add_user(acting, has_users=has_users, town_id=town_row.id if town_row else None)
         s.add(User(name=uname, role=role, town_id=town_row.id if town_row else None,
                    village_id=village_row.id if village_row else None, created_at=timeutil.now()))
         return UserView(name=uname, role=role, town=town_row.name if town_row else None,

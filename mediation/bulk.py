@@ -3,7 +3,7 @@
 At the terminal a case's every step is its own transaction: read the row, decide, write it
 with its event. An import replays hundreds of steps per second, so here each case is built
 up in memory through the very same decisions (``cases.check_registration``, ``cases.opening``,
-``cases.step``: the same checks, workflow, guards, deadlines and events) and the finished
+``records.decide``: the same checks, workflow, guards, deadlines and events) and the finished
 rows go to the database with the driver's ``executemany``, a batch at a time, inside the
 file's one transaction. A record that fails leaves nothing behind, since nothing of it was
 written; the file stays all or nothing because every batch shares its transaction.
@@ -23,7 +23,7 @@ from typing import Any
 
 from sqlalchemy import JSON, Boolean
 
-from mediation import access, cases, records, timeutil
+from mediation import access, cases, permissions, records, timeutil
 from mediation.tables.base import UTCDateTime
 from mediation.tables.disputes import Case, CaseEvent, Party
 from mediation.tables.imports import ImportKey
@@ -33,7 +33,7 @@ BATCH = 1000
 
 
 class Draft:
-    """A case being replayed: its columns as attributes (what ``cases.step`` reads), with
+    """A case being replayed: its columns as attributes (what ``records.decide`` reads), with
     its parties and events waiting to be written."""
 
     def __init__(self, values: dict[str, Any], parties: list[dict[str, Any]], event: dict[str, Any]):
@@ -80,9 +80,10 @@ class CaseWriter:
              at: timeutil.Moment | None, values: Mapping[str, str]) -> None:
         """A trigger, as ``cases.fire`` decides it (the actor's right included)."""
         user = access.actor(self.s, actor)
-        access.check_case(user, draft)
-        changes, event = cases.step(self.s, draft, user=user, trigger=trigger, note=note, at=at, values=values,
-                                    recorded=self.recorded)
+        permissions.may_act_on(user, draft)
+        changes, event = records.decide(cases.REGISTER, draft, user=user, trigger=trigger, note=note, at=at,
+                                        values=values, recorded=self.recorded,
+                                        resolve_user=cases.mediator_resolver(self.s, draft))
         draft.version += 1
         event["seq"] = draft.version
         draft.__dict__.update(changes)

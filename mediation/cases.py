@@ -9,26 +9,21 @@ from __future__ import annotations
 import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from functools import cache
 from typing import Any
 
 from sqlalchemy import bindparam
 from sqlmodel import select
 
-from mediation import access, records, timeutil, validation
+from mediation import access, permissions, records, timeutil, validation
 from mediation.db import Database
-from mediation.errors import InvalidValue, NotAllowed, NotFound, PermissionDenied
+from mediation.errors import InvalidValue, NotFound, PermissionDenied
 from mediation.tables.disputes import Case, CaseEvent, Party
 from mediation.tables.places import Town, User, Village
 from mediation.views import CaseView, NextView, case_view, event_view
-from workflows import Action, Refused, config
+from workflows import Action, config
+from workflows.config import Role
 from workflows.dispute import CLOCK_STATES, CONFIRMATION_WINDOW, DISPUTE, deadline_basis
-
-# Value keys ``--set`` understands, and the column each is stored in.
-SET_COLUMNS = {"risk": "risk", "kind": "kind", "mediator": "mediator", "agreement": "agreement",
-               "terms": "terms", "amount": "amount_fen", "channel": "channel", "satisfied": "satisfied"}
-
 
 @dataclass(frozen=True)
 class Registration:
@@ -83,8 +78,9 @@ def opening(reg: Registration, *, user: User, town_row: Town, village_id: int, s
     parties = [dict(position=i, name=p.name, id_number=p.id_number, phone=p.phone) for i, p in enumerate(reg.parties)]
     event = dict(seq=1, trigger="register", from_state=None, to_state="registered", line=line, actor=user.name,
                  at=when, recorded_at=recorded, note=None,
-                 values=_json_values({"type": reg.type, "risk": reg.risk, "kind": reg.kind, "source": reg.source,
-                                      "screening": reg.screening, "petition": reg.petition}))
+                 values={k: v for k, v in (("type", reg.type), ("risk", reg.risk), ("kind", reg.kind),
+                                           ("source", reg.source), ("screening", reg.screening),
+                                           ("petition", reg.petition)) if v is not None})
     return values, parties, event
 
 
@@ -125,43 +121,11 @@ def fire(db: Database, *, actor: str | None, case: str, trigger: str, note: str 
     with db.write() as s:
         user = access.actor(s, actor)
         row = access.case(s, case, lock=True)
-        access.check_case(user, row)
+        permissions.may_act_on(user, row)
         records.check_version(row, expect_version, f"案件 {row.number}")
-        apply(s, row, user=user, trigger=trigger, note=note, at=at, values=values or {})
+        records.advance(s, REGISTER, row, user=user, trigger=trigger, note=note, at=at, values=values or {},
+                        resolve_user=mediator_resolver(s, row))
         return _view(s, row, user=user) if view else None
-
-
-def apply(s, row: Case, *, user: User, trigger: str, note: str | None, at: timeutil.Moment | None,
-          values: Mapping[str, str]) -> None:
-    """Run ``trigger`` on the loaded ``row`` within session ``s`` (the body of ``fire``)."""
-    changes, event = step(s, row, user=user, trigger=trigger, note=note, at=at, values=values)
-    records.write_transition(s, row, table=Case, event_table=CaseEvent, fk="case_id", changes=changes,
-                             label=f"案件 {row.number}", event=event)
-
-
-def step(s, row, *, user: User, trigger: str, note: str | None, at: timeutil.Moment | None,
-         values: Mapping[str, str], recorded: datetime | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
-    """A trigger on ``row`` decided, nothing written: the changed columns (without
-    ``version``) and the audit event (without its record id and ``seq``). ``row`` is anything
-    with the case's columns as attributes: a loaded ``Case``, or an import's draft;
-    ``recorded`` is when it was entered (now, unless an import says when it began)."""
-    typed = _typed_values(s, row, values)
-    when = timeutil.resolve(at, not_before=row.last_event_at)
-    facts = {**_facts(row), **typed}
-    try:
-        result = DISPUTE.fire(row.state, trigger, facts, Action(actor_role=user.role, at=when, note=note, values=typed))
-    except Refused as refusal:
-        raise NotAllowed(f"{row.number}: {refusal}") from None
-    changes: dict[str, Any] = {SET_COLUMNS[k]: v for k, v in typed.items()}
-    changes.update(result.changes)
-    changes["state"] = result.dest
-    changes["last_event_at"] = when
-    new_facts = {**facts, **result.changes, "state": result.dest}
-    changes["deadline"] = records.due(deadline_basis(new_facts))
-    return changes, dict(trigger=trigger, from_state=result.source, to_state=result.dest,
-                         line=new_facts.get("line") or row.line, actor=user.name, at=when,
-                         recorded_at=recorded or timeutil.now(), note=(note or "").strip() or None,
-                         values=_json_values(typed) or None)
 
 
 def list_cases(db: Database, *, village: str | None = None, state: str | None = None,
@@ -188,7 +152,7 @@ def show(db: Database, *, case: str, actor: str | None = None, unmask: bool = Fa
         if unmask:
             if user is None:
                 raise PermissionDenied("查看完整身份证号须指明操作人(--as) / unmasking needs an acting user")
-            access.check_case(user, row)
+            permissions.may_act_on(user, row)
         events = s.exec(select(CaseEvent).where(CaseEvent.case_id == row.id).order_by(CaseEvent.seq)).all()
         return _view(s, row, user=user, unmask=unmask, history=[event_view(e) for e in events])
 
@@ -200,7 +164,7 @@ def next_actions(db: Database, *, case: str, actor: str | None = None) -> NextVi
         user = access.optional_actor(s, actor)
         action = Action(actor_role=user.role if user else None, at=timeutil.now())
         options = DISPUTE.options(row.state, _facts(row), action)
-        permission = access.permission_problem(user, row)
+        permission = permissions.problem(permissions.may_act_on, user, row) if user else None
         return NextView(case=_view(s, row, user=user), options=options, permission=permission)
 
 
@@ -218,58 +182,27 @@ def _facts(row: Case) -> dict[str, Any]:
     }
 
 
-def _typed_values(s, row: Case, values: Mapping[str, str]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, raw in values.items():
-        k = key.strip().lower()
-        if k not in SET_COLUMNS:
-            raise InvalidValue(f"未知字段 '{key}' / unknown --set key; 可用 / known: {', '.join(SET_COLUMNS)}")
-        v = (raw or "").strip()
-        if k == "risk":
-            out[k] = validation.choice(v, config.RISKS, "风险等级", "risk")
-        elif k == "kind":
-            out[k] = validation.choice(v, config.KINDS, "调解类型", "kind")
-        elif k == "agreement":
-            out[k] = validation.choice(v, config.AGREEMENT_FORMS, "协议形式", "agreement")
-        elif k == "channel":
-            out[k] = validation.choice(v, config.CHANNELS, "分流渠道", "channel")
-        elif k == "amount":
-            out[k] = validation.amount_fen(v)
-        elif k == "satisfied":
-            out[k] = validation.yes_no(v)
-        elif k == "mediator":
-            out[k] = _mediator(s, row, v)
-        else:
-            if not v:
-                raise InvalidValue(f"{k} 不能为空 / {k} cannot be empty")
-            out[k] = v
-    return out
-
-
 def _mediator(s, row: Case, name: str) -> str:
     """A mediator is a known user: a mediator of the case's village, or a town/county user."""
     user = access.user_named(s, name) if name else None
-    if user is not None and (user.role != "mediator" or user.village_id == row.village_id):
+    if user is not None and permissions.may_mediate(user, row.village_id):
         return user.name
-    local = s.exec(select(User.name).where(User.role == "mediator", User.village_id == row.village_id)).all()
+    local = s.exec(select(User.name).where(User.role == Role.mediator, User.village_id == row.village_id)).all()
     listed = ", ".join(local) or "无 / none"
     if user is None:
         raise NotFound(f"没有调解员 '{name}' / no such user; 本村调解员 / this village's mediators: {listed}")
     raise InvalidValue(f"{name} 是其他村的调解员 / {name} mediates in another village; 本村 / here: {listed}")
 
 
-def _json_values(values: Mapping[str, Any]) -> dict[str, Any]:
-    """Event values for the audit log. An amount is kept as yuan for people and as integer
-    fen (``amount_fen``) so the year-end sums are exact in SQL on both engines."""
-    out = {}
-    for k, v in values.items():
-        if v is None:
-            continue
-        if k == "amount":
-            out["amount"], out["amount_fen"] = validation.yuan(v), v
-        else:
-            out[k] = v
-    return out
+def mediator_resolver(s, row):
+    """How ``--set mediator=NAME`` is resolved for this case (a user who may mediate it)."""
+    return lambda name: _mediator(s, row, name)
+
+
+REGISTER = records.Register(
+    name="case", table=Case, event_table=CaseEvent, fk="case_id", workflow=lambda row: DISPUTE, facts=_facts,
+    deadline_basis=lambda row, facts: deadline_basis(facts), label=lambda row: row.number,
+    event_extra=lambda row, facts: {"line": facts.get("line") or row.line})
 
 
 def _views(s, rows: list[Case]) -> list[CaseView]:

@@ -8,14 +8,13 @@ from typing import Any
 
 from sqlmodel import select
 
-from mediation import access, records, timeutil, validation
+from mediation import access, permissions, records, timeutil, validation
 from mediation.db import Database
-from mediation.errors import InvalidValue, PermissionDenied
+from mediation.errors import InvalidValue
 from mediation.models import Matter, MatterEvent, Town
 from mediation.views import EventView, RecordView, event_view
 from workflows import config
-from workflows.matter import (DECISION_FORMS, KINDS, LITIGATION_OUTCOMES, RECONSIDERATION_OUTCOMES, STATE_LABELS,
-                              WORKFLOWS, deadline_basis)
+from workflows.matter import KINDS, STATE_LABELS, WORKFLOWS, deadline_basis
 
 NUMBER_FORMATS = {"reconsideration": config.RECONSIDERATION_NUMBER_FORMAT,
                   "litigation": config.LITIGATION_NUMBER_FORMAT}
@@ -50,15 +49,6 @@ class MatterView(RecordView):
         return {**super().to_json(), "kind_label": KINDS[self.kind]}
 
 
-def _officer(s, actor: str | None, town_row: Town | None = None):
-    user = access.actor(s, actor)
-    if user.role not in ("town", "county"):
-        raise PermissionDenied("行政复议、行政应诉由镇、县用户登记办理 / matters are handled by town or county users")
-    if town_row is not None and user.role == "town" and user.town_id not in (None, town_row.id):
-        raise PermissionDenied(f"{user.name} 只能办理本镇事项 / a town user acts only within their own town")
-    return user
-
-
 def new(db: Database, *, actor: str | None, kind: str, summary: str, at: timeutil.Moment | None = None,
         town: str | None = None, accepted: timeutil.Moment | None = None) -> MatterView:
     """Register a matter: for 行政复议 when the town receives the copy of the application,
@@ -74,10 +64,11 @@ def new(db: Database, *, actor: str | None, kind: str, summary: str, at: timeuti
         raise InvalidValue("受理日期在未来 / the acceptance date is in the future")
     with db.write() as s:
         town_row = access.town(s, town) if town else None
-        user = _officer(s, actor)
+        user = access.actor(s, actor)
+        permissions.may_handle_matters(user)
         if town_row is None:
             town_row = s.get(Town, user.town_id) if user.town_id else access.town(s, None)
-        _officer(s, actor, town_row)
+        permissions.may_handle_matters(user, town_row.id)
         s.exec(select(Town).where(Town.id == town_row.id).with_for_update()).one()
         when = timeutil.resolve(at, not_before=None)
         year = timeutil.local(when).year
@@ -102,37 +93,22 @@ def fire(db: Database, *, actor: str | None, matter: str, trigger: str, note: st
          expect_version: int | None = None) -> MatterView:
     with db.write() as s:
         row = access.matter(s, matter, lock=True)
-        user = _officer(s, actor, s.get(Town, row.town_id))
+        user = access.actor(s, actor)
+        permissions.may_handle_matters(user, row.town_id)
         records.check_version(row, expect_version, f"事项 {row.number}")
-        typed = _typed(row.kind, values or {})
-        when = timeutil.resolve(at, not_before=row.last_event_at)
-        facts = {"state": row.state, "received_at": row.received_at, "answered_at": row.answered_at,
-                 "decided_at": row.decided_at, "deadline": row.deadline, "accepted_at": row.accepted_at,
-                 "extended": row.extended, "served_at": row.served_at, "decision_form": row.decision_form}
-        records.advance(s, row, workflow=WORKFLOWS[row.kind], table=Matter, event_table=MatterEvent, fk="matter_id",
-                        label=row.number, user=user, trigger=trigger, note=note, when=when, facts=facts, typed=typed,
-                        deadline_basis=lambda f: deadline_basis(row.kind, f))
+        records.advance(s, REGISTER, row, user=user, trigger=trigger, note=note, at=at, values=values or {})
         return _view(s, row)
 
 
-def _typed(kind: str, values: Mapping[str, str]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    outcomes = RECONSIDERATION_OUTCOMES if kind == "reconsideration" else LITIGATION_OUTCOMES
-    known = ("outcome",) if kind == "reconsideration" else ("outcome", "served_at", "form")
-    for key, raw in values.items():
-        k = key.strip().lower()
-        if k not in known:
-            raise InvalidValue(f"未知字段 '{key}' / unknown --set key; 可用 / known: {', '.join(known)}")
-        if k == "outcome":
-            out[k] = validation.choice(raw, outcomes, "结果", "outcome")
-        elif k == "form":
-            out[k] = validation.choice(raw, DECISION_FORMS, "文书类型", "form")
-        else:
-            moment = timeutil.parse_at(raw or "")
-            if moment.at > timeutil.now():
-                raise InvalidValue(f"送达日期在未来 / {k} is in the future")
-            out[k] = moment.at
-    return out
+def _facts(row: Matter) -> dict[str, Any]:
+    return {"state": row.state, "received_at": row.received_at, "answered_at": row.answered_at,
+            "decided_at": row.decided_at, "deadline": row.deadline, "accepted_at": row.accepted_at,
+            "extended": row.extended, "served_at": row.served_at, "decision_form": row.decision_form}
+
+
+REGISTER = records.Register(
+    name="matter", table=Matter, event_table=MatterEvent, fk="matter_id", workflow=lambda row: WORKFLOWS[row.kind],
+    facts=_facts, deadline_basis=lambda row, facts: deadline_basis(row.kind, facts), label=lambda row: row.number)
 
 
 def list_matters(db: Database, *, kind: str | None = None, year: int | None = None,

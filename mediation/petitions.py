@@ -9,14 +9,14 @@ from typing import Any
 
 from sqlmodel import select
 
-from mediation import access, records, timeutil, validation
+from mediation import access, permissions, records, timeutil, validation
 from mediation.db import Database
 from mediation.errors import InvalidValue, NotAllowed
 from mediation.models import Case, Petition, PetitionEvent, Town, Village
 from mediation.views import EventView, RecordView, event_view, options_json
 from workflows import Action, Option, config
-from workflows.petition import (CATEGORY_LABELS, FORMS, LEVELS, MAX_REPRESENTATIVES, OPEN_STATES, OPINIONS,
-                                PETITION, ROUTES, STATE_LABELS, UNKNOWN, Route, channel_period, deadline_basis)
+from workflows.petition import (CATEGORY_LABELS, FORMS, LEVELS, MAX_REPRESENTATIVES, OPEN_STATES, PETITION, ROUTES,
+                                STATE_LABELS, Route, deadline_basis)
 
 CATEGORIES = {k: CATEGORY_LABELS[k] for k in ROUTES}
 
@@ -195,73 +195,10 @@ def fire(db: Database, *, actor: str | None, petition: str, trigger: str, note: 
     with db.write() as s:
         user = access.actor(s, actor)
         row = access.petition(s, petition, lock=True)
-        access.check_case(user, row)
+        permissions.may_act_on(user, row)
         records.check_version(row, expect_version, f"信访件 {row.number}")
-        typed = _typed(values or {}, row)
-        when = timeutil.resolve(at, not_before=row.last_event_at)
-
-        def extra(result) -> dict[str, Any]:
-            out: dict[str, Any] = {}
-            if "opinion" in typed:
-                out["opinion"] = typed["opinion"]
-            if trigger == "transfer":
-                out["transferred_to"] = typed["to"].strip()
-            if trigger == "redirect":
-                out.update(_channel_clock(row, typed, when))
-            if result.dest == "handling":
-                out["answer_deadline"] = records.due(deadline_basis({**_facts(row), **result.changes,
-                                                                     "state": "handling"}))
-            return out
-
-        records.advance(s, row, workflow=PETITION, table=Petition, event_table=PetitionEvent, fk="petition_id",
-                        label=row.number, user=user, trigger=trigger, note=note, when=when, facts=_facts(row),
-                        typed=typed, deadline_basis=deadline_basis, extra_changes=extra)
+        records.advance(s, REGISTER, row, user=user, trigger=trigger, note=note, at=at, values=values or {})
         return _view(s, row)
-
-
-def _channel_clock(row: Petition, typed: dict[str, Any], when) -> dict[str, Any]:
-    """The redirected petitioner's own clock: from when they knew of the act (or of the
-    复议 decision, for a lawsuit after 复议). Only the petitioner can say when that was, so it
-    is never taken from the petition's date: with ``known_at=unknown`` there is no last day,
-    and the petitioner is told the legal period itself (``channel_law``)."""
-    channel = typed["channel"]
-    decided = typed.get("decided_at")
-    period = channel_period(channel, row.category, after_reconsideration=decided is not None)
-    out: dict[str, Any] = {"channel": channel}
-    if period:
-        basis = decided or typed.get("known_at")
-        out["channel_deadline"] = records.due((basis, period)) if basis not in (None, UNKNOWN) else None
-        out["channel_law"] = period.law
-    return out
-
-
-def _typed(values: Mapping[str, str], row: Petition) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, raw in values.items():
-        k, v = key.strip().lower(), (raw or "").strip()
-        if k == "channel":
-            out[k] = validation.choice(v, config.CHANNELS, "法定途径", "channel")
-        elif k == "opinion":
-            out[k] = validation.choice(v, OPINIONS, "处理意见", "opinion")
-        elif k == "days":
-            if not v.isdigit():
-                raise InvalidValue(f"延长天数应为整数 / days must be a whole number: '{raw}'")
-            out[k] = int(v)
-        elif k == "known_at" and v.lower() in (UNKNOWN, "未知", "不详", "不清楚"):
-            out[k] = UNKNOWN
-        elif k in ("known_at", "decided_at"):
-            moment = timeutil.parse_at(v)
-            if moment.at > timeutil.now():
-                raise InvalidValue(f"{k} 在未来 / {k} is in the future")
-            out[k] = moment.at
-        elif k == "to":
-            if not v:
-                raise InvalidValue("转送机关不能为空 / 'to' cannot be empty")
-            out[k] = v
-        else:
-            raise InvalidValue(f"未知字段 '{key}' / unknown --set key; 可用 / known: channel, known_at, decided_at, "
-                               "to, days, opinion")
-    return out
 
 
 def _facts(row: Petition) -> dict[str, Any]:
@@ -272,6 +209,11 @@ def _facts(row: Petition) -> dict[str, Any]:
         "answer_deadline": row.answer_deadline, "served_at": row.served_at,
         "request_deadline": row.deadline if row.state == "answered" else None, "category": row.category,
     }
+
+
+REGISTER = records.Register(
+    name="petition", table=Petition, event_table=PetitionEvent, fk="petition_id", workflow=lambda row: PETITION,
+    facts=_facts, deadline_basis=lambda row, facts: deadline_basis(facts), label=lambda row: row.number)
 
 
 def list_petitions(db: Database, *, village: str | None = None, state: str | None = None,
@@ -291,7 +233,7 @@ def show(db: Database, *, petition: str, actor: str | None = None, unmask: bool 
     with db.read() as s:
         row = access.petition(s, petition)
         if unmask:
-            access.check_case(access.actor(s, actor), row)
+            permissions.may_act_on(access.actor(s, actor), row)
         events = s.exec(select(PetitionEvent).where(PetitionEvent.petition_id == row.id)
                         .order_by(PetitionEvent.seq)).all()
         return _view(s, row, unmask=unmask, history=[event_view(e) for e in events])
@@ -303,7 +245,7 @@ def next_actions(db: Database, *, petition: str, actor: str | None = None) -> Pe
         user = access.optional_actor(s, actor)
         options = PETITION.options(row.state, _facts(row), Action(actor_role=user.role if user else None,
                                                                   at=timeutil.now()))
-        permission = access.permission_problem(user, row)
+        permission = permissions.problem(permissions.may_act_on, user, row) if user else None
         return PetitionNext(petition=_view(s, row), route=ROUTES[row.category], options=options,
                             permission=permission)
 
@@ -312,7 +254,7 @@ def link_case(s, petition_ref: str, case_row: Case, user, when) -> str:
     """信访转人民调解: the accepted petition starts ``case_row`` (within its registration's
     transaction); the link is an event in the petition's history. Returns its number."""
     row = access.petition(s, petition_ref, lock=True)
-    access.check_case(user, row)
+    permissions.may_act_on(user, row)
     if row.state != "handling":
         raise NotAllowed(f"{row.number}: 信访件须先受理(accept)才能转人民调解 / accept the petition before starting "
                          f"a dispute case from it (state {row.state})")

@@ -3,6 +3,8 @@ write of a state change together with its audit event."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -12,7 +14,7 @@ from sqlmodel import select
 
 from mediation import deadlines
 from mediation.errors import ConcurrentChange
-from workflows import Period
+from workflows import Due, Period
 
 
 def next_seq(s, table, town_id: int, year: int, *where) -> int:
@@ -83,31 +85,72 @@ def _insert(table):
     return insert(table.__table__)
 
 
-def advance(s, row, *, workflow, table, event_table, fk: str, label: str, user, trigger: str,
-            note: str | None, when: datetime, facts: dict[str, Any], typed: dict[str, Any],
-            deadline_basis=None, extra_changes=None, event_extra: dict[str, Any] | None = None):
-    """Run ``trigger`` through ``workflow`` and write the new state with its event: the body
-    every register's ``fire`` shares. Returns the workflow's result."""
+@dataclass(frozen=True)
+class Register:
+    """One workflow-driven register described once (cases, petitions, matters, subjects):
+    its tables, the workflow of a record, the facts its guards read, the basis of its current
+    deadline, and what its events carry besides the common fields. Every trigger of every
+    register, at the terminal and in an import, goes through ``decide`` with it."""
+
+    name: str
+    table: Any
+    event_table: Any
+    fk: str
+    workflow: Callable[[Any], Any]  # row → Workflow
+    facts: Callable[[Any], dict[str, Any]]  # row → the facts its guards and deadlines read
+    label: Callable[[Any], str]  # row → how refusals name it, e.g. "(2021)营调字第001号"
+    # (row, facts) → the start and period of the current step's deadline; None: no deadlines
+    deadline_basis: Callable[[Any, dict[str, Any]], tuple[datetime, Period] | None] | None = None
+    event_extra: Callable[[Any, dict[str, Any]], dict[str, Any]] | None = None  # (row, new facts)
+
+
+def decide(reg: Register, row, *, user, trigger: str, note: str | None, at, values: Mapping[str, str],
+           recorded: datetime | None = None, resolve_user=None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A trigger on ``row`` decided, nothing written: the changed columns (without
+    ``version``) and the audit event (without its record id and ``seq``). ``row`` is
+    anything with the record's columns as attributes (a loaded row, or an import's draft);
+    ``at`` the ``--at`` given (``None``: now); ``recorded`` when it was entered (default now)."""
+    from mediation import timeutil
+    from mediation import values as typing
     from mediation.errors import NotAllowed
     from workflows import Action, Refused
 
+    workflow = reg.workflow(row)
+    typed = typing.parse(workflow, trigger, values, user=resolve_user)
+    when = timeutil.resolve(at, not_before=row.last_event_at)
+    facts = reg.facts(row)
     try:
         result = workflow.fire(row.state, trigger, {**facts, **typed},
                                Action(actor_role=user.role, at=when, note=note, values=typed))
     except Refused as refusal:
-        raise NotAllowed(f"{label}: {refusal}") from None
-    changes: dict[str, Any] = dict(result.changes)
-    if extra_changes:
-        changes.update(extra_changes(result))
+        raise NotAllowed(f"{reg.label(row)}: {refusal}") from None
+    changes = typing.columns(workflow, typed)
+    changes.update({k: due(_basis(v)) if isinstance(v, Due) else v for k, v in result.changes.items()})
     changes["state"] = result.dest
     changes["last_event_at"] = when
-    if deadline_basis is not None:
-        changes["deadline"] = due(deadline_basis({**facts, **changes}))
-    write_transition(s, row, table=table, event_table=event_table, fk=fk, changes=changes, label=label,
-                     event=dict(trigger=trigger, from_state=result.source, to_state=result.dest, actor=user.name,
-                                at=when, recorded_at=_now(), note=(note or "").strip() or None,
-                                values=_jsonable(typed) or None, **(event_extra or {})))
-    return result
+    new_facts = {**facts, **typed, **changes}
+    if reg.deadline_basis is not None:
+        changes["deadline"] = due(reg.deadline_basis(row, new_facts))
+    event = dict(trigger=trigger, from_state=result.source, to_state=result.dest, actor=user.name, at=when,
+                 recorded_at=recorded or timeutil.now(), note=(note or "").strip() or None,
+                 values=typing.for_event(workflow, typed) or None)
+    if reg.event_extra:
+        event.update(reg.event_extra(row, new_facts))
+    return changes, event
+
+
+def advance(s, reg: Register, row, *, user, trigger: str, note: str | None, at, values: Mapping[str, str],
+            resolve_user=None) -> None:
+    """``decide``, then write the new state with its event (version-checked, in the caller's
+    transaction): the one path of every trigger at the terminal."""
+    changes, event = decide(reg, row, user=user, trigger=trigger, note=note, at=at, values=values,
+                            resolve_user=resolve_user)
+    write_transition(s, row, table=reg.table, event_table=reg.event_table, fk=reg.fk, changes=changes,
+                     label=reg.label(row), event=event)
+
+
+def _basis(d: Due) -> tuple[datetime, Period] | None:
+    return (d.start, d.period) if d.start is not None else None
 
 
 def _now():
@@ -115,6 +158,4 @@ def _now():
     return now()
 
 
-def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
-    from mediation.timeutil import iso
-    return {k: iso(v) if isinstance(v, datetime) else v for k, v in values.items() if v is not None}
+

@@ -8,12 +8,12 @@ from typing import Any
 
 from sqlmodel import select
 
-from mediation import access, cases, timeutil
+from mediation import access, cases, permissions, timeutil
 from mediation.db import Database
-from mediation.errors import PermissionDenied
 from mediation.models import Case, CaseEvent, Matter, Petition, Village
 from workflows.matter import KINDS
 from workflows import config
+from workflows.config import Role
 from workflows.dispute import CLOCK_STATES, FINAL_STATES
 from workflows.petition import OPEN_STATES
 
@@ -67,9 +67,8 @@ def queue(db: Database, *, actor: str | None) -> Queue:
     now = timeutil.now()
     with db.read() as s:
         user = access.actor(s, actor)
-        if user.role not in ("town", "county"):
-            raise PermissionDenied("审批队列仅供镇、县用户使用 / the review queue is for town and county users")
-        town_filter = user.town_id if user.role == "town" else None
+        permissions.may_review(user)
+        town_filter = user.town_id if user.role == Role.town else None
         villages = {vid: name for vid, name in s.exec(select(Village.id, Village.name))}
 
         def scoped(q, table):

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import select
 
-from mediation import access, records, timeutil, validation
+from mediation import access, permissions, records, timeutil, validation
 from mediation.db import Database
 from mediation.errors import InvalidValue, NotAllowed
 from mediation.models import ScreeningRound, Village, ZeroReport
@@ -63,7 +63,7 @@ def add_round(db: Database, *, actor: str | None, village: str, mode: str, found
     with db.write() as s:
         user = access.actor(s, actor)
         village_row = access.village(s, village)
-        access.check_village(user, village_row)
+        permissions.may_register_in(user, village_row)
         when = timeutil.resolve(at, not_before=None)
         month = timeutil.local(when).strftime("%Y-%m")
         if n_found and s.exec(select(ZeroReport.id).where(ZeroReport.village_id == village_row.id,
@@ -91,7 +91,7 @@ def zero_report(db: Database, *, actor: str | None, village: str, month: str) ->
     with db.write() as s:
         user = access.actor(s, actor)
         village_row = access.village(s, village)
-        access.check_village(user, village_row)
+        permissions.may_register_in(user, village_row)
         if s.exec(select(ZeroReport.id).where(ZeroReport.village_id == village_row.id,
                                               ZeroReport.month == key)).first():
             raise NotAllowed(f"{village_row.name} {key} 已零上报 / already reported zero for {key}")

@@ -8,13 +8,13 @@ from typing import Any
 
 from sqlmodel import select
 
-from mediation import access, records, timeutil, validation
+from mediation import access, permissions, records, timeutil, validation
 from mediation.db import Database
 from mediation.errors import InvalidValue, NotAllowed, NotFound
 from mediation.models import Employment, Subject, SubjectEvent, Town, Village
 from mediation.views import EventView, event_view
-from workflows.subject import (CATEGORIES, EMPLOYMENT, ENDED_STATES, RESETTLEMENT_YEARS, STATE_LABELS, SUBJECT,
-                               TERMINATIONS)
+from workflows.config import Role
+from workflows.subject import (CATEGORIES, EMPLOYMENT, ENDED_STATES, RESETTLEMENT_YEARS, STATE_LABELS, SUBJECT)
 
 
 @dataclass(frozen=True)
@@ -90,13 +90,14 @@ def new(db: Database, *, actor: str | None, name: str, category: str, village: s
         user = access.actor(s, actor)
         village_row = access.village(s, village) if village else None
         if village_row is not None:
-            access.check_village(user, village_row)
+            permissions.may_register_in(user, village_row)
             town_row = s.get(Town, village_row.town_id)
         else:
-            if user.role == "mediator":
+            if user.role == Role.mediator:
                 raise InvalidValue("调解员登记须指明村(--village) / a mediator registers subjects of their village")
             town_row = access.town(s, town) if town else (s.get(Town, user.town_id) if user.town_id
                                                           else access.town(s, None))
+            permissions.may_register_in_town(user, town_row.id)
         when = timeutil.resolve(at, not_before=None)
         if end is not None and end <= when:
             raise InvalidValue(f"期满日期 {timeutil.show(end, minutes=False)} 早于接收日期 / the term ends before the "
@@ -123,39 +124,21 @@ def _load(s, ref: str, *, lock: bool = False) -> Subject:
     return row
 
 
-def _check(user, row: Subject) -> None:
-    if row.village_id is not None:
-        access.check_case(user, row)
-    elif user.role == "mediator":
-        access.check_case(user, row)  # a town-level subject: not a mediator's
-    elif user.role == "town" and user.town_id not in (None, row.town_id):
-        access.check_case(user, row)
-
-
 def fire(db: Database, *, actor: str | None, subject: str, trigger: str, note: str | None = None,
          at: timeutil.Moment | None = None, values: Mapping[str, str] | None = None,
          expect_version: int | None = None) -> SubjectView:
     with db.write() as s:
         user = access.actor(s, actor)
         row = _load(s, subject, lock=True)
-        _check(user, row)
+        permissions.may_act_on(user, row)
         records.check_version(row, expect_version, f"对象 {row.id}")
-        typed: dict[str, Any] = {}
-        for key, raw in (values or {}).items():
-            if key.strip().lower() != "reason":
-                raise InvalidValue(f"未知字段 '{key}' / unknown --set key; 可用 / known: reason")
-            typed["reason"] = validation.choice(raw, TERMINATIONS, "终止原因", "reason")
-        when = timeutil.resolve(at, not_before=row.last_event_at)
-
-        def ended(result):
-            if result.dest in ENDED_STATES:
-                return {"ended_at": when, "end_reason": typed.get("reason")}
-            return {}
-
-        records.advance(s, row, workflow=SUBJECT, table=Subject, event_table=SubjectEvent, fk="subject_id",
-                        label=f"对象 {row.id} {row.name}", user=user, trigger=trigger, note=note, when=when,
-                        facts={"state": row.state}, typed=typed, extra_changes=ended)
+        records.advance(s, REGISTER, row, user=user, trigger=trigger, note=note, at=at, values=values or {})
         return _view(s, row)
+
+
+REGISTER = records.Register(
+    name="subject", table=Subject, event_table=SubjectEvent, fk="subject_id", workflow=lambda row: SUBJECT,
+    facts=lambda row: {"state": row.state}, label=lambda row: f"对象 {row.id} {row.name}")
 
 
 def employment(db: Database, *, actor: str | None, subject: str, status: str,
@@ -165,7 +148,7 @@ def employment(db: Database, *, actor: str | None, subject: str, status: str,
     with db.write() as s:
         user = access.actor(s, actor)
         row = _load(s, subject, lock=True)
-        _check(user, row)
+        permissions.may_act_on(user, row)
         if row.state in ENDED_STATES:
             raise NotAllowed(f"对象 {row.id} {STATE_LABELS[row.state]},不再登记就业状况 / supervision has ended")
         last = s.exec(select(Employment.at).where(Employment.subject_id == row.id)

@@ -1,8 +1,8 @@
 """State machines as data, on transitions. No database, no terminal (style.md)."""
 
-from workflows.base import Action, Guard, Option, Period, Refused, Result, Workflow
+from workflows.base import Action, Due, Guard, Input, Option, Period, Refused, Result, Workflow
 
-__all__ = ["Action", "Guard", "Option", "Period", "Refused", "Result", "Workflow", "get"]
+__all__ = ["Action", "Due", "Guard", "Input", "Option", "Period", "Refused", "Result", "Workflow", "get"]
 
 
 def get(name: str) -> Workflow:

@@ -56,6 +56,40 @@ class Period:
             raise ValueError(f"unknown period unit {self.unit}")
 
 
+@dataclass(frozen=True)
+class Input:
+    """A value a trigger takes (``set`` in the terminal and in import files), declared once
+    with the workflow: how it is typed, what people call it, and the record's column it is
+    kept in (``None``: it only informs the step, as ``known_at`` does).
+
+    ``kind``: ``choice`` (a key of ``options`` or its label), ``text``, ``count`` (a whole
+    number), ``money`` (yuan, kept as integer fen), ``yes_no``, ``date`` (a past day),
+    ``date_or_unknown`` (a past day, or ``unknown``), ``user`` (a known user's name)."""
+
+    kind: str
+    label: str
+    options: Mapping[str, str] = field(default_factory=dict)
+    column: str | None = ""  # "" = the key itself
+
+    KINDS = ("choice", "text", "count", "money", "yes_no", "date", "date_or_unknown", "user")
+
+    def __post_init__(self) -> None:
+        if self.kind not in self.KINDS:
+            raise ValueError(f"unknown input kind {self.kind}")
+
+    def column_for(self, key: str) -> str | None:
+        return key if self.column == "" else self.column
+
+
+@dataclass(frozen=True)
+class Due:
+    """An effect's deadline before the calendar is applied: the service turns it into the
+    instant the period runs out (the workflow knows the rule, not the holidays)."""
+
+    start: datetime | None
+    period: Period
+
+
 class Refused(Exception):
     """The workflow refuses a trigger; ``reasons`` say why, in the users' words."""
 
@@ -104,6 +138,7 @@ class Workflow:
         guards: Mapping[str, Guard],
         effects: Mapping[str, Callable[[Facts, Action], dict[str, Any]]] | None = None,
         inputs: Mapping[str, tuple[str, ...]] | None = None,
+        fields: Mapping[str, Input] | None = None,
         labels: Mapping[str, str] | None = None,
     ):
         self.name = name
@@ -113,6 +148,7 @@ class Workflow:
         self.guards = dict(guards)
         self.effects = dict(effects or {})
         self.inputs = dict(inputs or {})
+        self.fields = dict(fields or {})
         self.labels = dict(labels or {})
         self._check_definition()
         self._triggers = dict.fromkeys(t["trigger"] for t in self.transitions)  # ordered, O(1) lookup
@@ -157,6 +193,10 @@ class Workflow:
             for e in _as_list(t.get("after")):
                 if e not in self.effects:
                     raise ValueError(f"{self.name}: transition {t['trigger']} names unknown effect {e}")
+        for trigger, keys in self.inputs.items():
+            missing = [k for k in keys if k not in self.fields]
+            if missing:
+                raise ValueError(f"{self.name}: {trigger} takes {missing}, which have no Input declared")
 
     @property
     def triggers(self) -> list[str]:

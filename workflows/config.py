@@ -5,6 +5,22 @@ or renumbers them here, not in the workflow logic. Keys (English identifiers) ar
 contract; labels (Chinese) are what people read.
 """
 
+import enum
+
+
+class Role(enum.StrEnum):
+    """Who a user is (the permission rules are in ``mediation.permissions``)."""
+
+    mediator = "mediator"  # 村人民调解员: one village
+    town = "town"  # 镇综治中心/司法所: one town (or every town of the database)
+    county = "county"  # 县级: every town
+
+
+ROLES: dict[str, str] = {Role.mediator.value: "村人民调解员", Role.town.value: "镇综治中心/司法所",
+                         Role.county.value: "县级"}
+# The offices above the village: they review escalations, handle matters, add users.
+OFFICE_ROLES = frozenset({Role.town, Role.county})
+
 # 纠纷类别: the 15 official categories of the year-end statistics (domain.md §8).
 DISPUTE_TYPES: tuple[str, ...] = (
     "婚姻家庭", "邻里", "房屋宅基地", "合同", "生产经营", "损害赔偿", "山林土地",
@@ -19,7 +35,7 @@ RISK_LINE: dict[str, int] = {"green": 1, "yellow": 1, "orange": 2, "red": 2}
 LINES: dict[int, str] = {1: "村(社区)调委会", 2: "镇综治中心/司法所", 3: "县矛调中心/法院/政法部门"}
 LINE_BUDGET_DAYS: dict[int, int] = {1: 7, 2: 15, 3: 30}
 # Who decides an escalation *into* a line (approve or return).
-LINE_APPROVER: dict[int, str] = {2: "town", 3: "county"}
+LINE_APPROVER: dict[int, Role] = {2: Role.town, 3: Role.county}
 
 # 调解类型 (大调解联动).
 KINDS: dict[str, str] = {
@@ -57,9 +73,8 @@ PETITION_NUMBER_FORMAT = "({year}){abbr}信字第{seq:03d}号"
 RECONSIDERATION_NUMBER_FORMAT = "({year}){abbr}复字第{seq:03d}号"
 LITIGATION_NUMBER_FORMAT = "({year}){abbr}诉字第{seq:03d}号"
 
-ROLES: dict[str, str] = {"mediator": "村人民调解员", "town": "镇综治中心/司法所", "county": "县级"}
 # Who may act as the handling body's 负责人 (信访工作条例第34条: approves an extension).
-HANDLING_HEADS: tuple[str, ...] = ("town", "county")
+HANDLING_HEADS = OFFICE_ROLES
 
 # 创业就业率 (domain.md §6): who counts as employed, who is left out of the denominator, and
 # how the rate is rounded. The 2021 report's 94.2% is 33 ÷ 35 = 94.285…% truncated.

@@ -11,7 +11,7 @@ import enum
 from datetime import datetime
 
 from workflows import config
-from workflows.base import Action, Facts, Guard, Period, Workflow
+from workflows.base import Action, Facts, Guard, Input, Period, Workflow
 
 
 class DisputeState(enum.Enum):
@@ -242,7 +242,19 @@ TRANSITIONS = [
      "conditions": ["note_given"], "after": "outcome_declined"},
 ]
 
-# The values each trigger accepts through ``--set``; anything else is refused.
+# The values a trigger can be given, how each is typed and where it is kept.
+FIELDS: dict[str, Input] = {
+    "risk": Input("choice", "风险等级", config.RISKS),
+    "kind": Input("choice", "调解类型", config.KINDS),
+    "mediator": Input("user", "调解员"),
+    "agreement": Input("choice", "协议形式", config.AGREEMENT_FORMS),
+    "terms": Input("text", "协议内容"),
+    "amount": Input("money", "协议金额", column="amount_fen"),
+    "satisfied": Input("yes_no", "回访满意"),
+    "channel": Input("choice", "分流渠道", config.CHANNELS),
+}
+
+# The values each trigger accepts; anything else is refused.
 INPUTS: dict[str, tuple[str, ...]] = {
     "triage": ("risk", "kind"),
     "start": ("mediator",),
@@ -261,6 +273,7 @@ DISPUTE = Workflow(
     guards=GUARDS,
     effects=EFFECTS,
     inputs=INPUTS,
+    fields=FIELDS,
     labels=STATE_LABELS,
 )
 

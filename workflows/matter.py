@@ -14,7 +14,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from workflows.base import Action, Facts, Guard, Period, Workflow
+from workflows.base import Action, Facts, Guard, Input, Period, Workflow
 
 KINDS = {"reconsideration": "行政复议", "litigation": "行政应诉"}
 
@@ -134,6 +134,7 @@ RECONSIDERATION = Workflow(
     effects={"stamp_answered": _stamp("answered_at"), "record_outcome": _outcome,
              "mark_extended": lambda f, a: {"extended": True}},
     inputs={"decide": ("outcome",)},
+    fields={"outcome": Input("choice", "复议结果", RECONSIDERATION_OUTCOMES)},
     labels=STATE_LABELS,
 )
 
@@ -158,6 +159,9 @@ LITIGATION = Workflow(
     },
     effects={"stamp_answered": _stamp("answered_at"), "record_judgment": _judged},
     inputs={"judge": ("outcome", "served_at", "form")},
+    fields={"outcome": Input("choice", "判决结果", LITIGATION_OUTCOMES),
+            "served_at": Input("date", "判决书/裁定书送达之日"),
+            "form": Input("choice", "文书类型", DECISION_FORMS, column="decision_form")},
     labels=STATE_LABELS,
 )
 

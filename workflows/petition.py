@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from workflows import config
-from workflows.base import Action, Facts, Guard, Period, Workflow
+from workflows.base import Action, Due, Facts, Guard, Input, Period, Workflow
 
 
 class PetitionState(enum.Enum):
@@ -259,8 +259,30 @@ def _extended(f: Facts, a: Action) -> dict:
     return {"extended_days": a.values.get("days", EXTENSION_MAX_DAYS)}
 
 
+def _answer_due(f: Facts, a: Action) -> dict:
+    """60 days from acceptance, plus the extension (第32、34条)."""
+    extra = f.get("extended_days") or 0
+    return {"answer_deadline": Due(f.get("accepted_at"), Period(ANSWER.amount + extra, "days", law=ANSWER.law))}
+
+
+def _channel_clock(f: Facts, a: Action) -> dict:
+    """The redirected petitioner's own clock: from when they knew of the act (or of the 复议
+    decision, for a lawsuit after 复议). Only the petitioner can say when that was, so it is
+    never taken from the petition's date: with ``known_at=unknown`` there is no last day, and
+    the petitioner is told the legal period itself (``channel_law``)."""
+    decided = a.values.get("decided_at")
+    period = channel_period(a.values["channel"], f.get("category") or "", after_reconsideration=decided is not None)
+    if period is None:
+        return {}
+    start = decided or a.values.get("known_at")
+    return {"channel_deadline": Due(start, period) if start not in (None, UNKNOWN) else None,
+            "channel_law": period.law}
+
+
 EFFECTS = {
     "accepted": _set(accepted_at="AT"),
+    "answer_due": _answer_due,
+    "channel_clock": _channel_clock,
     "answered": _set(answered_at="AT", served_at=None),
     "extended": _extended,
     # A 复查 opinion served while the state was still ``review`` keeps its service date.
@@ -273,16 +295,16 @@ EFFECTS = {
 
 TRANSITIONS = [
     {"trigger": "accept", "source": P.received, "dest": P.handling, "conditions": ["routed_in_time"],
-     "after": "accepted"},
+     "after": ["accepted", "answer_due"]},
     {"trigger": "redirect", "source": P.received, "dest": P.redirected,
-     "conditions": ["routed_in_time", "channel_given", "clock_start_given"]},
+     "conditions": ["routed_in_time", "channel_given", "clock_start_given"], "after": "channel_clock"},
     {"trigger": "transfer", "source": P.received, "dest": P.transferred,
      "conditions": ["routed_in_time", "body_given"]},
     {"trigger": "reject", "source": P.received, "dest": P.not_accepted,
      "conditions": ["routed_in_time", "note_given"], "after": "refused"},
     {"trigger": "extend", "source": P.handling, "dest": P.handling,
      "conditions": ["handling_head", "not_extended", "answer_period_running", "note_given", "extension_within_30"],
-     "after": "extended"},
+     "after": ["extended", "answer_due"]},
     {"trigger": "answer", "source": P.handling, "dest": P.answered, "conditions": ["opinion_given"],
      "after": "answered"},
     {"trigger": "request_review", "source": P.answered, "dest": P.review,
@@ -300,6 +322,15 @@ TRANSITIONS = [
     {"trigger": "close", "source": P.answered, "dest": P.closed, "conditions": ["window_closed_or_waived"]},
 ]
 
+FIELDS: dict[str, Input] = {
+    "channel": Input("choice", "法定途径", config.CHANNELS),
+    "known_at": Input("date_or_unknown", "知道该行为之日", column=None),
+    "decided_at": Input("date", "复议决定之日", column=None),
+    "to": Input("text", "转送机关", column="transferred_to"),
+    "days": Input("count", "延长天数", column=None),
+    "opinion": Input("choice", "处理意见", OPINIONS),
+}
+
 INPUTS: dict[str, tuple[str, ...]] = {
     "redirect": ("channel", "known_at", "decided_at"),
     "transfer": ("to",),
@@ -311,7 +342,7 @@ INPUTS: dict[str, tuple[str, ...]] = {
 
 PETITION = Workflow(
     name="petition", states=PetitionState, transitions=TRANSITIONS, initial=P.received,
-    guards=GUARDS, effects=EFFECTS, inputs=INPUTS, labels=STATE_LABELS,
+    guards=GUARDS, effects=EFFECTS, inputs=INPUTS, fields=FIELDS, labels=STATE_LABELS,
 )
 
 OPEN_STATES = frozenset({"received", "handling", "answered", "review", "recheck"})

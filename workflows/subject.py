@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import enum
 
-from workflows.base import Action, Facts, Guard, Workflow
+from workflows.base import Action, Facts, Guard, Input, Workflow
 
 CATEGORIES = {"correction": "社区矫正", "resettlement": "安置帮教"}
 EMPLOYMENT = {"employed": "就业", "self_employed": "自主创业", "unemployed": "未就业", "unable": "无劳动能力"}
@@ -37,12 +37,15 @@ SUBJECT = Workflow(
     name="subject", states=SubjectState, initial=SubjectState.received,
     transitions=[
         {"trigger": "start", "source": SubjectState.received, "dest": SubjectState.supervised},
-        {"trigger": "release", "source": SubjectState.supervised, "dest": SubjectState.released},
+        {"trigger": "release", "source": SubjectState.supervised, "dest": SubjectState.released,
+         "after": "ended"},
         {"trigger": "terminate", "source": [SubjectState.received, SubjectState.supervised],
-         "dest": SubjectState.terminated, "conditions": ["reason_given"]},
+         "dest": SubjectState.terminated, "conditions": ["reason_given"], "after": "ended"},
     ],
     guards={"reason_given": Guard(_reason_given, input=True, hint="--set reason=" + "|".join(TERMINATIONS))},
+    effects={"ended": lambda f, a: {"ended_at": a.at}},
     inputs={"terminate": ("reason",)},
+    fields={"reason": Input("choice", "终止原因", TERMINATIONS, column="end_reason")},
     labels=STATE_LABELS,
 )
 

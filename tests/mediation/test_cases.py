@@ -7,7 +7,7 @@ import threading
 import pytest
 from sqlmodel import select
 
-from mediation import cases, timeutil
+from mediation import cases, records, timeutil
 from mediation.errors import (ConcurrentChange, InvalidValue, NotAllowed, NotFound, PermissionDenied)
 from mediation.models import Case, CaseEvent
 from tests.conftest import refused, snapshot
@@ -134,7 +134,7 @@ def test_bad_input_is_refused_and_changes_nothing(town):
              values={"risk": "red"})
     refused(town, ConcurrentChange, "version", cases.fire, town, actor="刘调解", case=n, trigger="triage",
              values={"risk": "red"}, expect_version=7)
-    refused(town, InvalidValue, "unknown --set key", cases.fire, town, actor="刘调解", case=n, trigger="triage",
+    refused(town, InvalidValue, "unknown key", cases.fire, town, actor="刘调解", case=n, trigger="triage",
              values={"colour": "red"})
     refused(town, PermissionDenied, "no acting user", cases.fire, town, actor=None, case=n, trigger="triage",
              values={"risk": "red"})
@@ -245,8 +245,8 @@ def test_a_stale_read_cannot_write(town, db_url):
     before = snapshot(town)
     with pytest.raises(ConcurrentChange):
         with town.write() as s:
-            cases.apply(s, s.merge(stale, load=False), user=user, trigger="triage", note=None, at=None,
-                        values={"risk": "green"})
+            records.advance(s, cases.REGISTER, s.merge(stale, load=False), user=user, trigger="triage", note=None,
+                            at=None, values={"risk": "green"})
     assert snapshot(town) == before
     with town.read() as s:
         assert len(s.exec(select(CaseEvent).where(CaseEvent.case_id == case.id)).all()) == 2

@@ -1,0 +1,105 @@
+"""Who may do what: every rule about the acting user's role and place, named, in one module.
+
+Roles (``workflows.config.Role``): a *mediator* belongs to one village, a *town* user to one
+town (or to none: an office over every town of the database), a *county* user to the whole
+database. The place of a record is its town and, for most, its village. Each rule raises
+``PermissionDenied`` with the reason; ``problem`` turns a rule into a reason or ``None`` for
+"what may I do next" listings. Every service asks here, never compares role names itself;
+PostgreSQL row-level security (per person logins) is to mirror these same rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from mediation.errors import PermissionDenied
+from workflows.config import OFFICE_ROLES, Role
+
+
+class Actor(Protocol):
+    name: str
+    role: str
+    town_id: int | None
+    village_id: int | None
+
+
+class Place(Protocol):
+    """A village (``id``, ``town_id``) or a record (``town_id``, ``village_id``)."""
+
+    town_id: int
+
+
+def _in_town(user: Actor, town_id: int | None) -> bool:
+    """A town user with a town acts only there; one without (a database-wide office) anywhere."""
+    return user.town_id is None or town_id is None or user.town_id == town_id
+
+
+def may_register_in(user: Actor, village: Place) -> None:
+    """Register a record (case, petition, screening round, subject) in ``village``: a mediator
+    in their own village, a town user in their own town, a county user anywhere."""
+    if user.role == Role.mediator and user.village_id != village.id:
+        raise PermissionDenied(f"调解员 {user.name} 只能登记本村(社区)的事项 / a mediator registers only in "
+                               "their own village")
+    if user.role == Role.town and not _in_town(user, village.town_id):
+        raise PermissionDenied(f"{user.name} 只能办理本镇事项 / a town user acts only within their own town")
+
+
+def may_register_in_town(user: Actor, town_id: int) -> None:
+    """Register a town-level record (a subject under the town's own management, no village):
+    the town's office or the county."""
+    if user.role not in OFFICE_ROLES:
+        raise PermissionDenied(f"{user.name} 不能登记镇级事项 / only town or county users register town-level records")
+    if user.role == Role.town and not _in_town(user, town_id):
+        raise PermissionDenied(f"{user.name} 只能办理本镇事项 / a town user acts only within their own town")
+
+
+def may_act_on(user: Actor, record: Place) -> None:
+    """Act on a record (fire a trigger, see its ID numbers): a mediator on their own village's
+    records only (a town-level record, without a village, is not theirs), a town user on their
+    own town's, a county user on any."""
+    village_id = getattr(record, "village_id", None)
+    if user.role == Role.mediator and (village_id is None or user.village_id != village_id):
+        raise PermissionDenied(f"调解员 {user.name} 只能办理本村(社区)的事项 / a mediator acts only on records of "
+                               "their own village")
+    if user.role == Role.town and not _in_town(user, record.town_id):
+        raise PermissionDenied(f"{user.name} 只能办理本镇事项 / a town user acts only on records of their own town")
+
+
+def may_review(user: Actor) -> None:
+    """The review queue (escalations, deadlines) is the town and county offices'."""
+    if user.role not in OFFICE_ROLES:
+        raise PermissionDenied("审批队列仅供镇、县用户使用 / the review queue is for town and county users")
+
+
+def may_handle_matters(user: Actor, town_id: int | None = None) -> None:
+    """行政复议 / 行政应诉 against a town: its own town user, or a county user."""
+    if user.role not in OFFICE_ROLES:
+        raise PermissionDenied("行政复议、行政应诉由镇、县用户登记办理 / matters are handled by town or county users")
+    if user.role == Role.town and not _in_town(user, town_id):
+        raise PermissionDenied(f"{user.name} 只能办理本镇事项 / a town user acts only within their own town")
+
+
+def may_add_user(acting: Actor | None, *, has_users: bool, town_id: int | None) -> None:
+    """The first user bootstraps the database; after that a town user adds users of their own
+    town, a county user anyone."""
+    if not has_users:
+        return
+    if acting is None or acting.role not in OFFICE_ROLES:
+        raise PermissionDenied("只有镇、县用户可以添加用户 / only a town or county user may add users")
+    if acting.role == Role.town and not _in_town(acting, town_id):
+        raise PermissionDenied(f"{acting.name} 只能为本镇添加用户 / a town user adds users only in their own town")
+
+
+def may_mediate(user: Actor, village_id: int) -> bool:
+    """Whether ``user`` can be a case's mediator: a mediator of its village, or an office user."""
+    return user.role != Role.mediator or user.village_id == village_id
+
+
+def problem(rule: Callable[..., None], *args: Any, **kwargs: Any) -> str | None:
+    """Why ``rule`` refuses, or None: for listings that show what a user may do."""
+    try:
+        rule(*args, **kwargs)
+    except PermissionDenied as exc:
+        return str(exc)
+    return None

@@ -1,0 +1,83 @@
+"""The values a trigger is given (``--set KEY=VALUE``, or ``set = {…}`` in an import file),
+typed by the ``Input`` each workflow declares for them: one parser for every register."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any
+
+from mediation import timeutil, validation
+from mediation.errors import InvalidValue
+from workflows import Input, Workflow
+
+UNKNOWN = "unknown"
+_UNKNOWN_WORDS = (UNKNOWN, "未知", "不详", "不清楚")
+
+
+def parse(workflow: Workflow, trigger: str, raw: Mapping[str, str], *,
+          user: Callable[[str], str] | None = None) -> dict[str, Any]:
+    """``raw`` typed by the workflow's declaration. Keys the trigger does not take are left
+    to the workflow, which refuses them naming the ones it takes; ``user`` resolves a user's
+    name (a mediator) where a value names one."""
+    out: dict[str, Any] = {}
+    for key, text in raw.items():
+        k = key.strip().lower()
+        spec = workflow.fields.get(k)
+        if spec is None:
+            known = ", ".join(workflow.fields) or "无 / none"
+            raise InvalidValue(f"未知字段 '{key}' / unknown key; 可用 / known: {known}")
+        out[k] = _typed(k, spec, (text if isinstance(text, str) else str(text)).strip(), user)
+    return out
+
+
+def _typed(key: str, spec: Input, v: str, user) -> Any:
+    if spec.kind == "choice":
+        return validation.choice(v, dict(spec.options), spec.label, key)
+    if spec.kind == "money":
+        return validation.amount_fen(v)
+    if spec.kind == "yes_no":
+        return validation.yes_no(v)
+    if spec.kind == "count":
+        if not v.isdigit():
+            raise InvalidValue(f"{spec.label}应为整数 / {key} must be a whole number: '{v}'")
+        return int(v)
+    if spec.kind == "date_or_unknown" and v.lower() in _UNKNOWN_WORDS:
+        return UNKNOWN
+    if spec.kind in ("date", "date_or_unknown"):
+        moment = timeutil.parse_at(v)
+        if moment.at > timeutil.now():
+            raise InvalidValue(f"{spec.label} {v} 在未来 / {key} is in the future")
+        return moment.at
+    if not v:
+        raise InvalidValue(f"{spec.label}不能为空 / {key} cannot be empty")
+    if spec.kind == "user":
+        return user(v) if user else v
+    return v
+
+
+def columns(workflow: Workflow, typed: Mapping[str, Any]) -> dict[str, Any]:
+    """The given values the record keeps, under their columns (``amount`` → ``amount_fen``)."""
+    out = {}
+    for key, value in typed.items():
+        column = workflow.fields[key].column_for(key)
+        if column:
+            out[column] = value
+    return out
+
+
+def for_event(workflow: Workflow, typed: Mapping[str, Any]) -> dict[str, Any]:
+    """The values as the audit event keeps them (JSON): dates in ISO, money both as yuan for
+    people and as integer fen (``amount_fen``) so year-end sums are exact in SQL."""
+    out: dict[str, Any] = {}
+    for key, value in typed.items():
+        if value is None:
+            continue
+        spec = workflow.fields.get(key)
+        if spec is not None and spec.kind == "money":
+            out[key], out[f"{key}_fen"] = validation.yuan(value), value
+        elif isinstance(value, datetime):
+            out[key] = timeutil.iso(value)
+        else:
+            out[key] = value
+    return out
