@@ -189,3 +189,80 @@ def test_a_file_that_is_not_utf8_or_not_toml_is_one_located_problem(db, tmp_path
     with pytest.raises(InvalidRecords) as err:
         loader.load(db, write(tmp_path, "syntax.toml", "[[case]\nkey = 1"))
     assert err.value.problems[0].startswith(f"{tmp_path / 'syntax.toml'}: ") and "line 1" in err.value.problems[0]
+
+
+def _cases_file(key_prefix: str, n: int, *, broken_last: bool = False) -> str:
+    records = []
+    for i in range(n):
+        kind = "吵架" if broken_last and i == n - 1 else "邻里"
+        records.append(f'''
+[[case]]
+key = "{key_prefix}-{i}"
+village = "龙潭村"
+type = "{kind}"
+summary = "排水沟堵塞 {key_prefix} {i}"
+parties = ["甲{i}", "乙{i}"]
+at = 2021-05-12
+actions = [
+  {{ do = "triage", at = 2021-05-12, set = {{ risk = "green" }} }},
+  {{ do = "start", at = 2021-05-13, set = {{ mediator = "刘调解" }} }},
+]
+''')
+    return 'by = "刘调解"\n' + "".join(records)
+
+
+def _load_at_once(db_url: str, paths: list[str]) -> list:
+    """Each file loaded by its own Database (as two `mediation load` processes would), started
+    together; what each returned or raised."""
+    import threading
+
+    from mediation.db import Database
+
+    outcomes: list = [None] * len(paths)
+    start = threading.Barrier(len(paths))
+
+    def run(i: int) -> None:
+        own = Database(db_url)
+        try:
+            start.wait()
+            outcomes[i] = loader.load(own, paths[i])
+        except Exception as exc:  # noqa: BLE001 - reported to the test
+            outcomes[i] = exc
+        finally:
+            own.dispose()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(paths))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    return outcomes
+
+
+def test_two_loads_at_once_are_each_all_or_nothing_and_never_collide(db, db_url, tmp_path):
+    """Two imports into one database at the same moment: both land whole, with distinct ids
+    and case numbers; when one file has a bad record, that file leaves nothing and the other
+    lands whole."""
+    from sqlalchemy import text
+
+    loader.load(db, write(tmp_path, "setup.toml", SETUP))
+    a, b = write(tmp_path, "a.toml", _cases_file("A", 150)), write(tmp_path, "b.toml", _cases_file("B", 150))
+    outcomes = _load_at_once(db_url, [a, b])
+    assert [o[0].loaded for o in outcomes] == [{"case": 150}, {"case": 150}], outcomes
+    with db.engine.connect() as conn:
+        ids = conn.execute(text("SELECT id FROM dispute_case")).scalars().all()
+        seqs = sorted(conn.execute(text("SELECT seq FROM dispute_case")).scalars().all())
+        events = conn.execute(text("SELECT count(*) FROM case_event")).scalar()
+    assert len(ids) == len(set(ids)) == 300 and seqs == list(range(1, 301)) and events == 900
+
+    before = snapshot(db)
+    c = write(tmp_path, "c.toml", _cases_file("C", 150))
+    d = write(tmp_path, "d.toml", _cases_file("D", 150, broken_last=True))
+    good, bad = _load_at_once(db_url, [c, d])
+    assert good[0].loaded == {"case": 150}
+    assert isinstance(bad, InvalidRecords) and any("D-149" in p for p in bad.problems)
+    with db.engine.connect() as conn:
+        keys = conn.execute(text("SELECT key FROM import_key WHERE key LIKE 'case:D-%'")).scalars().all()
+        seqs = sorted(conn.execute(text("SELECT seq FROM dispute_case")).scalars().all())
+    assert keys == [] and seqs == list(range(1, 451))
+    assert len(snapshot(db)["dispute_case"]) == len(before["dispute_case"]) + 150
