@@ -91,7 +91,8 @@ class MediationGroup(click.Group):
                 click.echo(problem, err=True)
             raise click.ClickException(str(exc)) from None
         except MediationError as exc:
-            raise click.ClickException(str(exc)) from None
+            from cli.output import terminal_words
+            raise click.ClickException(exc.phrased(terminal_words)) from None
 
 
 @click.group(cls=MediationGroup, context_settings={"help_option_names": ["-h", "--help"]})

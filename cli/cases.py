@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from cli.output import dump_json, interactive, json_option, need
+from cli.output import dump_json, for_terminal, interactive, json_option, need
 
 
 def _complete_types(ctx, param, incomplete):
@@ -200,9 +200,9 @@ def render_options(d, options, permission, trigger_labels, state_labels) -> None
     t = d.table("", "操作 trigger", "→", "需要 / 原因 needs / why not")
     for o in options:
         ok = o.allowed and not permission
-        detail = "; ".join(o.needs) if ok else "; ".join(o.blocked_by) or (permission or "")
+        detail = "; ".join(o.needs) if ok else "; ".join(r.text for r in o.blocked_by) or (permission or "")
         t.add_row("✓" if ok else "✗", f"{o.trigger} {trigger_labels.get(o.trigger, '')}",
-                  f"{o.dest} {state_labels.get(o.dest, '')}", detail)
+                  f"{o.dest} {state_labels.get(o.dest, '')}", for_terminal(detail))
     d.print(t)
 
 

@@ -16,6 +16,23 @@ from typing import Any
 import click
 
 
+def terminal_words(kind: str, arg: str) -> str:
+    """How the marks of a refusal read at the terminal (``workflows.phrase``): as the options
+    one types — ``--note``, ``--at``, ``--set key=value``, ``--summary``."""
+    if kind in ("note", "at"):
+        return f"--{kind}"
+    if kind == "opt":
+        return "--" + arg.replace("_", "-")
+    return f"--set {arg}"
+
+
+def for_terminal(text: str) -> str:
+    if "⟦" not in text:
+        return text
+    from workflows import phrase
+    return phrase(text, terminal_words)
+
+
 def json_option(f: Callable) -> Callable:
     """``--json``: exactly one JSON document on stdout, nothing else there."""
     return click.option("--json", "as_json", is_flag=True,
@@ -37,6 +54,8 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, (datetime, date)):
         from mediation.timeutil import iso
         return iso(value)
+    if isinstance(value, str):
+        return for_terminal(value)
     return value
 
 

@@ -90,7 +90,7 @@ def user_add(app, name, role, village, town, as_json):
     view = admin.add_user(db, actor=app.actor, name=name, role=role, village=village, town=town)
     if as_json:
         return dump_json(view)
-    where = view.village or view.town or "county"
+    where = view.village or view.town or Role.county
     app.display.line(f"added {view.name} ({view.role}, {where})")
 
 

@@ -20,6 +20,7 @@ from sqlmodel import select
 from mediation.errors import InvalidValue, NotFound, PermissionDenied
 from mediation.tables.disputes import Case
 from mediation.tables.places import Town, User, Village
+from workflows import option
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -35,7 +36,7 @@ def actor(session: Session, name: str | None) -> User:
     (no command renames one or changes a role), so a user found is kept while the database
     is open (per connection pool), detached from any session."""
     if not name or not name.strip():
-        raise PermissionDenied("需指明操作人 / no acting user: pass --as NAME or set MEDIATION_USER")
+        raise PermissionDenied(f"需指明操作人 / no acting user: give {option('as')} NAME or set MEDIATION_USER")
     user = user_named(session, name)
     if user is None:
         raise NotFound(f"没有用户 '{name}' / no such user (add one with `mediation user add`)")

@@ -11,7 +11,7 @@ from mediation.db import Database
 from mediation.errors import InvalidValue
 from mediation.models import Town, User, Village
 from mediation.validation import choice
-from workflows import config
+from workflows import config, option
 from workflows.config import Role
 
 
@@ -53,8 +53,8 @@ def init_town(db: Database, *, town: str, villages: list[str], abbr: str | None 
             prefix = (abbr or name[0]).strip()
             taken = s.exec(select(Town.name).where(Town.abbr == prefix)).first()
             if taken:  # case numbers are unique across the county: (2021)营调字第001号 names one case
-                raise InvalidValue(f"编号简称 '{prefix}' 已被 {taken} 使用,请用 --abbr 另选 / the case-number "
-                                   f"abbreviation '{prefix}' is taken by {taken}: choose another with --abbr")
+                raise InvalidValue(f"编号简称 '{prefix}' 已被 {taken} 使用,请用 {option('abbr')} 另选 / the case-number "
+                                   f"abbreviation '{prefix}' is taken by {taken}: choose another with {option('abbr')}")
             row = Town(name=name, abbr=prefix, created_at=timeutil.now())
             s.add(row)
             s.flush()
@@ -86,11 +86,11 @@ def add_user(db: Database, *, actor: str | None, name: str, role: str,
         village_row = town_row = None
         if role == Role.mediator:
             if not village:
-                raise InvalidValue("调解员须指明所在村(--village) / a mediator needs --village")
+                raise InvalidValue(f"调解员须指明所在村({option('village')}) / a mediator needs a village")
             village_row = access.village(s, village)
             town_row = s.get(Town, village_row.town_id)
         elif village:
-            raise InvalidValue(f"--village 仅用于调解员 / --village is for the mediator role, not {role}")
+            raise InvalidValue(f"{option('village')} 仅用于调解员 / a village is for the mediator role, not {role}")
         elif role == Role.town:
             town_row = access.town(s, town)
         elif town:

@@ -21,7 +21,7 @@ from mediation.errors import InvalidValue, NotFound, PermissionDenied
 from mediation.tables.disputes import Case, CaseEvent, Party
 from mediation.tables.places import Town, User, Village
 from mediation.views import CaseView, NextView, case_view, event_view
-from workflows import Action, config
+from workflows import Action, config, option
 from workflows.config import Role
 from workflows.dispute import CLOCK_STATES, CONFIRMATION_WINDOW, DISPUTE, deadline_basis
 
@@ -45,9 +45,9 @@ def check_registration(*, type: str, summary: str, parties: list[str], source: s
                        petition: str | None = None) -> Registration:
     dispute_type = validation.choice(type, config.DISPUTE_TYPES, "纠纷类别", "type")
     if not (summary or "").strip():
-        raise InvalidValue("需填写纠纷简要情况(--summary) / a summary is required")
+        raise InvalidValue(f"需填写纠纷简要情况({option('summary')}) / a summary is required")
     if not parties:
-        raise InvalidValue("至少需要一名当事人(--party) / at least one party is required")
+        raise InvalidValue(f"至少需要一名当事人({option('party')}) / at least one party is required")
     specs = [validation.party(p) for p in parties]
     source_key = validation.choice(source, config.SOURCES, "来源", "source") if source else None
     mode = validation.choice(screening, config.SCREENING_MODES, "排查方式", "screening mode") if screening else None
@@ -56,7 +56,8 @@ def check_registration(*, type: str, summary: str, parties: list[str], source: s
     if petition and source_key is None:
         source_key = "petition"
     if mode and source_key != "screening":
-        raise InvalidValue("排查方式只适用于排查发现的纠纷 / --screening goes with --source screening")
+        raise InvalidValue(f"排查方式只适用于排查发现的纠纷 / {option('screening')} goes with {option('source')} "
+                           "screening")
     risk_key = validation.choice(risk, config.RISKS, "风险等级", "risk") if risk else None
     kind_key = validation.choice(kind, config.KINDS, "调解类型", "kind") if kind else "people"
     return Registration(type=dispute_type, summary=summary.strip(), parties=specs, source=source_key,
@@ -151,7 +152,7 @@ def show(db: Database, *, case: str, actor: str | None = None, unmask: bool = Fa
         user = access.optional_actor(s, actor)
         if unmask:
             if user is None:
-                raise PermissionDenied("查看完整身份证号须指明操作人(--as) / unmasking needs an acting user")
+                raise PermissionDenied(f"查看完整身份证号须指明操作人({option('as')}) / unmasking needs an acting user")
             permissions.may_act_on(user, row)
         events = s.exec(select(CaseEvent).where(CaseEvent.case_id == row.id).order_by(CaseEvent.seq)).all()
         return _view(s, row, user=user, unmask=unmask, history=[event_view(e) for e in events])
@@ -195,7 +196,7 @@ def _mediator(s, row: Case, name: str) -> str:
 
 
 def mediator_resolver(s, row):
-    """How ``--set mediator=NAME`` is resolved for this case (a user who may mediate it)."""
+    """How a ``mediator`` value is resolved for this case (a user who may mediate it)."""
     return lambda name: _mediator(s, row, name)
 
 

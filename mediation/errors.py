@@ -1,8 +1,27 @@
-"""One exception root. The CLI turns every ``MediationError`` into ``Error: …`` and exit 1."""
+"""One exception root. The CLI turns every ``MediationError`` into ``Error: …`` and exit 1.
+
+A message names what the user can give (a note, a value, a field) as marks
+(``workflows.given``, ``option``, ``NOTE``), not as command-line flags: ``str()`` reads them as
+bare names, and each edge phrases them for its audience with ``phrased`` — the terminal as its
+options, the loader as the keys of an import file.
+"""
+
+from workflows.base import Words, phrase
 
 
 class MediationError(Exception):
     """Something a user asked for was refused; the message says why in one line."""
+
+    def __init__(self, message: str = "", *, reasons: tuple = ()):
+        super().__init__(message)
+        self.message = message
+        self.reasons = tuple(reasons)  # a workflow's refusal: its Reason objects (code, text, law)
+
+    def __str__(self) -> str:
+        return phrase(self.message)
+
+    def phrased(self, words: Words) -> str:
+        return phrase(self.message, words)
 
 
 class NotFound(MediationError):
@@ -35,3 +54,6 @@ class InvalidRecords(MediationError):
     def __init__(self, problems: list[str]):
         self.problems = problems
         super().__init__(f"{len(problems)} problem(s) found; nothing was loaded")
+
+    def phrased(self, words: Words) -> str:  # the problems are phrased for the file already
+        return str(self)

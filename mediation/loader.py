@@ -157,7 +157,7 @@ def _read(path: str) -> dict[str, Any]:
         with open(path, encoding="utf-8") as fh:
             return rtoml.loads(fh.read())
     except rtoml.TomlParsingError as exc:
-        raise InvalidRecords([f"{path}: {exc}"]) from None
+        raise InvalidRecords([f"{path}: {exc!s}"]) from None
     except UnicodeDecodeError as exc:
         problem = f"{path}: 文件须为 UTF-8 编码 / not UTF-8 text (byte {exc.start}); save it as UTF-8"
         raise InvalidRecords([problem]) from None
@@ -213,14 +213,33 @@ def load_file(db: Database, path: str, *, progress: Callable[[int], None] | None
                         s.flush()
                 result.loaded[_base(rec.kind)] = result.loaded.get(_base(rec.kind), 0) + 1
             except _ActionFailed as exc:
-                problems.append(f"{where}: {exc.where}: {exc.error}")
+                problems.append(f"{where}: {exc.where}: {_said(exc.error)}")
             except MediationError as exc:
-                problems.append(f"{where}: {exc}")
+                problems.append(f"{where}: {_said(exc)}")
             _tick(progress)
         if problems:
             raise InvalidRecords(problems)  # the batch's transaction rolls back: nothing is kept
         writer.flush()
     return result
+
+
+# What a refusal's marks are called in an import file (``workflows.phrase``): fields by their
+# keys here (``parties``, ``by``), values as the action's ``set = { … }``.
+FILE_KEYS = {"party": "parties", "as": "by", "representative": "representatives"}
+
+
+def file_words(kind: str, arg: str) -> str:
+    if kind in ("note", "at"):
+        return kind
+    if kind == "opt":
+        return FILE_KEYS.get(arg, arg)
+    key, _, value = arg.partition("=")
+    return f'set = {{ {key} = "{value}" }}'
+
+
+def _said(exc: BaseException) -> str:
+    """A refusal as the author of an import file reads it."""
+    return exc.phrased(file_words) if isinstance(exc, MediationError) else str(exc)
 
 
 def _existing_keys(s, keys: list[str]) -> set[str]:
@@ -348,12 +367,12 @@ def _validate(rec: Record) -> list[str]:
             try:
                 validation.choice(_text(d[f]), options, f, f)
             except MediationError as exc:
-                out.append(f"{f}: {exc}")
+                out.append(f"{f}: {_said(exc)}")
     if "at" in d:
         try:
             _moment(d["at"])
         except MediationError as exc:
-            out.append(f"at: {exc}")
+            out.append(f"at: {_said(exc)}")
     parties = d.get("parties", []) if kind == "case" and isinstance(d.get("parties"), list) else []
     for i, p in enumerate(parties):
         if not isinstance(p, str):
@@ -373,7 +392,7 @@ def _validate(rec: Record) -> list[str]:
         try:
             validation.party(_text(d["petitioner"]))
         except MediationError as exc:
-            out.append(f"petitioner: {exc}")
+            out.append(f"petitioner: {_said(exc)}")
     previous = None
     for i, a in enumerate(d.get("actions", []) if isinstance(d.get("actions"), list) else []):
         if not isinstance(a, dict):
@@ -389,7 +408,7 @@ def _validate(rec: Record) -> list[str]:
         try:
             when = _moment(a["at"]).at
         except MediationError as exc:
-            out.append(f"actions[{i}].at: {exc}")
+            out.append(f"actions[{i}].at: {_said(exc)}")
             continue
         start = previous if previous is not None else _start(d)
         if start is not None and when < start and timeutil.local_date(when) != timeutil.local_date(start):
@@ -503,7 +522,7 @@ def _town(db: Database, name: str, t: dict[str, Any], problems: list[str]) -> bo
         view = admin.init_town(db, town=t.get("name", ""), villages=list(t.get("villages", [])), abbr=t.get("abbr"))
         return view.created or bool(view.added_villages)
     except MediationError as exc:
-        problems.append(f"{name}: town: {exc}")
+        problems.append(f"{name}: town: {_said(exc)}")
         return False
 
 
@@ -522,7 +541,7 @@ def _user(db: Database, s, name: str, i: int, u: dict[str, Any], default_by: str
                            village=u.get("village"), town=u.get("town"))
         return True
     except MediationError as exc:
-        problems.append(f"{where}: {exc}")
+        problems.append(f"{where}: {_said(exc)}")
         return False
 
 

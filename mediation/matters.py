@@ -13,7 +13,7 @@ from mediation.db import Database
 from mediation.errors import InvalidValue
 from mediation.models import Matter, MatterEvent, Town
 from mediation.views import EventView, RecordView, event_view
-from workflows import config
+from workflows import config, option
 from workflows.matter import KINDS, STATE_LABELS, WORKFLOWS, deadline_basis
 
 NUMBER_FORMATS = {"reconsideration": config.RECONSIDERATION_NUMBER_FORMAT,
@@ -57,9 +57,10 @@ def new(db: Database, *, actor: str | None, kind: str, summary: str, at: timeuti
     from it (行政复议法第62条); without it that deadline is unknown, not guessed."""
     kind_key = validation.choice(kind, KINDS, "事项类型", "matter kind")
     if not (summary or "").strip():
-        raise InvalidValue("需填写事项摘要(--summary) / a summary is required")
+        raise InvalidValue(f"需填写事项摘要({option('summary')}) / a summary is required")
     if accepted is not None and kind_key != "reconsideration":
-        raise InvalidValue("受理日期只用于行政复议 / --accepted is the 复议机关's acceptance of a 行政复议 application")
+        raise InvalidValue(f"受理日期只用于行政复议 / {option('accepted')} is the 复议机关's acceptance of a 行政复议 "
+                           "application")
     if accepted is not None and accepted.at > timeutil.now():
         raise InvalidValue("受理日期在未来 / the acceptance date is in the future")
     with db.write() as s:

@@ -14,7 +14,7 @@ from mediation.db import Database
 from mediation.errors import InvalidValue, NotAllowed
 from mediation.models import Case, Petition, PetitionEvent, Town, Village
 from mediation.views import EventView, RecordView, event_view, options_json
-from workflows import Action, Option, config
+from workflows import Action, Option, config, option
 from workflows.petition import (CATEGORY_LABELS, FORMS, LEVELS, MAX_REPRESENTATIVES, OPEN_STATES, PETITION, ROUTES,
                                 STATE_LABELS, Route, deadline_basis)
 
@@ -99,7 +99,7 @@ def new(db: Database, *, actor: str | None, village: str, petitioner: str, categ
     form_key = validation.choice(form or "visit", FORMS, "信访形式", "form")
     level_key = validation.choice(level or "town", LEVELS, "信访层级", "level")
     if not (summary or "").strip():
-        raise InvalidValue("需填写信访事项(--summary) / a summary is required")
+        raise InvalidValue(f"需填写信访事项({option('summary')}) / a summary is required")
     key = matter_key(matter or summary)
     if not key:
         raise InvalidValue("信访事项不能为空 / the matter cannot be empty")
@@ -155,7 +155,7 @@ def _representatives(names, form: str) -> list[str]:
         if name not in reps:
             reps.append(name)
     if reps and form != "visit":
-        raise InvalidValue("推选代表只适用于多人走访(--form visit)(信访工作条例第20条) / representatives are named "
+        raise InvalidValue(f"推选代表只适用于多人走访({option('form')} visit)(信访工作条例第20条) / representatives are named "
                            "for a group visit")
     if len(reps) > MAX_REPRESENTATIVES:
         raise InvalidValue(f"多人走访推选代表不得超过{MAX_REPRESENTATIVES}人,本次{len(reps)}人(信访工作条例第20条) / "

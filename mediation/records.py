@@ -109,7 +109,8 @@ def decide(reg: Register, row, *, user, trigger: str, note: str | None, at, valu
     """A trigger on ``row`` decided, nothing written: the changed columns (without
     ``version``) and the audit event (without its record id and ``seq``). ``row`` is
     anything with the record's columns as attributes (a loaded row, or an import's draft);
-    ``at`` the ``--at`` given (``None``: now); ``recorded`` when it was entered (default now)."""
+    ``at`` when it happened as the user gave it (``None``: now); ``recorded`` when it was entered
+    (default now)."""
     from mediation import timeutil
     from mediation import values as typing
     from mediation.errors import NotAllowed
@@ -123,7 +124,7 @@ def decide(reg: Register, row, *, user, trigger: str, note: str | None, at, valu
         result = workflow.fire(row.state, trigger, {**facts, **typed},
                                Action(actor_role=user.role, at=when, note=note, values=typed))
     except Refused as refusal:
-        raise NotAllowed(f"{reg.label(row)}: {refusal}") from None
+        raise NotAllowed(f"{reg.label(row)}: {refusal.text}", reasons=refusal.reasons) from None
     changes = typing.columns(workflow, typed)
     changes.update({k: due(_basis(v)) if isinstance(v, Due) else v for k, v in result.changes.items()})
     changes["state"] = result.dest

@@ -25,7 +25,7 @@ from mediation.db import Database
 from mediation.errors import InvalidValue
 from mediation.models import (Case, CaseEvent, Employment, Matter, Petition, PetitionEvent, ScreeningRound,
                               Subject, Town, Village, ZeroReport)
-from workflows import config
+from workflows import config, option
 from workflows.dispute import FINAL_STATES
 
 
@@ -68,9 +68,9 @@ def annual(db: Database, *, year: int, as_of: date | None = None, town: str | No
         raise InvalidValue(f"{year} 年过早 / {year} is implausibly early")
     as_of = as_of or default_as_of(year)
     if as_of.year != year:
-        raise InvalidValue(f"截止日期 {as_of} 不在 {year} 年内 / --as-of must be a date in {year}")
+        raise InvalidValue(f"截止日期 {as_of} 不在 {year} 年内 / {option('as_of')} must be a date in {year}")
     if as_of > today:
-        raise InvalidValue(f"截止日期 {as_of} 在未来 / --as-of {as_of} is in the future")
+        raise InvalidValue(f"截止日期 {as_of} 在未来 / {option('as_of')} {as_of} is in the future")
     start = timeutil.year_bounds(year)[0]
     end = timeutil.day_start(as_of + timedelta(days=1))
     with db.read() as s:
@@ -78,7 +78,7 @@ def annual(db: Database, *, year: int, as_of: date | None = None, town: str | No
         if town or len(towns) <= 1:
             town_row = access.town(s, town)
             scope, place, town_id = town_row.name, "全镇", town_row.id
-        else:  # a county database and no --town: every town's totals together
+        else:  # a county database and no town named: every town's totals together
             scope, place, town_id = f"全县 ({len(towns)} 个乡镇)", "全县", None
         f = _Filters(town_id, start, end)
         vq = select(Village.name, Town.name).join(Town, Town.id == Village.town_id).order_by(Village.id)

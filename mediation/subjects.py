@@ -13,6 +13,7 @@ from mediation.db import Database
 from mediation.errors import InvalidValue, NotAllowed, NotFound
 from mediation.models import Employment, Subject, SubjectEvent, Town, Village
 from mediation.views import EventView, event_view
+from workflows import option
 from workflows.config import Role
 from workflows.subject import (CATEGORIES, EMPLOYMENT, ENDED_STATES, RESETTLEMENT_YEARS, STATE_LABELS, SUBJECT)
 
@@ -74,9 +75,9 @@ def new(db: Database, *, actor: str | None, name: str, category: str, village: s
     left prison, whose 安置帮教 runs five years from then."""
     cat = validation.choice(category, CATEGORIES, "对象类别", "subject category")
     if released is not None and cat != "resettlement":
-        raise InvalidValue("刑满释放日期只用于安置帮教对象 / --released is for resettlement subjects")
+        raise InvalidValue(f"刑满释放日期只用于安置帮教对象 / {option('released')} is for resettlement subjects")
     if term_end is not None and cat != "correction":
-        raise InvalidValue("矫正期满日期只用于社区矫正对象 / --term-end is for correction subjects")
+        raise InvalidValue(f"矫正期满日期只用于社区矫正对象 / {option('term_end')} is for correction subjects")
     if released is not None and released.at > timeutil.now():
         raise InvalidValue("刑满释放日期在未来 / the release date is in the future")
     end = term_end.at if term_end else None
@@ -94,7 +95,8 @@ def new(db: Database, *, actor: str | None, name: str, category: str, village: s
             town_row = s.get(Town, village_row.town_id)
         else:
             if user.role == Role.mediator:
-                raise InvalidValue("调解员登记须指明村(--village) / a mediator registers subjects of their village")
+                raise InvalidValue(f"调解员登记须指明村({option('village')}) / a mediator registers subjects of their "
+                                   "village")
             town_row = access.town(s, town) if town else (s.get(Town, user.town_id) if user.town_id
                                                           else access.town(s, None))
             permissions.may_register_in_town(user, town_row.id)

@@ -25,7 +25,7 @@ _CN_DATE = re.compile(r"^\s*(\d{4})\s*[年/.\-]\s*(\d{1,2})\s*[月/.\-]\s*(\d{1,
 
 @dataclass(frozen=True)
 class Moment:
-    """A parsed ``--at``: the instant (UTC) and whether the user gave only a date."""
+    """A parsed time of a step (``at``): the instant (UTC) and whether the user gave only a date."""
 
     at: datetime
     date_only: bool
@@ -151,7 +151,7 @@ _EARLIEST = datetime(EARLIEST_YEAR, 1, 1, tzinfo=SHANGHAI)  # the first instant 
 
 
 def resolve(moment: Moment | None, *, not_before: datetime | None, what: str = "") -> datetime:
-    """The instant an action happened: now, or the back-dated ``--at``.
+    """The instant an action happened: now, or the back-dated ``at`` the user gave.
 
     Refuses a future instant, and one before ``not_before`` (the previous event). A date
     without a time on the same day as the previous event is placed just after it, so the

@@ -1,4 +1,4 @@
-"""The values a trigger is given (``--set KEY=VALUE``, or ``set = {…}`` in an import file),
+"""The values a trigger is given (``set`` at the terminal and in an import file),
 typed by the ``Input`` each workflow declares for them: one parser for every register."""
 
 from __future__ import annotations

@@ -145,12 +145,13 @@ class NextView:
 
 
 def options_json(options: list[Option], permission: str | None) -> dict[str, list[dict[str, Any]]]:
-    """``allowed`` (with what each needs) and ``blocked`` (with why), for ``next --json``."""
+    """``allowed`` (with what each needs) and ``blocked`` (with why), for "what next" documents.
+    Needs and reasons carry their marks (``workflows.phrase``): the edge words them."""
     return {
         "allowed": [{"trigger": o.trigger, "to": o.dest, "needs": list(o.needs)}
                     for o in options if o.allowed and not permission],
         "blocked": [{"trigger": o.trigger, "to": o.dest,
-                     "reasons": list(o.blocked_by) + ([permission] if permission else [])}
+                     "reasons": [r.text for r in o.blocked_by] + ([permission] if permission else [])}
                     for o in options if not o.allowed or permission],
     }
 

@@ -38,3 +38,15 @@ def test_cli_start_imports_no_heavy_module():
             "if m in sys.modules]; print(','.join(heavy))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert out.stdout.strip() == ""
+
+
+@pytest.mark.parametrize("pkg,path", FILES, ids=[str(p.relative_to(ROOT)) for _, p in FILES])
+def test_the_core_words_no_command_line_flag(pkg, path):
+    """Refusals name what to give as marks (workflows.given, option, NOTE); the terminal and
+    the loader word them for their audience. A flag typed into the core would tell an import
+    file's author to pass ``--set``."""
+    import re
+
+    text = path.read_text(encoding="utf-8")
+    flags = re.findall(r"--(?:set|note|at|summary|village|party|as)\b", text)
+    assert not flags, f"{path.relative_to(ROOT)} words a flag: {sorted(set(flags))}"

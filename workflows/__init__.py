@@ -1,8 +1,10 @@
 """State machines as data, on transitions. No database, no terminal (style.md)."""
 
-from workflows.base import Action, Due, Guard, Input, Option, Period, Refused, Result, Workflow
+from workflows.base import (AT, NOTE, Action, Due, Guard, Input, Option, Period, Reason, Refused, Result, Workflow,
+                            given, note_given, option, phrase)
 
-__all__ = ["Action", "Due", "Guard", "Input", "Option", "Period", "Refused", "Result", "Workflow", "get"]
+__all__ = ["AT", "NOTE", "Action", "Due", "Guard", "Input", "Option", "Period", "Reason", "Refused", "Result",
+           "Workflow", "get", "given", "note_given", "option", "phrase"]
 
 
 def get(name: str) -> Workflow:

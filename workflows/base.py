@@ -10,6 +10,7 @@ when satisfied and a reason a mediator understands when not. The same guards ans
 from __future__ import annotations
 
 import enum
+import re
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -17,6 +18,55 @@ from datetime import datetime
 from typing import Any
 
 Facts = Mapping[str, Any]
+
+
+# -- what a refusal asks for, phrased at the edge ---------------------------------------------
+#
+# A refusal names what would satisfy it — a note, a value, a field, the time of the step — as
+# a mark, never as a command-line flag: each edge renders the marks for its audience (the
+# terminal as its options, an import file as its keys), through ``phrase``.
+
+NOTE = "⟦note⟧"
+AT = "⟦at⟧"  # when a step happened
+_MARK = re.compile(r"⟦(note|set|opt|at)(?: ([^⟧]*))?⟧")
+
+# How marks read for an audience: (kind, argument) → words. ``kind`` is ``note``, ``at``,
+# ``opt`` (argument: the field's name) or ``set`` (argument: ``key=value``).
+Words = Callable[[str, str], str]
+
+
+def given(key: str, value: str = "…") -> str:
+    """The mark of a value given with a trigger (its key, and what it may be)."""
+    return f"⟦set {key}={value}⟧"
+
+
+def option(name: str) -> str:
+    """The mark of an input field of a command or record, e.g. ``summary``."""
+    return f"⟦opt {name}⟧"
+
+
+def plain_words(kind: str, arg: str) -> str:
+    return arg if kind in ("opt", "set") else kind
+
+
+def phrase(text: str, words: Words = plain_words) -> str:
+    """``text`` with its marks rendered by ``words`` (default: the bare names)."""
+    if "⟦" not in text:
+        return text
+    return _MARK.sub(lambda m: words(m.group(1), m.group(2) or ""), text)
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a trigger is refused, as data: the rule (its guard's name), the words (with marks
+    for what would satisfy it) and the law it applies, when it is one."""
+
+    code: str
+    text: str
+    law: str = ""
+
+    def __str__(self) -> str:
+        return phrase(self.text)
 
 
 @dataclass(frozen=True)
@@ -32,11 +82,22 @@ class Action:
 @dataclass(frozen=True)
 class Guard:
     """A condition with its reason. ``input`` guards depend on what the user types
-    (a note, a value), so ``options`` lists them as needs rather than as blocks."""
+    (a note, a value), so ``options`` lists them as needs rather than as blocks; ``hint``
+    says what to give (with marks), ``law`` the article the rule applies."""
 
     check: Callable[[Facts, Action], str | None]
     input: bool = False
     hint: str = ""
+    law: str = ""
+
+
+def note_given(what_zh: str = "理由", what_en: str = "a reason") -> Guard:
+    """The guard every workflow shares: a step that must say why."""
+    def check(f: Facts, a: Action) -> str | None:
+        if not (a.note or "").strip():
+            return f"需填写{what_zh}({NOTE}) / {what_en} is required for this step"
+        return None
+    return Guard(check, input=True, hint=f"{NOTE} {what_zh}")
 
 
 @dataclass(frozen=True)
@@ -91,11 +152,17 @@ class Due:
 
 
 class Refused(Exception):
-    """The workflow refuses a trigger; ``reasons`` say why, in the users' words."""
+    """The workflow refuses a trigger; ``reasons`` say why (``Reason``, or plain words for a
+    trigger that does not exist here)."""
 
-    def __init__(self, reasons: list[str]):
+    def __init__(self, reasons: list):
         self.reasons = reasons
-        super().__init__("; ".join(reasons))
+        super().__init__("; ".join(str(r) for r in reasons))
+
+    @property
+    def text(self) -> str:
+        """The reasons with their marks, for the edge to phrase."""
+        return "; ".join(r.text if isinstance(r, Reason) else str(r) for r in self.reasons)
 
 
 @dataclass(frozen=True)
@@ -112,8 +179,8 @@ class Option:
     trigger: str
     dest: str
     allowed: bool
-    blocked_by: tuple[str, ...] = ()
-    needs: tuple[str, ...] = ()
+    blocked_by: tuple[Reason, ...] = ()
+    needs: tuple[str, ...] = ()  # hints, with marks
 
 
 class _Proxy:
@@ -247,17 +314,17 @@ class Workflow:
             return Result(source=state, dest=proxy.state, changes=dict(proxy.changes))
 
     def reasons(self, state: str, trigger: str, facts: Facts, action: Action,
-                *, inputs: bool = True) -> list[str]:
+                *, inputs: bool = True) -> list[Reason]:
         """Every failing guard of ``trigger`` from ``state``, in the order the definition lists them."""
-        out: list[str] = []
+        out: list[Reason] = []
         for t in self._transitions_from(state, trigger):
             for g in _as_list(t.get("conditions")):
                 guard = self.guards[g]
                 if guard.input and not inputs:
                     continue
-                reason = guard.check(facts, action)
-                if reason and reason not in out:
-                    out.append(reason)
+                text = guard.check(facts, action)
+                if text and all(r.text != text for r in out):
+                    out.append(Reason(code=g, text=text, law=guard.law))
         return out
 
     def options(self, state: str, facts: Facts, action: Action) -> list[Option]:

@@ -11,7 +11,7 @@ import enum
 from datetime import datetime
 
 from workflows import config
-from workflows.base import Action, Facts, Guard, Input, Period, Workflow
+from workflows.base import Action, Facts, Guard, Input, Period, Workflow, note_given
 
 
 class DisputeState(enum.Enum):
@@ -73,19 +73,13 @@ CONFIRMATION_WINDOW = Period(config.CONFIRMATION_WINDOW_DAYS, "days",
 
 def _risk_set(f: Facts, a: Action) -> str | None:
     if f.get("risk") not in config.RISKS:
-        return "需先评定风险等级(--set risk=green|yellow|orange|red) / the risk level must be set before triage"
+        return "需先评定风险等级(⟦set risk=green|yellow|orange|red⟧) / the risk level must be set before triage"
     return None
 
 
 def _mediator_set(f: Facts, a: Action) -> str | None:
     if not f.get("mediator"):
-        return "需先指定调解员(--set mediator=姓名) / a mediator must be assigned before mediation starts"
-    return None
-
-
-def _note_given(f: Facts, a: Action) -> str | None:
-    if not (a.note or "").strip():
-        return "需填写说明(--note) / a note is required for this step"
+        return "需先指定调解员(⟦set mediator=姓名⟧) / a mediator must be assigned before mediation starts"
     return None
 
 
@@ -106,14 +100,14 @@ def _actor_of_next_line(f: Facts, a: Action) -> str | None:
 
 def _agreement_form(f: Facts, a: Action) -> str | None:
     if a.values.get("agreement") not in config.AGREEMENT_FORMS:
-        return "需注明协议形式(--set agreement=written|oral) / say whether the agreement is written or oral"
+        return "需注明协议形式(⟦set agreement=written|oral⟧) / say whether the agreement is written or oral"
     return None
 
 
 def _written_terms(f: Facts, a: Action) -> str | None:
     if a.values.get("agreement") == "written" and not (a.values.get("terms") or "").strip():
-        return ("书面协议须载明协议内容(--set terms=…)(人民调解法第29条) / a written agreement "
-                "needs its terms (--set terms=...)")
+        return ("书面协议须载明协议内容(⟦set terms=…⟧)(人民调解法第29条) / a written agreement "
+                "needs its terms (⟦set terms=...⟧)")
     return None
 
 
@@ -137,13 +131,13 @@ def _within_confirmation_window(f: Facts, a: Action) -> str | None:
 
 def _satisfaction_given(f: Facts, a: Action) -> str | None:
     if not isinstance(a.values.get("satisfied"), bool):
-        return "需记录回访满意度(--set satisfied=yes|no) / record whether the parties are satisfied"
+        return "需记录回访满意度(⟦set satisfied=yes|no⟧) / record whether the parties are satisfied"
     return None
 
 
 def _channel_given(f: Facts, a: Action) -> str | None:
     if a.values.get("channel") not in config.CHANNELS:
-        return ("需指明分流渠道(--set channel=" + "|".join(config.CHANNELS) + ") / "
+        return ("需指明分流渠道(⟦set channel=" + "|".join(config.CHANNELS) + "⟧) / "
                 "say which legal channel the matter goes to")
     return None
 
@@ -151,16 +145,16 @@ def _channel_given(f: Facts, a: Action) -> str | None:
 GUARDS = {
     "risk_set": Guard(_risk_set),
     "mediator_set": Guard(_mediator_set),
-    "note_given": Guard(_note_given, input=True, hint="--note 说明"),
+    "note_given": note_given("说明", "a note"),
     "below_top_line": Guard(_below_top_line),
     "actor_of_next_line": Guard(_actor_of_next_line),
-    "agreement_form": Guard(_agreement_form, input=True, hint="--set agreement=written|oral"),
-    "written_terms": Guard(_written_terms, input=True, hint="--set terms=… (书面协议)"),
+    "agreement_form": Guard(_agreement_form, input=True, hint="⟦set agreement=written|oral⟧"),
+    "written_terms": Guard(_written_terms, input=True, hint="⟦set terms=…⟧ (书面协议)"),
     "written_agreement": Guard(_written_agreement),
     "within_confirmation_window": Guard(_within_confirmation_window),
-    "satisfaction_given": Guard(_satisfaction_given, input=True, hint="--set satisfied=yes|no"),
+    "satisfaction_given": Guard(_satisfaction_given, input=True, hint="⟦set satisfied=yes|no⟧"),
     "channel_given": Guard(_channel_given, input=True,
-                           hint="--set channel=" + "|".join(config.CHANNELS)),
+                           hint="⟦set channel=" + "|".join(config.CHANNELS) + "⟧"),
 }
 
 

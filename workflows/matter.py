@@ -14,7 +14,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from workflows.base import Action, Facts, Guard, Input, Period, Workflow
+from workflows.base import Action, Facts, Guard, Input, Period, Workflow, note_given
 
 KINDS = {"reconsideration": "行政复议", "litigation": "行政应诉"}
 
@@ -55,7 +55,7 @@ def _in_time(deadline_key: str, zh: str, en: str, law: str):
     def check(f: Facts, a: Action) -> str | None:
         end = f.get(deadline_key)
         if end and a.at and a.at >= end and not (a.note or "").strip():
-            return f"已超过{zh}期限({law}),须在 --note 中说明 / {en} is late: record why with --note"
+            return f"已超过{zh}期限({law}),须在 ⟦note⟧ 中说明 / {en} is late: record why with ⟦note⟧"
         return None
     return check
 
@@ -63,7 +63,7 @@ def _in_time(deadline_key: str, zh: str, en: str, law: str):
 def _outcome_in(outcomes: dict[str, str]):
     def check(f: Facts, a: Action) -> str | None:
         if a.values.get("outcome") not in outcomes:
-            return "需注明结果(--set outcome=" + "|".join(outcomes) + ") / say what the outcome is"
+            return "需注明结果(⟦set outcome=" + "|".join(outcomes) + "⟧) / say what the outcome is"
         return None
     return check
 
@@ -74,14 +74,14 @@ def _appeal_in_time(f: Facts, a: Action) -> str | None:
     end = f.get("deadline")
     if end and a.at and a.at >= end and not (a.note or "").strip():
         period = APPEAL_RULING if f.get("decision_form") == "ruling" else APPEAL
-        return (f"已超过上诉期限({period.law});逾期上诉须在 --note 中写明理由,作为申请延长期限记录(第48条) / "
-                "the appeal period has passed: record the reason with --note (an application to extend, art 48)")
+        return (f"已超过上诉期限({period.law});逾期上诉须在 ⟦note⟧ 中写明理由,作为申请延长期限记录(第48条) / "
+                "the appeal period has passed: record the reason with ⟦note⟧ (an application to extend, art 48)")
     return None
 
 
 def _served_given(f: Facts, a: Action) -> str | None:
     if a.values.get("served_at") is None:
-        return ("需写明判决书/裁定书送达之日(--set served_at=日期),上诉期限自送达起算(行政诉讼法第85条) / say when "
+        return ("需写明判决书/裁定书送达之日(⟦set served_at=日期⟧),上诉期限自送达起算(行政诉讼法第85条) / say when "
                 "the judgment was served: the appeal period counts from it")
     return None
 
@@ -92,10 +92,6 @@ def _not_extended(f: Facts, a: Action) -> str | None:
     return None
 
 
-def _note_given(f: Facts, a: Action) -> str | None:
-    if not (a.note or "").strip():
-        return "需填写理由(--note) / a reason is required for this step"
-    return None
 
 
 def _outcome(f: Facts, a: Action) -> dict:
@@ -125,11 +121,11 @@ RECONSIDERATION = Workflow(
     ],
     guards={
         "answered_in_time": Guard(_in_time("deadline", "10个工作日答复", "the answer", ANSWER.law), input=True,
-                                  hint="--note 逾期理由 (if late)"),
+                                  hint="⟦note⟧ 逾期理由 (if late)"),
         "outcome_given": Guard(_outcome_in(RECONSIDERATION_OUTCOMES), input=True,
-                               hint="--set outcome=" + "|".join(RECONSIDERATION_OUTCOMES)),
+                               hint="⟦set outcome=" + "|".join(RECONSIDERATION_OUTCOMES) + "⟧"),
         "not_extended": Guard(_not_extended),
-        "note_given": Guard(_note_given, input=True, hint="--note 延长理由"),
+        "note_given": note_given("延长理由"),
     },
     effects={"stamp_answered": _stamp("answered_at"), "record_outcome": _outcome,
              "mark_extended": lambda f, a: {"extended": True}},
@@ -151,11 +147,11 @@ LITIGATION = Workflow(
     ],
     guards={
         "defended_in_time": Guard(_in_time("deadline", "15日答辩", "the defence", DEFENCE.law), input=True,
-                                  hint="--note 逾期理由 (if late)"),
+                                  hint="⟦note⟧ 逾期理由 (if late)"),
         "outcome_given": Guard(_outcome_in(LITIGATION_OUTCOMES), input=True,
-                               hint="--set outcome=" + "|".join(LITIGATION_OUTCOMES)),
-        "served_given": Guard(_served_given, input=True, hint="--set served_at=DATE [--set form=judgment|ruling]"),
-        "appeal_in_time": Guard(_appeal_in_time, input=True, hint="--note 逾期理由 (if past the appeal period)"),
+                               hint="⟦set outcome=" + "|".join(LITIGATION_OUTCOMES) + "⟧"),
+        "served_given": Guard(_served_given, input=True, hint="⟦set served_at=DATE⟧ [⟦set form=judgment|ruling⟧]"),
+        "appeal_in_time": Guard(_appeal_in_time, input=True, hint="⟦note⟧ 逾期理由 (if past the appeal period)"),
     },
     effects={"stamp_answered": _stamp("answered_at"), "record_judgment": _judged},
     inputs={"judge": ("outcome", "served_at", "form")},

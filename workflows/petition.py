@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from workflows import config
-from workflows.base import Action, Due, Facts, Guard, Input, Period, Workflow
+from workflows.base import Action, Due, Facts, Guard, Input, Period, Workflow, given, note_given
 
 
 class PetitionState(enum.Enum):
@@ -107,20 +107,14 @@ CATEGORY_LABELS = {
 
 def _routed_in_time(f: Facts, a: Action) -> str | None:
     if f.get("route_deadline") and a.at and a.at >= f["route_deadline"] and not (a.note or "").strip():
-        return ("已超过15日分流期限,须在 --note 中说明逾期理由(信访工作条例第22条) / routed after the 15-day "
-                "limit: record the reason for the delay with --note")
-    return None
-
-
-def _note_given(f: Facts, a: Action) -> str | None:
-    if not (a.note or "").strip():
-        return "需填写理由(--note) / a reason is required for this step"
+        return ("已超过15日分流期限,须在 ⟦note⟧ 中说明逾期理由(信访工作条例第22条) / routed after the 15-day "
+                "limit: record the reason for the delay with ⟦note⟧")
     return None
 
 
 def _channel_given(f: Facts, a: Action) -> str | None:
     if a.values.get("channel") not in config.CHANNELS:
-        return "需指明法定途径(--set channel=" + "|".join(config.CHANNELS) + ") / say which legal channel"
+        return "需指明法定途径(⟦set channel=" + "|".join(config.CHANNELS) + "⟧) / say which legal channel"
     return None
 
 
@@ -132,15 +126,15 @@ def _clock_start_given(f: Facts, a: Action) -> str | None:
     if v.get("decided_at") is not None and v.get("known_at") is not None:
         return "known_at 与 decided_at 只能给一个 / give known_at or decided_at, not both"
     if channel in CLOCKED_CHANNELS and v.get("known_at") is None and v.get("decided_at") is None:
-        return ("需写明信访人知道该行为之日(--set known_at=日期),不清楚的写 known_at=unknown,告知法定期限;"
-                "复议决定后起诉写 decided_at=日期 / say when the petitioner knew of the act (known_at=DATE, "
-                "or known_at=unknown to tell them the legal period instead of a date)")
+        return ("需写明信访人知道该行为之日(⟦set known_at=日期⟧),不清楚的写 ⟦set known_at=unknown⟧,告知法定期限;"
+                "复议决定后起诉写 ⟦set decided_at=日期⟧ / say when the petitioner knew of the act "
+                "(⟦set known_at=DATE⟧, or ⟦set known_at=unknown⟧ to tell them the legal period instead of a date)")
     return None
 
 
 def _body_given(f: Facts, a: Action) -> str | None:
     if not (a.values.get("to") or "").strip():
-        return "需指明转送机关(--set to=机关名称) / say which body it is transferred to"
+        return "需指明转送机关(⟦set to=机关名称⟧) / say which body it is transferred to"
     return None
 
 
@@ -186,19 +180,19 @@ def _window_closed_or_waived(f: Facts, a: Action) -> str | None:
         return None
     end = f.get("request_deadline")
     if not f.get("served_at"):
-        return ("处理意见尚未记录送达,复查期限尚未起算,不能办结(先 serve --at 送达日期);信访人书面放弃复查的,"
-                "在 --note 中记录 / the opinion's service is not recorded, so the 30 days for a review have not "
-                "begun: record it with serve, or record the petitioner's written waiver with --note")
+        return ("处理意见尚未记录送达,复查期限尚未起算,不能办结(先 serve ⟦at⟧ 送达日期);信访人书面放弃复查的,"
+                "在 ⟦note⟧ 中记录 / the opinion's service is not recorded, so the 30 days for a review have not "
+                "begun: record it with serve, or record the petitioner's written waiver with ⟦note⟧")
     if end and a.at and a.at < end:
-        return ("复查/复核申请期限尚未届满,不能办结(信访工作条例第35、36条);信访人书面放弃的,在 --note 中记录 / "
+        return ("复查/复核申请期限尚未届满,不能办结(信访工作条例第35、36条);信访人书面放弃的,在 ⟦note⟧ 中记录 / "
                 "the petitioner may still ask for a review: close after the 30 days, or record their written "
-                "waiver with --note")
+                "waiver with ⟦note⟧")
     return None
 
 
 def _opinion_given(f: Facts, a: Action) -> str | None:
     if a.values.get("opinion") not in OPINIONS:
-        return "需注明处理意见(--set opinion=" + "|".join(OPINIONS) + ") / say what the answer is"
+        return "需注明处理意见(⟦set opinion=" + "|".join(OPINIONS) + "⟧) / say what the answer is"
     return None
 
 
@@ -225,20 +219,21 @@ def _reviewed(f: Facts, a: Action) -> str | None:
 
 
 GUARDS = {
-    "routed_in_time": Guard(_routed_in_time, input=True, hint="--note 逾期理由 (if past 15 days)"),
-    "note_given": Guard(_note_given, input=True, hint="--note 理由"),
-    "channel_given": Guard(_channel_given, input=True, hint="--set channel=" + "|".join(config.CHANNELS)),
+    "routed_in_time": Guard(_routed_in_time, input=True, hint="⟦note⟧ 逾期理由 (if past 15 days)"),
+    "note_given": note_given(),
+    "channel_given": Guard(_channel_given, input=True, hint="⟦set channel=" + "|".join(config.CHANNELS) + "⟧"),
     "clock_start_given": Guard(_clock_start_given, input=True,
-                               hint="--set known_at=DATE|unknown (复议/诉讼/仲裁), decided_at=DATE (复议决定后起诉)"),
+                               hint=f"{given('known_at', 'DATE|unknown')} (复议/诉讼/仲裁), "
+                                    f"{given('decided_at', 'DATE')} (复议决定后起诉)"),
     "handling_head": Guard(_handling_head),
     "answer_period_running": Guard(_answer_period_running),
     "not_served": Guard(_not_served),
     "window_closed_or_waived": Guard(_window_closed_or_waived, input=True,
-                                     hint="--note 信访人书面放弃复查/复核 (if the 30 days are still running)"),
-    "body_given": Guard(_body_given, input=True, hint="--set to=机关"),
+                                     hint="⟦note⟧ 信访人书面放弃复查/复核 (if the 30 days are still running)"),
+    "body_given": Guard(_body_given, input=True, hint="⟦set to=机关⟧"),
     "not_extended": Guard(_not_extended),
-    "extension_within_30": Guard(_extension_within_30, input=True, hint="--set days=1..30"),
-    "opinion_given": Guard(_opinion_given, input=True, hint="--set opinion=" + "|".join(OPINIONS)),
+    "extension_within_30": Guard(_extension_within_30, input=True, hint="⟦set days=1..30⟧"),
+    "opinion_given": Guard(_opinion_given, input=True, hint="⟦set opinion=" + "|".join(OPINIONS) + "⟧"),
     "review_in_time": Guard(_window(REVIEW_REQUEST, "复查", "a review")),
     "recheck_in_time": Guard(_window(RECHECK_REQUEST, "复核", "a recheck")),
     "not_reviewed": Guard(_not_reviewed),
@@ -315,7 +310,7 @@ TRANSITIONS = [
      "conditions": ["reviewed", "recheck_in_time"], "after": "review_requested"},
     {"trigger": "recheck_answer", "source": P.recheck, "dest": P.closed, "conditions": ["opinion_given"],
      "after": "final"},
-    # 送达: ``--at`` is the day the petitioner received the written opinion (or, in ``review``,
+    # 送达: the step's ``at`` is the day the petitioner received the written opinion (or, in ``review``,
     # the 复查 opinion); the 30 days for 复查/复核 count from it.
     {"trigger": "serve", "source": P.answered, "dest": P.answered, "conditions": ["not_served"], "after": "served"},
     {"trigger": "serve", "source": P.review, "dest": P.review, "conditions": ["not_served"], "after": "served"},

@@ -29,7 +29,7 @@ TRIGGER_LABELS = {"register": "接收", "start": "宣告/开始帮教", "release
 
 def _reason_given(f: Facts, a: Action) -> str | None:
     if a.values.get("reason") not in TERMINATIONS:
-        return "需注明终止原因(--set reason=" + "|".join(TERMINATIONS) + ") / say why supervision ends"
+        return "需注明终止原因(⟦set reason=" + "|".join(TERMINATIONS) + "⟧) / say why supervision ends"
     return None
 
 
@@ -42,7 +42,7 @@ SUBJECT = Workflow(
         {"trigger": "terminate", "source": [SubjectState.received, SubjectState.supervised],
          "dest": SubjectState.terminated, "conditions": ["reason_given"], "after": "ended"},
     ],
-    guards={"reason_given": Guard(_reason_given, input=True, hint="--set reason=" + "|".join(TERMINATIONS))},
+    guards={"reason_given": Guard(_reason_given, input=True, hint="⟦set reason=" + "|".join(TERMINATIONS) + "⟧")},
     effects={"ended": lambda f, a: {"ended_at": a.at}},
     inputs={"terminate": ("reason",)},
     fields={"reason": Input("choice", "终止原因", TERMINATIONS, column="end_reason")},

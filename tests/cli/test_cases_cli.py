@@ -120,3 +120,14 @@ def test_unmask_shows_full_numbers_to_the_villages_mediator(run):
     full = run.json("case", "show", "1", "--unmask", user="刘调解")
     assert full["party_details"][0]["id_number"] == ID_OK
     run.refused("case", "show", "1", "--unmask", user="周调解", match="own village")
+
+
+def test_a_refusal_names_the_terminals_options(run):
+    run.ok(*NEW, user="刘调解")
+    nxt = run.json("case", "next", "1", user="刘调解")
+    assert any("--set risk=" in r for b in nxt["blocked"] for r in b["reasons"])
+    run.ok("case", "do", "1", "triage", "--set", "risk=green", user="刘调解")
+    run.refused("case", "do", "1", "start", user="刘调解", match="--set mediator=")
+    run.refused("case", "do", "1", "decline", user="刘调解", match="--note")
+    nxt = run.json("case", "next", "1", user="刘调解")
+    assert all("⟦" not in str(nxt[k]) for k in ("allowed", "blocked"))

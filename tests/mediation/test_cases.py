@@ -187,7 +187,8 @@ def test_next_lists_reasons_and_permission(town):
     mediator = cases.next_actions(town, case=case.number, actor="刘调解")
     blocked = {o.trigger: o for o in mediator.options}
     assert not blocked["approve_escalation"].allowed
-    assert "'town'" in blocked["approve_escalation"].blocked_by[0]
+    reason = blocked["approve_escalation"].blocked_by[0]
+    assert "'town'" in str(reason) and reason.code == "actor_of_next_line"
     officer = cases.next_actions(town, case=case.number, actor="王主任")
     assert all(o.allowed for o in officer.options)
     other = cases.next_actions(town, case=case.number, actor="周调解")

@@ -266,3 +266,13 @@ def test_two_loads_at_once_are_each_all_or_nothing_and_never_collide(db, db_url,
         seqs = sorted(conn.execute(text("SELECT seq FROM dispute_case")).scalars().all())
     assert keys == [] and seqs == list(range(1, 451))
     assert len(snapshot(db)["dispute_case"]) == len(before["dispute_case"]) + 150
+
+
+def test_a_refusal_in_a_file_names_the_files_keys_not_the_terminals_flags(db, tmp_path):
+    loader.load(db, write(tmp_path, "setup.toml", SETUP))
+    text = _cases_file("E", 1).replace('{ do = "start", at = 2021-05-13, set = { mediator = "刘调解" } },',
+                                       '{ do = "start", at = 2021-05-13 },')
+    with pytest.raises(InvalidRecords) as err:
+        loader.load(db, write(tmp_path, "e.toml", text))
+    problem = err.value.problems[0]
+    assert 'set = { mediator = "姓名" }' in problem and "--set" not in problem and "⟦" not in problem

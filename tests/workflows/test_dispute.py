@@ -30,7 +30,7 @@ SATISFY = {
 VIOLATE = {
     "risk_set": ({"risk": None}, {}, "风险等级"),
     "mediator_set": ({"mediator": None}, {}, "调解员"),
-    "note_given": ({}, {"note": "  "}, "--note"),
+    "note_given": ({}, {"note": "  "}, "(note)"),
     "below_top_line": ({"line": 3}, {}, "第三线"),
     "actor_of_next_line": ({"line": 1}, {"actor_role": "mediator"}, "'town'"),
     "agreement_form": ({}, {"values": {"agreement": "handshake"}}, "written or oral"),
@@ -74,7 +74,9 @@ def test_reopen_counts_a_recurrence():
 def test_options_list_blocks_with_reasons_and_inputs_as_needs():
     options = {o.trigger: o for o in DISPUTE.options("triaged", {"line": 1}, Action(actor_role="mediator"))}
     assert set(options) == {"start", "redirect", "decline"}
-    assert not options["start"].allowed and "调解员" in options["start"].blocked_by[0]
+    reason = options["start"].blocked_by[0]
+    assert not options["start"].allowed and "调解员" in str(reason)
+    assert reason.code == "mediator_set" and "⟦set mediator=" in reason.text  # a mark, worded by each edge
     assert options["redirect"].allowed and options["redirect"].needs
 
 

@@ -31,7 +31,7 @@ SATISFY = {
 }
 VIOLATE = {
     "routed_in_time": ({"route_deadline": AT - timedelta(seconds=1)}, {"note": None}, "15"),
-    "note_given": ({}, {"note": ""}, "--note"),
+    "note_given": ({}, {"note": ""}, "(note)"),
     "channel_given": ({}, {"values": {"channel": "petition"}}, "channel"),
     "body_given": ({}, {"values": {"to": " "}}, "transferred to"),
     "not_extended": ({"extended_days": 30}, {}, "only once"),
