@@ -1,4 +1,4 @@
-"""The ``mediation`` command line. Parses, calls one service, renders (style.md).
+"""The ``mediation`` command line. Parses, calls one service, renders (docs/architecture.md).
 
 Only click is imported at start: sqlmodel, SQLAlchemy, pendulum and rich load inside the
 commands that need them, so ``--help`` and completion cost about a bare click import.

@@ -224,7 +224,7 @@ def render_list(d, views, title: str | None = None) -> None:
 
 def render_case(d, v) -> None:
     from mediation.timeutil import show, show_due
-    from workflows.config import CHANNELS, KINDS, LINES, RISKS, SCREENING_MODES, SOURCES
+    from workflows.config import CHANNELS, LINES, MEDIATION_KINDS, RISKS, SCREENING_MODES, SOURCES
     from workflows.dispute import TRIGGER_LABELS
 
     parties = "; ".join(
@@ -233,7 +233,7 @@ def render_case(d, v) -> None:
         ("编号 number", f"{v.number}  (id {v.id}, version {v.version})"),
         ("状态 state", f"{v.state_label} {v.state} · {v.step}"),
         ("村 village", f"{v.town} {v.village}"),
-        ("类别 type", f"{v.type} · {KINDS.get(v.kind, v.kind)}" + (" · 群体性" if v.group else "")),
+        ("类别 type", f"{v.type} · {MEDIATION_KINDS.get(v.kind, v.kind)}" + (" · 群体性" if v.group else "")),
         ("概要 summary", v.summary),
         ("当事人 parties", parties),
         ("线 line", f"{v.line} {LINES.get(v.line, '')}"),

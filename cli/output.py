@@ -1,6 +1,6 @@
 """Rendering in one place: the ``--json`` option, the ISO serialiser and the rich display.
 
-Rich is imported only when something is drawn (perf-notes: ~41 ms), and built with
+Rich is imported only when something is drawn (docs/performance.md: ~40 ms), and built with
 ``markup=False, highlight=False, emoji=False``: party names and notes are typed by people,
 and rich must not read ``[bold]`` in them as markup.
 """

@@ -84,14 +84,14 @@ def matter_show(app, ref, as_json):
     """
     from mediation import matters
     from mediation.timeutil import show, show_due
-    from workflows.matter import DECISION_FORMS, KINDS, TRIGGER_LABELS
+    from workflows.matter import DECISION_FORMS, MATTER_KINDS, TRIGGER_LABELS
 
     v = matters.show(app.db, matter=ref)
     if as_json:
         return dump_json(v)
     d = app.display
     d.print(d.fields([(k, x) for k, x in [
-        ("编号 number", f"{v.number}  (id {v.id}, version {v.version})"), ("类型 kind", KINDS[v.kind]),
+        ("编号 number", f"{v.number}  (id {v.id}, version {v.version})"), ("类型 kind", MATTER_KINDS[v.kind]),
         ("摘要 summary", v.summary), ("状态 state", f"{v.state_label} {v.state}"),
         ("收到 received", show(v.received_at)),
         ("复议机关受理 accepted", show(v.accepted_at, minutes=False) + (" · 已延长30日 extended" if v.extended else "")),
@@ -186,14 +186,14 @@ def subject_list(app, category, village, as_json):
     """
     from mediation import subjects
     from mediation.timeutil import show
-    from workflows.subject import CATEGORIES, EMPLOYMENT
+    from workflows.subject import SUBJECT_CATEGORIES, EMPLOYMENT
 
     views = subjects.list_subjects(app.db, category=category, village=village)
     if as_json:
         return dump_json(views)
     t = app.display.table("id", "姓名", "类别", "村", "状态", "就业", "接收", nowrap=("id",))
     for v in views:
-        t.add_row(str(v.id), v.name, CATEGORIES[v.category], v.village or "", v.state_label,
+        t.add_row(str(v.id), v.name, SUBJECT_CATEGORIES[v.category], v.village or "", v.state_label,
                   EMPLOYMENT.get(v.employment or "", "未登记"), show(v.received_at, minutes=False))
     app.display.print(t)
     app.display.line(f"{len(views)} subject(s)")
@@ -212,14 +212,14 @@ def subject_show(app, ref, as_json):
     """
     from mediation import subjects
     from mediation.timeutil import show
-    from workflows.subject import CATEGORIES, EMPLOYMENT, TRIGGER_LABELS
+    from workflows.subject import SUBJECT_CATEGORIES, EMPLOYMENT, TRIGGER_LABELS
 
     v = subjects.show(app.db, subject=ref)
     if as_json:
         return dump_json(v)
     d = app.display
     d.print(d.fields([(k, x) for k, x in [
-        ("id", str(v.id)), ("姓名 name", v.name), ("类别", CATEGORIES[v.category]), ("村 village", v.village),
+        ("id", str(v.id)), ("姓名 name", v.name), ("类别", SUBJECT_CATEGORIES[v.category]), ("村 village", v.village),
         ("状态 state", f"{v.state_label} {v.state}"), ("接收 received", show(v.received_at)),
         ("期满 term ends", show(v.term_end, minutes=False) + (" 已期满,待解除 due for release" if v.term_over else "")),
         ("结束 ended", show(v.ended_at)), ("就业 employment", EMPLOYMENT.get(v.employment or "", ""))] if x]))

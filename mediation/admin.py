@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlmodel import select
 
 from mediation import access, permissions, timeutil
-from mediation.db import Database
+from mediation.db import UnitOfWork
 from mediation.errors import InvalidValue
 from mediation.models import Town, User, Village
 from mediation.validation import choice
@@ -41,7 +41,7 @@ def _clean_name(value: str, zh: str, en: str) -> str:
     return v
 
 
-def init_town(db: Database, *, town: str, villages: list[str], abbr: str | None = None) -> TownView:
+def init_town(db: UnitOfWork, *, town: str, villages: list[str], abbr: str | None = None) -> TownView:
     """Create the schema if missing, the town and any villages not there yet (idempotent)."""
     name = _clean_name(town, "乡镇", "town")
     wanted = list(dict.fromkeys(_clean_name(v, "村", "village") for v in villages))
@@ -71,7 +71,7 @@ def init_town(db: Database, *, town: str, villages: list[str], abbr: str | None 
                         added_villages=added)
 
 
-def add_user(db: Database, *, actor: str | None, name: str, role: str,
+def add_user(db: UnitOfWork, *, actor: str | None, name: str, role: str,
              village: str | None = None, town: str | None = None) -> UserView:
     """Add a user. The first user may be added by anyone (bootstrap); after that only a
     ``town`` user (within their town) or a ``county`` user may add users."""
@@ -102,7 +102,7 @@ def add_user(db: Database, *, actor: str | None, name: str, role: str,
                         village=village_row.name if village_row else None)
 
 
-def list_users(db: Database) -> list[UserView]:
+def list_users(db: UnitOfWork) -> list[UserView]:
     with db.read() as s:
         rows = s.exec(
             select(User, Town.name, Village.name)

@@ -15,16 +15,12 @@ until the file commits, exactly as a registration at the terminal locks it.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from functools import cache
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import JSON, Boolean
-
 from mediation import access, cases, permissions, records, timeutil
-from mediation.tables.base import UTCDateTime
 from mediation.tables.disputes import Case, CaseEvent, Party
 from mediation.tables.imports import ImportKey
 
@@ -129,12 +125,13 @@ class CaseWriter:
 
     def _insert(self, table, rows: list[dict[str, Any]]) -> None:
         """One ``executemany`` of the driver. Every row has a value for every column (the
-        database's own id aside), converted here as the column types would convert it."""
+        database's own id aside), converted by the column types' own bind processing."""
         if not rows:
             return
         columns = [c for c in table.columns if not (c.primary_key and c.name not in rows[0])]
         pick = itemgetter(*(c.name for c in columns))
-        converted = [(i, f) for i, f in enumerate(_converter(c.type, self.dialect) for c in columns) if f]
+        dialect = self.s.get_bind().dialect
+        converted = [(i, f) for i, f in enumerate(_converter(c.type, dialect) for c in columns) if f]
         data = []
         for r in rows:
             values = list(pick(r))
@@ -154,30 +151,25 @@ def _defaults(model) -> dict[str, Any]:
     return {name: f.default for name, f in model.model_fields.items() if not f.is_required()}
 
 
-def _converter(sa_type, dialect: str):
-    """How a column's value reaches the driver, or None when it goes as it is."""
-    if isinstance(sa_type, UTCDateTime):
-        seen: dict = {}  # an import's dates repeat (whole days, the load's own time)
+def _converter(sa_type, dialect):
+    """How a column's value reaches the driver: the column type's own bind processing (a
+    TypeDecorator's ``process_bind_param`` and then the dialect's processor — the same
+    conversion an ORM insert applies), or None when the value goes as it is. Memoised: an
+    import's values repeat (whole days, the load's own time, ``{"risk": "green"}`` …)."""
+    process = sa_type.dialect_impl(dialect).bind_processor(dialect)
+    if process is None:
+        return None
+    seen: dict = {}
 
-        def instant(v):
-            if v not in seen:
-                seen[v] = UTCDateTime.driver_value(v, dialect)
-            return seen[v]
-        return instant
-    if isinstance(sa_type, JSON):
-        texts: dict = {}  # event values repeat too ({"risk": "green"} …)
-
-        def text(v):
-            if v is None:
-                return None
-            try:
-                key = tuple((k, type(x), x) for k, x in v.items())  # True and 1 stay apart
-                if key not in texts:
-                    texts[key] = json.dumps(v, ensure_ascii=False)
-                return texts[key]
-            except TypeError:  # a value that cannot be a key: a list
-                return json.dumps(v, ensure_ascii=False)
-        return text
-    if isinstance(sa_type, Boolean) and dialect == "sqlite":
-        return lambda v: None if v is None else int(v)
-    return None
+    def convert(v):
+        if v is None:
+            return None
+        try:
+            key = tuple((k, type(x), x) for k, x in v.items()) if isinstance(v, dict) else (type(v), v)
+            hash(key)
+        except TypeError:  # a value that cannot be a key (a list): converted each time
+            return process(v)
+        if key not in seen:
+            seen[key] = process(v)
+        return seen[key]
+    return convert

@@ -16,7 +16,7 @@ from sqlalchemy import bindparam
 from sqlmodel import select
 
 from mediation import access, permissions, records, timeutil, validation
-from mediation.db import Database
+from mediation.db import UnitOfWork
 from mediation.errors import InvalidValue, NotFound, PermissionDenied
 from mediation.tables.disputes import Case, CaseEvent, Party
 from mediation.tables.places import Town, User, Village
@@ -59,7 +59,7 @@ def check_registration(*, type: str, summary: str, parties: list[str], source: s
         raise InvalidValue(f"排查方式只适用于排查发现的纠纷 / {option('screening')} goes with {option('source')} "
                            "screening")
     risk_key = validation.choice(risk, config.RISKS, "风险等级", "risk") if risk else None
-    kind_key = validation.choice(kind, config.KINDS, "调解类型", "kind") if kind else "people"
+    kind_key = validation.choice(kind, config.MEDIATION_KINDS, "调解类型", "kind") if kind else "people"
     return Registration(type=dispute_type, summary=summary.strip(), parties=specs, source=source_key,
                         screening=mode, risk=risk_key, kind=kind_key, petition=petition)
 
@@ -85,7 +85,7 @@ def opening(reg: Registration, *, user: User, town_row: Town, village_id: int, s
     return values, parties, event
 
 
-def register(db: Database, *, actor: str | None, village: str, type: str, summary: str,
+def register(db: UnitOfWork, *, actor: str | None, village: str, type: str, summary: str,
              parties: list[str], source: str | None = None, screening: str | None = None,
              risk: str | None = None, kind: str | None = None,
              at: timeutil.Moment | None = None, petition: str | None = None) -> CaseView:
@@ -114,7 +114,7 @@ def register(db: Database, *, actor: str | None, village: str, type: str, summar
         return _view(s, row, user=user, parties=party_rows, petitions=linked)
 
 
-def fire(db: Database, *, actor: str | None, case: str, trigger: str, note: str | None = None,
+def fire(db: UnitOfWork, *, actor: str | None, case: str, trigger: str, note: str | None = None,
          at: timeutil.Moment | None = None, values: Mapping[str, str] | None = None,
          expect_version: int | None = None, view: bool = True) -> CaseView | None:
     """Fire a workflow trigger: check the actor's right, run the machine, write the new state
@@ -129,7 +129,7 @@ def fire(db: Database, *, actor: str | None, case: str, trigger: str, note: str 
         return _view(s, row, user=user) if view else None
 
 
-def list_cases(db: Database, *, village: str | None = None, state: str | None = None,
+def list_cases(db: UnitOfWork, *, village: str | None = None, state: str | None = None,
                year: int | None = None, overdue: bool = False, limit: int | None = None) -> list[CaseView]:
     if state is not None:
         state = validation.choice(state, {k: v for k, v in DISPUTE.labels.items()}, "状态", "state")
@@ -144,7 +144,7 @@ def list_cases(db: Database, *, village: str | None = None, state: str | None = 
         return _views(s, rows)
 
 
-def show(db: Database, *, case: str, actor: str | None = None, unmask: bool = False) -> CaseView:
+def show(db: UnitOfWork, *, case: str, actor: str | None = None, unmask: bool = False) -> CaseView:
     """One case with its full history. ``unmask`` shows ID numbers and phones to a user allowed
     to act on the case."""
     with db.read() as s:
@@ -158,7 +158,7 @@ def show(db: Database, *, case: str, actor: str | None = None, unmask: bool = Fa
         return _view(s, row, user=user, unmask=unmask, history=[event_view(e) for e in events])
 
 
-def next_actions(db: Database, *, case: str, actor: str | None = None) -> NextView:
+def next_actions(db: UnitOfWork, *, case: str, actor: str | None = None) -> NextView:
     """The triggers allowed now for this actor, and for each blocked one the reason."""
     with db.read() as s:
         row = access.case(s, case)

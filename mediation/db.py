@@ -1,4 +1,6 @@
-"""Opening the database (SQLite or PostgreSQL) and its units of work.
+"""Opening the database (SQLite or PostgreSQL) and its units of work: a ``Database`` gives
+each service call its own transaction; an import file's ``Batch`` (and each record's
+``Record``) makes the calls given it share one. Services take any of the three.
 
 SQLite: WAL, foreign keys, a busy timeout so two terminals on one file wait instead of
 failing, and ``BEGIN IMMEDIATE`` for write transactions so that a command reads the case it
@@ -62,76 +64,36 @@ class Database:
         self.engine = engine
         self.dialect = engine.dialect.name
         self._write_engine = engine.execution_options(sqlite_write=True)
-        self._batch: Session | None = None
-        self._in_record = False
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """One transaction: committed when the block ends, rolled back on any error. Inside
-        ``batch()`` it is a savepoint of the batch's transaction instead."""
+        """One transaction: committed when the block ends, rolled back on any error."""
         from sqlmodel import Session
 
-        if self._batch is not None:
-            if self._in_record:  # the record's savepoint already covers this call
-                with _translated(self):
-                    yield self._batch
-                return
-            with _translated(self), self._batch.begin_nested():
-                yield self._batch
-            return
         with _translated(self):
             with Session(self._write_engine, expire_on_commit=False, autoflush=False) as session:
                 with session.begin():
                     yield session
 
     @contextmanager
-    def record(self) -> Iterator[Session]:
-        """Inside ``batch()``: one savepoint for a record's several service calls (they need
-        none of their own), undone whole if any fails; the record's objects leave the
-        session afterwards, so a long file does not grow the session's memory."""
-        if self._batch is None:
-            raise RuntimeError("record() is for use inside batch()")
-        session = self._batch
-        try:
-            with _translated(self), session.begin_nested():
-                self._in_record = True
-                try:
-                    yield session
-                finally:
-                    self._in_record = False
-        finally:
-            session.expunge_all()
-
-    @contextmanager
     def read(self) -> Iterator[Session]:
         from sqlmodel import Session
 
-        if self._batch is not None:
-            with _translated(self):
-                yield self._batch
-            return
         with _translated(self):
             with Session(self.engine, expire_on_commit=False, autoflush=False) as session:
                 with session.begin():
                     yield session
 
     @contextmanager
-    def batch(self) -> Iterator[Session]:
-        """One outer transaction for many service calls (an import file): all or nothing.
-        Each ``write()`` inside becomes a savepoint, so one failing call can be undone alone
-        while the others' problems are still collected."""
+    def batch(self) -> Iterator[Batch]:
+        """One transaction for many service calls (an import file): all or nothing. The
+        ``Batch`` it yields is the unit of work those calls are given instead of the Database."""
         from sqlmodel import Session
 
-        if self._batch is not None:
-            raise RuntimeError("batches do not nest")
         with _translated(self):
             with Session(self._write_engine, expire_on_commit=False, autoflush=False) as session:
                 with session.begin():
-                    self._batch = session
-                    try:
-                        yield session
-                    finally:
-                        self._batch = None
+                    yield Batch(self, session)
 
     def create_schema(self) -> str:
         """Create the schema, or bring an older one up to the newest revision (Alembic, in
@@ -149,6 +111,66 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+class Batch:
+    """The unit of work of an import file: one transaction that every service call made
+    through it shares. Each call's ``write()`` is a savepoint of it, so one failing call is
+    undone alone while the file's other problems are still collected; ``record()`` gives the
+    unit for one record's several calls, undone whole if any of them fails."""
+
+    def __init__(self, db: Database, session: Session):
+        self.db, self.session = db, session
+        self.url, self.dialect, self.engine = db.url, db.dialect, db.engine
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        with _translated(self.db), self.session.begin_nested():
+            yield self.session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with _translated(self.db):
+            yield self.session
+
+    @contextmanager
+    def record(self) -> Iterator[Record]:
+        """One savepoint for a record's service calls; the record's objects leave the session
+        afterwards, so a long file does not grow the session's memory."""
+        try:
+            with _translated(self.db), self.session.begin_nested():
+                yield Record(self)
+        finally:
+            self.session.expunge_all()
+
+    def create_schema(self) -> str:
+        """The schema is made current before a batch begins (``Database.create_schema``)."""
+        from mediation import migrate
+        return migrate.head()
+
+
+class Record:
+    """The unit of work of one record of an import file: its service calls share the
+    record's savepoint (``Batch.record``) and open none of their own."""
+
+    def __init__(self, batch: Batch):
+        self.batch, self.session = batch, batch.session
+        self.url, self.dialect, self.engine = batch.url, batch.dialect, batch.engine
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        with _translated(self.batch.db):
+            yield self.session
+
+    read = write
+
+    def create_schema(self) -> str:
+        return self.batch.create_schema()
+
+
+# What services are given: a Database (each call its own transaction), or the Batch or Record
+# of an import file (the calls share its transaction).
+UnitOfWork = Database | Batch | Record
 
 
 def _sqlite_connect(dbapi_connection, _record) -> None:

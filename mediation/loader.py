@@ -8,7 +8,7 @@ with ``actions = [{do = "triage", at = 2021-03-03, set = {risk = "yellow"}}, …
 through the workflows, exactly as typed at the terminal.
 
 A file loads completely or not at all (one transaction); every problem is reported with its
-place, ``file: case 12 (key …): parties[1]: …``, not just the first (style.md, habit 9).
+place, ``file: case 12 (key …): parties[1]: …``, not just the first (docs/contract.md, "Import files").
 
 Cases, the bulk of any import, are decided in memory by the services' own decisions and
 written a thousand at a time (``mediation.bulk``); other records go through the services one
@@ -38,7 +38,7 @@ from mediation import (
     validation,
 )
 from mediation.bulk import CaseWriter
-from mediation.db import Database
+from mediation.db import Database, UnitOfWork
 from mediation.errors import InvalidRecords, MediationError
 from mediation.models import Case, ImportKey, Petition, User
 from workflows import config
@@ -46,7 +46,7 @@ from workflows import config
 # Processing order: what a record refers to is loaded before it. Petitions that concern a
 # case (``case = …``) come after the cases; petitions a case starts (``petition = …`` on the
 # case) before them.
-KINDS = ("screening", "zero_report", "petition", "case", "petition_about_case", "matter", "subject")
+RECORD_ORDER = ("screening", "zero_report", "petition", "case", "petition_about_case", "matter", "subject")
 
 FIELDS = {
     "case": {"key", "by", "village", "type", "summary", "parties", "source", "screening", "risk", "kind", "at",
@@ -180,11 +180,12 @@ def load_file(db: Database, path: str, *, progress: Callable[[int], None] | None
     if problems:
         raise InvalidRecords(problems)
     db.create_schema()
-    with db.batch() as s:
-        if "town" in data and _town(db, name, data["town"], problems):
+    with db.batch() as batch:
+        s = batch.session
+        if "town" in data and _town(batch, name, data["town"], problems):
             result.loaded["town"] = 1
         for i, u in enumerate(data.get("user", []), 1):
-            if _user(db, s, name, i, u, default_by, problems):
+            if _user(batch, s, name, i, u, default_by, problems):
                 result.loaded["user"] = result.loaded.get("user", 0) + 1
             _tick(progress)
         existing = _existing_keys(s, [f"{_base(r.kind)}:{r.data['key']}" for r in records if "key" in r.data])
@@ -206,8 +207,8 @@ def load_file(db: Database, path: str, *, progress: Callable[[int], None] | None
                     _replay_case(writer, rec, default_by, import_key, name)
                 else:
                     writer.flush()  # what this record's services read or number must be written first
-                    with db.record():
-                        record_id = _replay(db, s, rec, default_by)
+                    with batch.record() as unit:
+                        record_id = _replay(unit, s, rec, default_by)
                         s.add(ImportKey(key=import_key, kind=_base(rec.kind), record_id=record_id, source=name,
                                         loaded_at=timeutil.now()))
                         s.flush()
@@ -306,7 +307,7 @@ def _base(kind: str) -> str:
 
 
 def _records(data: dict[str, Any]) -> Iterator[Record]:
-    by_kind: dict[str, list[Record]] = {k: [] for k in KINDS}
+    by_kind: dict[str, list[Record]] = {k: [] for k in RECORD_ORDER}
     for kind in FIELDS:
         items = data.get(kind, [])
         if not isinstance(items, list):
@@ -315,7 +316,7 @@ def _records(data: dict[str, Any]) -> Iterator[Record]:
             target = "petition_about_case" if kind == "petition" and isinstance(item, dict) and item.get("case") \
                 else kind
             by_kind[target].append(Record(target, i, item if isinstance(item, dict) else {"_bad": item}))
-    for kind in KINDS:
+    for kind in RECORD_ORDER:
         yield from by_kind[kind]
 
 
@@ -360,8 +361,8 @@ def _validate(rec: Record) -> list[str]:
         else:
             out += _type_problems(j, f"employment[{i}].")
     choices = {("case", "type"): config.DISPUTE_TYPES, ("case", "risk"): config.RISKS,
-               ("case", "kind"): config.KINDS, ("case", "screening"): config.SCREENING_MODES,
-               ("petition", "category"): petitions.CATEGORIES, ("screening", "mode"): config.SCREENING_MODES}
+               ("case", "kind"): config.MEDIATION_KINDS, ("case", "screening"): config.SCREENING_MODES,
+               ("petition", "category"): petitions.PETITION_CATEGORIES, ("screening", "mode"): config.SCREENING_MODES}
     for (k, f), options in choices.items():
         if k == kind and f in d:
             try:
@@ -452,7 +453,7 @@ def _key_number(s, kind: str, key: Any, table) -> str:
     return s.get(table, found.record_id).number
 
 
-def _replay(db: Database, s, rec: Record, default_by: str | None) -> int:
+def _replay(db: UnitOfWork, s, rec: Record, default_by: str | None) -> int:
     d, kind = rec.data, _base(rec.kind)
     by = d.get("by", default_by)
     if kind == "case":
@@ -516,7 +517,7 @@ def _actions(d: dict[str, Any], by: str | None, fire: Callable[[dict[str, Any], 
             raise _ActionFailed(f"actions[{i}] {a.get('do')}", exc) from None
 
 
-def _town(db: Database, name: str, t: dict[str, Any], problems: list[str]) -> bool:
+def _town(db: UnitOfWork, name: str, t: dict[str, Any], problems: list[str]) -> bool:
     """Create the town or add its new villages; True when anything was added."""
     try:
         view = admin.init_town(db, town=t.get("name", ""), villages=list(t.get("villages", [])), abbr=t.get("abbr"))
@@ -526,7 +527,7 @@ def _town(db: Database, name: str, t: dict[str, Any], problems: list[str]) -> bo
         return False
 
 
-def _user(db: Database, s, name: str, i: int, u: dict[str, Any], default_by: str | None,
+def _user(db: UnitOfWork, s, name: str, i: int, u: dict[str, Any], default_by: str | None,
           problems: list[str]) -> bool:
     """Add the user unless one with that name exists (with the same role); True when added."""
     where = f"{name}: user {i}" + (f" ({u.get('name')})" if u.get("name") else "")
@@ -536,9 +537,8 @@ def _user(db: Database, s, name: str, i: int, u: dict[str, Any], default_by: str
             problems.append(f"{where}: exists with role {existing.role}, not {u.get('role')}")
         return False
     try:
-        with s.begin_nested():
-            admin.add_user(db, actor=u.get("by", default_by), name=u.get("name", ""), role=u.get("role", ""),
-                           village=u.get("village"), town=u.get("town"))
+        admin.add_user(db, actor=u.get("by", default_by), name=u.get("name", ""), role=u.get("role", ""),
+                       village=u.get("village"), town=u.get("town"))
         return True
     except MediationError as exc:
         problems.append(f"{where}: {_said(exc)}")

@@ -9,12 +9,12 @@ from typing import Any
 from sqlmodel import select
 
 from mediation import access, permissions, records, timeutil, validation
-from mediation.db import Database
+from mediation.db import UnitOfWork
 from mediation.errors import InvalidValue
 from mediation.models import Matter, MatterEvent, Town
 from mediation.views import EventView, RecordView, event_view
 from workflows import config, option
-from workflows.matter import KINDS, STATE_LABELS, WORKFLOWS, deadline_basis
+from workflows.matter import CLOCK_STATES, MATTER_KINDS, STATE_LABELS, WORKFLOWS, deadline_basis
 
 NUMBER_FORMATS = {"reconsideration": config.RECONSIDERATION_NUMBER_FORMAT,
                   "litigation": config.LITIGATION_NUMBER_FORMAT}
@@ -25,7 +25,7 @@ class MatterView(RecordView):
     state_labels = STATE_LABELS
     instants = ("received_at", "accepted_at", "answered_at", "decided_at", "served_at")
     deadlines = ("deadline",)
-    clock_states = frozenset({"received", "answered", "served", "judged"})
+    clock_states = CLOCK_STATES
 
     id: int
     number: str
@@ -46,16 +46,16 @@ class MatterView(RecordView):
     history: list[EventView] | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {**super().to_json(), "kind_label": KINDS[self.kind]}
+        return {**super().to_json(), "kind_label": MATTER_KINDS[self.kind]}
 
 
-def new(db: Database, *, actor: str | None, kind: str, summary: str, at: timeutil.Moment | None = None,
+def new(db: UnitOfWork, *, actor: str | None, kind: str, summary: str, at: timeutil.Moment | None = None,
         town: str | None = None, accepted: timeutil.Moment | None = None) -> MatterView:
     """Register a matter: for 行政复议 when the town receives the copy of the application,
     for 行政应诉 when it is served the complaint. The answer/defence clock starts then.
     ``accepted`` is the day the 复议机关 accepted the application: its 60 days to decide run
     from it (行政复议法第62条); without it that deadline is unknown, not guessed."""
-    kind_key = validation.choice(kind, KINDS, "事项类型", "matter kind")
+    kind_key = validation.choice(kind, MATTER_KINDS, "事项类型", "matter kind")
     if not (summary or "").strip():
         raise InvalidValue(f"需填写事项摘要({option('summary')}) / a summary is required")
     if accepted is not None and kind_key != "reconsideration":
@@ -89,7 +89,7 @@ def new(db: Database, *, actor: str | None, kind: str, summary: str, at: timeuti
         return _view(s, row)
 
 
-def fire(db: Database, *, actor: str | None, matter: str, trigger: str, note: str | None = None,
+def fire(db: UnitOfWork, *, actor: str | None, matter: str, trigger: str, note: str | None = None,
          at: timeutil.Moment | None = None, values: Mapping[str, str] | None = None,
          expect_version: int | None = None) -> MatterView:
     with db.write() as s:
@@ -112,20 +112,20 @@ REGISTER = records.Register(
     facts=_facts, deadline_basis=lambda row, facts: deadline_basis(row.kind, facts), label=lambda row: row.number)
 
 
-def list_matters(db: Database, *, kind: str | None = None, year: int | None = None,
+def list_matters(db: UnitOfWork, *, kind: str | None = None, year: int | None = None,
                  overdue: bool = False) -> list[MatterView]:
-    kind_key = validation.choice(kind, KINDS, "事项类型", "matter kind") if kind else None
+    kind_key = validation.choice(kind, MATTER_KINDS, "事项类型", "matter kind") if kind else None
     with db.read() as s:
         q = records.narrow(s, select(Matter).order_by(Matter.received_at, Matter.id), Matter, Matter.received_at,
                            year=year)
         if kind_key:
             q = q.where(Matter.kind == kind_key)
         if overdue:
-            q = q.where(Matter.deadline < timeutil.now())
+            q = q.where(Matter.state.in_(CLOCK_STATES), Matter.deadline < timeutil.now())
         return [_view(s, r) for r in s.exec(q).all()]
 
 
-def show(db: Database, *, matter: str) -> MatterView:
+def show(db: UnitOfWork, *, matter: str) -> MatterView:
     with db.read() as s:
         row = access.matter(s, matter)
         events = s.exec(select(MatterEvent).where(MatterEvent.matter_id == row.id).order_by(MatterEvent.seq)).all()

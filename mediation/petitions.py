@@ -10,7 +10,7 @@ from typing import Any
 from sqlmodel import select
 
 from mediation import access, permissions, records, timeutil, validation
-from mediation.db import Database
+from mediation.db import UnitOfWork
 from mediation.errors import InvalidValue, NotAllowed
 from mediation.models import Case, Petition, PetitionEvent, Town, Village
 from mediation.views import EventView, RecordView, event_view, options_json
@@ -18,7 +18,7 @@ from workflows import Action, Option, config, option
 from workflows.petition import (CATEGORY_LABELS, FORMS, LEVELS, MAX_REPRESENTATIVES, OPEN_STATES, PETITION, ROUTES,
                                 STATE_LABELS, Route, deadline_basis)
 
-CATEGORIES = {k: CATEGORY_LABELS[k] for k in ROUTES}
+PETITION_CATEGORIES = {k: CATEGORY_LABELS[k] for k in ROUTES}
 
 
 @dataclass(frozen=True)
@@ -85,7 +85,7 @@ def matter_key(text: str) -> str:
     return re.sub(r"[\s\W_]+", "", text.lower())
 
 
-def new(db: Database, *, actor: str | None, village: str, petitioner: str, category: str, summary: str,
+def new(db: UnitOfWork, *, actor: str | None, village: str, petitioner: str, category: str, summary: str,
         form: str = "visit", level: str = "town", matter: str | None = None,
         at: timeutil.Moment | None = None, case: str | None = None,
         representatives: list[str] | tuple[str, ...] = ()) -> PetitionView:
@@ -95,7 +95,7 @@ def new(db: Database, *, actor: str | None, village: str, petitioner: str, categ
     15 days, and the county counts repeated petitions. A group visit names at most five
     representatives (信访工作条例第20条)."""
     spec = validation.party(petitioner)
-    cat = validation.choice(category, CATEGORIES, "信访类别", "category")
+    cat = validation.choice(category, PETITION_CATEGORIES, "信访类别", "category")
     form_key = validation.choice(form or "visit", FORMS, "信访形式", "form")
     level_key = validation.choice(level or "town", LEVELS, "信访层级", "level")
     if not (summary or "").strip():
@@ -189,7 +189,7 @@ def intake_refusal(earlier: list[Petition], form: str, level: str) -> str | None
     return None
 
 
-def fire(db: Database, *, actor: str | None, petition: str, trigger: str, note: str | None = None,
+def fire(db: UnitOfWork, *, actor: str | None, petition: str, trigger: str, note: str | None = None,
          at: timeutil.Moment | None = None, values: Mapping[str, str] | None = None,
          expect_version: int | None = None) -> PetitionView:
     with db.write() as s:
@@ -216,7 +216,7 @@ REGISTER = records.Register(
     facts=_facts, deadline_basis=lambda row, facts: deadline_basis(facts), label=lambda row: row.number)
 
 
-def list_petitions(db: Database, *, village: str | None = None, state: str | None = None,
+def list_petitions(db: UnitOfWork, *, village: str | None = None, state: str | None = None,
                    year: int | None = None, overdue: bool = False) -> list[PetitionView]:
     """First-time petitions (初信初访) first, then by receipt."""
     if state:
@@ -229,7 +229,7 @@ def list_petitions(db: Database, *, village: str | None = None, state: str | Non
         return [_view(s, r) for r in s.exec(q).all()]
 
 
-def show(db: Database, *, petition: str, actor: str | None = None, unmask: bool = False) -> PetitionView:
+def show(db: UnitOfWork, *, petition: str, actor: str | None = None, unmask: bool = False) -> PetitionView:
     with db.read() as s:
         row = access.petition(s, petition)
         if unmask:
@@ -239,7 +239,7 @@ def show(db: Database, *, petition: str, actor: str | None = None, unmask: bool 
         return _view(s, row, unmask=unmask, history=[event_view(e) for e in events])
 
 
-def next_actions(db: Database, *, petition: str, actor: str | None = None) -> PetitionNext:
+def next_actions(db: UnitOfWork, *, petition: str, actor: str | None = None) -> PetitionNext:
     with db.read() as s:
         row = access.petition(s, petition)
         user = access.optional_actor(s, actor)

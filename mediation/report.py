@@ -1,4 +1,4 @@
-"""Year-end totals (docs/contract.md, "Annual report JSON"): one SQL aggregate per figure.
+"""Year-end totals (docs/contract.md, "Year-end totals"): one SQL aggregate per figure.
 
 Counting rules. A dispute, petition, matter or screening round counts in year Y when it was
 registered (received, held) in Y, in Asia/Shanghai; an outcome counts in Y when the event that
@@ -6,7 +6,7 @@ produced it happened in Y. Only what happened before the end of the ``as_of`` da
 the same database gives the same figures for the same year and date every time. ``resolved``
 is a case's first ``agree`` (达成协议); ``agreements`` describe those same first agreements,
 so written + oral = resolved. Years are filtered as instant ranges, never as a function of a
-column (perf-notes: the index stays usable).
+column (docs/performance.md: the index stays usable).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import select
 
 from mediation import access, timeutil, validation
-from mediation.db import Database
+from mediation.db import UnitOfWork
 from mediation.errors import InvalidValue
 from mediation.models import (Case, CaseEvent, Employment, Matter, Petition, PetitionEvent, ScreeningRound,
                               Subject, Town, Village, ZeroReport)
@@ -60,7 +60,7 @@ def default_as_of(year: int) -> date:
     return today if year == today.year else date(year, 12, 31)
 
 
-def annual(db: Database, *, year: int, as_of: date | None = None, town: str | None = None) -> AnnualReport:
+def annual(db: UnitOfWork, *, year: int, as_of: date | None = None, town: str | None = None) -> AnnualReport:
     today = timeutil.local_date(timeutil.now())
     if year > today.year:
         raise InvalidValue(f"{year} 年尚未到来 / {year} is in the future")

@@ -9,9 +9,9 @@ from typing import Any
 from sqlmodel import select
 
 from mediation import access, cases, permissions, timeutil
-from mediation.db import Database
+from mediation.db import UnitOfWork
 from mediation.models import Case, CaseEvent, Matter, Petition, Village
-from workflows.matter import KINDS
+from workflows.matter import MATTER_KINDS, TOWN_CLOCK_STATES
 from workflows import config
 from workflows.config import Role
 from workflows.dispute import CLOCK_STATES, FINAL_STATES
@@ -59,7 +59,7 @@ class Queue:
                 for k in ("escalations", "red_risk", "due", "new_petitions")}
 
 
-def queue(db: Database, *, actor: str | None) -> Queue:
+def queue(db: UnitOfWork, *, actor: str | None) -> Queue:
     """Escalations awaiting this user's line (oldest first), open red-risk cases, everything
     overdue or due within 3 days across cases, petitions and the town's answers and defences
     in 行政复议/行政应诉 (soonest first), and petitions waiting to be routed (first-time
@@ -102,9 +102,9 @@ def queue(db: Database, *, actor: str | None) -> Queue:
                                                               Petition.deadline <= horizon), Petition)).all()]
         # The town's own deadlines in 行政复议/行政应诉: its answer (10 working days), its defence
         # (15 days), its decision to appeal (15 days); a 复议 awaiting the county's decision is not here.
-        due += [Item("matter", r.id, r.number, r.deadline, "", r.state, f"{KINDS[r.kind]}: {r.summary}")
+        due += [Item("matter", r.id, r.number, r.deadline, "", r.state, f"{MATTER_KINDS[r.kind]}: {r.summary}")
                 for r in s.exec(scoped(select(Matter).where(Matter.deadline.is_not(None), Matter.deadline <= horizon,
-                                                            Matter.state.in_(("received", "served", "judged"))),
+                                                            Matter.state.in_(TOWN_CLOCK_STATES)),
                                        Matter)).all()]
         due.sort(key=lambda i: (i.deadline, not i.first_time, i.number))
         new = [Item("petition", r.id, r.number, r.deadline, villages[r.village_id], r.state,
@@ -114,7 +114,7 @@ def queue(db: Database, *, actor: str | None) -> Queue:
         return Queue(escalations=escalations, red_risk=red, due=due, new_petitions=new)
 
 
-def decide(db: Database, *, actor: str | None, case: str, approve: bool, note: str | None = None,
+def decide(db: UnitOfWork, *, actor: str | None, case: str, approve: bool, note: str | None = None,
            at: timeutil.Moment | None = None):
     """Approve or return an escalation from the queue (the same trigger as ``case do``)."""
     return cases.fire(db, actor=actor, case=case, trigger="approve_escalation" if approve else "return_escalation",

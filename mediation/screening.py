@@ -1,4 +1,4 @@
-"""四网排查: screening rounds and monthly zero reports (零上报), domain.md §2."""
+"""四网排查: screening rounds and monthly zero reports (零上报), docs/domain.md."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from mediation import access, permissions, records, timeutil, validation
-from mediation.db import Database
+from mediation.db import UnitOfWork
 from mediation.errors import InvalidValue, NotAllowed
 from mediation.models import ScreeningRound, Village, ZeroReport
 from workflows import config
@@ -54,7 +54,7 @@ def _month_bounds(month: str) -> tuple[datetime, datetime]:
     return timeutil.day_start(date(year, mon, 1)), timeutil.day_start(following)
 
 
-def add_round(db: Database, *, actor: str | None, village: str, mode: str, found: int | None = None,
+def add_round(db: UnitOfWork, *, actor: str | None, village: str, mode: str, found: int | None = None,
               prevented: int | None = None, at: timeutil.Moment | None = None, note: str | None = None) -> RoundView:
     """Record a screening round. Refused in a month the village already reported as zero
     if it found disputes (the zero report would no longer be true)."""
@@ -78,7 +78,7 @@ def add_round(db: Database, *, actor: str | None, village: str, mode: str, found
         return RoundView(row.id, village_row.name, row.mode, row.found, row.prevented, row.at, row.actor, row.note)
 
 
-def zero_report(db: Database, *, actor: str | None, village: str, month: str) -> ZeroView:
+def zero_report(db: UnitOfWork, *, actor: str | None, village: str, month: str) -> ZeroView:
     """零上报 for a month that has ended or is under way; once per village and month, and not
     when a round that month found disputes."""
     m = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", month or "")
@@ -106,7 +106,7 @@ def zero_report(db: Database, *, actor: str | None, village: str, month: str) ->
         return ZeroView(village=village_row.name, month=key, actor=user.name)
 
 
-def list_rounds(db: Database, *, village: str | None = None, year: int | None = None) -> list[RoundView]:
+def list_rounds(db: UnitOfWork, *, village: str | None = None, year: int | None = None) -> list[RoundView]:
     with db.read() as s:
         q = (select(ScreeningRound, Village.name).join(Village, Village.id == ScreeningRound.village_id)
              .order_by(ScreeningRound.at, ScreeningRound.id))
@@ -114,7 +114,7 @@ def list_rounds(db: Database, *, village: str | None = None, year: int | None = 
         return [RoundView(r.id, name, r.mode, r.found, r.prevented, r.at, r.actor, r.note) for r, name in s.exec(q)]
 
 
-def list_zero_reports(db: Database, *, village: str | None = None, year: int | None = None) -> list[ZeroView]:
+def list_zero_reports(db: UnitOfWork, *, village: str | None = None, year: int | None = None) -> list[ZeroView]:
     with db.read() as s:
         q = (select(ZeroReport, Village.name).join(Village, Village.id == ZeroReport.village_id)
              .order_by(ZeroReport.month, Village.name))

@@ -9,13 +9,13 @@ from typing import Any
 from sqlmodel import select
 
 from mediation import access, permissions, records, timeutil, validation
-from mediation.db import Database
+from mediation.db import UnitOfWork
 from mediation.errors import InvalidValue, NotAllowed, NotFound
 from mediation.models import Employment, Subject, SubjectEvent, Town, Village
 from mediation.views import EventView, event_view
 from workflows import option
 from workflows.config import Role
-from workflows.subject import (CATEGORIES, EMPLOYMENT, ENDED_STATES, RESETTLEMENT_YEARS, STATE_LABELS, SUBJECT)
+from workflows.subject import (SUBJECT_CATEGORIES, EMPLOYMENT, ENDED_STATES, RESETTLEMENT_YEARS, STATE_LABELS, SUBJECT)
 
 
 @dataclass(frozen=True)
@@ -60,20 +60,20 @@ class SubjectView:
         for k in ("received_at", "term_end", "ended_at"):
             d[k] = timeutil.iso(d[k])
         d["term_over"] = self.term_over
-        d.update(category_label=CATEGORIES[self.category], state_label=self.state_label)
+        d.update(category_label=SUBJECT_CATEGORIES[self.category], state_label=self.state_label)
         if self.history is not None:
             d["history"] = [e.to_json() for e in self.history]
             d["employment_history"] = [e.to_json() for e in self.employment_history or []]
         return d
 
 
-def new(db: Database, *, actor: str | None, name: str, category: str, village: str | None = None,
+def new(db: UnitOfWork, *, actor: str | None, name: str, category: str, village: str | None = None,
         at: timeutil.Moment | None = None, town: str | None = None, term_end: timeutil.Moment | None = None,
         released: timeutil.Moment | None = None) -> SubjectView:
     """Receive a subject (接收). A mediator may register subjects of their own village.
     ``term_end`` is the end of a correction term; ``released`` the day a resettlement subject
     left prison, whose 安置帮教 runs five years from then."""
-    cat = validation.choice(category, CATEGORIES, "对象类别", "subject category")
+    cat = validation.choice(category, SUBJECT_CATEGORIES, "对象类别", "subject category")
     if released is not None and cat != "resettlement":
         raise InvalidValue(f"刑满释放日期只用于安置帮教对象 / {option('released')} is for resettlement subjects")
     if term_end is not None and cat != "correction":
@@ -126,7 +126,7 @@ def _load(s, ref: str, *, lock: bool = False) -> Subject:
     return row
 
 
-def fire(db: Database, *, actor: str | None, subject: str, trigger: str, note: str | None = None,
+def fire(db: UnitOfWork, *, actor: str | None, subject: str, trigger: str, note: str | None = None,
          at: timeutil.Moment | None = None, values: Mapping[str, str] | None = None,
          expect_version: int | None = None) -> SubjectView:
     with db.write() as s:
@@ -143,7 +143,7 @@ REGISTER = records.Register(
     facts=lambda row: {"state": row.state}, label=lambda row: f"对象 {row.id} {row.name}")
 
 
-def employment(db: Database, *, actor: str | None, subject: str, status: str,
+def employment(db: UnitOfWork, *, actor: str | None, subject: str, status: str,
                at: timeutil.Moment | None = None) -> SubjectView:
     """Record the subject's employment status from ``at`` on; the history is kept."""
     key = validation.choice(status, EMPLOYMENT, "就业状况", "employment status")
@@ -168,8 +168,8 @@ def employment(db: Database, *, actor: str | None, subject: str, status: str,
         return _view(s, row)
 
 
-def list_subjects(db: Database, *, category: str | None = None, village: str | None = None) -> list[SubjectView]:
-    cat = validation.choice(category, CATEGORIES, "对象类别", "subject category") if category else None
+def list_subjects(db: UnitOfWork, *, category: str | None = None, village: str | None = None) -> list[SubjectView]:
+    cat = validation.choice(category, SUBJECT_CATEGORIES, "对象类别", "subject category") if category else None
     with db.read() as s:
         q = select(Subject).order_by(Subject.received_at, Subject.id)
         if cat:
@@ -179,7 +179,7 @@ def list_subjects(db: Database, *, category: str | None = None, village: str | N
         return [_view(s, r) for r in s.exec(q).all()]
 
 
-def show(db: Database, *, subject: str) -> SubjectView:
+def show(db: UnitOfWork, *, subject: str) -> SubjectView:
     with db.read() as s:
         row = _load(s, subject)
         events = s.exec(select(SubjectEvent).where(SubjectEvent.subject_id == row.id)

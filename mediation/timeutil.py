@@ -1,4 +1,4 @@
-"""Instants: UTC in the database, Asia/Shanghai for people (domain.md §7).
+"""Instants: UTC in the database, Asia/Shanghai for people (docs/domain.md, "Time").
 
 pendulum reads what people type (``parse_at``) and does calendar arithmetic in months and
 years; plain conversions use the standard library's zoneinfo, so a command that only writes a

@@ -1,4 +1,4 @@
-"""Imports point one way: cli → mediation → workflows (style.md)."""
+"""Imports point one way: cli → mediation → workflows (docs/architecture.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""State machines as data, on transitions. No database, no terminal (style.md)."""
+"""State machines as data, on transitions. No database, no terminal (docs/architecture.md)."""
 
 from workflows.base import (AT, NOTE, Action, Due, Guard, Input, Option, Period, Reason, Refused, Result, Workflow,
                             given, note_given, option, phrase)

@@ -1,7 +1,7 @@
 """A workflow: a transitions Machine built once from data, plus the reasons behind each refusal.
 
-The Machine drives one small proxy object whose state is set before each trigger (perf-notes:
-~6 µs a trigger, against 0.25–1.7 ms to build a Machine per case). Conditions are named
+The Machine drives one small proxy object whose state is set before each trigger (about 10 µs a
+trigger, against 0.25–1.7 ms to build a Machine per case: docs/performance.md). Conditions are named
 *guards*: plain functions of the case's facts and the requested action that return ``None``
 when satisfied and a reason a mediator understands when not. The same guards answer
 "may I?" (``options``) and do the checking when a trigger fires (``fire``).

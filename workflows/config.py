@@ -1,6 +1,6 @@
 """The town's configurable vocabulary and numbers, in one place.
 
-domain.md marks these readings **[ours]**: no public text fixes them, so another town renames
+docs/domain.md marks these readings **[ours]**: no public text fixes them, so another town renames
 or renumbers them here, not in the workflow logic. Keys (English identifiers) are the
 contract; labels (Chinese) are what people read.
 """
@@ -21,7 +21,7 @@ ROLES: dict[str, str] = {Role.mediator.value: "村人民调解员", Role.town.va
 # The offices above the village: they review escalations, handle matters, add users.
 OFFICE_ROLES = frozenset({Role.town, Role.county})
 
-# 纠纷类别: the 15 official categories of the year-end statistics (domain.md §8).
+# 纠纷类别: the 15 official categories of the year-end statistics (docs/domain.md, "The year-end totals").
 DISPUTE_TYPES: tuple[str, ...] = (
     "婚姻家庭", "邻里", "房屋宅基地", "合同", "生产经营", "损害赔偿", "山林土地",
     "征地拆迁", "环境污染", "劳动争议", "消费", "医疗", "道路交通事故", "物业", "其他",
@@ -38,7 +38,7 @@ LINE_BUDGET_DAYS: dict[int, int] = {1: 7, 2: 15, 3: 30}
 LINE_APPROVER: dict[int, Role] = {2: Role.town, 3: Role.county}
 
 # 调解类型 (大调解联动).
-KINDS: dict[str, str] = {
+MEDIATION_KINDS: dict[str, str] = {
     "people": "人民调解", "administrative": "行政调解",
     "judicial": "司法调解", "public_security": "治安调解",
 }
@@ -76,7 +76,7 @@ LITIGATION_NUMBER_FORMAT = "({year}){abbr}诉字第{seq:03d}号"
 # Who may act as the handling body's 负责人 (信访工作条例第34条: approves an extension).
 HANDLING_HEADS = OFFICE_ROLES
 
-# 创业就业率 (domain.md §6): who counts as employed, who is left out of the denominator, and
+# 创业就业率 (docs/domain.md): who counts as employed, who is left out of the denominator, and
 # how the rate is rounded. The 2021 report's 94.2% is 33 ÷ 35 = 94.285…% truncated.
 EMPLOYMENT_RATE_EMPLOYED: tuple[str, ...] = ("employed", "self_employed")
 EMPLOYMENT_RATE_EXCLUDED: tuple[str, ...] = ()

@@ -1,4 +1,4 @@
-"""The dispute workflow: 三线管控 × 五步联调 (contract.md, "Dispute workflow identifiers").
+"""The dispute workflow: 三线管控 × 五步联调 (docs/contract.md, "Dispute workflow").
 
 ① 排查登记 registered → ② 研判分流 triaged → ③ 联合调解 mediating ⇄ escalation_pending →
 ④ 协议履行 agreed → confirming/confirmed → ⑤ 回访归档 follow_up → closed; terminated;
@@ -239,7 +239,7 @@ TRANSITIONS = [
 # The values a trigger can be given, how each is typed and where it is kept.
 FIELDS: dict[str, Input] = {
     "risk": Input("choice", "风险等级", config.RISKS),
-    "kind": Input("choice", "调解类型", config.KINDS),
+    "kind": Input("choice", "调解类型", config.MEDIATION_KINDS),
     "mediator": Input("user", "调解员"),
     "agreement": Input("choice", "协议形式", config.AGREEMENT_FORMS),
     "terms": Input("text", "协议内容"),

@@ -16,7 +16,7 @@ from datetime import datetime
 
 from workflows.base import Action, Facts, Guard, Input, Period, Workflow, note_given
 
-KINDS = {"reconsideration": "行政复议", "litigation": "行政应诉"}
+MATTER_KINDS = {"reconsideration": "行政复议", "litigation": "行政应诉"}
 
 
 class ReconsiderationState(enum.Enum):
@@ -162,6 +162,12 @@ LITIGATION = Workflow(
 )
 
 WORKFLOWS = {"reconsideration": RECONSIDERATION, "litigation": LITIGATION}
+
+# States whose deadline is the town's own step: its answer (10 working days), its defence (15
+# days), its decision to appeal. (While ``answered``, the deadline is the 复议机关's decision.)
+TOWN_CLOCK_STATES = frozenset({"received", "served", "judged"})
+# States in which a passed deadline means the matter is overdue, whoever's step it is.
+CLOCK_STATES = TOWN_CLOCK_STATES | {"answered"}
 
 
 def deadline_basis(kind: str, facts: Facts) -> tuple[datetime, Period] | None:

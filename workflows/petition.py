@@ -96,7 +96,6 @@ ROUTES: dict[str, Route] = {
     "complaint": Route("transfer", None, "纪检监察机关", "检举控告公职人员,转纪检监察机关(信访工作条例第31条)"),
     "other": Route("accept", None, None, "其他事项,依法受理"),
 }
-CATEGORIES = {k: k for k in ROUTES}
 CATEGORY_LABELS = {
     "civil": "民间纠纷", "court_judgment": "涉法涉诉", "labour": "劳动争议", "land_contract": "土地承包",
     "admin_act": "不服行政行为", "request": "请求事项", "complaint": "检举控告", "other": "其他",

@@ -8,7 +8,7 @@ import enum
 
 from workflows.base import Action, Facts, Guard, Input, Workflow
 
-CATEGORIES = {"correction": "社区矫正", "resettlement": "安置帮教"}
+SUBJECT_CATEGORIES = {"correction": "社区矫正", "resettlement": "安置帮教"}
 EMPLOYMENT = {"employed": "就业", "self_employed": "自主创业", "unemployed": "未就业", "unable": "无劳动能力"}
 TERMINATIONS = {"revoked": "撤销缓刑/假释", "imprisoned": "收监执行", "death": "死亡", "moved": "迁出"}
 # 安置帮教 covers people released within the last 5 years.

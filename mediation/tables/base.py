@@ -10,10 +10,6 @@ from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
 
-# SQLAlchemy's storage format for DATETIME on SQLite.
-SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S.%f"
-
-
 class UTCDateTime(TypeDecorator):
     """Aware UTC datetimes in and out; SQLite keeps them naive, PostgreSQL as timestamptz."""
 
@@ -28,17 +24,6 @@ class UTCDateTime(TypeDecorator):
         v = value.astimezone(timezone.utc)
         v = datetime(v.year, v.month, v.day, v.hour, v.minute, v.second, v.microsecond, tzinfo=timezone.utc)
         return v.replace(tzinfo=None) if dialect.name == "sqlite" else v
-
-    @staticmethod
-    def driver_value(value: datetime | None, dialect_name: str) -> datetime | str | None:
-        """What the driver itself is given (for rows written with executemany, past the
-        type layer): SQLite stores SQLAlchemy's DATETIME text of the UTC instant."""
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime stored")
-        v = value.astimezone(timezone.utc)
-        return v.strftime(SQLITE_DATETIME) if dialect_name == "sqlite" else v
 
     def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
         if value is None:

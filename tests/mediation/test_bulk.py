@@ -108,8 +108,8 @@ def test_a_terminal_registering_during_a_load_waits_and_takes_the_next_number(db
     other = threading.Thread(target=register_elsewhere)
     other.start()
     try:
-        with db.batch() as s:
-            writer = bulk.CaseWriter(s)
+        with db.batch() as batch:
+            writer = bulk.CaseWriter(batch.session)
             for day in (1, 2):
                 reg = cases.check_registration(type="邻里", summary="导入", parties=["甲"])
                 draft = writer.register(reg, actor="刘明山", village="龙潭村", at=parse_at(f"2021-03-0{day}"))
