@@ -137,7 +137,7 @@ def list_cases(db: UnitOfWork, *, village: str | None = None, state: str | None 
         q = records.narrow(s, select(Case).order_by(Case.registered_at, Case.id), Case, Case.registered_at,
                            village=village, state=state, year=year)
         if overdue:
-            q = q.where(Case.state.in_(CLOCK_STATES), Case.deadline < timeutil.now())
+            q = q.where(*REGISTER.overdue(timeutil.now()))
         if limit:
             q = q.limit(limit)
         rows = s.exec(q).all()
@@ -172,7 +172,8 @@ def next_actions(db: UnitOfWork, *, case: str, actor: str | None = None) -> Next
 # -- helpers --------------------------------------------------------------------------------
 
 def _facts(row: Case) -> dict[str, Any]:
-    window_end = records.due((row.agreed_at, CONFIRMATION_WINDOW)) if row.agreed_at else None
+    # The 司法确认 window matters only while the agreement stands (its one guard reads it there).
+    window_end = records.due((row.agreed_at, CONFIRMATION_WINDOW)) if row.state == "agreed" and row.agreed_at else None
     return {
         "confirmation_deadline": window_end, "confirmation_last_day": timeutil.deadline_day(window_end),
         "state": row.state, "line": row.line, "risk": row.risk, "kind": row.kind, "mediator": row.mediator,
@@ -203,7 +204,7 @@ def mediator_resolver(s, row):
 REGISTER = records.Register(
     name="case", table=Case, event_table=CaseEvent, fk="case_id", workflow=lambda row: DISPUTE, facts=_facts,
     deadline_basis=lambda row, facts: deadline_basis(facts), label=lambda row: row.number,
-    event_extra=lambda row, facts: {"line": facts.get("line") or row.line})
+    event_extra=lambda row, facts: {"line": facts.get("line") or row.line}, clock_states=CLOCK_STATES)
 
 
 def _views(s, rows: list[Case]) -> list[CaseView]:

@@ -6,7 +6,12 @@ bare names, and each edge phrases them for its audience with ``phrased`` — the
 options, the loader as the keys of an import file.
 """
 
-from workflows.base import Words, phrase
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the CLI imports this module at start: the workflows load when a message is worded
+    from workflows.base import Words
 
 
 class MediationError(Exception):
@@ -18,10 +23,13 @@ class MediationError(Exception):
         self.reasons = tuple(reasons)  # a workflow's refusal: its Reason objects (code, text, law)
 
     def __str__(self) -> str:
-        return phrase(self.message)
+        return self.phrased(None)
 
-    def phrased(self, words: Words) -> str:
-        return phrase(self.message, words)
+    def phrased(self, words: Words | None) -> str:
+        if "⟦" not in self.message:
+            return self.message
+        from workflows.base import phrase
+        return phrase(self.message, words) if words else phrase(self.message)
 
 
 class NotFound(MediationError):
@@ -54,6 +62,3 @@ class InvalidRecords(MediationError):
     def __init__(self, problems: list[str]):
         self.problems = problems
         super().__init__(f"{len(problems)} problem(s) found; nothing was loaded")
-
-    def phrased(self, words: Words) -> str:  # the problems are phrased for the file already
-        return str(self)

@@ -109,7 +109,8 @@ def _facts(row: Matter) -> dict[str, Any]:
 
 REGISTER = records.Register(
     name="matter", table=Matter, event_table=MatterEvent, fk="matter_id", workflow=lambda row: WORKFLOWS[row.kind],
-    facts=_facts, deadline_basis=lambda row, facts: deadline_basis(row.kind, facts), label=lambda row: row.number)
+    facts=_facts, deadline_basis=lambda row, facts: deadline_basis(row.kind, facts), label=lambda row: row.number,
+    clock_states=CLOCK_STATES)
 
 
 def list_matters(db: UnitOfWork, *, kind: str | None = None, year: int | None = None,
@@ -121,7 +122,7 @@ def list_matters(db: UnitOfWork, *, kind: str | None = None, year: int | None = 
         if kind_key:
             q = q.where(Matter.kind == kind_key)
         if overdue:
-            q = q.where(Matter.state.in_(CLOCK_STATES), Matter.deadline < timeutil.now())
+            q = q.where(*REGISTER.overdue(timeutil.now()))
         return [_view(s, r) for r in s.exec(q).all()]
 
 

@@ -213,7 +213,8 @@ def _facts(row: Petition) -> dict[str, Any]:
 
 REGISTER = records.Register(
     name="petition", table=Petition, event_table=PetitionEvent, fk="petition_id", workflow=lambda row: PETITION,
-    facts=_facts, deadline_basis=lambda row, facts: deadline_basis(facts), label=lambda row: row.number)
+    facts=_facts, deadline_basis=lambda row, facts: deadline_basis(facts), label=lambda row: row.number,
+    clock_states=OPEN_STATES)
 
 
 def list_petitions(db: UnitOfWork, *, village: str | None = None, state: str | None = None,
@@ -225,7 +226,7 @@ def list_petitions(db: UnitOfWork, *, village: str | None = None, state: str | N
         q = records.narrow(s, select(Petition).order_by(Petition.first_time.desc(), Petition.received_at, Petition.id),
                            Petition, Petition.received_at, village=village, state=state, year=year)
         if overdue:
-            q = q.where(Petition.state.in_(OPEN_STATES), Petition.deadline < timeutil.now())
+            q = q.where(*REGISTER.overdue(timeutil.now()))
         return [_view(s, r) for r in s.exec(q).all()]
 
 

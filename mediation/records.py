@@ -12,9 +12,10 @@ from typing import Any
 from sqlalchemy import bindparam, func, insert, update
 from sqlmodel import select
 
-from mediation import deadlines
-from mediation.errors import ConcurrentChange
-from workflows import Due, Period
+from mediation import deadlines, timeutil
+from mediation import values as typing
+from mediation.errors import ConcurrentChange, NotAllowed
+from workflows import Action, Due, Period, Refused
 
 
 def next_seq(s, table, town_id: int, year: int, *where) -> int:
@@ -102,6 +103,11 @@ class Register:
     # (row, facts) → the start and period of the current step's deadline; None: no deadlines
     deadline_basis: Callable[[Any, dict[str, Any]], tuple[datetime, Period] | None] | None = None
     event_extra: Callable[[Any, dict[str, Any]], dict[str, Any]] | None = None  # (row, new facts)
+    clock_states: frozenset[str] = frozenset()  # states in which a passed deadline means overdue
+
+    def overdue(self, now: datetime):
+        """The filter of the records whose running clock has run out."""
+        return (self.table.state.in_(self.clock_states), self.table.deadline < now)
 
 
 def decide(reg: Register, row, *, user, trigger: str, note: str | None, at, values: Mapping[str, str],
@@ -111,11 +117,6 @@ def decide(reg: Register, row, *, user, trigger: str, note: str | None, at, valu
     anything with the record's columns as attributes (a loaded row, or an import's draft);
     ``at`` when it happened as the user gave it (``None``: now); ``recorded`` when it was entered
     (default now)."""
-    from mediation import timeutil
-    from mediation import values as typing
-    from mediation.errors import NotAllowed
-    from workflows import Action, Refused
-
     workflow = reg.workflow(row)
     typed = typing.parse(workflow, trigger, values, user=resolve_user)
     when = timeutil.resolve(at, not_before=row.last_event_at)
@@ -152,11 +153,3 @@ def advance(s, reg: Register, row, *, user, trigger: str, note: str | None, at, 
 
 def _basis(d: Due) -> tuple[datetime, Period] | None:
     return (d.start, d.period) if d.start is not None else None
-
-
-def _now():
-    from mediation.timeutil import now
-    return now()
-
-
-
