@@ -64,6 +64,7 @@ class Database:
         self.engine = engine
         self.dialect = engine.dialect.name
         self._write_engine = engine.execution_options(sqlite_write=True)
+        self._revision_checked = False  # once per Database: its schema is this release's
 
     @contextmanager
     def write(self) -> Iterator[Session]:
@@ -73,6 +74,7 @@ class Database:
         with _translated(self):
             with Session(self._write_engine, expire_on_commit=False, autoflush=False) as session:
                 with session.begin():
+                    self._check_revision(session)
                     yield session
 
     @contextmanager
@@ -82,7 +84,28 @@ class Database:
         with _translated(self):
             with Session(self.engine, expire_on_commit=False, autoflush=False) as session:
                 with session.begin():
+                    self._check_revision(session)
                     yield session
+
+    def _check_revision(self, session) -> None:
+        """Refuse, with one line saying what to run, a database whose schema is older or newer
+        than this release's: one query, the first time this Database is used."""
+        if self._revision_checked:
+            return
+        from sqlalchemy import exc as sa_exc
+        from sqlalchemy import inspect
+
+        from mediation import migrate
+
+        try:
+            revision = session.connection().exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+        except sa_exc.DBAPIError:  # no revision table: an empty database, or release 0.1's tables
+            if inspect(self.engine).has_table("dispute_case"):
+                raise DatabaseError(migrate.OLDER) from None
+            raise DatabaseError("数据库未初始化 / the database has no schema: run `mediation init --town NAME`") from None
+        if revision != migrate.HEAD:
+            raise DatabaseError(migrate.OLDER if revision in migrate.KNOWN else migrate.newer(revision))
+        self._revision_checked = True
 
     @contextmanager
     def batch(self) -> Iterator[Batch]:
@@ -107,7 +130,9 @@ class Database:
 
         with _translated(self):
             with self.engine.begin() as connection:
-                return migrate.ensure_schema(connection)
+                before, after = migrate.ensure_schema(connection)
+        self._revision_checked = True
+        return before, after
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -203,8 +228,8 @@ def _translated(db: Database) -> Iterator[None]:
         if "no such table" in text or "does not exist" in text and "relation" in text:
             raise DatabaseError("数据库未初始化 / the database has no schema: run `mediation init --town NAME`") from None
         if "no such column" in text or "does not exist" in text and "column" in text:
-            raise DatabaseError("数据库结构早于本程序,需要升级 / the database was made by an older release: run "
-                                "`mediation upgrade` (back it up first)") from None
+            from mediation import migrate
+            raise DatabaseError(migrate.OLDER) from None
         if "database is locked" in text:
             raise DatabaseError("数据库正忙,请稍后重试 / the database is busy (another command holds it); try again") from None
         if isinstance(exc, sa_exc.OperationalError):

@@ -11,6 +11,19 @@ from __future__ import annotations
 from typing import Any
 
 BASE = "0001"
+# The revisions this release knows, oldest first, the last being the one it runs on. Kept here
+# so that every command can check a database's revision without loading Alembic (a test keeps
+# this list equal to mediation/migrations/versions).
+KNOWN = ("0001", "0002")
+HEAD = KNOWN[-1]
+
+OLDER = ("数据库结构早于本程序,需要升级 / the database was made by an older release: run "
+         "`mediation upgrade` (back it up first)")
+
+
+def newer(revision: str) -> str:
+    return (f"数据库由更新版本的程序创建(修订 {revision}),请使用该版本 / the database was made by a newer "
+            f"release (schema revision {revision}): use that release, not this one")
 
 
 def target_metadata():
@@ -58,6 +71,9 @@ def ensure_schema(connection) -> tuple[str | None, str]:
             return None, head()
         command.stamp(cfg, BASE)  # release 0.1: its tables, no revision
         before = BASE
+    if before not in KNOWN:
+        from mediation.errors import DatabaseError
+        raise DatabaseError(newer(before))
     if before != head():
         command.upgrade(cfg, "head")
     return before, head()

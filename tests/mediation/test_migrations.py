@@ -111,3 +111,28 @@ def test_the_terminal_names_the_upgrade_and_runs_it(empty_url):
     result = runner.invoke(main, ["--db", empty_url, "matter", "list", "--json"])
     assert result.exit_code == 0 and '"(2021)营诉字第001号"' in result.stdout
     assert "up to date" in runner.invoke(main, ["--db", empty_url, "upgrade"]).stdout
+
+
+def test_the_revisions_this_release_knows_are_its_migrations():
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(migrate._config(None))
+    walked = [rev.revision for rev in script.walk_revisions()][::-1]
+    assert tuple(walked) == migrate.KNOWN and migrate.HEAD == migrate.head()
+
+
+def test_a_newer_database_is_refused_by_every_command_and_by_upgrade(empty_url):
+    from click.testing import CliRunner
+
+    from cli import main
+
+    db = Database(empty_url, create=True)
+    db.create_schema()
+    with db.engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '0099'"))
+    db.dispose()
+    runner = CliRunner(env={"NO_COLOR": "1"})
+    for args in (["case", "list"], ["report", "annual", "2021"], ["upgrade"], ["init", "--town", "营盘镇"]):
+        result = runner.invoke(main, ["--db", empty_url, *args])
+        assert result.exit_code == 1, (args, result.output)
+        assert result.stderr.count("\n") == 1 and "newer release (schema revision 0099)" in result.stderr
