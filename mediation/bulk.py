@@ -20,7 +20,7 @@ from functools import cache
 from operator import itemgetter
 from typing import Any
 
-from mediation import access, cases, permissions, records, timeutil
+from mediation import access, audit, cases, permissions, records, timeutil
 from mediation.tables.disputes import Case, CaseEvent, Party
 from mediation.tables.imports import ImportKey
 
@@ -102,6 +102,7 @@ class CaseWriter:
         for (draft, key, source), case_id in zip(kept, self._new_ids(len(kept))):
             values = draft.columns()  # the draft is finished with: its rows are completed in place
             values["id"] = case_id
+            values["last_hash"] = audit.chain("case", case_id, values["events"])  # as opening_events
             case_rows.append(values)
             for row in values["parties"]:
                 row["case_id"] = case_id

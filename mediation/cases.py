@@ -105,7 +105,7 @@ def register(db: UnitOfWork, *, actor: str | None, village: str, type: str, summ
         s.flush()
         party_rows = [Party(case_id=row.id, **p) for p in party_values]
         s.add_all(party_rows)
-        s.add(CaseEvent(case_id=row.id, **event))
+        records.opening_events(s, row, kind="case", event_table=CaseEvent, fk="case_id", events=[event])
         s.flush()
         linked = []
         if petition:

@@ -82,9 +82,10 @@ def new(db: UnitOfWork, *, actor: str | None, kind: str, summary: str, at: timeu
         row.deadline = records.due(deadline_basis(kind_key, {"state": state, "received_at": when}))
         s.add(row)
         s.flush()
-        s.add(MatterEvent(matter_id=row.id, seq=1, trigger="register", from_state=None, to_state=state,
-                          actor=user.name, at=when, recorded_at=row.recorded_at,
-                          values={"kind": kind_key, **({"accepted_at": timeutil.iso(accepted.at)} if accepted else {})}))
+        records.opening_events(s, row, kind="matter", event_table=MatterEvent, fk="matter_id", events=[dict(
+            seq=1, trigger="register", from_state=None, to_state=state, actor=user.name, at=when,
+            recorded_at=row.recorded_at, note=None,
+            values={"kind": kind_key, **({"accepted_at": timeutil.iso(accepted.at)} if accepted else {})})])
         s.flush()
         return _view(s, row)
 

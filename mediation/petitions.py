@@ -129,18 +129,19 @@ def new(db: UnitOfWork, *, actor: str | None, village: str, petitioner: str, cat
         )
         s.add(row)
         s.flush()
-        s.add(PetitionEvent(petition_id=row.id, seq=1, trigger="receive", from_state=None, to_state="received",
-                            actor=user.name, at=when, recorded_at=row.recorded_at, note=None,
-                            values={"category": cat, "form": form_key, "level": level_key,
-                                    "first_time": not earlier, **({"representatives": reps} if reps else {})}))
+        events = [dict(seq=1, trigger="receive", from_state=None, to_state="received", actor=user.name, at=when,
+                       recorded_at=row.recorded_at, note=None,
+                       values={"category": cat, "form": form_key, "level": level_key, "first_time": not earlier,
+                               **({"representatives": reps} if reps else {})})]
         if refusal:
             # Registered, then not accepted at intake: the same ``reject`` step as a refusal
             # at routing, so every count of 不予受理 sees it; the written notice is due by the
             # route deadline (15 days, 信访工作条例第22条).
             row.state, row.refusal, row.deadline, row.version = "not_accepted", refusal, None, 2
-            s.add(PetitionEvent(petition_id=row.id, seq=2, trigger="reject", from_state="received",
-                                to_state="not_accepted", actor=user.name, at=when, recorded_at=row.recorded_at,
-                                note=refusal, values={"intake": True}))
+            events.append(dict(seq=2, trigger="reject", from_state="received", to_state="not_accepted",
+                               actor=user.name, at=when, recorded_at=row.recorded_at, note=refusal,
+                               values={"intake": True}))
+        records.opening_events(s, row, kind="petition", event_table=PetitionEvent, fk="petition_id", events=events)
         s.flush()
         return _view(s, row)
 
@@ -264,7 +265,8 @@ def link_case(s, petition_ref: str, case_row: Case, user, when) -> str:
     if row.town_id != case_row.town_id:
         raise InvalidValue(f"{row.number}: 信访件属于其他乡镇 / the petition belongs to another town")
     records.write_transition(
-        s, row, table=Petition, event_table=PetitionEvent, fk="petition_id", changes={"case_id": case_row.id},
+        s, row, kind="petition", table=Petition, event_table=PetitionEvent, fk="petition_id",
+        changes={"case_id": case_row.id},
         label=f"信访件 {row.number}",
         event=dict(trigger="start_case", from_state=row.state, to_state=row.state, actor=user.name,
                    at=max(when, row.last_event_at), recorded_at=timeutil.now(), note=f"转人民调解 {case_row.number}",

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import bindparam, func, insert, update
 from sqlmodel import select
 
-from mediation import deadlines, timeutil
+from mediation import audit, deadlines, timeutil
 from mediation import values as typing
 from mediation.errors import ConcurrentChange, NotAllowed
 from workflows import Action, Due, Period, Refused
@@ -49,25 +49,36 @@ def check_version(row, expect_version: int | None, label: str) -> None:
                                f"it changed since you looked (version {row.version}, not {expect_version})")
 
 
-def write_transition(s, row, *, table, event_table, fk: str, changes: dict[str, Any], event: dict[str, Any],
-                     label: str) -> None:
+def write_transition(s, row, *, kind: str, table, event_table, fk: str, changes: dict[str, Any],
+                     event: dict[str, Any], label: str) -> None:
     """UPDATE … WHERE version = the version read, and the audit event, in the caller's
     transaction; a lost race writes nothing and says so.
 
     Every change raises ``version`` by one and writes exactly one event, so a record's
     events are numbered 1..version and the new event's ``seq`` is the new version (the
-    unique (record, seq) constraint would refuse a second writer anyway)."""
+    unique (record, seq) constraint would refuse a second writer anyway). The event is
+    chained to the record's last one (``audit.event_hash``), and the record keeps the new
+    hash, in the same UPDATE."""
     from sqlalchemy.orm.attributes import set_committed_value
 
     loaded = row.version
+    event = {**event, "seq": loaded + 1}
+    event["hash"] = changes["last_hash"] = audit.event_hash(row.last_hash, kind, row.id, event)
     done = s.execute(_update(table, tuple(changes)),
                      {"_id": row.id, "_seen": loaded, **{f"_{k}": v for k, v in changes.items()}})
     if done.rowcount != 1:
         raise ConcurrentChange(f"{label} 刚被另一终端修改,本次操作未写入 / it was changed by another terminal at "
                                "the same moment; nothing was written, look again and retry")
-    s.execute(_insert(event_table), {fk: row.id, "seq": loaded + 1, **event})
+    s.execute(_insert(event_table), {fk: row.id, **event})
     for key, value in {**changes, "version": loaded + 1}.items():
         set_committed_value(row, key, value)  # what was written, without reading it back
+
+
+def opening_events(s, row, *, kind: str, event_table, fk: str, events: list[dict[str, Any]]) -> None:
+    """A new record's first events (its registration, and an intake refusal), chained, added to
+    the session with the record's ``last_hash`` (the record must have its id already)."""
+    row.last_hash = audit.chain(kind, row.id, events)
+    s.add_all(event_table(**{fk: row.id}, **e) for e in events)
 
 
 @cache
@@ -147,8 +158,8 @@ def advance(s, reg: Register, row, *, user, trigger: str, note: str | None, at, 
     transaction): the one path of every trigger at the terminal."""
     changes, event = decide(reg, row, user=user, trigger=trigger, note=note, at=at, values=values,
                             resolve_user=resolve_user)
-    write_transition(s, row, table=reg.table, event_table=reg.event_table, fk=reg.fk, changes=changes,
-                     label=reg.label(row), event=event)
+    write_transition(s, row, kind=reg.name, table=reg.table, event_table=reg.event_table, fk=reg.fk,
+                     changes=changes, label=reg.label(row), event=event)
 
 
 def _basis(d: Due) -> tuple[datetime, Period] | None:

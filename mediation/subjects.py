@@ -109,8 +109,9 @@ def new(db: UnitOfWork, *, actor: str | None, name: str, category: str, village:
                       last_event_at=when, term_end=end)
         s.add(row)
         s.flush()
-        s.add(SubjectEvent(subject_id=row.id, seq=1, trigger="register", from_state=None, to_state="received",
-                           actor=user.name, at=when, recorded_at=row.recorded_at, values={"category": cat}))
+        records.opening_events(s, row, kind="subject", event_table=SubjectEvent, fk="subject_id", events=[dict(
+            seq=1, trigger="register", from_state=None, to_state="received", actor=user.name, at=when,
+            recorded_at=row.recorded_at, note=None, values={"category": cat})])
         s.flush()
         return _view(s, row)
 
@@ -160,7 +161,7 @@ def employment(db: UnitOfWork, *, actor: str | None, subject: str, status: str,
         s.add(Employment(subject_id=row.id, status=key, at=when, recorded_at=timeutil.now(), actor=user.name))
         s.flush()
         # The change is an audit event too (state unchanged), like every other change.
-        records.write_transition(s, row, table=Subject, event_table=SubjectEvent, fk="subject_id",
+        records.write_transition(s, row, kind="subject", table=Subject, event_table=SubjectEvent, fk="subject_id",
                                  changes={"last_event_at": max(when, row.last_event_at)}, label=f"对象 {row.id}",
                                  event=dict(trigger="employment", from_state=row.state, to_state=row.state,
                                             actor=user.name, at=when, recorded_at=timeutil.now(),

@@ -44,6 +44,8 @@ class EventFields(SQLModel):
     recorded_at: datetime = Field(sa_type=UTCDateTime)
     note: str | None = None
     values: dict[str, Any] | None = Field(default=None, sa_type=JSON)
+    # Links the event to the previous one of its record (mediation/audit.py).
+    hash: str | None = None
 
 
 class TownNumbered(SQLModel):

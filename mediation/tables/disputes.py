@@ -44,6 +44,7 @@ class Case(Numbered, table=True):
     satisfied: bool | None = None
     reopened: int = 0
     last_event_at: datetime = Field(sa_type=UTCDateTime)
+    last_hash: str | None = None  # the hash of its last event (mediation/audit.py)
     version: int = 1
 
 

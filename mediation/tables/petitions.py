@@ -53,6 +53,7 @@ class Petition(Numbered, table=True):
     case_id: int | None = Field(default=None, foreign_key="dispute_case.id", index=True)
     deadline: datetime | None = Field(default=None, sa_type=UTCDateTime)
     last_event_at: datetime = Field(sa_type=UTCDateTime)
+    last_hash: str | None = None  # the hash of its last event (mediation/audit.py)
     version: int = 1
 
 

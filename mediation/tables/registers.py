@@ -32,6 +32,7 @@ class Matter(TownNumbered, table=True):
     outcome: str | None = None
     deadline: datetime | None = Field(default=None, sa_type=UTCDateTime)
     last_event_at: datetime = Field(sa_type=UTCDateTime)
+    last_hash: str | None = None  # the hash of its last event (mediation/audit.py)
     version: int = 1
 
 
@@ -59,6 +60,7 @@ class Subject(SQLModel, table=True):
     ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     end_reason: str | None = None
     last_event_at: datetime = Field(sa_type=UTCDateTime)
+    last_hash: str | None = None  # the hash of its last event (mediation/audit.py)
     version: int = 1
 
 

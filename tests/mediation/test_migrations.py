@@ -56,6 +56,10 @@ def _release_0_1(url: str) -> None:
             " decided_at, outcome, deadline, last_event_at, version) VALUES (1, 1, 2021, 1, '(2021)营诉字第001号',"
             " 'litigation', '某诉镇政府', 'judged', :t, :t, :d, 'won', NULL, :d, 3)"),
             {"t": "2021-04-12 00:00:00", "d": "2021-08-20 00:00:00"})
+        # events that refer to the tables a migration changes (SQLite must not rebuild them)
+        conn.execute(text(
+            "INSERT INTO matter_event (id, matter_id, seq, \"trigger\", from_state, to_state, actor, at, recorded_at)"
+            " VALUES (1, 1, 1, 'register', NULL, 'served', '王主任', :t, :t)"), {"t": "2021-04-12 00:00:00"})
     engine.dispose()
 
 

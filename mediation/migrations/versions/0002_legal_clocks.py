@@ -29,7 +29,9 @@ def upgrade() -> None:
         t.add_column(sa.Column("served_at", sa.DateTime(timezone=True), nullable=True))
     with op.batch_alter_table("matter") as t:
         t.add_column(sa.Column("accepted_at", sa.DateTime(timezone=True), nullable=True))
-        t.add_column(sa.Column("extended", sa.Boolean(), nullable=False, server_default=sa.false()))
+        # A plain-text default: an SQL expression would make Alembic rebuild the table on SQLite,
+        # which fails while other tables' rows refer to it.
+        t.add_column(sa.Column("extended", sa.Boolean(), nullable=False, server_default="0"))
         t.add_column(sa.Column("served_at", sa.DateTime(timezone=True), nullable=True))
         t.add_column(sa.Column("decision_form", sa.String(), nullable=True))
     # A refusal at routing kept its reason only in the event's note: bring it to the column.
@@ -49,9 +51,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("matter") as t:
-        for name in ("decision_form", "served_at", "extended", "accepted_at"):
-            t.drop_column(name)
-    with op.batch_alter_table("petition") as t:
-        for name in ("served_at", "refusal", "representatives"):
-            t.drop_column(name)
+    # ALTER TABLE … DROP COLUMN directly (SQLite 3.35+ and PostgreSQL): a batch rebuild of a
+    # table that others refer to fails on SQLite.
+    for table, names in (("matter", ("decision_form", "served_at", "extended", "accepted_at")),
+                         ("petition", ("served_at", "refusal", "representatives"))):
+        for name in names:
+            op.execute(f"ALTER TABLE {table} DROP COLUMN {name}")

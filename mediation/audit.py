@@ -1,0 +1,172 @@
+"""A tamper-evident trail: every audit event carries a hash that links it to the previous event
+of its record, and the record keeps the hash of its last event (``last_hash``).
+
+The hash covers what the event says (record, seq, trigger, states, line, actor, when it
+happened and was entered, note, values) and the previous event's hash, so an event edited,
+deleted or moved with raw SQL no longer matches its chain. ``verify`` recomputes every chain
+and names each record and event that does not. The chain is kept in the same transaction as
+the event it covers, by the one write path (``records.write_transition``), by registrations
+and by imports.
+
+What it does not do: someone who can rewrite the database *and* recompute every hash with
+this code can forge a consistent chain; copies of ``mediation audit verify``'s output kept
+elsewhere (or a backup) are what catch that.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from itertools import groupby
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+# The registers whose events are chained: (kind, record table, event table, fk, has a line).
+CHAIN_FORMAT = "mediation-audit-v1"
+
+
+def _instant(value: datetime | str | None) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if value.tzinfo is None:  # SQLite keeps UTC without its offset
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc).isoformat(timespec="microseconds")
+
+
+def event_hash(prev: str | None, kind: str, record_id: int, event: Mapping[str, Any]) -> str:
+    """The hash of one event, chained to ``prev`` (the record's previous event's hash)."""
+    values = event.get("values")
+    if isinstance(values, str):  # a driver that hands JSON back as text
+        values = json.loads(values)
+    payload = [CHAIN_FORMAT, kind, record_id, event["seq"], event["trigger"], event.get("from_state"),
+               event["to_state"], event.get("line"), event["actor"], _instant(event["at"]),
+               _instant(event["recorded_at"]), event.get("note"), values]
+    text = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(f"{prev or ''}\n{text}".encode()).hexdigest()
+
+
+def chain(kind: str, record_id: int, events: Iterable[dict[str, Any]], prev: str | None = None) -> str | None:
+    """Set ``hash`` on each event (in seq order), chained from ``prev``; the last hash."""
+    for event in events:
+        prev = event["hash"] = event_hash(prev, kind, record_id, event)
+    return prev
+
+
+# -- verification ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Problem:
+    kind: str  # case | petition | matter | subject
+    record: str  # its number (subjects: id and name)
+    seq: int | None  # the event, when one is named
+    what: str  # edited | deleted | reordered | unchained | record_edited
+    detail: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "record": self.record, "seq": self.seq, "what": self.what, "detail": self.detail}
+
+
+@dataclass
+class Verification:
+    records: int = 0
+    events: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def to_json(self) -> dict[str, Any]:
+        return {"ok": self.ok, "records": self.records, "events": self.events,
+                "problems": [p.to_json() for p in self.problems]}
+
+
+def check_record(kind: str, label: str, record: Mapping[str, Any], events: list[dict[str, Any]]) -> list[Problem]:
+    """Every way ``events`` (as stored, in seq order) fail the record's chain."""
+    out: list[Problem] = []
+    say = lambda seq, what, detail: out.append(Problem(kind, label, seq, what, detail))  # noqa: E731
+    prev: str | None = None
+    expected = 1
+    for i, e in enumerate(events):
+        if e["seq"] != expected:
+            say(expected, "deleted", f"第{expected}步缺失 / event {expected} is missing (the next is {e['seq']})")
+            expected = e["seq"]
+        if not e.get("hash"):
+            say(e["seq"], "unchained", "该步没有校验值 / the event has no hash")
+        elif event_hash(prev, kind, record["id"], e) != e["hash"]:
+            moved = _original_place(kind, record["id"], e, events)
+            if moved is not None and moved != e["seq"]:
+                say(e["seq"], "reordered", f"该步原为第{moved}步 / this event was event {moved}")
+            else:
+                say(e["seq"], "edited", "该步内容与校验值不符 / the event does not match its hash")
+        prev = e.get("hash")
+        expected += 1
+    last_seq = events[-1]["seq"] if events else 0
+    if record["version"] > last_seq:
+        say(last_seq + 1, "deleted", f"记录版本为 {record['version']},最后一步为第{last_seq}步 / the record is at version "
+            f"{record['version']} but its last event is {last_seq}")
+    if events and record.get("last_hash") and record["last_hash"] != events[-1].get("hash"):
+        say(last_seq, "deleted", "记录的末步校验值与最后一步不符 / the record's chain ends elsewhere: events were "
+            "removed or replaced")
+    if events and record["state"] != events[-1]["to_state"]:
+        say(None, "record_edited", f"记录状态 {record['state']} 与最后一步 {events[-1]['to_state']} 不符 / the "
+            "record's state is not the one its last event left")
+    return out
+
+
+def _original_place(kind: str, record_id: int, event: dict[str, Any], events: list[dict[str, Any]]) -> int | None:
+    """The seq at which ``event``'s stored hash verifies, if another one: a moved event."""
+    hashes = [None] + [e.get("hash") for e in events]
+    for seq in range(1, len(events) + 2):
+        for prev in hashes:
+            if event_hash(prev, kind, record_id, {**event, "seq": seq}) == event["hash"]:
+                return seq
+    return None
+
+
+def verify(db, *, town: str | None = None) -> Verification:
+    """Recompute every record's chain (of one town, or all), streaming record by record."""
+    from sqlalchemy import select
+
+    from mediation import access
+    from mediation.models import (Case, CaseEvent, Matter, MatterEvent, Petition, PetitionEvent, Subject,
+                                  SubjectEvent)
+
+    registers = (("case", Case, CaseEvent, "case_id"), ("petition", Petition, PetitionEvent, "petition_id"),
+                 ("matter", Matter, MatterEvent, "matter_id"), ("subject", Subject, SubjectEvent, "subject_id"))
+    result = Verification()
+    with db.read() as s:
+        town_id = access.town(s, town).id if town else None
+        for kind, table, event_table, fk in registers:
+            t, e = table.__table__, event_table.__table__
+            label = (t.c.number if "number" in t.c else t.c.name).label("label")
+            records = select(t.c.id, label, t.c.state, t.c.version, t.c.last_hash)
+            events = select(e).join(t, t.c.id == e.c[fk]).order_by(e.c[fk], e.c.seq)
+            if town_id is not None:
+                records, events = records.where(t.c.town_id == town_id), events.where(t.c.town_id == town_id)
+            # Both in record order, merged: memory holds one record's events at a time.
+            stream = s.execute(events.execution_options(yield_per=2000)).mappings()
+            groups = groupby(stream, key=lambda row: row[fk])
+            group = next(groups, None)
+            for record in s.execute(records.order_by(t.c.id).execution_options(yield_per=2000)).mappings():
+                found: list[dict[str, Any]] = []
+                while group is not None and group[0] < record["id"]:  # events of no record
+                    result.problems.append(Problem(kind, f"id {group[0]}", None, "deleted",
+                                                   "事件所属记录已不存在 / the events' record was deleted"))
+                    group = next(groups, None)
+                if group is not None and group[0] == record["id"]:
+                    found = [dict(row) for row in group[1]]
+                    group = next(groups, None)
+                result.records += 1
+                result.events += len(found)
+                name = record["label"] if kind != "subject" else f"{record['id']} {record['label']}"
+                result.problems += check_record(kind, name, record, found)
+            while group is not None:
+                result.problems.append(Problem(kind, f"id {group[0]}", None, "deleted",
+                                               "事件所属记录已不存在 / the events' record was deleted"))
+                group = next(groups, None)
+    return result
