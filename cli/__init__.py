@@ -55,6 +55,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "subject": ("cli.registers", "subject", "社区矫正 and 安置帮教 subjects, and their employment (就业率)."),
     "load": ("cli.load", "load", "Load a TOML file, or every *.toml in a folder (e.g. sample_cases/yingpan-2021)."),
     "report": ("cli.report", "report", "Reports for the town office (year-end totals)."),
+    "backup": ("cli.backup", "backup", "Copy the database to a new FILE while others keep working (a consistent..."),
+    "restore": ("cli.backup", "restore", "Replace the database's contents with the backup in FILE (asks first)."),
     "audit": ("cli.audit", "audit", "The tamper-evident trail of every record's steps (校验审计链)."),
     "workflow": ("cli.workflow", "workflow", "The state machines behind cases, petitions, matters and subjects."),
     "demo": ("cli.setup", "demo", "The main job on the embedded default: a fresh SQLite database, the 2021..."),

@@ -91,6 +91,13 @@ def may_add_user(acting: Actor | None, *, has_users: bool, town_id: int | None) 
         raise PermissionDenied(f"{acting.name} 只能为本镇添加用户 / a town user adds users only in their own town")
 
 
+def may_keep_backups(user: Actor) -> None:
+    """Backing up and restoring the whole database (every village's records, ID numbers
+    included) is the town and county offices'."""
+    if user.role not in OFFICE_ROLES:
+        raise PermissionDenied("备份和恢复由镇、县用户办理 / backups are taken and restored by town or county users")
+
+
 def may_mediate(user: Actor, village_id: int) -> bool:
     """Whether ``user`` can be a case's mediator: a mediator of its village, or an office user."""
     return user.role != Role.mediator or user.village_id == village_id

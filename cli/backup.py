@@ -1,0 +1,56 @@
+"""``mediation backup`` and ``mediation restore``: a consistent copy, and putting one back."""
+
+from __future__ import annotations
+
+import click
+
+from cli.output import dump_json, interactive, json_option
+
+
+@click.command()
+@click.argument("path", metavar="FILE")
+@json_option
+@click.pass_obj
+def backup(app, path, as_json):
+    """Copy the database to a new FILE while others keep working (a consistent snapshot).
+
+    SQLite: the library's online backup. PostgreSQL: pg_dump (custom format), or the command
+    to run where it is installed.
+
+    \b
+    Example:
+      mediation --as 王主任 backup ~/备份/mediation-2021-12-31.db
+    """
+    from mediation import backup as backups
+
+    view = backups.backup(app.db, path, actor=app.actor)
+    if as_json:
+        return dump_json(view)
+    app.display.line(f"backed up to {view.path} ({view.size:,} bytes" +
+                     (f", schema revision {view.revision})" if view.revision else ")"))
+
+
+@click.command()
+@click.argument("path", metavar="FILE")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation (scripts).")
+@json_option
+@click.pass_obj
+def restore(app, path, yes, as_json):
+    """Replace the database's contents with the backup in FILE (asks first).
+
+    \b
+    Example:
+      mediation --as 王主任 restore ~/备份/mediation-2021-12-31.db
+    """
+    from mediation import backup as backups
+
+    db = app.db
+    if not yes:
+        if not interactive() or as_json:
+            raise click.UsageError("restore replaces every record in the database: confirm with --yes")
+        click.confirm(f"用 {path} 替换 {app.db_location} 中的全部记录? / replace every record with the backup?",
+                      abort=True)
+    view = backups.restore(db, path, actor=app.actor)
+    if as_json:
+        return dump_json(view)
+    app.display.line(f"restored {app.db_location} from {view.path}; check it with `mediation audit verify`")

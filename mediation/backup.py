@@ -1,0 +1,165 @@
+"""Backups a town can trust: a consistent copy taken while others work, and putting one back.
+
+SQLite: the library's online backup API copies the database as one read transaction sees it,
+so an import still running is either wholly in the copy (it committed first) or not at all.
+PostgreSQL: ``pg_dump`` (custom format) of the database, or of the schema the connection's
+``search_path`` names, and ``pg_restore --clean`` to put it back; when the tools are not on the
+machine, the refusal says which command to run there.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+from dataclasses import dataclass
+from typing import Any
+
+from mediation import migrate
+from mediation.db import Database
+from mediation.errors import DatabaseError, InvalidValue
+
+
+@dataclass(frozen=True)
+class BackupView:
+    path: str
+    engine: str
+    revision: str | None
+    size: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"path": self.path, "engine": self.engine, "revision": self.revision, "bytes": self.size}
+
+
+def _office(db: Database, actor: str | None) -> None:
+    from mediation import access, permissions
+
+    with db.read() as s:
+        permissions.may_keep_backups(access.actor(s, actor))
+
+
+def backup(db: Database, path: str, *, actor: str | None) -> BackupView:
+    """Copy the database to ``path`` (a new file) while others may be working."""
+    _office(db, actor)
+    target = os.path.abspath(os.path.expanduser(path))
+    if os.path.exists(target):
+        raise InvalidValue(f"{target} 已存在,请另选文件名 / {target} exists: choose another name")
+    os.makedirs(os.path.dirname(target) or ".", exist_ok=True)
+    if db.dialect == "sqlite":
+        src = sqlite3.connect(_sqlite_path(db))
+        try:
+            dst = sqlite3.connect(target)
+            try:
+                src.backup(dst)  # all pages in one step: one consistent snapshot
+                dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+            finally:
+                dst.close()
+        except sqlite3.Error as exc:
+            _discard(target)
+            raise DatabaseError(f"备份失败 / the backup failed: {exc}") from None
+        finally:
+            src.close()
+        os.chmod(target, 0o600)  # it holds citizens' ID numbers, like the database itself
+        return BackupView(target, "sqlite", _sqlite_revision(target), os.path.getsize(target))
+    args, env = _pg_args(db)
+    _run_pg(["pg_dump", "--format=custom", "--no-owner", f"--file={target}", *args], env, what="pg_dump",
+            target=target)
+    os.chmod(target, 0o600)
+    return BackupView(target, "postgresql", None, os.path.getsize(target))
+
+
+def restore(db: Database, path: str, *, actor: str | None) -> BackupView:
+    """Put the backup at ``path`` back in place of the database's contents (the caller has
+    asked for confirmation). A backup of a newer release's schema is refused."""
+    _office(db, actor)
+    source = os.path.abspath(os.path.expanduser(path))
+    if not os.path.isfile(source):
+        raise InvalidValue(f"没有备份文件 {source} / no backup file there")
+    if db.dialect == "sqlite":
+        revision = _sqlite_revision(source)
+        if revision is not None and revision not in migrate.KNOWN:
+            raise DatabaseError(migrate.newer(revision))
+        try:
+            src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+            dst = sqlite3.connect(_sqlite_path(db), timeout=30)
+            try:
+                src.backup(dst)  # under the database's write lock: others wait, then see the restored copy
+            finally:
+                src.close()
+                dst.close()
+        except sqlite3.Error as exc:
+            raise DatabaseError(f"恢复失败 / the restore failed: {exc}") from None
+        db.dispose()  # pooled connections may cache the old schema
+        return BackupView(source, "sqlite", revision, os.path.getsize(source))
+    args, env = _pg_args(db)
+    _run_pg(["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction", *args, source], env,
+            what="pg_restore")
+    db.dispose()
+    return BackupView(source, "postgresql", None, os.path.getsize(source))
+
+
+def _sqlite_path(db: Database) -> str:
+    path = db.url.split(":///", 1)[1] if ":///" in db.url else ""
+    if not path or path == ":memory:":
+        raise InvalidValue("内存数据库无法备份 / an in-memory database cannot be backed up")
+    return path
+
+
+def _sqlite_revision(path: str) -> str | None:
+    """The schema revision a backup file holds; refuses a file that is not one of ours."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if "dispute_case" not in tables:
+                raise InvalidValue(f"{path} 不是本程序的数据库备份 / not a backup of a mediation database")
+            if "alembic_version" not in tables:
+                return None  # release 0.1
+            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+            return row[0] if row else None
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        raise InvalidValue(f"{path} 不是 SQLite 数据库文件 / not an SQLite database file") from None
+
+
+def _pg_args(db: Database) -> tuple[list[str], dict[str, str]]:
+    """The connection as libpq options (the password in the environment, never on the
+    command line), and the schema when the URL's ``search_path`` names one."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(db.url)
+    args = [f"--host={url.host or 'localhost'}", f"--port={url.port or 5432}", f"--dbname={url.database}"]
+    if url.username:
+        args.append(f"--username={url.username}")
+    env = dict(os.environ)
+    if url.password:
+        env["PGPASSWORD"] = str(url.password)
+    options = url.query.get("options")
+    for option in ([options] if isinstance(options, str) else list(options or ())):
+        for part in option.split():
+            if part.startswith("-csearch_path="):
+                args.append(f"--schema={part.split('=', 1)[1].split(',')[0]}")
+    return args, env
+
+
+def _run_pg(cmd: list[str], env: dict[str, str], *, what: str, target: str | None = None) -> None:
+    if shutil.which(cmd[0]) is None:
+        shown = " ".join(c for c in cmd)
+        raise DatabaseError(f"本机没有 {what},请在数据库服务器上运行 / {what} is not on this machine: run there "
+                            f"`{shown}` (PGPASSWORD in the environment)")
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    if proc.returncode != 0:
+        if target:
+            _discard(target)
+        last = (proc.stderr.strip().splitlines() or [f"exit {proc.returncode}"])[-1]
+        raise DatabaseError(f"{what} 失败 / {what} failed: {last}")
+
+
+def _discard(path: str) -> None:
+    try:
+        os.remove(path)
+    except OSError:
+        pass
+
