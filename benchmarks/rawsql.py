@@ -53,9 +53,9 @@ def raw_report(conn, dialect: str, year: int) -> dict:
     firsts = q(f"""SELECT e.line, {js('e."values"', 'agreement')}, count(*),
                           sum(CAST({js('e."values"', 'amount_fen')} AS INTEGER))
                    FROM case_event e
-                   WHERE e."trigger" = 'agree' AND {win('e.at')}
+                   WHERE e."trigger" = 'agree' AND {win('e.at')} AND NOT e.undone
                      AND NOT EXISTS (SELECT 1 FROM case_event p WHERE p.case_id = e.case_id
-                                     AND p."trigger" = 'agree' AND p.seq < e.seq)
+                                     AND p."trigger" = 'agree' AND NOT p.undone AND p.seq < e.seq)
                    GROUP BY e.line, {js('e."values"', 'agreement')}""")
     out["resolved"] = sum(r[2] for r in firsts)
     out["by_line"] = {str(line): sum(r[2] for r in firsts if r[0] == line) for line in (1, 2, 3)}
@@ -63,22 +63,23 @@ def raw_report(conn, dialect: str, year: int) -> dict:
     out["amount_fen"] = sum(r[3] or 0 for r in firsts)
     counts = dict(q(f"""SELECT "trigger", count(DISTINCT case_id) FROM case_event
                         WHERE "trigger" IN ('fail', 'decline', 'approve_escalation', 'redirect', 'confirm')
-                          AND {win('at')}
+                          AND {win('at')} AND NOT undone
                         GROUP BY "trigger" """))
     out["terminated"], out["escalated"] = counts.get("fail", 0), counts.get("approve_escalation", 0)
     out["declined"] = counts.get("decline", 0)
     out["redirected"], out["confirmations"] = counts.get("redirect", 0), counts.get("confirm", 0)
-    out["reopened"] = q(f"""SELECT count(*) FROM case_event WHERE "trigger" = 'reopen' AND {win('at')}""")[0][0]
+    out["reopened"] = q(f"""SELECT count(*) FROM case_event WHERE "trigger" = 'reopen' AND {win('at')}
+                            AND NOT undone""")[0][0]
     cur.execute(f"""SELECT count(*) FROM dispute_case c
                     WHERE {win('c.registered_at')}
                       AND (SELECT e.to_state FROM case_event e WHERE e.case_id = c.id AND e.at < {p}
-                           ORDER BY e.seq DESC LIMIT 1) NOT IN {FINAL}""", (s, e, e))
+                           AND NOT e.undone ORDER BY e.seq DESC LIMIT 1) NOT IN {FINAL}""", (s, e, e))
     out["open"] = cur.fetchone()[0]
     out["petitions_received"] = q(f"SELECT count(*) FROM petition WHERE {win('received_at')}")[0][0]
     out["representatives_groups"] = q(f"""SELECT count(*) FROM petition
                                            WHERE {win('received_at')} AND representatives IS NOT NULL""")[0][0]
     out["petition_events"] = dict(q(f"""SELECT "trigger", count(*) FROM petition_event WHERE {win('at')}
-                                        GROUP BY "trigger" """))
+                                        AND NOT undone GROUP BY "trigger" """))
     out["matters"] = dict(q(f"SELECT kind, count(*) FROM matter WHERE {win('received_at')} GROUP BY kind"))
     out["screening"] = dict(q(f"SELECT mode, count(*) FROM screening_round WHERE {win('at')} GROUP BY mode"))
     cur.execute(f"""SELECT count(*), sum(CASE WHEN (SELECT status FROM employment j WHERE j.subject_id = s.id

@@ -166,6 +166,38 @@ def case_do(app, case_ref, trigger, note, at, sets, expect_version, as_json):
                      f"{view.state_label} (line {view.line}, version {view.version})")
 
 
+def add_undo(group: click.Group, *, record: str, zh: str) -> None:
+    """``<group> undo REF --note …`` for a register whose service has ``undo(db, actor=…,
+    <record>=REF, note=…)``: the same command for cases, petitions and matters."""
+    meta = record.upper()
+
+    @group.command("undo", help=f"""Take back the {record}'s last step ({zh}撤销上一步): its values return to
+        what they were, the step is kept in the history, marked undone, and no count sees it.
+        Only the user who took the step, or a town or county user.
+
+        \b
+        Example:
+          mediation --as 王主任 {group.name} undo 1 --note "误操作,应为另一案件"
+        """)
+    @click.argument("ref", metavar=meta)
+    @click.option("--note", help="Why the step is taken back (required).")
+    @click.option("--expect-version", type=int, metavar="N", help=f"Refuse unless the {record} is at this version.")
+    @json_option
+    @click.pass_obj
+    def undo_command(app, ref, note, expect_version, as_json):
+        import importlib
+
+        service = importlib.import_module(f"mediation.{group.name}s" if group.name != "case" else "mediation.cases")
+        note = need(note, "--note", "撤销理由 reason", as_json=as_json)
+        view = service.undo(app.db, actor=app.actor, note=note, expect_version=expect_version, **{record: ref})
+        if as_json:
+            return dump_json(view)
+        app.display.line(f"{view.number}: undo → {view.state} {view.state_label} (version {view.version})")
+
+
+add_undo(case, record="case", zh="案件")
+
+
 @case.command("next")
 @click.argument("case_ref", metavar="CASE")
 @json_option
@@ -269,8 +301,8 @@ def render_case(d, v) -> None:
             extra = "" if e.trigger == "register" else ", ".join(
                 f"{k}={_plain(val)}" for k, val in e.values.items() if k != "terms")
             note = " · ".join(x for x in (e.note, extra) if x)
-            t.add_row(str(e.seq), when, TRIGGER_LABELS.get(e.trigger, e.trigger),
-                      STATE_LABELS.get(e.to, e.to), str(e.line), e.actor, note)
+            step = TRIGGER_LABELS.get(e.trigger, e.trigger) + (" (已撤销 undone)" if e.undone else "")
+            t.add_row(str(e.seq), when, step, STATE_LABELS.get(e.to, e.to), str(e.line), e.actor, note)
         d.print(t)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from cli.cases import _moment, _parse_sets, render_options
+from cli.cases import _moment, _parse_sets, add_undo, render_options
 from cli.output import dump_json, json_option, need
 
 
@@ -145,8 +145,9 @@ def petition_show(app, ref, unmask, as_json):
     t = d.table("#", "时间 at", "操作 step", "→ 状态", "操作人", "说明 note", nowrap=("时间 at",))
     for e in v.history:
         extra = ", ".join(f"{k}={x}" for k, x in e.values.items()) if e.trigger != "receive" else ""
-        t.add_row(str(e.seq), show(e.at), TRIGGER_LABELS.get(e.trigger, e.trigger), STATE_LABELS.get(e.to, e.to),
-                  e.actor, " · ".join(x for x in (e.note, extra) if x))
+        step = TRIGGER_LABELS.get(e.trigger, e.trigger) + (" (已撤销 undone)" if e.undone else "")
+        t.add_row(str(e.seq), show(e.at), step, STATE_LABELS.get(e.to, e.to), e.actor,
+                  " · ".join(x for x in (e.note, extra) if x))
     d.print(t)
 
 
@@ -186,6 +187,9 @@ def petition_do(app, ref, trigger, note, at, sets, expect_version, as_json):
     elif trigger.strip() == "redirect" and view.channel_law:
         told = f"; 知道日期未知,须告知信访人法定期限 tell the petitioner the legal period: {view.channel_law}"
     app.display.line(f"{view.number}: {trigger} → {view.state} {view.state_label}{due}{told}")
+
+
+add_undo(petition, record="petition", zh="信访件")
 
 
 @petition.command("next")

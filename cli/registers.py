@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from cli.cases import _moment, _parse_sets
+from cli.cases import _moment, _parse_sets, add_undo
 from cli.output import dump_json, json_option, need
 
 
@@ -102,7 +102,8 @@ def matter_show(app, ref, as_json):
         ("结果 outcome", v.outcome)] if x]))
     t = d.table("#", "时间 at", "操作 step", "→ 状态", "操作人", "说明 note", nowrap=("时间 at",))
     for e in v.history:
-        t.add_row(str(e.seq), show(e.at), TRIGGER_LABELS.get(e.trigger, e.trigger), e.to, e.actor,
+        step = TRIGGER_LABELS.get(e.trigger, e.trigger) + (" (已撤销 undone)" if e.undone else "")
+        t.add_row(str(e.seq), show(e.at), step, e.to, e.actor,
                   " · ".join(x for x in (e.note, ", ".join(f"{k}={y}" for k, y in e.values.items())) if x))
     d.print(t)
 
@@ -135,6 +136,9 @@ def matter_do(app, ref, trigger, note, at, sets, expect_version, as_json):
     from mediation.timeutil import show_due
     due = f", due {show_due(view.deadline)}" if view.deadline else ""
     app.display.line(f"{view.number}: {trigger} → {view.state} {view.state_label}{due}")
+
+
+add_undo(matter, record="matter", zh="事项")
 
 
 @click.group()

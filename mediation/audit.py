@@ -42,9 +42,12 @@ def event_hash(prev: str | None, kind: str, record_id: int, event: Mapping[str, 
     values = event.get("values")
     if isinstance(values, str):  # a driver that hands JSON back as text
         values = json.loads(values)
+    prior = event.get("prior")
+    if isinstance(prior, str):
+        prior = json.loads(prior)
     payload = [CHAIN_FORMAT, kind, record_id, event["seq"], event["trigger"], event.get("from_state"),
                event["to_state"], event.get("line"), event["actor"], _instant(event["at"]),
-               _instant(event["recorded_at"]), event.get("note"), values]
+               _instant(event["recorded_at"]), event.get("note"), values, prior]
     text = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(f"{prev or ''}\n{text}".encode()).hexdigest()
 
@@ -112,6 +115,13 @@ def check_record(kind: str, label: str, record: Mapping[str, Any], events: list[
     if events and record.get("last_hash") and record["last_hash"] != events[-1].get("hash"):
         say(last_seq, "deleted", "记录的末步校验值与最后一步不符 / the record's chain ends elsewhere: events were "
             "removed or replaced")
+    undone = {e["seq"] for e in events if e.get("undone")}
+    undoes = {(e.get("values") or {}).get("undoes"): e["seq"] for e in events if e["trigger"] == "undo"}
+    for seq in sorted(undone - set(undoes)):
+        say(seq, "edited", "该步标为已撤销,但没有撤销记录 / marked undone, but no undo step takes it back")
+    for seq, by in sorted(undoes.items(), key=lambda x: x[1]):
+        if seq not in undone:
+            say(by, "edited", f"撤销了第{seq}步,但该步未标为已撤销 / undoes event {seq}, which is not marked undone")
     if events and record["state"] != events[-1]["to_state"]:
         say(None, "record_edited", f"记录状态 {record['state']} 与最后一步 {events[-1]['to_state']} 不符 / the "
             "record's state is not the one its last event left")

@@ -82,6 +82,7 @@ class CaseWriter:
                                         resolve_user=cases.mediator_resolver(self.s, draft))
         draft.version += 1
         event["seq"] = draft.version
+        event["prior"] = records.prior_of(draft, changes)
         draft.__dict__.update(changes)
         draft.events.append(event)
 
@@ -108,6 +109,8 @@ class CaseWriter:
                 row["case_id"] = case_id
             for row in values["events"]:
                 row["case_id"] = case_id
+                row.setdefault("prior", None)  # the registration has nothing before it
+                row.setdefault("undone", False)
             party_rows += values["parties"]
             event_rows += values["events"]
             key_rows.append(dict(key=key, kind="case", record_id=case_id, source=source, loaded_at=self.recorded))

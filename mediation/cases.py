@@ -129,6 +129,19 @@ def fire(db: UnitOfWork, *, actor: str | None, case: str, trigger: str, note: st
         return _view(s, row, user=user) if view else None
 
 
+def undo(db: UnitOfWork, *, actor: str | None, case: str, note: str | None,
+         expect_version: int | None = None) -> CaseView:
+    """Take back the case's last step (a compensating event; the step is kept, marked undone
+    and left out of every count)."""
+    with db.write() as s:
+        user = access.actor(s, actor)
+        row = access.case(s, case, lock=True)
+        permissions.may_act_on(user, row)
+        records.check_version(row, expect_version, f"案件 {row.number}")
+        records.undo(s, REGISTER, row, user=user, note=note)
+        return _view(s, row, user=user)
+
+
 def list_cases(db: UnitOfWork, *, village: str | None = None, state: str | None = None,
                year: int | None = None, overdue: bool = False, limit: int | None = None) -> list[CaseView]:
     if state is not None:

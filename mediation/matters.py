@@ -102,6 +102,18 @@ def fire(db: UnitOfWork, *, actor: str | None, matter: str, trigger: str, note: 
         return _view(s, row)
 
 
+def undo(db: UnitOfWork, *, actor: str | None, matter: str, note: str | None,
+         expect_version: int | None = None) -> MatterView:
+    """Take back the matter's last step (kept, marked undone, left out of every count)."""
+    with db.write() as s:
+        row = access.matter(s, matter, lock=True)
+        user = access.actor(s, actor)
+        permissions.may_handle_matters(user, row.town_id)
+        records.check_version(row, expect_version, f"事项 {row.number}")
+        records.undo(s, REGISTER, row, user=user, note=note)
+        return _view(s, row)
+
+
 def _facts(row: Matter) -> dict[str, Any]:
     return {"state": row.state, "received_at": row.received_at, "answered_at": row.answered_at,
             "decided_at": row.decided_at, "deadline": row.deadline, "accepted_at": row.accepted_at,

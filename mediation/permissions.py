@@ -91,6 +91,13 @@ def may_add_user(acting: Actor | None, *, has_users: bool, town_id: int | None) 
         raise PermissionDenied(f"{acting.name} 只能为本镇添加用户 / a town user adds users only in their own town")
 
 
+def may_undo(user: Actor, step_actor: str) -> None:
+    """Taking back a step: the user who took it, or an office user."""
+    if user.name != step_actor and user.role not in OFFICE_ROLES:
+        raise PermissionDenied(f"只有该步的操作人({step_actor})或镇、县用户可以撤销 / only {step_actor}, who took the "
+                               "step, or a town or county user may undo it")
+
+
 def may_keep_backups(user: Actor) -> None:
     """Backing up and restoring the whole database (every village's records, ID numbers
     included) is the town and county offices'."""

@@ -202,6 +202,18 @@ def fire(db: UnitOfWork, *, actor: str | None, petition: str, trigger: str, note
         return _view(s, row)
 
 
+def undo(db: UnitOfWork, *, actor: str | None, petition: str, note: str | None,
+         expect_version: int | None = None) -> PetitionView:
+    """Take back the petition's last step (kept, marked undone, left out of every count)."""
+    with db.write() as s:
+        user = access.actor(s, actor)
+        row = access.petition(s, petition, lock=True)
+        permissions.may_act_on(user, row)
+        records.check_version(row, expect_version, f"信访件 {row.number}")
+        records.undo(s, REGISTER, row, user=user, note=note)
+        return _view(s, row)
+
+
 def _facts(row: Petition) -> dict[str, Any]:
     return {
         "state": row.state, "received_at": row.received_at, "route_deadline": row.route_deadline,

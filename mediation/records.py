@@ -15,7 +15,8 @@ from sqlmodel import select
 from mediation import audit, deadlines, timeutil
 from mediation import values as typing
 from mediation.errors import ConcurrentChange, NotAllowed
-from workflows import Action, Due, Period, Refused
+from mediation.tables.base import UTCDateTime
+from workflows import NOTE, Action, Due, Period, Refused
 
 
 def next_seq(s, table, town_id: int, year: int, *where) -> int:
@@ -62,7 +63,7 @@ def write_transition(s, row, *, kind: str, table, event_table, fk: str, changes:
     from sqlalchemy.orm.attributes import set_committed_value
 
     loaded = row.version
-    event = {**event, "seq": loaded + 1}
+    event = {**event, "seq": loaded + 1, "prior": prior_of(row, changes)}
     event["hash"] = changes["last_hash"] = audit.event_hash(row.last_hash, kind, row.id, event)
     done = s.execute(_update(table, tuple(changes)),
                      {"_id": row.id, "_seen": loaded, **{f"_{k}": v for k, v in changes.items()}})
@@ -160,6 +161,53 @@ def advance(s, reg: Register, row, *, user, trigger: str, note: str | None, at, 
                             resolve_user=resolve_user)
     write_transition(s, row, kind=reg.name, table=reg.table, event_table=reg.event_table, fk=reg.fk,
                      changes=changes, label=reg.label(row), event=event)
+
+
+def undo(s, reg: Register, row, *, user, note: str | None) -> None:
+    """Take back the record's last step with a compensating ``undo`` event: its columns return
+    to what they were before it (``prior``), the step is kept and marked ``undone`` (no count
+    sees it), nothing is deleted. Only a workflow step, only the last one, by the user who
+    took it or an office user, with a reason."""
+    from mediation import permissions
+
+    label = reg.label(row)
+    if not (note or "").strip():
+        raise NotAllowed(f"{label}: 需填写撤销理由({NOTE}) / say why the step is taken back")
+    e = reg.event_table.__table__
+    last = s.execute(select(e).where(e.c[reg.fk] == row.id, e.c.seq == row.version)).mappings().first()
+    workflow = reg.workflow(row)
+    if last is None or last["trigger"] not in workflow.triggers:
+        what = last["trigger"] if last is not None else "—"
+        raise NotAllowed(f"{label}: 最后一步({what})不是可撤销的办理步骤 / the last step ({what}) cannot be undone: "
+                         "only a workflow step can (a registration is voided or corrected instead)")
+    if last["prior"] is None:
+        raise NotAllowed(f"{label}: 该步记录于可撤销功能之前,无法撤销 / that step was recorded before undo existed")
+    permissions.may_undo(user, last["actor"])
+    restored = {k: _from_json(reg.table, k, v) for k, v in last["prior"].items()}
+    s.execute(update(e).where(e.c.id == last["id"]).values(undone=True))
+    now = timeutil.now()
+    event = dict(trigger="undo", from_state=row.state, to_state=restored.get("state", row.state), actor=user.name,
+                 at=now, recorded_at=now, note=note.strip(), values={"undoes": last["seq"], "step": last["trigger"]})
+    if reg.event_extra:
+        event.update(reg.event_extra(row, restored))
+    write_transition(s, row, kind=reg.name, table=reg.table, event_table=reg.event_table, fk=reg.fk,
+                     changes=restored, label=label, event=event)
+
+
+def prior_of(row, changes: Mapping[str, Any]) -> dict[str, Any]:
+    """What undo would put back: the columns a step changes, as they are before it (JSON)."""
+    return {k: _jsonable(getattr(row, k)) for k in changes if k != "last_hash"}
+
+
+def _jsonable(value: Any) -> Any:
+    return timeutil.utc(value).isoformat() if isinstance(value, datetime) else value
+
+
+def _from_json(table, column: str, value: Any) -> Any:
+    """A ``prior`` value back in its column's type (instants were kept as ISO text)."""
+    if isinstance(value, str) and isinstance(table.__table__.c[column].type, UTCDateTime):
+        return datetime.fromisoformat(value)
+    return value
 
 
 def _basis(d: Due) -> tuple[datetime, Period] | None:

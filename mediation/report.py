@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import exists, func, or_
+from sqlalchemy import exists, false, func, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import select
 
@@ -118,7 +118,8 @@ class _Filters:
 def _events(s, f: _Filters, triggers: tuple[str, ...]) -> dict[str, int]:
     """Cases with each trigger in the window (one grouped query)."""
     q = (select(CaseEvent.trigger, func.count(func.distinct(CaseEvent.case_id))).select_from(CaseEvent)
-         .where(CaseEvent.trigger.in_(triggers), *f.window(CaseEvent.at)).group_by(CaseEvent.trigger))
+         .where(CaseEvent.trigger.in_(triggers), *f.window(CaseEvent.at), CaseEvent.undone == false())
+         .group_by(CaseEvent.trigger))
     if f.town is not None:
         q = q.join(Case, Case.id == CaseEvent.case_id).where(Case.town_id == f.town)
     found = dict(s.exec(q).all())
@@ -140,9 +141,9 @@ def _disputes(s, f: _Filters, villages: list[str]) -> tuple[dict[str, Any], dict
     earlier = aliased(CaseEvent)
     form = CaseEvent.values["agreement"].as_string()
     q = (select(CaseEvent.line, form, func.count(), func.coalesce(func.sum(CaseEvent.values["amount_fen"].as_integer()), 0))
-         .where(CaseEvent.trigger == "agree", *f.window(CaseEvent.at),
+         .where(CaseEvent.trigger == "agree", *f.window(CaseEvent.at), CaseEvent.undone == false(),
                 ~exists().where(earlier.case_id == CaseEvent.case_id, earlier.trigger == "agree",
-                                earlier.seq < CaseEvent.seq))
+                                earlier.undone == false(), earlier.seq < CaseEvent.seq))
          .group_by(CaseEvent.line, form))
     if f.town is not None:
         q = q.join(Case, Case.id == CaseEvent.case_id).where(Case.town_id == f.town)
@@ -158,10 +159,11 @@ def _disputes(s, f: _Filters, villages: list[str]) -> tuple[dict[str, Any], dict
     counts = _events(s, f, ("fail", "decline", "approve_escalation", "redirect", "confirm"))
     terminated = counts["fail"]
     reopened = s.exec(select(func.count()).select_from(CaseEvent).where(
-        CaseEvent.trigger == "reopen", *f.window(CaseEvent.at),
+        CaseEvent.trigger == "reopen", *f.window(CaseEvent.at), CaseEvent.undone == false(),
         *(() if f.town is None else (CaseEvent.case_id.in_(select(Case.id).where(Case.town_id == f.town)),)))).one()
     # Open: registered in the year and, as of the as-of date, not closed, terminated or redirected.
-    last_state = (select(CaseEvent.to_state).where(CaseEvent.case_id == Case.id, CaseEvent.at < f.end)
+    last_state = (select(CaseEvent.to_state).where(CaseEvent.case_id == Case.id, CaseEvent.at < f.end,
+                                                   CaseEvent.undone == false())
                   .order_by(CaseEvent.seq.desc()).limit(1).correlate(Case).scalar_subquery())
     open_cases = s.exec(select(func.count()).select_from(Case)
                         .where(*registered_in_year, last_state.not_in(FINAL_STATES))).one()
@@ -186,7 +188,7 @@ def _disputes(s, f: _Filters, villages: list[str]) -> tuple[dict[str, Any], dict
 
 def _petition_events(s, f: _Filters, *where) -> Any:
     return (select(func.count()).select_from(PetitionEvent).join(Petition, Petition.id == PetitionEvent.petition_id)
-            .where(*f.of(Petition), *f.window(PetitionEvent.at), *where))
+            .where(*f.of(Petition), *f.window(PetitionEvent.at), PetitionEvent.undone == false(), *where))
 
 
 def _petitions(s, f: _Filters) -> dict[str, Any]:
@@ -196,7 +198,8 @@ def _petitions(s, f: _Filters) -> dict[str, Any]:
     redirected.update(dict(s.exec(select(channel, func.count()).select_from(PetitionEvent)
                                   .join(Petition, Petition.id == PetitionEvent.petition_id)
                                   .where(*f.of(Petition), PetitionEvent.trigger == "redirect",
-                                         *f.window(PetitionEvent.at)).group_by(channel)).all()))
+                                         *f.window(PetitionEvent.at), PetitionEvent.undone == false())
+                                  .group_by(channel)).all()))
     return {
         "received": s.exec(select(func.count()).select_from(Petition).where(*received_in_year)).one(),
         "accepted": s.exec(_petition_events(s, f, PetitionEvent.trigger == "accept")).one(),

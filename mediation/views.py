@@ -30,11 +30,12 @@ class EventView:
     recorded_at: datetime
     note: str | None
     values: dict[str, Any]
+    undone: bool = False  # taken back by a later undo step
 
     def to_json(self) -> dict[str, Any]:
         return {"seq": self.seq, "trigger": self.trigger, "from": self.from_, "to": self.to, "line": self.line,
                 "actor": self.actor, "at": timeutil.iso(self.at), "recorded_at": timeutil.iso(self.recorded_at),
-                "note": self.note, "values": self.values}
+                "note": self.note, "values": self.values, "undone": self.undone}
 
 
 class RecordView:
@@ -176,4 +177,5 @@ def case_view(row, place: tuple[str, str], parties, *, unmask: bool = False,
 
 def event_view(e) -> EventView:
     return EventView(seq=e.seq, trigger=e.trigger, from_=e.from_state, to=e.to_state, line=getattr(e, "line", None),
-                     actor=e.actor, at=e.at, recorded_at=e.recorded_at, note=e.note, values=e.values or {})
+                     actor=e.actor, at=e.at, recorded_at=e.recorded_at, note=e.note, values=e.values or {},
+                     undone=bool(getattr(e, "undone", False)))

@@ -46,6 +46,10 @@ class EventFields(SQLModel):
     values: dict[str, Any] | None = Field(default=None, sa_type=JSON)
     # Links the event to the previous one of its record (mediation/audit.py).
     hash: str | None = None
+    # The record's columns as they were before this step (what ``undo`` puts back), as JSON.
+    prior: dict[str, Any] | None = Field(default=None, sa_type=JSON(none_as_null=True))
+    # Taken back by a later ``undo`` event: kept, shown, and left out of every count.
+    undone: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
 
 
 class TownNumbered(SQLModel):

@@ -62,7 +62,7 @@ class CaseEvent(EventFields, table=True):
     __table_args__ = (
         UniqueConstraint("case_id", "seq"),
         # Year-end totals: a trigger's events in a date range, and the cases they belong to.
-        Index("ix_case_event_trigger_at", "trigger", "at", "case_id"),
+        Index("ix_case_event_trigger_at", "trigger", "at", "case_id", "undone"),
     )
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="dispute_case.id", index=True)

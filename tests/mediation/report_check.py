@@ -42,7 +42,8 @@ def expected(db, year: int, as_of: date) -> dict:
     end = timeutil.utc(pendulum.datetime(as_of.year, as_of.month, as_of.day, tz="Asia/Shanghai").add(days=1))
     inside = lambda t: t is not None and start <= t < end  # noqa: E731
     cases = rows(db, "SELECT c.*, v.name AS village FROM dispute_case c JOIN village v ON v.id = c.village_id")
-    events = rows(db, "SELECT * FROM case_event ORDER BY case_id, seq")
+    # An undone step is kept but no count sees it.
+    events = [e for e in rows(db, "SELECT * FROM case_event ORDER BY case_id, seq") if not e["undone"]]
     by_case = defaultdict(list)
     for e in events:
         by_case[e["case_id"]].append(e)
@@ -60,7 +61,7 @@ def expected(db, year: int, as_of: date) -> dict:
     forms = Counter(e["values"]["agreement"] for e in firsts)
     amount = sum(e["values"].get("amount_fen", 0) for e in firsts)
     petitions = rows(db, "SELECT * FROM petition")
-    pevents = rows(db, "SELECT * FROM petition_event")
+    pevents = [e for e in rows(db, "SELECT * FROM petition_event") if not e["undone"]]
     pe = [e for e in pevents if inside(e["at"])]
     matters = rows(db, "SELECT * FROM matter")
     rounds = [r for r in rows(db, "SELECT * FROM screening_round") if inside(r["at"])]
