@@ -32,12 +32,9 @@ def empty_url(request, tmp_path):
 
 def _release_0_1(url: str) -> None:
     """The tables exactly as release 0.1 created them, with a little of its data."""
+    _release_0_1_tables(url)
     engine = create_engine(url)
-    ddl = (FIXTURES / f"release-0.1-{engine.dialect.name}.sql").read_text()
     with engine.begin() as conn:
-        for statement in ddl.split(";"):
-            if statement.strip():
-                conn.exec_driver_sql(statement)
         conn.execute(text("INSERT INTO town (id, name, abbr, created_at) VALUES (1, '营盘镇', '营', :t)"),
                      {"t": "2021-01-01 00:00:00"})
         conn.execute(text("INSERT INTO village (id, town_id, name) VALUES (1, 1, '龙潭村')"))
@@ -140,3 +137,83 @@ def test_a_newer_database_is_refused_by_every_command_and_by_upgrade(empty_url):
         result = runner.invoke(main, ["--db", empty_url, *args])
         assert result.exit_code == 1, (args, result.output)
         assert result.stderr.count("\n") == 1 and "newer release (schema revision 0099)" in result.stderr
+
+
+def _release_0_1_sample(url: str, tmp_path) -> None:
+    """The 2021 sample as release 0.1 loaded it (its database kept in tests/fixtures), at ``url``:
+    the file itself on SQLite; on PostgreSQL release 0.1's tables with the file's rows copied in."""
+    import gzip
+    import shutil
+
+    from sqlalchemy import MetaData
+
+    packed = FIXTURES / "release-0.1-sample-2021.db.gz"
+    engine = create_engine(url)
+    if engine.dialect.name == "sqlite":
+        with gzip.open(packed) as src, open(url.split(":///", 1)[1], "wb") as dst:
+            shutil.copyfileobj(src, dst)
+        return
+    local = tmp_path / "release-0.1.db"
+    with gzip.open(packed) as src, open(local, "wb") as dst:
+        shutil.copyfileobj(src, dst)
+    _release_0_1_tables(url)
+    old, new = MetaData(), MetaData()
+    source = create_engine(f"sqlite:///{local}")
+    old.reflect(source)
+    new.reflect(engine)
+    with source.connect() as read, engine.begin() as write:
+        for table in new.sorted_tables:
+            rows = [dict(r) for r in read.execute(old.tables[table.name].select()).mappings()]
+            if rows:
+                write.execute(table.insert(), rows)
+            if "id" in table.c:
+                write.exec_driver_sql(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                                      f"(SELECT COALESCE(MAX(id), 1) FROM {table.name}))")
+    source.dispose()
+    engine.dispose()
+
+
+def _release_0_1_tables(url: str) -> None:
+    engine = create_engine(url)
+    ddl = (FIXTURES / f"release-0.1-{engine.dialect.name}.sql").read_text()
+    with engine.begin() as conn:
+        for statement in ddl.split(";"):
+            if statement.strip():
+                conn.exec_driver_sql(statement)
+    engine.dispose()
+
+
+def test_release_0_1s_sample_database_upgrades_and_gives_the_same_2021_report(empty_url, tmp_path):
+    """What a town running release 0.1 has: its 2021 data, loaded by that release. After
+    `upgrade` the report is the one release 0.1 printed, but for what this release's rules
+    changed on purpose, and the events written by release 0.1 verify as one chain."""
+    import json
+
+    from click.testing import CliRunner
+
+    from cli import main
+    from mediation import audit
+
+    _release_0_1_sample(empty_url, tmp_path)
+    runner = CliRunner(env={"NO_COLOR": "1"})
+    refused = runner.invoke(main, ["--db", empty_url, "report", "annual", "2021", "--json"])
+    assert refused.exit_code == 1 and "mediation upgrade" in refused.stderr
+    assert runner.invoke(main, ["--db", empty_url, "upgrade"]).exit_code == 0
+    result = runner.invoke(main, ["--db", empty_url, "report", "annual", "2021", "--json"])
+    assert result.exit_code == 0, result.output
+    now, then = json.loads(result.stdout), json.loads((FIXTURES / "release-0.1-report-2021.json").read_text())
+    # What this release counts differently, on purpose:
+    # - 社区矫正 ends with the term: 雷宝山's ended in 2020 and release 0.1 still counted him in 2021;
+    assert (then["corrections"]["subjects"], now["corrections"]["subjects"]) == (35, 34)
+    assert (then["corrections"]["employed"], now["corrections"]["employed"]) == (33, 32)
+    assert now["corrections"]["employment_rate"] == "94.1%"
+    # - new figures: declined mediations and group visits (none in release 0.1's data);
+    assert now["disputes"].pop("declined") == 0 and now["petitions"].pop("representatives_groups") == 0
+    # - the summary says 收到 for petitions received, 受理 for the accepted.
+    assert "收到群众信访12件" in now["summary_zh"] and "依法受理6件" in now["summary_zh"]
+    for key in ("corrections", "summary_zh"):
+        now.pop(key), then.pop(key)
+    assert now == then
+    db = Database(empty_url)
+    assert audit.verify(db).ok
+    db.dispose()
