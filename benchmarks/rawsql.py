@@ -45,11 +45,14 @@ def raw_report(conn, dialect: str, year: int) -> dict:
         return cur.fetchall()
 
     out: dict = {}
-    out["registered"] = q(f"SELECT count(*) FROM dispute_case WHERE {win('registered_at')}")[0][0]
-    out["by_type"] = dict(q(f"SELECT type, count(*) FROM dispute_case WHERE {win('registered_at')} GROUP BY type"))
+    out["registered"] = q(f"SELECT count(*) FROM dispute_case WHERE {win('registered_at')} AND state <> 'void'")[0][0]
+    out["by_type"] = dict(q(f"SELECT type, count(*) FROM dispute_case WHERE {win('registered_at')} "
+                            "AND state <> 'void' GROUP BY type"))
     out["village_type"] = q(f"SELECT village_id, type, count(*) FROM dispute_case WHERE {win('registered_at')} "
+                            "AND state <> 'void' "
                             "GROUP BY village_id, type")
-    out["admin"] = q(f"SELECT count(*) FROM dispute_case WHERE kind = 'administrative' AND {win('registered_at')}")[0][0]
+    out["admin"] = q(f"SELECT count(*) FROM dispute_case WHERE kind = 'administrative' AND {win('registered_at')} "
+                     "AND state <> 'void'")[0][0]
     firsts = q(f"""SELECT e.line, {js('e."values"', 'agreement')}, count(*),
                           sum(CAST({js('e."values"', 'amount_fen')} AS INTEGER))
                    FROM case_event e
@@ -71,7 +74,7 @@ def raw_report(conn, dialect: str, year: int) -> dict:
     out["reopened"] = q(f"""SELECT count(*) FROM case_event WHERE "trigger" = 'reopen' AND {win('at')}
                             AND NOT undone""")[0][0]
     cur.execute(f"""SELECT count(*) FROM dispute_case c
-                    WHERE {win('c.registered_at')}
+                    WHERE {win('c.registered_at')} AND c.state <> 'void'
                       AND (SELECT e.to_state FROM case_event e WHERE e.case_id = c.id AND e.at < {p}
                            AND NOT e.undone ORDER BY e.seq DESC LIMIT 1) NOT IN {FINAL}""", (s, e, e))
     out["open"] = cur.fetchone()[0]

@@ -198,6 +198,29 @@ def add_undo(group: click.Group, *, record: str, zh: str) -> None:
 add_undo(case, record="case", zh="案件")
 
 
+@case.command("void")
+@click.argument("case_ref", metavar="CASE")
+@click.option("--note", help="Why the registration is void (a duplicate of …, registered by mistake).")
+@click.option("--expect-version", type=int, metavar="N", help="Refuse unless the case is at this version.")
+@json_option
+@click.pass_obj
+def case_void(app, case_ref, note, expect_version, as_json):
+    """Void a duplicate or mistaken registration (作废): kept and shown, in no count; its
+    number is not given again. For town and county users.
+
+    \b
+    Example:
+      mediation --as 王主任 case void 12 --note "与(2021)营调字第011号重复登记"
+    """
+    from mediation import cases
+
+    note = need(note, "--note", "作废理由 reason", as_json=as_json)
+    view = cases.void(app.db, actor=app.actor, case=case_ref, note=note, expect_version=expect_version)
+    if as_json:
+        return dump_json(view)
+    app.display.line(f"{view.number}: 已作废 void (version {view.version})")
+
+
 @case.command("next")
 @click.argument("case_ref", metavar="CASE")
 @json_option

@@ -117,6 +117,9 @@ def check_record(kind: str, label: str, record: Mapping[str, Any], events: list[
             "removed or replaced")
     undone = {e["seq"] for e in events if e.get("undone")}
     undoes = {(e.get("values") or {}).get("undoes"): e["seq"] for e in events if e["trigger"] == "undo"}
+    for e in events:  # voiding takes back every event before it
+        if e["trigger"] == "void":
+            undoes.update({seq: e["seq"] for seq in range(1, e["seq"])})
     for seq in sorted(undone - set(undoes)):
         say(seq, "edited", "该步标为已撤销,但没有撤销记录 / marked undone, but no undo step takes it back")
     for seq, by in sorted(undoes.items(), key=lambda x: x[1]):

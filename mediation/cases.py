@@ -142,6 +142,18 @@ def undo(db: UnitOfWork, *, actor: str | None, case: str, note: str | None,
         return _view(s, row, user=user)
 
 
+def void(db: UnitOfWork, *, actor: str | None, case: str, note: str | None,
+         expect_version: int | None = None) -> CaseView:
+    """作废: the registration was a duplicate or a mistake; kept and shown, in no count."""
+    with db.write() as s:
+        user = access.actor(s, actor)
+        row = access.case(s, case, lock=True)
+        permissions.may_act_on(user, row)
+        records.check_version(row, expect_version, f"案件 {row.number}")
+        records.void(s, REGISTER, row, user=user, note=note)
+        return _view(s, row, user=user)
+
+
 def list_cases(db: UnitOfWork, *, village: str | None = None, state: str | None = None,
                year: int | None = None, overdue: bool = False, limit: int | None = None) -> list[CaseView]:
     if state is not None:

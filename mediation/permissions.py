@@ -98,6 +98,12 @@ def may_undo(user: Actor, step_actor: str) -> None:
                                "step, or a town or county user may undo it")
 
 
+def may_void(user: Actor) -> None:
+    """Voiding a registration takes it out of every count: the town and county offices'."""
+    if user.role not in OFFICE_ROLES:
+        raise PermissionDenied("作废登记由镇、县用户办理 / a registration is voided by a town or county user")
+
+
 def may_keep_backups(user: Actor) -> None:
     """Backing up and restoring the whole database (every village's records, ID numbers
     included) is the town and county offices'."""

@@ -199,6 +199,29 @@ def prior_of(row, changes: Mapping[str, Any]) -> dict[str, Any]:
     return {k: _jsonable(getattr(row, k)) for k in changes if k != "last_hash"}
 
 
+def void(s, reg: Register, row, *, user, note: str | None) -> None:
+    """作废: a duplicate or mistaken registration is kept and shown, but no count sees it or any
+    of its steps (each is marked ``undone``, as taken back). Its number is not given again. By
+    an office user, with a reason; a voided record is final."""
+    from mediation import permissions
+
+    label = reg.label(row)
+    permissions.may_void(user)
+    if row.state == "void":
+        raise NotAllowed(f"{label}: 已作废 / already void")
+    if not (note or "").strip():
+        raise NotAllowed(f"{label}: 需填写作废理由({NOTE}) / say why the registration is void")
+    e = reg.event_table.__table__
+    s.execute(update(e).where(e.c[reg.fk] == row.id).values(undone=True))
+    now = timeutil.now()
+    event = dict(trigger="void", from_state=row.state, to_state="void", actor=user.name, at=now, recorded_at=now,
+                 note=note.strip(), values={"voids": row.version})
+    if reg.event_extra:
+        event.update(reg.event_extra(row, {}))
+    write_transition(s, row, kind=reg.name, table=reg.table, event_table=reg.event_table, fk=reg.fk,
+                     changes={"state": "void", "deadline": None, "outcome": "void"}, label=label, event=event)
+
+
 def _jsonable(value: Any) -> Any:
     return timeutil.utc(value).isoformat() if isinstance(value, datetime) else value
 

@@ -91,7 +91,7 @@ def annual(db: UnitOfWork, *, year: int, as_of: date | None = None, town: str | 
         matters = dict(s.exec(select(Matter.kind, func.count()).where(*f.of(Matter), *f.window(Matter.received_at))
                               .group_by(Matter.kind)).all())
         admin_mediation = s.exec(select(func.count()).select_from(Case).where(
-            *f.of(Case), Case.kind == "administrative", *f.window(Case.registered_at))).one()
+            *f.of(Case), Case.kind == "administrative", *f.window(Case.registered_at), Case.state != "void")).one()
         screening = _screening(s, f, as_of)
         corrections = _corrections(s, f)
     report = dict(year=year, town=scope, as_of=as_of, disputes=disputes,
@@ -127,7 +127,7 @@ def _events(s, f: _Filters, triggers: tuple[str, ...]) -> dict[str, int]:
 
 
 def _disputes(s, f: _Filters, villages: list[str]) -> tuple[dict[str, Any], dict[str, dict[str, int]]]:
-    registered_in_year = (*f.of(Case), *f.window(Case.registered_at))
+    registered_in_year = (*f.of(Case), *f.window(Case.registered_at), Case.state != "void")
     matrix = {v: {t: 0 for t in config.DISPUTE_TYPES} for v in villages}
     q = (select(Town.name, Village.name, Case.type, func.count()).join(Village, Village.id == Case.village_id)
          .join(Town, Town.id == Village.town_id).where(*registered_in_year).group_by(Town.name, Village.name, Case.type))

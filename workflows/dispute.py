@@ -26,6 +26,9 @@ class DisputeState(enum.Enum):
     closed = "closed"
     terminated = "terminated"
     redirected = "redirected"
+    # 作废: a duplicate or mistaken registration, kept and shown but in no count. Not reached by a
+    # trigger of this workflow: ``mediation.records.void`` takes a case there, with every event.
+    void = "void"
 
 
 S = DisputeState
@@ -34,7 +37,7 @@ STATE_LABELS = {
     "registered": "已登记", "triaged": "已研判", "mediating": "调解中",
     "escalation_pending": "待审批上报", "agreed": "已达成协议", "confirming": "司法确认中",
     "confirmed": "已司法确认", "follow_up": "待回访", "closed": "已归档",
-    "terminated": "调解终止", "redirected": "已分流",
+    "terminated": "调解终止", "redirected": "已分流", "void": "已作废",
 }
 
 TRIGGER_LABELS = {
@@ -42,7 +45,7 @@ TRIGGER_LABELS = {
     "approve_escalation": "批准上报", "return_escalation": "退回上报", "agree": "达成协议",
     "apply_confirmation": "申请司法确认", "confirm": "司法确认", "reject_confirmation": "驳回确认",
     "fulfil": "履行完毕", "breach": "未履行", "visit": "回访", "reopen": "再次受理(反复)",
-    "fail": "调解不成", "redirect": "分流", "register": "登记", "decline": "当事人拒绝调解", "undo": "撤销上一步",
+    "fail": "调解不成", "redirect": "分流", "register": "登记", "decline": "当事人拒绝调解", "undo": "撤销上一步", "void": "作废",
 }
 
 # 五步联调: the step each state belongs to.
@@ -50,7 +53,7 @@ STEPS = {
     "registered": "① 排查登记", "triaged": "② 研判分流", "mediating": "③ 联合调解",
     "escalation_pending": "③ 联合调解", "agreed": "④ 协议履行", "confirming": "④ 协议履行",
     "confirmed": "④ 协议履行", "follow_up": "⑤ 回访归档", "closed": "⑤ 回访归档",
-    "terminated": "③ 联合调解", "redirected": "② 研判分流",
+    "terminated": "③ 联合调解", "redirected": "② 研判分流", "void": "作废",
 }
 
 # States in which the case is being worked at its line: the line's time budget runs.
@@ -60,7 +63,7 @@ ACTIVE_STATES = frozenset({"registered", "triaged", "mediating", "escalation_pen
 # to apply for 司法确认: a window that lapses, not a step that is late.)
 CLOCK_STATES = ACTIVE_STATES | frozenset({"confirming"})
 # States that end the case unless it is reopened.
-FINAL_STATES = frozenset({"closed", "terminated", "redirected"})
+FINAL_STATES = frozenset({"closed", "terminated", "redirected", "void"})
 
 # 人民调解法第33条: both parties apply for 司法确认 within 30 days of the agreement taking
 # effect. Counted by the day (the agreement's day is day 0), and a last day that is a rest day

@@ -19,7 +19,7 @@ class Case(Numbered, table=True):
         Index("ix_case_town_registered", "town_id", "registered_at"),
         Index("ix_case_state_deadline", "state", "deadline"),
         # Year-end totals: the year's cases grouped by village and type, from the index alone.
-        Index("ix_case_report", "registered_at", "town_id", "village_id", "type", "kind"),
+        Index("ix_case_report", "registered_at", "town_id", "village_id", "type", "kind", "state"),
     )
     type: str
     summary: str

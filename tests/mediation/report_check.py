@@ -47,7 +47,7 @@ def expected(db, year: int, as_of: date) -> dict:
     by_case = defaultdict(list)
     for e in events:
         by_case[e["case_id"]].append(e)
-    reg = [c for c in cases if inside(c["registered_at"])]
+    reg = [c for c in cases if inside(c["registered_at"]) and c["state"] != "void"]  # 作废: in no count
     firsts = [next(e for e in by_case[c["id"]] if e["trigger"] == "agree") for c in cases
               if any(e["trigger"] == "agree" for e in by_case[c["id"]])]
     firsts = [e for e in firsts if inside(e["at"])]

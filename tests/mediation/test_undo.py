@@ -91,3 +91,27 @@ def test_petitions_and_matters_undo_too(town):
     back = matters.undo(town, actor="王主任", matter=m.number, note="延长通知尚未收到")
     assert not back.extended and timeutil.iso_deadline(back.deadline) == "2022-04-25"
     assert audit.verify(town).ok
+
+
+def test_a_voided_registration_is_kept_shown_and_in_no_count(town):
+    kept = _case(town, TO_AGREED)
+    duplicate = _case(town, TO_AGREED)
+    r = report.annual(town, year=2022, as_of=date(2022, 12, 31)).to_json()
+    assert (r["disputes"]["registered"], r["disputes"]["resolved"]) == (2, 2)
+    refused(town, PermissionDenied, "town or county", cases.void, town, actor="刘调解", case=duplicate, note="重复")
+    refused(town, NotAllowed, "say why", cases.void, town, actor="王主任", case=duplicate, note="")
+    view = cases.void(town, actor="王主任", case=duplicate, note=f"与{kept}重复登记")
+    assert (view.state, view.state_label, view.outcome, view.deadline) == ("void", "已作废", "void", None)
+    history = cases.show(town, case=duplicate).history
+    assert all(e.undone for e in history[:-1]) and history[-1].trigger == "void"
+    r = report.annual(town, year=2022, as_of=date(2022, 12, 31)).to_json()
+    assert (r["disputes"]["registered"], r["disputes"]["resolved"], r["disputes"]["open"]) == (1, 1, 1)
+    assert r["disputes"]["agreements"]["amount"] == "800.00"
+    compare(r, expected(town, 2022, date(2022, 12, 31)))
+    assert audit.verify(town).ok
+    # the number is not given again, and a void is final
+    assert _case(town, []).endswith("第003号")
+    refused(town, NotAllowed, "already void", cases.void, town, actor="王主任", case=duplicate, note="再次")
+    refused(town, NotAllowed, "cannot be undone", cases.undo, town, actor="王主任", case=duplicate, note="撤销作废")
+    refused(town, NotAllowed, "not allowed in state void", cases.fire, town, actor="王主任", case=duplicate,
+            trigger="reopen", note="x")

@@ -1,4 +1,4 @@
-"""Undo: each event keeps the record's columns as they were before it (``prior``), so the last
+"""Undo and void: each event keeps the record's columns as they were before it (``prior``), so the last
 step can be taken back by a compensating ``undo`` event; the step taken back is kept, marked
 ``undone``, and left out of every count. Events written before this revision have no
 ``prior`` and cannot be undone.
@@ -29,9 +29,14 @@ def upgrade() -> None:
     op.create_index("ix_case_event_trigger_at", "case_event", ["trigger", "at", "case_id", "undone"])
     op.drop_index("ix_petition_event_trigger_at", table_name="petition_event")
     op.create_index("ix_petition_event_trigger_at", "petition_event", ["trigger", "at", "undone"])
+    # … and a voided case is in no count: the registrations' index covers its state.
+    op.drop_index("ix_case_report", table_name="dispute_case")
+    op.create_index("ix_case_report", "dispute_case", ["registered_at", "town_id", "village_id", "type", "kind", "state"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_case_report", table_name="dispute_case")
+    op.create_index("ix_case_report", "dispute_case", ["registered_at", "town_id", "village_id", "type", "kind"])
     op.drop_index("ix_case_event_trigger_at", table_name="case_event")
     op.create_index("ix_case_event_trigger_at", "case_event", ["trigger", "at", "case_id"])
     op.drop_index("ix_petition_event_trigger_at", table_name="petition_event")
