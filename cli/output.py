@@ -33,6 +33,16 @@ def for_terminal(text: str) -> str:
     return phrase(text, terminal_words)
 
 
+def step_values(trigger: str, values: dict[str, Any], *, skip: tuple[str, ...] = ()) -> str:
+    """An event's values for a history table: a correction as ``field: old → new``, anything
+    else as ``key=value`` (yes/no in Chinese)."""
+    if trigger == "amend":
+        return "; ".join(f"{k}: {v.get('old') or '—'} → {v.get('new') or '—'}" for k, v in values.items()
+                         if isinstance(v, dict))
+    plain = lambda v: ("是" if v else "否") if isinstance(v, bool) else str(v)  # noqa: E731
+    return ", ".join(f"{k}={plain(v)}" for k, v in values.items() if k not in skip)
+
+
 def json_option(f: Callable) -> Callable:
     """``--json``: exactly one JSON document on stdout, nothing else there."""
     return click.option("--json", "as_json", is_flag=True,

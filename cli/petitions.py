@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from cli.cases import _moment, _parse_sets, add_undo, render_options
-from cli.output import dump_json, json_option, need
+from cli.output import dump_json, json_option, need, step_values
 
 
 def _complete_triggers(ctx, param, incomplete):
@@ -144,7 +144,7 @@ def petition_show(app, ref, unmask, as_json):
     d.print(d.fields([(k, x) for k, x in pairs if x]))
     t = d.table("#", "时间 at", "操作 step", "→ 状态", "操作人", "说明 note", nowrap=("时间 at",))
     for e in v.history:
-        extra = ", ".join(f"{k}={x}" for k, x in e.values.items()) if e.trigger != "receive" else ""
+        extra = step_values(e.trigger, e.values) if e.trigger != "receive" else ""
         step = TRIGGER_LABELS.get(e.trigger, e.trigger) + (" (已撤销 undone)" if e.undone else "")
         t.add_row(str(e.seq), show(e.at), step, STATE_LABELS.get(e.to, e.to), e.actor,
                   " · ".join(x for x in (e.note, extra) if x))
@@ -190,6 +190,32 @@ def petition_do(app, ref, trigger, note, at, sets, expect_version, as_json):
 
 
 add_undo(petition, record="petition", zh="信访件")
+
+
+@petition.command("amend")
+@click.argument("ref", metavar="PETITION")
+@click.option("--summary", help="The corrected summary.")
+@click.option("--village", help="Move the petition to this village of its town (town or county users).")
+@click.option("--petitioner", metavar="NAME[,ID][,PHONE]", help="The corrected petitioner.")
+@click.option("--note", help="Why the record is corrected (required).")
+@click.option("--expect-version", type=int, metavar="N", help="Refuse unless the petition is at this version.")
+@json_option
+@click.pass_obj
+def petition_amend(app, ref, summary, village, petitioner, note, expect_version, as_json):
+    """Correct a petition (更正): summary, village or petitioner, as one audited step.
+
+    \b
+    Example:
+      mediation --as 王主任 petition amend 2 --petitioner "陈建国,110105194912310021" --note "补录身份证号"
+    """
+    from mediation import petitions
+
+    note = need(note, "--note", "更正理由 reason", as_json=as_json)
+    view = petitions.amend(app.db, actor=app.actor, petition=ref, note=note, summary=summary, village=village,
+                           petitioner=petitioner, expect_version=expect_version)
+    if as_json:
+        return dump_json(view)
+    app.display.line(f"{view.number}: 已更正 amended (version {view.version})")
 
 
 @petition.command("next")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from cli.cases import _moment, _parse_sets, add_undo
-from cli.output import dump_json, json_option, need
+from cli.output import dump_json, json_option, need, step_values
 
 
 @click.group()
@@ -104,7 +104,7 @@ def matter_show(app, ref, as_json):
     for e in v.history:
         step = TRIGGER_LABELS.get(e.trigger, e.trigger) + (" (已撤销 undone)" if e.undone else "")
         t.add_row(str(e.seq), show(e.at), step, e.to, e.actor,
-                  " · ".join(x for x in (e.note, ", ".join(f"{k}={y}" for k, y in e.values.items())) if x))
+                  " · ".join(x for x in (e.note, step_values(e.trigger, e.values)) if x))
     d.print(t)
 
 
@@ -139,6 +139,30 @@ def matter_do(app, ref, trigger, note, at, sets, expect_version, as_json):
 
 
 add_undo(matter, record="matter", zh="事项")
+
+
+@matter.command("amend")
+@click.argument("ref", metavar="MATTER")
+@click.option("--summary", help="The corrected summary.")
+@click.option("--note", help="Why the record is corrected (required).")
+@click.option("--expect-version", type=int, metavar="N", help="Refuse unless the matter is at this version.")
+@json_option
+@click.pass_obj
+def matter_amend(app, ref, summary, note, expect_version, as_json):
+    """Correct a matter's summary (更正), as one audited step.
+
+    \b
+    Example:
+      mediation --as 王主任 matter amend 1 --summary "某养殖户诉营盘镇人民政府限期拆除决定案" --note "案由笔误"
+    """
+    from mediation import matters
+
+    note = need(note, "--note", "更正理由 reason", as_json=as_json)
+    view = matters.amend(app.db, actor=app.actor, matter=ref, note=note, summary=summary,
+                         expect_version=expect_version)
+    if as_json:
+        return dump_json(view)
+    app.display.line(f"{view.number}: 已更正 amended (version {view.version})")
 
 
 @click.group()
@@ -233,6 +257,31 @@ def subject_show(app, ref, as_json):
                 else TRIGGER_LABELS.get(e.trigger, e.trigger) + f" → {e.to}")
         t.add_row(show(e.at), what, e.actor)
     d.print(t)
+
+
+@subject.command("amend")
+@click.argument("ref", metavar="ID")
+@click.option("--name", help="The corrected name.")
+@click.option("--village", help="Move the subject to this village of its town (town or county users).")
+@click.option("--note", help="Why the record is corrected (required).")
+@click.option("--expect-version", type=int, metavar="N", help="Refuse unless the subject is at this version.")
+@json_option
+@click.pass_obj
+def subject_amend(app, ref, name, village, note, expect_version, as_json):
+    """Correct a subject's name or village (更正), as one audited step.
+
+    \b
+    Example:
+      mediation --as 王主任 subject amend 3 --name 赵某某 --note "姓名登记不全"
+    """
+    from mediation import subjects
+
+    note = need(note, "--note", "更正理由 reason", as_json=as_json)
+    view = subjects.amend(app.db, actor=app.actor, subject=ref, note=note, name=name, village=village,
+                          expect_version=expect_version)
+    if as_json:
+        return dump_json(view)
+    app.display.line(f"对象 {view.id} {view.name}: 已更正 amended (version {view.version})")
 
 
 @subject.command("do")

@@ -142,6 +142,62 @@ def undo(db: UnitOfWork, *, actor: str | None, case: str, note: str | None,
         return _view(s, row, user=user)
 
 
+def amend(db: UnitOfWork, *, actor: str | None, case: str, note: str | None, summary: str | None = None,
+          type: str | None = None, village: str | None = None, party_fixes: list[str] | tuple[str, ...] = (),
+          expect_version: int | None = None) -> CaseView:
+    """更正: correct the summary, the category, the village or a party (``OLD=NAME[,ID][,PHONE]``),
+    as one audited step holding the old and new values; the counts use the corrected values.
+    Moving a case to another village is a town or county user's."""
+    with db.write() as s:
+        user = access.actor(s, actor)
+        row = access.case(s, case, lock=True)
+        records.check_version(row, expect_version, f"案件 {row.number}")
+        to_village = access.village(s, village) if village else None
+        if to_village is not None and to_village.town_id != row.town_id:
+            raise InvalidValue(f"{row.number}: 案件编号属于本镇,不能移至其他乡镇 / a case stays in its town")
+        permissions.may_amend(user, row, to_village=to_village)
+        changes: dict[str, Any] = {}
+        shown: dict[str, tuple[Any, Any]] = {}
+        if summary is not None and summary.strip() and summary.strip() != row.summary:
+            changes["summary"] = summary.strip()
+            shown["summary"] = (row.summary, changes["summary"])
+        if type:
+            new_type = validation.choice(type, config.DISPUTE_TYPES, "纠纷类别", "type")
+            if new_type != row.type:
+                changes["type"], shown["type"] = new_type, (row.type, new_type)
+        if to_village is not None and to_village.id != row.village_id:
+            old_name = s.get(Village, row.village_id).name
+            changes["village_id"], shown["village"] = to_village.id, (old_name, to_village.name)
+        parties = s.exec(select(Party).where(Party.case_id == row.id).order_by(Party.position)).all()
+        for fix in party_fixes:
+            old, new = _party_fix(fix, parties)
+            spec = validation.party(new)
+            before = (old.name, validation.mask_id(old.id_number), validation.mask_phone(old.phone))
+            old.name = spec.name
+            old.id_number = spec.id_number or old.id_number
+            old.phone = spec.phone or old.phone
+            after = (old.name, validation.mask_id(old.id_number), validation.mask_phone(old.phone))
+            if after != before:  # ID numbers and phones are kept in the trail masked, as they are shown
+                shown[f"party[{old.position}]"] = (",".join(x for x in before if x), ",".join(x for x in after if x))
+        records.amend(s, REGISTER, row, user=user, note=note, changes=changes, shown=shown)
+        s.flush()
+        return _view(s, row, user=user)
+
+
+def _party_fix(fix: str, parties: list[Party]) -> tuple[Party, str]:
+    """``OLD=NAME[,ID][,PHONE]``: the party named OLD, and what it becomes."""
+    old, sep, new = (fix or "").partition("=")
+    if not sep or not old.strip() or not new.strip():
+        raise InvalidValue(f"当事人更正格式为 原姓名=姓名[,身份证号][,手机号] / a party fix is "
+                           f"OLD=NAME[,ID][,PHONE]: '{fix}'")
+    found = [p for p in parties if p.name == old.strip()]
+    if len(found) != 1:
+        names = "、".join(p.name for p in parties)
+        raise InvalidValue(f"本案当事人中没有唯一的 '{old.strip()}' / no single party named so; "
+                           f"当事人 / parties: {names}")
+    return found[0], new
+
+
 def void(db: UnitOfWork, *, actor: str | None, case: str, note: str | None,
          expect_version: int | None = None) -> CaseView:
     """作废: the registration was a duplicate or a mistake; kept and shown, in no count."""

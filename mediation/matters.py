@@ -102,6 +102,22 @@ def fire(db: UnitOfWork, *, actor: str | None, matter: str, trigger: str, note: 
         return _view(s, row)
 
 
+def amend(db: UnitOfWork, *, actor: str | None, matter: str, note: str | None, summary: str | None = None,
+          expect_version: int | None = None) -> MatterView:
+    """更正: correct the summary, as one audited step with the old and new values."""
+    with db.write() as s:
+        row = access.matter(s, matter, lock=True)
+        user = access.actor(s, actor)
+        permissions.may_handle_matters(user, row.town_id)
+        records.check_version(row, expect_version, f"事项 {row.number}")
+        shown = {}
+        if summary is not None and summary.strip() and summary.strip() != row.summary:
+            shown["summary"] = (row.summary, summary.strip())
+        records.amend(s, REGISTER, row, user=user, note=note, changes={k: v[1] for k, v in shown.items()},
+                      shown=shown)
+        return _view(s, row)
+
+
 def undo(db: UnitOfWork, *, actor: str | None, matter: str, note: str | None,
          expect_version: int | None = None) -> MatterView:
     """Take back the matter's last step (kept, marked undone, left out of every count)."""

@@ -91,6 +91,17 @@ def may_add_user(acting: Actor | None, *, has_users: bool, town_id: int | None) 
         raise PermissionDenied(f"{acting.name} 只能为本镇添加用户 / a town user adds users only in their own town")
 
 
+def may_amend(user: Actor, record: Place, *, to_village: Place | None = None) -> None:
+    """Correcting a record: whoever may act on it; moving it to another village is the
+    office's (a town user within their town, or the county)."""
+    may_act_on(user, record)
+    if to_village is not None and to_village.id != getattr(record, "village_id", None):
+        if user.role not in OFFICE_ROLES:
+            raise PermissionDenied("移至其他村须由镇、县用户办理 / moving a record to another village is for a town or "
+                                   "county user")
+        may_register_in(user, to_village)
+
+
 def may_undo(user: Actor, step_actor: str) -> None:
     """Taking back a step: the user who took it, or an office user."""
     if user.name != step_actor and user.role not in OFFICE_ROLES:

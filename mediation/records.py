@@ -199,6 +199,26 @@ def prior_of(row, changes: Mapping[str, Any]) -> dict[str, Any]:
     return {k: _jsonable(getattr(row, k)) for k in changes if k != "last_hash"}
 
 
+def amend(s, reg: Register, row, *, user, note: str | None, changes: Mapping[str, Any],
+          shown: Mapping[str, tuple[Any, Any]]) -> None:
+    """A correction (更正): ``changes`` to the record's columns, written as an ``amend`` event
+    holding each field's old and new value as people read them (``shown``: field → (old, new)),
+    who and when; the state is unchanged. The caller has checked the values and the right."""
+    label = reg.label(row)
+    if not (note or "").strip():
+        raise NotAllowed(f"{label}: 需填写更正理由({NOTE}) / say why the record is corrected")
+    if not shown:
+        raise NotAllowed(f"{label}: 没有要更正的内容 / nothing to correct: the values given are the record's own")
+    now = timeutil.now()
+    said = {k: {"old": _jsonable(old), "new": _jsonable(new)} for k, (old, new) in shown.items()}
+    event = dict(trigger="amend", from_state=row.state, to_state=row.state, actor=user.name, at=now, recorded_at=now,
+                 note=note.strip(), values=said)
+    if reg.event_extra:
+        event.update(reg.event_extra(row, {}))
+    write_transition(s, row, kind=reg.name, table=reg.table, event_table=reg.event_table, fk=reg.fk,
+                     changes=dict(changes), label=label, event=event)
+
+
 def void(s, reg: Register, row, *, user, note: str | None) -> None:
     """作废: a duplicate or mistaken registration is kept and shown, but no count sees it or any
     of its steps (each is marked ``undone``, as taken back). Its number is not given again. By

@@ -40,7 +40,7 @@ TRIGGER_LABELS = {
     "receive": "登记", "accept": "受理", "redirect": "诉访分离导入", "transfer": "转送/交办",
     "reject": "不予受理", "extend": "延期", "answer": "出具处理意见", "request_review": "申请复查",
     "review_answer": "复查答复", "request_recheck": "申请复核", "recheck_answer": "复核答复", "close": "办结",
-    "serve": "送达处理意见", "start_case": "转人民调解", "undo": "撤销上一步",
+    "serve": "送达处理意见", "start_case": "转人民调解", "undo": "撤销上一步", "amend": "更正",
 }
 OPINIONS = {"support": "予以支持", "explain": "解释说明", "not_support": "不予支持", "mediated": "调解和解"}
 FORMS = {"letter": "来信", "visit": "来访", "phone": "来电", "web": "网上信访"}

@@ -24,7 +24,7 @@ class SubjectState(enum.Enum):
 
 STATE_LABELS = {"received": "已接收", "supervised": "监管帮教中", "released": "已解除", "terminated": "已终止"}
 TRIGGER_LABELS = {"register": "接收", "start": "宣告/开始帮教", "release": "解除", "terminate": "终止",
-                  "employment": "就业状况"}
+                  "employment": "就业状况", "amend": "更正"}
 
 
 def _reason_given(f: Facts, a: Action) -> str | None:
