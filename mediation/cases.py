@@ -114,16 +114,23 @@ def register(db: UnitOfWork, *, actor: str | None, village: str, type: str, summ
         return _view(s, row, user=user, parties=party_rows, petitions=linked)
 
 
+def _acting_on(s, actor: str | None, case: str, expect_version: int | None) -> tuple[User, Case]:
+    """The acting user and the case, locked and checked: the user may act on it, and it is
+    still at the version they saw."""
+    user = access.actor(s, actor)
+    row = access.case(s, case, lock=True)
+    permissions.may_act_on(user, row)
+    records.check_version(row, expect_version, f"案件 {row.number}")
+    return user, row
+
+
 def fire(db: UnitOfWork, *, actor: str | None, case: str, trigger: str, note: str | None = None,
          at: timeutil.Moment | None = None, values: Mapping[str, str] | None = None,
          expect_version: int | None = None, view: bool = True) -> CaseView | None:
     """Fire a workflow trigger: check the actor's right, run the machine, write the new state
     and its event in one transaction. ``view=False`` skips building the returned view."""
     with db.write() as s:
-        user = access.actor(s, actor)
-        row = access.case(s, case, lock=True)
-        permissions.may_act_on(user, row)
-        records.check_version(row, expect_version, f"案件 {row.number}")
+        user, row = _acting_on(s, actor, case, expect_version)
         records.advance(s, REGISTER, row, user=user, trigger=trigger, note=note, at=at, values=values or {},
                         resolve_user=mediator_resolver(s, row))
         return _view(s, row, user=user) if view else None
@@ -134,10 +141,7 @@ def undo(db: UnitOfWork, *, actor: str | None, case: str, note: str | None,
     """Take back the case's last step (a compensating event; the step is kept, marked undone
     and left out of every count)."""
     with db.write() as s:
-        user = access.actor(s, actor)
-        row = access.case(s, case, lock=True)
-        permissions.may_act_on(user, row)
-        records.check_version(row, expect_version, f"案件 {row.number}")
+        user, row = _acting_on(s, actor, case, expect_version)
         records.undo(s, REGISTER, row, user=user, note=note)
         return _view(s, row, user=user)
 
@@ -149,9 +153,7 @@ def amend(db: UnitOfWork, *, actor: str | None, case: str, note: str | None, sum
     as one audited step holding the old and new values; the counts use the corrected values.
     Moving a case to another village is a town or county user's."""
     with db.write() as s:
-        user = access.actor(s, actor)
-        row = access.case(s, case, lock=True)
-        records.check_version(row, expect_version, f"案件 {row.number}")
+        user, row = _acting_on(s, actor, case, expect_version)
         to_village = access.village(s, village) if village else None
         if to_village is not None and to_village.town_id != row.town_id:
             raise InvalidValue(f"{row.number}: 案件编号属于本镇,不能移至其他乡镇 / a case stays in its town")
@@ -202,10 +204,7 @@ def void(db: UnitOfWork, *, actor: str | None, case: str, note: str | None,
          expect_version: int | None = None) -> CaseView:
     """作废: the registration was a duplicate or a mistake; kept and shown, in no count."""
     with db.write() as s:
-        user = access.actor(s, actor)
-        row = access.case(s, case, lock=True)
-        permissions.may_act_on(user, row)
-        records.check_version(row, expect_version, f"案件 {row.number}")
+        user, row = _acting_on(s, actor, case, expect_version)
         records.void(s, REGISTER, row, user=user, note=note)
         return _view(s, row, user=user)
 

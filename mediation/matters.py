@@ -90,14 +90,20 @@ def new(db: UnitOfWork, *, actor: str | None, kind: str, summary: str, at: timeu
         return _view(s, row)
 
 
+def _acting_on(s, actor: str | None, matter: str, expect_version: int | None):
+    """The acting user and the matter, locked and checked (the town's office, version seen)."""
+    row = access.matter(s, matter, lock=True)
+    user = access.actor(s, actor)
+    permissions.may_handle_matters(user, row.town_id)
+    records.check_version(row, expect_version, f"事项 {row.number}")
+    return user, row
+
+
 def fire(db: UnitOfWork, *, actor: str | None, matter: str, trigger: str, note: str | None = None,
          at: timeutil.Moment | None = None, values: Mapping[str, str] | None = None,
          expect_version: int | None = None) -> MatterView:
     with db.write() as s:
-        row = access.matter(s, matter, lock=True)
-        user = access.actor(s, actor)
-        permissions.may_handle_matters(user, row.town_id)
-        records.check_version(row, expect_version, f"事项 {row.number}")
+        user, row = _acting_on(s, actor, matter, expect_version)
         records.advance(s, REGISTER, row, user=user, trigger=trigger, note=note, at=at, values=values or {})
         return _view(s, row)
 
@@ -106,10 +112,7 @@ def amend(db: UnitOfWork, *, actor: str | None, matter: str, note: str | None, s
           expect_version: int | None = None) -> MatterView:
     """更正: correct the summary, as one audited step with the old and new values."""
     with db.write() as s:
-        row = access.matter(s, matter, lock=True)
-        user = access.actor(s, actor)
-        permissions.may_handle_matters(user, row.town_id)
-        records.check_version(row, expect_version, f"事项 {row.number}")
+        user, row = _acting_on(s, actor, matter, expect_version)
         shown = {}
         if summary is not None and summary.strip() and summary.strip() != row.summary:
             shown["summary"] = (row.summary, summary.strip())
@@ -122,10 +125,7 @@ def undo(db: UnitOfWork, *, actor: str | None, matter: str, note: str | None,
          expect_version: int | None = None) -> MatterView:
     """Take back the matter's last step (kept, marked undone, left out of every count)."""
     with db.write() as s:
-        row = access.matter(s, matter, lock=True)
-        user = access.actor(s, actor)
-        permissions.may_handle_matters(user, row.town_id)
-        records.check_version(row, expect_version, f"事项 {row.number}")
+        user, row = _acting_on(s, actor, matter, expect_version)
         records.undo(s, REGISTER, row, user=user, note=note)
         return _view(s, row)
 

@@ -190,14 +190,20 @@ def intake_refusal(earlier: list[Petition], form: str, level: str) -> str | None
     return None
 
 
+def _acting_on(s, actor: str | None, petition: str, expect_version: int | None):
+    """The acting user and the petition, locked and checked (may act on it, version seen)."""
+    user = access.actor(s, actor)
+    row = access.petition(s, petition, lock=True)
+    permissions.may_act_on(user, row)
+    records.check_version(row, expect_version, f"信访件 {row.number}")
+    return user, row
+
+
 def fire(db: UnitOfWork, *, actor: str | None, petition: str, trigger: str, note: str | None = None,
          at: timeutil.Moment | None = None, values: Mapping[str, str] | None = None,
          expect_version: int | None = None) -> PetitionView:
     with db.write() as s:
-        user = access.actor(s, actor)
-        row = access.petition(s, petition, lock=True)
-        permissions.may_act_on(user, row)
-        records.check_version(row, expect_version, f"信访件 {row.number}")
+        user, row = _acting_on(s, actor, petition, expect_version)
         records.advance(s, REGISTER, row, user=user, trigger=trigger, note=note, at=at, values=values or {})
         return _view(s, row)
 
@@ -208,9 +214,7 @@ def amend(db: UnitOfWork, *, actor: str | None, petition: str, note: str | None,
     """更正: correct the summary, the village or the petitioner (``NAME[,ID][,PHONE]``), as one
     audited step with the old and new values (ID numbers and phones masked in the trail)."""
     with db.write() as s:
-        user = access.actor(s, actor)
-        row = access.petition(s, petition, lock=True)
-        records.check_version(row, expect_version, f"信访件 {row.number}")
+        user, row = _acting_on(s, actor, petition, expect_version)
         to_village = access.village(s, village) if village else None
         if to_village is not None and to_village.town_id != row.town_id:
             raise InvalidValue(f"{row.number}: 信访件编号属于本镇,不能移至其他乡镇 / a petition stays in its town")
@@ -238,10 +242,7 @@ def undo(db: UnitOfWork, *, actor: str | None, petition: str, note: str | None,
          expect_version: int | None = None) -> PetitionView:
     """Take back the petition's last step (kept, marked undone, left out of every count)."""
     with db.write() as s:
-        user = access.actor(s, actor)
-        row = access.petition(s, petition, lock=True)
-        permissions.may_act_on(user, row)
-        records.check_version(row, expect_version, f"信访件 {row.number}")
+        user, row = _acting_on(s, actor, petition, expect_version)
         records.undo(s, REGISTER, row, user=user, note=note)
         return _view(s, row)
 
