@@ -28,7 +28,8 @@ def init(app, town, villages, abbr, as_json):
     from mediation import admin
 
     town = need(town, "--town", "乡镇 town", as_json=as_json)
-    view = admin.init_town(app.database(create=True), town=town, villages=list(villages), abbr=abbr)
+    view = admin.init_town(app.database(create=True), town=town, villages=list(villages), abbr=abbr,
+                           actor=app.actor)
     if as_json:
         return dump_json(view)
     verb = "created" if view.created else "exists"

@@ -41,13 +41,19 @@ def _clean_name(value: str, zh: str, en: str) -> str:
     return v
 
 
-def init_town(db: UnitOfWork, *, town: str, villages: list[str], abbr: str | None = None) -> TownView:
-    """Create the schema if missing, the town and any villages not there yet (idempotent)."""
+def init_town(db: UnitOfWork, *, town: str, villages: list[str], abbr: str | None = None,
+              actor: str | None = None) -> TownView:
+    """Create the schema if missing, the town and any villages not there yet (idempotent).
+    Before the first user anyone may (the database is being set up); after it, a town user
+    for their own town, or a county user."""
     name = _clean_name(town, "乡镇", "town")
     wanted = list(dict.fromkeys(_clean_name(v, "村", "village") for v in villages))
     db.create_schema()
     with db.write() as s:
         row = s.exec(select(Town).where(Town.name == name)).first()
+        has_users = s.exec(select(User.id).limit(1)).first() is not None
+        if has_users:
+            permissions.may_set_up_places(access.actor(s, actor), town_id=row.id if row else None)
         created = row is None
         if created:
             prefix = (abbr or name[0]).strip()

@@ -53,6 +53,10 @@ class Database:
                     raise DatabaseError(f"没有数据库 {path} / no database there: run `mediation init --town NAME` first")
                 if path and path != ":memory:" and create:
                     os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+                    if not os.path.exists(path):
+                        # One office, one file: it holds citizens' ID numbers, so only its owner
+                        # may read or write it (SQLite gives its -wal and -shm files the same mode).
+                        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
                 engine = create_engine(self.url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
                 event.listen(engine, "connect", _sqlite_connect)
                 event.listen(engine, "begin", _sqlite_begin)

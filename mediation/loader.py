@@ -182,7 +182,7 @@ def load_file(db: Database, path: str, *, progress: Callable[[int], None] | None
     db.create_schema()
     with db.batch() as batch:
         s = batch.session
-        if "town" in data and _town(batch, name, data["town"], problems):
+        if "town" in data and _town(batch, name, data["town"], default_by, problems):
             result.loaded["town"] = 1
         for i, u in enumerate(data.get("user", []), 1):
             if _user(batch, s, name, i, u, default_by, problems):
@@ -517,10 +517,11 @@ def _actions(d: dict[str, Any], by: str | None, fire: Callable[[dict[str, Any], 
             raise _ActionFailed(f"actions[{i}] {a.get('do')}", exc) from None
 
 
-def _town(db: UnitOfWork, name: str, t: dict[str, Any], problems: list[str]) -> bool:
+def _town(db: UnitOfWork, name: str, t: dict[str, Any], default_by: str | None, problems: list[str]) -> bool:
     """Create the town or add its new villages; True when anything was added."""
     try:
-        view = admin.init_town(db, town=t.get("name", ""), villages=list(t.get("villages", [])), abbr=t.get("abbr"))
+        view = admin.init_town(db, town=t.get("name", ""), villages=list(t.get("villages", [])), abbr=t.get("abbr"),
+                               actor=t.get("by", default_by))
         return view.created or bool(view.added_villages)
     except MediationError as exc:
         problems.append(f"{name}: town: {_said(exc)}")

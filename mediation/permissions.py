@@ -122,6 +122,16 @@ def may_keep_backups(user: Actor) -> None:
         raise PermissionDenied("备份和恢复由镇、县用户办理 / backups are taken and restored by town or county users")
 
 
+def may_set_up_places(user: Actor, *, town_id: int | None) -> None:
+    """Adding villages (``town_id``: the town's) or a new town (``None``), once the database has
+    users: a town user for their own town, a county user for any."""
+    if user.role not in OFFICE_ROLES:
+        raise PermissionDenied("只有镇、县用户可以增加乡镇或村 / only a town or county user adds towns or villages")
+    if user.role == Role.town and (town_id is None or not _in_town(user, town_id)):
+        raise PermissionDenied(f"{user.name} 只能为本镇增加村 / a town user adds villages only to their own town; a new "
+                               "town is added by a county user")
+
+
 def may_mediate(user: Actor, village_id: int) -> bool:
     """Whether ``user`` can be a case's mediator: a mediator of its village, or an office user."""
     return user.role != Role.mediator or user.village_id == village_id

@@ -18,7 +18,7 @@ def at(text):
 @pytest.fixture
 def two_towns(town):
     """营盘镇 (the ``town`` fixture) and 曹坪镇 with its own office and mediator."""
-    admin.init_town(town, town="曹坪镇", villages=["马房子村"], abbr="曹")
+    admin.init_town(town, town="曹坪镇", villages=["马房子村"], abbr="曹", actor="县矛调")
     admin.add_user(town, actor="县矛调", name="曹主任", role="town", town="曹坪镇")
     admin.add_user(town, actor="曹主任", name="马调解", role="mediator", village="马房子村")
     return town
@@ -90,3 +90,28 @@ def test_only_the_office_handles_matters_and_town_level_subjects(two_towns):
     town_level = subjects.new(db, actor="王主任", name="某", category="resettlement", at=at("2022-03-01"))
     refused(db, PermissionDenied, "own village", subjects.fire, db, actor="刘调解", subject=str(town_level.id),
             trigger="start")
+
+
+def test_setting_up_towns_and_villages_after_the_first_user(two_towns):
+    db = two_towns
+    refused(db, PermissionDenied, "no acting user", admin.init_town, db, town="营盘镇", villages=["新村"])
+    refused(db, PermissionDenied, "only a town or county user", admin.init_town, db, town="营盘镇",
+            villages=["新村"], actor="刘调解")
+    refused(db, PermissionDenied, "own town", admin.init_town, db, town="曹坪镇", villages=["新村"], actor="王主任")
+    refused(db, PermissionDenied, "county user", admin.init_town, db, town="新镇", villages=["甲村"], abbr="新",
+            actor="王主任")
+    assert "新村" in admin.init_town(db, town="营盘镇", villages=["新村"], actor="王主任").added_villages
+    assert admin.init_town(db, town="新镇", villages=["甲村"], abbr="新", actor="县矛调").created
+
+
+def test_a_new_sqlite_file_is_its_owners_only(tmp_path):
+    import stat
+
+    from mediation.db import Database
+
+    db = Database(str(tmp_path / "office.db"), create=True)
+    db.create_schema()
+    admin.init_town(db, town="营盘镇", villages=["龙潭村"])
+    db.dispose()
+    for f in tmp_path.iterdir():
+        assert stat.S_IMODE(f.stat().st_mode) == 0o600, f

@@ -72,7 +72,7 @@ def test_hand_entered_2022(town):
 def test_county_wide_and_per_town_totals(town):
     from mediation import admin
 
-    admin.init_town(town, town="曹坪镇", villages=["马房子村"])
+    admin.init_town(town, town="曹坪镇", villages=["马房子村"], actor="县矛调")
     admin.add_user(town, actor="县矛调", name="曹坪调解", role="mediator", village="马房子村")
     for actor, village in (("刘调解", "龙潭村"), ("刘调解", "龙潭村"), ("曹坪调解", "马房子村")):
         cases.register(town, actor=actor, village=village, type="邻里", summary="x", parties=["甲"],
