@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from cli.output import dump_json, for_terminal, interactive, json_option, need, step_values
+from cli.output import dump_json, for_terminal, interactive, json_option, need, render_access, step_values
 
 
 def _complete_types(ctx, param, incomplete):
@@ -132,6 +132,7 @@ def case_show(app, case_ref, unmask, as_json):
     if as_json:
         return dump_json(view)
     render_case(app.display, view)
+    render_access(app.display, view.access)
 
 
 @case.command("do")

@@ -43,6 +43,18 @@ def step_values(trigger: str, values: dict[str, Any], *, skip: tuple[str, ...] =
     return ", ".join(f"{k}={plain(v)}" for k, v in values.items() if k not in skip)
 
 
+def render_access(display, access: list[dict[str, Any]] | None) -> None:
+    """Who saw a record's personal data in full (for town and county users)."""
+    if not access:
+        return
+    from mediation.timeutil import show
+
+    t = display.table("查看完整身份信息 unmasked by", "时间 at", title=None, nowrap=("时间 at",))
+    for a in access:
+        t.add_row(a["actor"], show(a["at"]))
+    display.print(t)
+
+
 def json_option(f: Callable) -> Callable:
     """``--json``: exactly one JSON document on stdout, nothing else there."""
     return click.option("--json", "as_json", is_flag=True,

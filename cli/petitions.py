@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from cli.cases import _moment, _parse_sets, add_undo, render_options
-from cli.output import dump_json, json_option, need, step_values
+from cli.output import dump_json, json_option, need, render_access, step_values
 
 
 def _complete_triggers(ctx, param, incomplete):
@@ -149,6 +149,7 @@ def petition_show(app, ref, unmask, as_json):
         t.add_row(str(e.seq), show(e.at), step, STATE_LABELS.get(e.to, e.to), e.actor,
                   " · ".join(x for x in (e.note, extra) if x))
     d.print(t)
+    render_access(d, v.access)
 
 
 @petition.command("do")

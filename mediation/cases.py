@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
@@ -226,16 +226,19 @@ def list_cases(db: UnitOfWork, *, village: str | None = None, state: str | None 
 
 def show(db: UnitOfWork, *, case: str, actor: str | None = None, unmask: bool = False) -> CaseView:
     """One case with its full history. ``unmask`` shows ID numbers and phones to a user allowed
-    to act on the case."""
-    with db.read() as s:
+    to act on the case, and records that they did; town and county users see who did."""
+    with (db.write() if unmask else db.read()) as s:
         row = access.case(s, case)
         user = access.optional_actor(s, actor)
         if unmask:
             if user is None:
                 raise PermissionDenied(f"查看完整身份证号须指明操作人({option('as')}) / unmasking needs an acting user")
             permissions.may_act_on(user, row)
+            records.unmasked(s, row, kind="case", user=user)
+        office = user is not None and permissions.problem(permissions.may_review, user) is None
         events = s.exec(select(CaseEvent).where(CaseEvent.case_id == row.id).order_by(CaseEvent.seq)).all()
-        return _view(s, row, user=user, unmask=unmask, history=[event_view(e) for e in events])
+        view = _view(s, row, user=user, unmask=unmask, history=[event_view(e) for e in events])
+        return replace(view, access=records.access_history(s, row, kind="case")) if office else view
 
 
 def next_actions(db: UnitOfWork, *, case: str, actor: str | None = None) -> NextView:

@@ -14,7 +14,7 @@ BASE = "0001"
 # The revisions this release knows, oldest first, the last being the one it runs on. Kept here
 # so that every command can check a database's revision without loading Alembic (a test keeps
 # this list equal to mediation/migrations/versions).
-KNOWN = ("0001", "0002", "0003", "0004")
+KNOWN = ("0001", "0002", "0003", "0004", "0005")
 HEAD = KNOWN[-1]
 
 OLDER = ("数据库结构早于本程序,需要升级 / the database was made by an older release: run "

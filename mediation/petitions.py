@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlmodel import select
@@ -60,6 +60,7 @@ class PetitionView(RecordView):
     linked_case: str | None
     version: int
     history: list[EventView] | None = None
+    access: list[dict[str, Any]] | None = None  # who saw the personal data in full (office users only)
 
 
 @dataclass(frozen=True)
@@ -277,13 +278,19 @@ def list_petitions(db: UnitOfWork, *, village: str | None = None, state: str | N
 
 
 def show(db: UnitOfWork, *, petition: str, actor: str | None = None, unmask: bool = False) -> PetitionView:
-    with db.read() as s:
+    """One petition with its history. ``unmask`` shows the ID number and phone to a user allowed
+    to act on it, and records that they did; town and county users see who did."""
+    with (db.write() if unmask else db.read()) as s:
         row = access.petition(s, petition)
+        user = access.actor(s, actor) if (unmask or actor) else None
         if unmask:
-            permissions.may_act_on(access.actor(s, actor), row)
+            permissions.may_act_on(user, row)
+            records.unmasked(s, row, kind="petition", user=user)
+        office = user is not None and permissions.problem(permissions.may_review, user) is None
         events = s.exec(select(PetitionEvent).where(PetitionEvent.petition_id == row.id)
                         .order_by(PetitionEvent.seq)).all()
-        return _view(s, row, unmask=unmask, history=[event_view(e) for e in events])
+        view = _view(s, row, unmask=unmask, history=[event_view(e) for e in events])
+        return replace(view, access=records.access_history(s, row, kind="petition")) if office else view
 
 
 def next_actions(db: UnitOfWork, *, petition: str, actor: str | None = None) -> PetitionNext:

@@ -75,6 +75,25 @@ def write_transition(s, row, *, kind: str, table, event_table, fk: str, changes:
         set_committed_value(row, key, value)  # what was written, without reading it back
 
 
+def unmasked(s, row, *, kind: str, user) -> list[dict[str, Any]]:
+    """Record that ``user`` sees the record's personal data in full, in the caller's (write)
+    transaction; the record's access history, for the office to read (who, when, what)."""
+    from mediation.tables.imports import AccessLog
+
+    s.add(AccessLog(town_id=row.town_id, kind=kind, record_id=row.id, actor=user.name, at=timeutil.now(),
+                    what="unmask"))
+    s.flush()
+    return access_history(s, row, kind=kind)
+
+
+def access_history(s, row, *, kind: str) -> list[dict[str, Any]]:
+    from mediation.tables.imports import AccessLog
+
+    logs = s.exec(select(AccessLog).where(AccessLog.kind == kind, AccessLog.record_id == row.id)
+                  .order_by(AccessLog.at, AccessLog.id)).all()
+    return [{"actor": a.actor, "at": a.at, "what": a.what} for a in logs]
+
+
 def opening_events(s, row, *, kind: str, event_table, fk: str, events: list[dict[str, Any]]) -> None:
     """A new record's first events (its registration, and an intake refusal), chained, added to
     the session with the record's ``last_hash`` (the record must have its id already)."""

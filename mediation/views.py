@@ -60,12 +60,14 @@ class RecordView:
                 and self.deadline < timeutil.now())
 
     def to_json(self) -> dict[str, Any]:
-        d = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "history"}
+        d = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("history", "access")}
         for k in self.instants:
             d[k] = timeutil.iso(d[k])
         for k in self.deadlines:
             d[k] = timeutil.iso_deadline(d[k])
         d.update(state_label=self.state_label, overdue=self.overdue)
+        if getattr(self, "access", None) is not None:
+            d["access"] = [{**a, "at": timeutil.iso(a["at"])} for a in self.access]
         if self.history is not None:
             d["history"] = [e.to_json() for e in self.history]
         return d
@@ -102,6 +104,7 @@ class CaseView:
     reopened: int = 0
     petitions: list[str] = field(default_factory=list)  # 信访件 linked to this case, both ways
     history: list[EventView] | None = field(default=None)
+    access: list[dict[str, Any]] | None = None  # who saw the personal data in full (office users only)
 
     @property
     def state_label(self) -> str:
@@ -130,6 +133,10 @@ class CaseView:
             d.pop("history")
         else:
             d["history"] = [e.to_json() for e in self.history]
+        if self.access is None:
+            d.pop("access")
+        else:
+            d["access"] = [{**a, "at": timeutil.iso(a["at"])} for a in self.access]
         return d
 
 

@@ -131,3 +131,22 @@ def test_a_refusal_names_the_terminals_options(run):
     run.refused("case", "do", "1", "decline", user="刘调解", match="--note")
     nxt = run.json("case", "next", "1", user="刘调解")
     assert all("⟦" not in str(nxt[k]) for k in ("allowed", "blocked"))
+
+
+def test_every_unmask_is_listed_in_the_records_access_history(run):
+    made = run.json(*NEW, user="刘调解")
+    plain = run.json("case", "show", made["number"], user="王主任")
+    assert plain["access"] == [] and "002X" in plain["party_details"][0]["id_number"]
+    assert ID_OK not in str(plain)
+    full = run.json("case", "show", made["number"], "--unmask", user="刘调解")
+    assert full["party_details"][0]["id_number"] == ID_OK and "access" not in full  # a mediator sees no log
+    run.refused("case", "show", made["number"], "--unmask", user="周调解", match="own village")
+    office = run.json("case", "show", made["number"], "--unmask", user="王主任")
+    assert [a["actor"] for a in office["access"]] == ["刘调解", "王主任"]
+    assert all(a["at"].endswith("+08:00") for a in office["access"])
+    table = run.ok("case", "show", made["number"], user="王主任").stdout
+    assert "unmasked by" in table and "刘调解" in table
+    petition = run.json("petition", "new", "--village", "龙潭村", "--petitioner", f"孙秀英,{ID_OK}", "--category",
+                        "request", "--summary", "修路", user="王主任")
+    run.json("petition", "show", petition["number"], "--unmask", user="刘调解")
+    assert [a["actor"] for a in run.json("petition", "show", petition["number"], user="王主任")["access"]] == ["刘调解"]
