@@ -110,8 +110,8 @@ def check_record(kind: str, label: str, record: Mapping[str, Any], events: list[
         expected += 1
     last_seq = events[-1]["seq"] if events else 0
     if record["version"] > last_seq:
-        say(last_seq + 1, "deleted", f"记录版本为 {record['version']},最后一步为第{last_seq}步 / the record is at version "
-            f"{record['version']} but its last event is {last_seq}")
+        say(last_seq + 1, "deleted", f"记录版本为 {record['version']},最后一步为第{last_seq}步 / the record is at "
+            f"version {record['version']} but its last event is {last_seq}")
     if events and record.get("last_hash") and record["last_hash"] != events[-1].get("hash"):
         say(last_seq, "deleted", "记录的末步校验值与最后一步不符 / the record's chain ends elsewhere: events were "
             "removed or replaced")

@@ -128,8 +128,8 @@ def may_set_up_places(user: Actor, *, town_id: int | None) -> None:
     if user.role not in OFFICE_ROLES:
         raise PermissionDenied("只有镇、县用户可以增加乡镇或村 / only a town or county user adds towns or villages")
     if user.role == Role.town and (town_id is None or not _in_town(user, town_id)):
-        raise PermissionDenied(f"{user.name} 只能为本镇增加村 / a town user adds villages only to their own town; a new "
-                               "town is added by a county user")
+        raise PermissionDenied(f"{user.name} 只能为本镇增加村 / a town user adds villages only to their own town; "
+                               "a new town is added by a county user")
 
 
 def may_mediate(user: Actor, village_id: int) -> bool:

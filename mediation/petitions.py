@@ -157,8 +157,8 @@ def _representatives(names, form: str) -> list[str]:
         if name not in reps:
             reps.append(name)
     if reps and form != "visit":
-        raise InvalidValue(f"推选代表只适用于多人走访({option('form')} visit)(信访工作条例第20条) / representatives are named "
-                           "for a group visit")
+        raise InvalidValue(f"推选代表只适用于多人走访({option('form')} visit)(信访工作条例第20条) / "
+                           "representatives are named for a group visit")
     if len(reps) > MAX_REPRESENTATIVES:
         raise InvalidValue(f"多人走访推选代表不得超过{MAX_REPRESENTATIVES}人,本次{len(reps)}人(信访工作条例第20条) / "
                            f"a group visit names at most {MAX_REPRESENTATIVES} representatives ({len(reps)} given)")

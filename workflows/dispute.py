@@ -45,7 +45,8 @@ TRIGGER_LABELS = {
     "approve_escalation": "批准上报", "return_escalation": "退回上报", "agree": "达成协议",
     "apply_confirmation": "申请司法确认", "confirm": "司法确认", "reject_confirmation": "驳回确认",
     "fulfil": "履行完毕", "breach": "未履行", "visit": "回访", "reopen": "再次受理(反复)",
-    "fail": "调解不成", "redirect": "分流", "register": "登记", "decline": "当事人拒绝调解", "undo": "撤销上一步", "void": "作废", "amend": "更正",
+    "fail": "调解不成", "redirect": "分流", "register": "登记", "decline": "当事人拒绝调解",
+    "undo": "撤销上一步", "void": "作废", "amend": "更正",
 }
 
 # 五步联调: the step each state belongs to.

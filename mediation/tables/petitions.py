@@ -59,6 +59,7 @@ class Petition(Numbered, table=True):
 
 class PetitionEvent(EventFields, table=True):
     __tablename__ = "petition_event"
-    __table_args__ = (UniqueConstraint("petition_id", "seq"), Index("ix_petition_event_trigger_at", "trigger", "at", "undone"))
+    __table_args__ = (UniqueConstraint("petition_id", "seq"),
+                      Index("ix_petition_event_trigger_at", "trigger", "at", "undone"))
     id: int | None = Field(default=None, primary_key=True)
     petition_id: int = Field(foreign_key="petition.id", index=True)

@@ -31,7 +31,8 @@ def upgrade() -> None:
     op.create_index("ix_petition_event_trigger_at", "petition_event", ["trigger", "at", "undone"])
     # … and a voided case is in no count: the registrations' index covers its state.
     op.drop_index("ix_case_report", table_name="dispute_case")
-    op.create_index("ix_case_report", "dispute_case", ["registered_at", "town_id", "village_id", "type", "kind", "state"])
+    op.create_index("ix_case_report", "dispute_case",
+                    ["registered_at", "town_id", "village_id", "type", "kind", "state"])
 
 
 def downgrade() -> None:
