@@ -149,6 +149,7 @@ def decide(reg: Register, row, *, user, trigger: str, note: str | None, at, valu
     ``at`` when it happened as the user gave it (``None``: now); ``recorded`` when it was entered
     (default now)."""
     workflow = reg.workflow(row)
+    trigger = workflow.trigger_named(trigger)  # 研判分流 is triage
     typed = typing.parse(workflow, trigger, values, user=resolve_user)
     when = timeutil.resolve(at, not_before=row.last_event_at)
     facts = reg.facts(row)

@@ -22,11 +22,11 @@ def parse(workflow: Workflow, trigger: str, raw: Mapping[str, str], *,
     name (a mediator) where a value names one."""
     out: dict[str, Any] = {}
     for key, text in raw.items():
-        k = key.strip().lower()
-        spec = workflow.fields.get(k)
-        if spec is None:
-            known = ", ".join(workflow.fields) or "无 / none"
+        k = workflow.field_named(key)
+        if k is None:
+            known = ", ".join(f"{k}({spec.label})" for k, spec in workflow.fields.items()) or "无 / none"
             raise InvalidValue(f"未知字段 '{key}' / unknown key; 可用 / known: {known}")
+        spec = workflow.fields[k]
         out[k] = _typed(k, spec, (text if isinstance(text, str) else str(text)).strip(), user)
     return out
 

@@ -207,6 +207,7 @@ class Workflow:
         inputs: Mapping[str, tuple[str, ...]] | None = None,
         fields: Mapping[str, Input] | None = None,
         labels: Mapping[str, str] | None = None,
+        trigger_labels: Mapping[str, str] | None = None,
     ):
         self.name = name
         self.states = states
@@ -217,6 +218,7 @@ class Workflow:
         self.inputs = dict(inputs or {})
         self.fields = dict(fields or {})
         self.labels = dict(labels or {})
+        self.trigger_labels = dict(trigger_labels or {})
         self._check_definition()
         self._triggers = dict.fromkeys(t["trigger"] for t in self.transitions)  # ordered, O(1) lookup
         self._inputs = {trigger: frozenset(keys) for trigger, keys in self.inputs.items()}
@@ -341,6 +343,27 @@ class Workflow:
 
     def label(self, state: str) -> str:
         return self.labels.get(state, state)
+
+    def trigger_named(self, text: str) -> str:
+        """A trigger by its identifier or by its Chinese label (``研判分流`` → ``triage``), from
+        the workflow's own labels; anything else is left for ``fire`` to refuse."""
+        name = (text or "").strip()
+        if name in self._triggers:
+            return name
+        found = [t for t, label in self.trigger_labels.items() if t in self._triggers and label == name]
+        return found[0] if len(found) == 1 else name
+
+    def field_named(self, text: str) -> str | None:
+        """A value's key by its identifier or its Chinese label (``风险等级``, or a unique start of
+        one of at least two characters: ``风险``), or None."""
+        key = (text or "").strip()
+        if key.lower() in self.fields:
+            return key.lower()
+        exact = [k for k, spec in self.fields.items() if spec.label == key]
+        if len(exact) == 1:
+            return exact[0]
+        starts = [k for k, spec in self.fields.items() if len(key) >= 2 and spec.label.startswith(key)]
+        return starts[0] if len(starts) == 1 else None
 
     def mermaid(self) -> str:
         """The state diagram in Mermaid, from transitions' own GraphMachine (no graphviz)."""

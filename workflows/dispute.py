@@ -273,6 +273,7 @@ DISPUTE = Workflow(
     inputs=INPUTS,
     fields=FIELDS,
     labels=STATE_LABELS,
+    trigger_labels=TRIGGER_LABELS,
 )
 
 

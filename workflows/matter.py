@@ -133,6 +133,7 @@ RECONSIDERATION = Workflow(
     inputs={"decide": ("outcome",)},
     fields={"outcome": Input("choice", "复议结果", RECONSIDERATION_OUTCOMES)},
     labels=STATE_LABELS,
+    trigger_labels=TRIGGER_LABELS,
 )
 
 LITIGATION = Workflow(
@@ -160,6 +161,7 @@ LITIGATION = Workflow(
             "served_at": Input("date", "判决书/裁定书送达之日"),
             "form": Input("choice", "文书类型", DECISION_FORMS, column="decision_form")},
     labels=STATE_LABELS,
+    trigger_labels=TRIGGER_LABELS,
 )
 
 WORKFLOWS = {"reconsideration": RECONSIDERATION, "litigation": LITIGATION}

@@ -336,7 +336,7 @@ INPUTS: dict[str, tuple[str, ...]] = {
 
 PETITION = Workflow(
     name="petition", states=PetitionState, transitions=TRANSITIONS, initial=P.received,
-    guards=GUARDS, effects=EFFECTS, inputs=INPUTS, fields=FIELDS, labels=STATE_LABELS,
+    guards=GUARDS, effects=EFFECTS, inputs=INPUTS, fields=FIELDS, labels=STATE_LABELS, trigger_labels=TRIGGER_LABELS,
 )
 
 OPEN_STATES = frozenset({"received", "handling", "answered", "review", "recheck"})

@@ -47,6 +47,7 @@ SUBJECT = Workflow(
     inputs={"terminate": ("reason",)},
     fields={"reason": Input("choice", "终止原因", TERMINATIONS, column="end_reason")},
     labels=STATE_LABELS,
+    trigger_labels=TRIGGER_LABELS,
 )
 
 ENDED_STATES = frozenset({"released", "terminated"})

@@ -150,3 +150,18 @@ def test_every_unmask_is_listed_in_the_records_access_history(run):
                         "request", "--summary", "修路", user="王主任")
     run.json("petition", "show", petition["number"], "--unmask", user="刘调解")
     assert [a["actor"] for a in run.json("petition", "show", petition["number"], user="王主任")["access"]] == ["刘调解"]
+
+
+def test_steps_and_values_typed_in_chinese(run):
+    """The words a mediator types: a step by its Chinese label, a value by its label (or a
+    unique start of it) and a choice by its label; the record keeps the identifiers."""
+    run.ok(*NEW, user="刘调解")
+    run.ok("case", "do", "1", "研判分流", "--set", "风险=黄", user="刘调解")
+    run.ok("case", "do", "1", "开始调解", "--set", "调解员=刘调解", user="刘调解")
+    run.ok("case", "do", "1", "达成协议", "--set", "协议形式=书面协议", "--set", "协议内容=赔偿500元",
+           "--set", "协议金额=500", user="刘调解")
+    shown = run.json("case", "show", "1")
+    assert (shown["state"], shown["risk"], shown["agreement"], shown["amount"]) == ("agreed", "yellow", "written",
+                                                                                  "500.00")
+    assert [e["trigger"] for e in shown["history"]][1:] == ["triage", "start", "agree"]
+    run.refused("case", "do", "1", "履行完毕", "--set", "协议=口头", user="刘调解", match="unknown key")
