@@ -21,9 +21,11 @@ def report():
 @click.option("--town", help="The town (default: the only one).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @click.option("--out", type=click.Path(dir_okay=False, writable=True), help="Write to this file instead of stdout.")
+@click.option("--encoding", type=click.Choice(["utf-8", "gbk"]), default="utf-8", show_default=True,
+              help="A CSV file's encoding: UTF-8 with the byte-order mark Chinese Excel expects, or GBK.")
 @json_option
 @click.pass_obj
-def annual(app, year, as_of, town, fmt, out, as_json):
+def annual(app, year, as_of, town, fmt, out, encoding, as_json):
     """Year-end totals: disputes, petitions, 行政调解/复议/应诉, screening, correction subjects.
 
     \b
@@ -63,8 +65,15 @@ def annual(app, year, as_of, town, fmt, out, as_json):
         from mediation import report_formats
         text = report_formats.to_csv(r) if fmt == "csv" else report_formats.to_markdown(r)
     if out:
-        with open(out, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
+        # Excel opens a CSV as the local code page unless it starts with a byte-order mark.
+        file_encoding = ("utf-8-sig" if encoding == "utf-8" else "gbk") if fmt == "csv" else "utf-8"
+        try:
+            data = text.encode(file_encoding)
+        except UnicodeEncodeError as exc:
+            raise click.ClickException(f"'{exc.object[exc.start:exc.end]}' 无法用 GBK 编码 / cannot be written in GBK: "
+                                       "use --encoding utf-8") from None
+        with open(out, "wb") as fh:
+            fh.write(data)
         click.echo(f"wrote {out}", err=True)
     else:
         click.echo(text, nl=False)

@@ -64,3 +64,22 @@ def test_a_bad_import_file_lists_every_problem_and_exits_1(tmp_path):
     assert lines[-1] == "Error: 3 problem(s) found; nothing was loaded"
     assert "bad.toml: case 1 (key x): summary: required" in lines
     assert any("parties[0].id_number" in line for line in lines) and any("type:" in line for line in lines)
+
+
+def test_a_csv_file_opens_in_chinese_excel(tmp_path):
+    """UTF-8 with a byte-order mark by default (Excel reads a bare UTF-8 CSV as the local code
+    page), or GBK on request."""
+    from click.testing import CliRunner
+
+    from cli import main
+
+    runner = CliRunner()
+    db = str(tmp_path / "r.db")
+    runner.invoke(main, ["--db", db, "init", "--town", "营盘镇", "--village", "龙潭村"])
+    utf8, gbk = tmp_path / "r.csv", tmp_path / "r-gbk.csv"
+    made = runner.invoke(main, ["--db", db, "report", "annual", "2021", "--format", "csv", "--out", str(utf8)])
+    assert made.exit_code == 0
+    assert utf8.read_bytes().startswith(b"\xef\xbb\xbf") and "营盘镇" in utf8.read_text(encoding="utf-8-sig")
+    result = runner.invoke(main, ["--db", db, "report", "annual", "2021", "--format", "csv", "--out", str(gbk),
+                                  "--encoding", "gbk"])
+    assert result.exit_code == 0 and "营盘镇" in gbk.read_bytes().decode("gbk")
