@@ -154,25 +154,13 @@ def amend(db: UnitOfWork, *, actor: str | None, case: str, note: str | None, sum
     Moving a case to another village is a town or county user's."""
     with db.write() as s:
         user, row = _acting_on(s, actor, case, expect_version)
-        to_village = access.village(s, village) if village else None
-        if to_village is not None and to_village.town_id != row.town_id:
-            raise InvalidValue(f"{row.number}: 案件编号属于本镇,不能移至其他乡镇 / a case stays in its town")
-        permissions.may_amend(user, row, to_village=to_village)
-        changes: dict[str, Any] = {}
-        shown: dict[str, tuple[Any, Any]] = {}
-        if summary is not None and summary.strip() and summary.strip() != row.summary:
-            changes["summary"] = summary.strip()
-            shown["summary"] = (row.summary, changes["summary"])
+        fix = records.Correction(s, user, row, village=village)
+        fix.text("summary", row, summary)
         if type:
-            new_type = validation.choice(type, config.DISPUTE_TYPES, "纠纷类别", "type")
-            if new_type != row.type:
-                changes["type"], shown["type"] = new_type, (row.type, new_type)
-        if to_village is not None and to_village.id != row.village_id:
-            old_name = s.get(Village, row.village_id).name
-            changes["village_id"], shown["village"] = to_village.id, (old_name, to_village.name)
+            fix.text("type", row, validation.choice(type, config.DISPUTE_TYPES, "纠纷类别", "type"))
         parties = s.exec(select(Party).where(Party.case_id == row.id).order_by(Party.position)).all()
-        for fix in party_fixes:
-            old, new = _party_fix(fix, parties)
+        for wanted in party_fixes:
+            old, new = _party_fix(wanted, parties)
             spec = validation.party(new)
             before = (old.name, validation.mask_id(old.id_number), validation.mask_phone(old.phone))
             old.name = spec.name
@@ -180,8 +168,9 @@ def amend(db: UnitOfWork, *, actor: str | None, case: str, note: str | None, sum
             old.phone = spec.phone or old.phone
             after = (old.name, validation.mask_id(old.id_number), validation.mask_phone(old.phone))
             if after != before:  # ID numbers and phones are kept in the trail masked, as they are shown
-                shown[f"party[{old.position}]"] = (",".join(x for x in before if x), ",".join(x for x in after if x))
-        records.amend(s, REGISTER, row, user=user, note=note, changes=changes, shown=shown)
+                fix.shown[f"party[{old.position}]"] = (",".join(x for x in before if x),
+                                                       ",".join(x for x in after if x))
+        records.amend(s, REGISTER, row, user=user, note=note, changes=fix.changes, shown=fix.shown)
         s.flush()
         return _view(s, row, user=user)
 

@@ -113,11 +113,9 @@ def amend(db: UnitOfWork, *, actor: str | None, matter: str, note: str | None, s
     """更正: correct the summary, as one audited step with the old and new values."""
     with db.write() as s:
         user, row = _acting_on(s, actor, matter, expect_version)
-        shown = {}
-        if summary is not None and summary.strip() and summary.strip() != row.summary:
-            shown["summary"] = (row.summary, summary.strip())
-        records.amend(s, REGISTER, row, user=user, note=note, changes={k: v[1] for k, v in shown.items()},
-                      shown=shown)
+        fix = records.Correction(s, user, row)
+        fix.text("summary", row, summary)
+        records.amend(s, REGISTER, row, user=user, note=note, changes=fix.changes, shown=fix.shown)
         return _view(s, row)
 
 

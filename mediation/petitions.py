@@ -216,26 +216,17 @@ def amend(db: UnitOfWork, *, actor: str | None, petition: str, note: str | None,
     audited step with the old and new values (ID numbers and phones masked in the trail)."""
     with db.write() as s:
         user, row = _acting_on(s, actor, petition, expect_version)
-        to_village = access.village(s, village) if village else None
-        if to_village is not None and to_village.town_id != row.town_id:
-            raise InvalidValue(f"{row.number}: 信访件编号属于本镇,不能移至其他乡镇 / a petition stays in its town")
-        permissions.may_amend(user, row, to_village=to_village)
-        changes: dict[str, Any] = {}
-        shown: dict[str, tuple[Any, Any]] = {}
-        if summary is not None and summary.strip() and summary.strip() != row.summary:
-            changes["summary"], shown["summary"] = summary.strip(), (row.summary, summary.strip())
-        if to_village is not None and to_village.id != row.village_id:
-            changes["village_id"] = to_village.id
-            shown["village"] = (s.get(Village, row.village_id).name, to_village.name)
+        fix = records.Correction(s, user, row, village=village)
+        fix.text("summary", row, summary)
         if petitioner:
             spec = validation.party(petitioner)
             new = (spec.name, spec.id_number or row.petitioner_id_number, spec.phone or row.petitioner_phone)
             old = (row.petitioner, row.petitioner_id_number, row.petitioner_phone)
             if new != old:
-                changes.update(petitioner=new[0], petitioner_id_number=new[1], petitioner_phone=new[2])
+                fix.changes.update(petitioner=new[0], petitioner_id_number=new[1], petitioner_phone=new[2])
                 masked = [(x[0], validation.mask_id(x[1]), validation.mask_phone(x[2])) for x in (old, new)]
-                shown["petitioner"] = tuple(",".join(y for y in x if y) for x in masked)
-        records.amend(s, REGISTER, row, user=user, note=note, changes=changes, shown=shown)
+                fix.shown["petitioner"] = tuple(",".join(y for y in x if y) for x in masked)
+        records.amend(s, REGISTER, row, user=user, note=note, changes=fix.changes, shown=fix.shown)
         return _view(s, row)
 
 

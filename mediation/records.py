@@ -14,7 +14,7 @@ from sqlmodel import select
 
 from mediation import audit, deadlines, timeutil
 from mediation import values as typing
-from mediation.errors import ConcurrentChange, NotAllowed
+from mediation.errors import ConcurrentChange, InvalidValue, NotAllowed
 from mediation.tables.base import UTCDateTime
 from workflows import NOTE, Action, Due, Period, Refused
 
@@ -217,6 +217,34 @@ def undo(s, reg: Register, row, *, user, note: str | None) -> None:
 def prior_of(row, changes: Mapping[str, Any]) -> dict[str, Any]:
     """What undo would put back: the columns a step changes, as they are before it (JSON)."""
     return {k: _jsonable(getattr(row, k)) for k in changes if k != "last_hash"}
+
+
+class Correction:
+    """An ``amend`` being put together: the columns it changes, and each field's old and new
+    value as people read them. A value equal to the record's own is no change."""
+
+    def __init__(self, s, user, row, *, village: str | None = None):
+        """``village``: the record moves there (a village of its town, by the office)."""
+        from mediation import access, permissions
+        from mediation.tables.places import Village
+
+        self.changes: dict[str, Any] = {}
+        self.shown: dict[str, tuple[Any, Any]] = {}
+        to = access.village(s, village) if village else None
+        if to is not None and to.town_id != row.town_id:
+            raise InvalidValue("不能移至其他乡镇 / a record stays in its town (its number is the town's)")
+        permissions.may_amend(user, row, to_village=to)
+        if to is not None and to.id != row.village_id:
+            old = s.get(Village, row.village_id).name if row.village_id else None
+            self.set("village_id", to.id, field="village", shown=(old, to.name))
+
+    def text(self, column: str, row, value: str | None) -> None:
+        if value is not None and value.strip() and value.strip() != getattr(row, column):
+            self.set(column, value.strip(), shown=(getattr(row, column), value.strip()))
+
+    def set(self, column: str, value: Any, *, field: str | None = None, shown: tuple[Any, Any]) -> None:
+        self.changes[column] = value
+        self.shown[field or column] = shown
 
 
 def amend(s, reg: Register, row, *, user, note: str | None, changes: Mapping[str, Any],

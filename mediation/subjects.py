@@ -151,18 +151,9 @@ def amend(db: UnitOfWork, *, actor: str | None, subject: str, note: str | None, 
         user = access.actor(s, actor)
         row = _load(s, subject, lock=True)
         records.check_version(row, expect_version, f"对象 {row.id}")
-        to_village = access.village(s, village) if village else None
-        if to_village is not None and to_village.town_id != row.town_id:
-            raise InvalidValue(f"对象 {row.id}: 不能移至其他乡镇 / a subject stays in its town")
-        permissions.may_amend(user, row, to_village=to_village)
-        changes: dict[str, Any] = {}
-        shown: dict[str, tuple[Any, Any]] = {}
-        if name is not None and name.strip() and name.strip() != row.name:
-            changes["name"], shown["name"] = name.strip(), (row.name, name.strip())
-        if to_village is not None and to_village.id != row.village_id:
-            old = s.get(Village, row.village_id).name if row.village_id else None
-            changes["village_id"], shown["village"] = to_village.id, (old, to_village.name)
-        records.amend(s, REGISTER, row, user=user, note=note, changes=changes, shown=shown)
+        fix = records.Correction(s, user, row, village=village)
+        fix.text("name", row, name)
+        records.amend(s, REGISTER, row, user=user, note=note, changes=fix.changes, shown=fix.shown)
         return _view(s, row)
 
 
