@@ -45,7 +45,10 @@ def backup(db: Database, path: str, *, actor: str | None) -> BackupView:
     target = os.path.abspath(os.path.expanduser(path))
     if os.path.exists(target):
         raise InvalidValue(f"{target} 已存在,请另选文件名 / {target} exists: choose another name")
-    os.makedirs(os.path.dirname(target) or ".", exist_ok=True)
+    try:
+        os.makedirs(os.path.dirname(target) or ".", exist_ok=True)
+    except OSError as exc:
+        raise InvalidValue(f"无法写入 {target} / cannot write there: {exc.strerror}") from None
     if db.dialect == "sqlite":
         src = sqlite3.connect(_sqlite_path(db))
         try:

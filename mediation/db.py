@@ -52,11 +52,15 @@ class Database:
                 if path and path != ":memory:" and not create and not os.path.exists(path):
                     raise DatabaseError(f"没有数据库 {path} / no database there: run `mediation init --town NAME` first")
                 if path and path != ":memory:" and create:
-                    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-                    if not os.path.exists(path):
-                        # One office, one file: it holds citizens' ID numbers, so only its owner
-                        # may read or write it (SQLite gives its -wal and -shm files the same mode).
-                        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+                    try:
+                        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+                        if not os.path.exists(path):
+                            # One office, one file: it holds citizens' ID numbers, so only its owner
+                            # may read or write it (SQLite gives its -wal and -shm files the same mode).
+                            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+                    except OSError as exc:
+                        raise DatabaseError(f"无法创建数据库 {path} / cannot create the database there: "
+                                            f"{exc.strerror}") from None
                 engine = create_engine(self.url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
                 event.listen(engine, "connect", _sqlite_connect)
                 event.listen(engine, "begin", _sqlite_begin)
@@ -238,4 +242,7 @@ def _translated(db: Database) -> Iterator[None]:
             raise DatabaseError("数据库正忙,请稍后重试 / the database is busy (another command holds it); try again") from None
         if isinstance(exc, sa_exc.OperationalError):
             raise DatabaseError(f"无法使用数据库 {display_url(db.url)} / database unavailable: {first}") from None
-        raise
+        # Anything else the database refuses (a constraint, a failed migration step) is one line
+        # too, and the transaction it happened in has been rolled back.
+        raise DatabaseError(f"数据库拒绝了该操作,未写入任何内容 / the database refused it, nothing was written: "
+                            f"{first}") from None

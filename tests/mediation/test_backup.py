@@ -114,3 +114,18 @@ def test_without_pg_dump_the_refusal_says_what_to_run(db, tmp_path, monkeypatch)
         backup.backup(db, str(target), actor="王主任")
     message = str(err.value)
     assert "pg_dump --format=custom" in message and "--schema=" in message and not target.exists()
+
+
+def test_an_unwritable_place_is_one_line_not_a_traceback(db, tmp_path):
+    import os
+
+    from mediation.db import Database
+    from mediation.errors import DatabaseError
+
+    loader.load(db, write(tmp_path, "setup.toml", SETUP))
+    blocked = tmp_path / "file-not-dir"
+    blocked.write_text("x")
+    refused(db, InvalidValue, "cannot write there", backup.backup, db, str(blocked / "sub" / "b.db"), actor="王主任")
+    with pytest.raises(DatabaseError, match="cannot create the database"):
+        Database(str(blocked / "sub" / "m.db"), create=True)
+    assert os.path.isfile(blocked)
