@@ -188,7 +188,7 @@ def add_undo(group: click.Group, *, record: str, zh: str) -> None:
     def undo_command(app, ref, note, expect_version, as_json):
         import importlib
 
-        service = importlib.import_module(f"mediation.{group.name}s" if group.name != "case" else "mediation.cases")
+        service = importlib.import_module(f"mediation.{group.name}s")  # mediation.cases, .petitions, .matters
         note = need(note, "--note", "撤销理由 reason", as_json=as_json)
         view = service.undo(app.db, actor=app.actor, note=note, expect_version=expect_version, **{record: ref})
         if as_json:

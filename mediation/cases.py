@@ -155,9 +155,9 @@ def amend(db: UnitOfWork, *, actor: str | None, case: str, note: str | None, sum
     with db.write() as s:
         user, row = _acting_on(s, actor, case, expect_version)
         fix = records.Correction(s, user, row, village=village)
-        fix.text("summary", row, summary)
+        fix.text("summary", summary)
         if type:
-            fix.text("type", row, validation.choice(type, config.DISPUTE_TYPES, "纠纷类别", "type"))
+            fix.text("type", validation.choice(type, config.DISPUTE_TYPES, "纠纷类别", "type"))
         parties = s.exec(select(Party).where(Party.case_id == row.id).order_by(Party.position)).all()
         for wanted in party_fixes:
             old, new = _party_fix(wanted, parties)

@@ -114,7 +114,7 @@ def amend(db: UnitOfWork, *, actor: str | None, matter: str, note: str | None, s
     with db.write() as s:
         user, row = _acting_on(s, actor, matter, expect_version)
         fix = records.Correction(s, user, row)
-        fix.text("summary", row, summary)
+        fix.text("summary", summary)
         records.amend(s, REGISTER, row, user=user, note=note, changes=fix.changes, shown=fix.shown)
         return _view(s, row)
 

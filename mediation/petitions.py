@@ -217,7 +217,7 @@ def amend(db: UnitOfWork, *, actor: str | None, petition: str, note: str | None,
     with db.write() as s:
         user, row = _acting_on(s, actor, petition, expect_version)
         fix = records.Correction(s, user, row, village=village)
-        fix.text("summary", row, summary)
+        fix.text("summary", summary)
         if petitioner:
             spec = validation.party(petitioner)
             new = (spec.name, spec.id_number or row.petitioner_id_number, spec.phone or row.petitioner_phone)

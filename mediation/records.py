@@ -150,7 +150,7 @@ def decide(reg: Register, row, *, user, trigger: str, note: str | None, at, valu
     (default now)."""
     workflow = reg.workflow(row)
     trigger = workflow.trigger_named(trigger)  # 研判分流 is triage
-    typed = typing.parse(workflow, trigger, values, user=resolve_user)
+    typed = typing.parse(workflow, values, user=resolve_user)
     when = timeutil.resolve(at, not_before=row.last_event_at)
     facts = reg.facts(row)
     try:
@@ -228,6 +228,7 @@ class Correction:
         from mediation import access, permissions
         from mediation.tables.places import Village
 
+        self.row = row
         self.changes: dict[str, Any] = {}
         self.shown: dict[str, tuple[Any, Any]] = {}
         to = access.village(s, village) if village else None
@@ -238,9 +239,10 @@ class Correction:
             old = s.get(Village, row.village_id).name if row.village_id else None
             self.set("village_id", to.id, field="village", shown=(old, to.name))
 
-    def text(self, column: str, row, value: str | None) -> None:
-        if value is not None and value.strip() and value.strip() != getattr(row, column):
-            self.set(column, value.strip(), shown=(getattr(row, column), value.strip()))
+    def text(self, column: str, value: str | None) -> None:
+        old = getattr(self.row, column)
+        if value is not None and value.strip() and value.strip() != old:
+            self.set(column, value.strip(), shown=(old, value.strip()))
 
     def set(self, column: str, value: Any, *, field: str | None = None, shown: tuple[Any, Any]) -> None:
         self.changes[column] = value

@@ -152,7 +152,7 @@ def amend(db: UnitOfWork, *, actor: str | None, subject: str, note: str | None, 
         row = _load(s, subject, lock=True)
         records.check_version(row, expect_version, f"对象 {row.id}")
         fix = records.Correction(s, user, row, village=village)
-        fix.text("name", row, name)
+        fix.text("name", name)
         records.amend(s, REGISTER, row, user=user, note=note, changes=fix.changes, shown=fix.shown)
         return _view(s, row)
 

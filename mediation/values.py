@@ -15,8 +15,7 @@ UNKNOWN = "unknown"
 _UNKNOWN_WORDS = (UNKNOWN, "未知", "不详", "不清楚")
 
 
-def parse(workflow: Workflow, trigger: str, raw: Mapping[str, str], *,
-          user: Callable[[str], str] | None = None) -> dict[str, Any]:
+def parse(workflow: Workflow, raw: Mapping[str, str], *, user: Callable[[str], str] | None = None) -> dict[str, Any]:
     """``raw`` typed by the workflow's declaration. Keys the trigger does not take are left
     to the workflow, which refuses them naming the ones it takes; ``user`` resolves a user's
     name (a mediator) where a value names one."""
@@ -24,7 +23,7 @@ def parse(workflow: Workflow, trigger: str, raw: Mapping[str, str], *,
     for key, text in raw.items():
         k = workflow.field_named(key)
         if k is None:
-            known = ", ".join(f"{k}({spec.label})" for k, spec in workflow.fields.items()) or "无 / none"
+            known = ", ".join(f"{name}({spec.label})" for name, spec in workflow.fields.items()) or "无 / none"
             raise InvalidValue(f"未知字段 '{key}' / unknown key; 可用 / known: {known}")
         spec = workflow.fields[k]
         out[k] = _typed(k, spec, (text if isinstance(text, str) else str(text)).strip(), user)
