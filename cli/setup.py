@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from cli.output import dump_json, json_option, need
@@ -70,15 +72,23 @@ def user():
 @click.option("--role", type=click.Choice(ROLE_NAMES), help="The user's role.")
 @click.option("--village", help="The mediator's village (required for --role mediator).")
 @click.option("--town", help="The town of a town user (default: the only town).")
+@click.option("--login", help="PostgreSQL: also make the person's own server login (pinyin, e.g. liumingshan).")
+@click.option("--password-stdin", is_flag=True, help="Read the login's password from the first line of stdin "
+              "(default: ask for it at the terminal).")
 @json_option
 @click.pass_obj
-def user_add(app, name, role, village, town, as_json):
+def user_add(app, name, role, village, town, login, password_stdin, as_json):
     """Add a user. The first user needs no --as; after that a town or county user adds users.
+
+    On a shared PostgreSQL database, --login gives the person their own login: connected
+    with it they act as themselves, and see only their village's (or town's) rows.
 
     \b
     Example:
       mediation user add 王主任 --role town
       mediation --as 王主任 user add 李调解 --role mediator --village 龙潭村
+      mediation --db postgresql+psycopg://sifasuo@server/mediation \\
+          user add 刘明山 --role mediator --village 龙潭村 --login liumingshan
     """
     from mediation import admin
 
@@ -88,11 +98,59 @@ def user_add(app, name, role, village, town, as_json):
                 type=click.Choice(ROLE_NAMES))
     if role == Role.mediator:
         village = need(village, "--village", "村(社区) village", as_json=as_json)
-    view = admin.add_user(db, actor=app.actor, name=name, role=role, village=village, town=town)
+    password = _password(login, password_stdin, as_json=as_json)
+    view = admin.add_user(db, actor=app.actor, name=name, role=role, village=village, town=town,
+                          login=login, password=password)
     if as_json:
         return dump_json(view)
     where = view.village or view.town or Role.county
-    app.display.line(f"added {view.name} ({view.role}, {where})")
+    app.display.line(f"added {view.name} ({view.role}, {where})" + (f", login {view.login}" if view.login else ""))
+
+
+@user.command("login")
+@click.argument("name")
+@click.option("--login", required=True, help="The person's own server login (pinyin, e.g. liumingshan).")
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin "
+              "(default: ask for it at the terminal).")
+@json_option
+@click.pass_obj
+def user_login(app, name, login, password_stdin, as_json):
+    """Give an existing user their own PostgreSQL login (开通登录).
+
+    A town user gives logins to their town's mediators and staff, a county user to anyone;
+    the schema owner's login may too.
+
+    \b
+    Example:
+      mediation --db postgresql+psycopg://sifasuo@server/mediation \\
+          user login 刘明山 --login liumingshan
+    """
+    from mediation import admin
+
+    db = app.db
+    password = _password(login, password_stdin, as_json=as_json)
+    view = admin.give_login(db, actor=app.actor, name=name, login=login, password=password)
+    if as_json:
+        return dump_json(view)
+    app.display.line(f"{view.name} ({view.role}, {view.village or view.town or Role.county}): login {view.login}")
+
+
+def _password(login: str | None, from_stdin: bool, *, as_json: bool) -> str | None:
+    """A new login's password: the first line of stdin, or asked twice at the terminal."""
+    from cli.output import interactive
+
+    if login is None:
+        if from_stdin:
+            raise click.UsageError("--password-stdin goes with --login")
+        return None
+    if from_stdin:
+        line = sys.stdin.readline().rstrip("\r\n")
+        if not line:
+            raise click.UsageError("--password-stdin: stdin gave no password (one line, not empty)")
+        return line
+    if as_json or not interactive():
+        raise click.UsageError("a new login needs a password: type it at a terminal, or give --password-stdin")
+    return click.prompt("密码 password", hide_input=True, confirmation_prompt=True)
 
 
 @user.command("list")
@@ -110,9 +168,9 @@ def user_list(app, as_json):
     users = admin.list_users(app.db)
     if as_json:
         return dump_json(users)
-    t = app.display.table("姓名 name", "角色 role", "乡镇 town", "村 village")
+    t = app.display.table("姓名 name", "角色 role", "乡镇 town", "村 village", "登录 login")
     for u in users:
-        t.add_row(u.name, u.role, u.town or "", u.village or "")
+        t.add_row(u.name, u.role, u.town or "", u.village or "", u.login or "")
     app.display.print(t)
 
 

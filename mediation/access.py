@@ -32,9 +32,17 @@ _USERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def actor(session: Session, name: str | None) -> User:
-    """The acting user; every change is recorded under this name. Users are only ever added
-    (no command renames one or changes a role), so a user found is kept while the database
-    is open (per connection pool), detached from any session."""
+    """The acting user; every change is recorded under this name. Connected with a person's
+    own PostgreSQL login, it is that login's user, and naming anyone else is refused
+    (``mediation.logins``). Users are only ever added (no command renames one or changes a
+    role), so a user found is kept while the database is open (per connection pool),
+    detached from any session."""
+    login = session.info.get("login")
+    if login is not None:
+        if name and name.strip() and name.strip() != login.name:
+            raise PermissionDenied(f"已用登录 {login.login} 连接,即 {login.name} 本人,不能以 {name.strip()} 的名义操作 / "
+                                   f"connected as {login.login}, who is {login.name}: acting as anyone else is refused")
+        return login
     if not name or not name.strip():
         raise PermissionDenied(f"需指明操作人 / no acting user: give {option('as')} NAME or set MEDIATION_USER")
     user = user_named(session, name)
@@ -56,7 +64,7 @@ def user_named(session: Session, name: str) -> User | None:
 
 
 def optional_actor(session: Session, name: str | None) -> User | None:
-    return actor(session, name) if name else None
+    return actor(session, name) if name or session.info.get("login") is not None else None
 
 
 def town(session: Session, name: str | None) -> Town:
@@ -160,12 +168,12 @@ def _prefix_matches(typed_prefix: str, number: str) -> bool:
 
 
 def register_in(session: Session, actor_name: str | None, village_name: str) -> tuple[User, Village, Town]:
-    """Who registers a record in which village, checked; and the village's town, locked so
-    that two registrations cannot take the same number in the town's yearly register."""
+    """Who registers a record in which village, checked; and the village's town (its yearly
+    register is numbered by ``records.next_seq``, which holds the numbering)."""
     from mediation import permissions
 
     user = actor(session, actor_name)
     village_row = village(session, village_name)
     permissions.may_register_in(user, village_row)
-    town_row = session.exec(select(Town).where(Town.id == village_row.town_id).with_for_update()).one()
+    town_row = session.get(Town, village_row.town_id)
     return user, village_row, town_row

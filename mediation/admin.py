@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from sqlmodel import select
 
-from mediation import access, permissions, timeutil
+from mediation import access, logins, permissions, timeutil
 from mediation.db import UnitOfWork
-from mediation.errors import InvalidValue
+from mediation.errors import InvalidValue, NotFound
 from mediation.models import Town, User, Village
 from mediation.validation import choice
 from workflows import config, option
@@ -30,6 +30,7 @@ class UserView:
     role: str
     town: str | None
     village: str | None
+    login: str | None = None
 
 
 def _clean_name(value: str, zh: str, en: str) -> str:
@@ -78,11 +79,15 @@ def init_town(db: UnitOfWork, *, town: str, villages: list[str], abbr: str | Non
 
 
 def add_user(db: UnitOfWork, *, actor: str | None, name: str, role: str,
-             village: str | None = None, town: str | None = None) -> UserView:
+             village: str | None = None, town: str | None = None,
+             login: str | None = None, password: str | None = None) -> UserView:
     """Add a user. The first user may be added by anyone (bootstrap); after that only a
-    ``town`` user (within their town) or a ``county`` user may add users."""
+    ``town`` user (within their town) or a ``county`` user may add users. On PostgreSQL,
+    ``login`` also makes the person's own server login (``mediation.logins``), in the same
+    transaction: both are made, or neither."""
     uname = _clean_name(name, "用户", "user")
     role = choice(role, config.ROLES, "角色", "role")
+    login = logins.clean_login(login) if login is not None else None
     with db.write() as s:
         has_users = s.exec(select(User.id).limit(1)).first() is not None
         acting = access.actor(s, actor) if has_users else None  # the first user bootstraps
@@ -101,11 +106,41 @@ def add_user(db: UnitOfWork, *, actor: str | None, name: str, role: str,
             town_row = access.town(s, town)
         elif town:
             raise InvalidValue("县级用户不属于某一乡镇 / a county user belongs to no single town")
-        permissions.may_add_user(acting, has_users=has_users, town_id=town_row.id if town_row else None)
-        s.add(User(name=uname, role=role, town_id=town_row.id if town_row else None,
-                   village_id=village_row.id if village_row else None, created_at=timeutil.now()))
+        county_exists = role == Role.county and s.exec(select(User.id).where(User.role == Role.county)).first()
+        permissions.may_add_user(acting, has_users=has_users, town_id=town_row.id if town_row else None, role=role,
+                                 county_exists=bool(county_exists))
+        user = User(name=uname, role=role, town_id=town_row.id if town_row else None,
+                    village_id=village_row.id if village_row else None, created_at=timeutil.now())
+        s.add(user)
+        if login is not None:
+            s.flush()
+            permissions.may_give_login(acting, user)
+            logins.give_login(s, user.id, login, password)
         return UserView(name=uname, role=role, town=town_row.name if town_row else None,
-                        village=village_row.name if village_row else None)
+                        village=village_row.name if village_row else None, login=login)
+
+
+def give_login(db: UnitOfWork, *, actor: str | None, name: str, login: str, password: str | None) -> UserView:
+    """Give an existing user their own PostgreSQL login (users loaded from a file, or made
+    before the database was shared)."""
+    login = logins.clean_login(login)
+    with db.write() as s:
+        acting = access.actor(s, actor) if (actor or s.info.get("login")) else None
+        user = s.exec(select(User).where(User.name == (name or "").strip())).first()
+        if user is None:
+            raise NotFound(f"没有用户 '{name}' / no such user")
+        permissions.may_give_login(acting, user)
+        if user.login:
+            raise InvalidValue(f"{user.name} 已有登录 {user.login} / {user.name} already has the login {user.login}")
+        logins.give_login(s, user.id, login, password)
+        view = _view(s, user)
+        return UserView(**{**view.__dict__, "login": login})
+
+
+def _view(s, user: User) -> UserView:
+    town = s.get(Town, user.town_id).name if user.town_id else None
+    village = s.get(Village, user.village_id).name if user.village_id else None
+    return UserView(name=user.name, role=user.role, town=town, village=village, login=user.login)
 
 
 def list_users(db: UnitOfWork) -> list[UserView]:
@@ -116,4 +151,4 @@ def list_users(db: UnitOfWork) -> list[UserView]:
             .join(Village, Village.id == User.village_id, isouter=True)
             .order_by(User.id)
         ).all()
-        return [UserView(name=u.name, role=u.role, town=t, village=v) for u, t, v in rows]
+        return [UserView(name=u.name, role=u.role, town=t, village=v, login=u.login) for u, t, v in rows]

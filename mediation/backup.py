@@ -36,7 +36,7 @@ def _office(db: Database, actor: str | None) -> None:
     from mediation import access, permissions
 
     with db.read() as s:
-        permissions.may_keep_backups(access.actor(s, actor))
+        permissions.may_keep_backups(access.actor(s, actor), own_login=s.info.get("login") is not None)
 
 
 def backup(db: Database, path: str, *, actor: str | None) -> BackupView:

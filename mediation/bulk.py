@@ -9,8 +9,8 @@ file's one transaction. A record that fails leaves nothing behind, since nothing
 written; the file stays all or nothing because every batch shares its transaction.
 
 The numbers a batch hands out are safe: SQLite holds the write lock from the file's first
-statement (``BEGIN IMMEDIATE``), and on PostgreSQL the town row stays locked (``FOR UPDATE``)
-until the file commits, exactly as a registration at the terminal locks it.
+statement (``BEGIN IMMEDIATE``), and on PostgreSQL the town row stays locked from the first
+number (``records.next_seq``) until the file commits, exactly as at the terminal.
 """
 
 from __future__ import annotations

@@ -73,6 +73,7 @@ class Database:
         self.dialect = engine.dialect.name
         self._write_engine = engine.execution_options(sqlite_write=True)
         self._revision_checked = False  # once per Database: its schema is this release's
+        self._login: tuple = ()  # once per Database: (the user of the connection's own login, or None)
 
     @contextmanager
     def write(self) -> Iterator[Session]:
@@ -82,7 +83,7 @@ class Database:
         with _translated(self):
             with Session(self._write_engine, expire_on_commit=False, autoflush=False) as session:
                 with session.begin():
-                    self._check_revision(session)
+                    self._open(session)
                     yield session
 
     @contextmanager
@@ -92,8 +93,18 @@ class Database:
         with _translated(self):
             with Session(self.engine, expire_on_commit=False, autoflush=False) as session:
                 with session.begin():
-                    self._check_revision(session)
+                    self._open(session)
                     yield session
+
+    def _open(self, session) -> None:
+        """What every session learns first: that the schema is this release's, and who is
+        connected (``session.info["login"]``: the user of a person's own PostgreSQL login,
+        who is then the acting user; ``mediation.logins``)."""
+        self._check_revision(session)
+        if not self._login:
+            from mediation import logins
+            self._login = (logins.connected_user(session),)
+        session.info["login"] = self._login[0]
 
     def _check_revision(self, session) -> None:
         """Refuse, with one line saying what to run, a database whose schema is older or newer
@@ -107,7 +118,14 @@ class Database:
 
         try:
             revision = session.connection().exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
-        except sa_exc.DBAPIError:  # no revision table: an empty database, or release 0.1's tables
+        except sa_exc.DBAPIError as exc:  # no revision table: an empty database, or release 0.1's tables
+            refusal = _refusal(self.url, str(exc.orig))
+            if refusal:  # the server refused the login, or the login has no rights here
+                raise DatabaseError(refusal) from None
+            if self.dialect == "postgresql":
+                with self.engine.connect() as probe:  # a schema this login may not use looks empty
+                    if probe.exec_driver_sql("SELECT current_schema()").scalar() is None:
+                        raise DatabaseError(_refusal(self.url, "permission denied for schema")) from None
             if inspect(self.engine).has_table("dispute_case"):
                 raise DatabaseError(migrate.OLDER) from None
             raise DatabaseError("数据库未初始化 / the database has no schema: run `mediation init --town NAME`") from None
@@ -124,6 +142,7 @@ class Database:
         with _translated(self):
             with Session(self._write_engine, expire_on_commit=False, autoflush=False) as session:
                 with session.begin():
+                    self._open(session)
                     yield Batch(self, session)
 
     def create_schema(self) -> str:
@@ -240,9 +259,40 @@ def _translated(db: Database) -> Iterator[None]:
             raise DatabaseError(migrate.OLDER) from None
         if "database is locked" in text:
             raise DatabaseError("数据库正忙,请稍后重试 / the database is busy (another command holds it); try again") from None
+        refusal = _refusal(db.url, text)
+        if refusal:
+            raise DatabaseError(refusal) from None
         if isinstance(exc, sa_exc.OperationalError):
             raise DatabaseError(f"无法使用数据库 {display_url(db.url)} / database unavailable: {first}") from None
         # Anything else the database refuses (a constraint, a failed migration step) is one line
         # too, and the transaction it happened in has been rolled back.
         raise DatabaseError(f"数据库拒绝了该操作,未写入任何内容 / the database refused it, nothing was written: "
                             f"{first}") from None
+
+
+def _refusal(url: str, text: str) -> str | None:
+    """What a server's refusal means for the person at the terminal, and what to do: a wrong
+    password, a login the server does not know, a server not answering, a right the login
+    does not have (``mediation.logins``)."""
+    from sqlalchemy.engine import make_url
+
+    u = make_url(url)
+    who, where = u.username or "?", f"{u.host or 'localhost'}:{u.port or 5432}"
+    if "password authentication failed" in text or ("role" in text and "does not exist" in text and "FATAL" in text):
+        return (f"服务器拒绝了登录 {who}:密码错误或没有该登录 / the server refused login {who}: wrong password, or no "
+                "such login (the 司法所 gives each person theirs with `mediation user login`)")
+    if "is not permitted to log in" in text:
+        return f"登录 {who} 已停用 / login {who} may not log in: ask the 司法所"
+    if "Connection refused" in text or "could not connect" in text or "timeout expired" in text \
+            or "Name or service not known" in text or "could not translate host name" in text:
+        return (f"无法连接数据库服务器 {where} / the PostgreSQL server at {where} is not answering: is it running, "
+                "and is the address right?")
+    if "database" in text and "does not exist" in text and "FATAL" in text:
+        return f"服务器 {where} 上没有数据库 {u.database} / no database {u.database} on the server at {where}"
+    if "permission denied" in text:
+        return (f"登录 {who} 无权进行此操作,未写入任何内容 / login {who} has no right to do that, nothing was written "
+                f"({text.strip().splitlines()[0]})")
+    if "row-level security" in text:
+        return (f"超出登录 {who} 的村或镇范围,未写入任何内容 / that is outside the village or town of login {who}: "
+                "nothing was written")
+    return None

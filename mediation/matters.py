@@ -70,10 +70,9 @@ def new(db: UnitOfWork, *, actor: str | None, kind: str, summary: str, at: timeu
         if town_row is None:
             town_row = s.get(Town, user.town_id) if user.town_id else access.town(s, None)
         permissions.may_handle_matters(user, town_row.id)
-        s.exec(select(Town).where(Town.id == town_row.id).with_for_update()).one()
         when = timeutil.resolve(at, not_before=None)
         year = timeutil.local(when).year
-        seq = records.next_seq(s, Matter, town_row.id, year, Matter.kind == kind_key)
+        seq = records.next_seq(s, Matter, town_row.id, year, kind=kind_key)
         state = WORKFLOWS[kind_key].initial.value
         row = Matter(town_id=town_row.id, year=year, seq=seq, kind=kind_key, summary=summary.strip(), state=state,
                      number=NUMBER_FORMATS[kind_key].format(year=year, abbr=town_row.abbr, seq=seq),

@@ -5,7 +5,8 @@ town (or to none: an office over every town of the database), a *county* user to
 database. The place of a record is its town and, for most, its village. Each rule raises
 ``PermissionDenied`` with the reason; ``problem`` turns a rule into a reason or ``None`` for
 "what may I do next" listings. Every service asks here, never compares role names itself;
-PostgreSQL row-level security (per person logins) is to mirror these same rules.
+PostgreSQL row-level security (``mediation.logins``) mirrors the rules about places, so a
+person connected with their own login meets the same limits in any SQL client.
 """
 
 from __future__ import annotations
@@ -80,15 +81,33 @@ def may_handle_matters(user: Actor, town_id: int | None = None) -> None:
         raise PermissionDenied(f"{user.name} 只能办理本镇事项 / a town user acts only within their own town")
 
 
-def may_add_user(acting: Actor | None, *, has_users: bool, town_id: int | None) -> None:
+def may_add_user(acting: Actor | None, *, has_users: bool, town_id: int | None, role: str | None = None,
+                 county_exists: bool = True) -> None:
     """The first user bootstraps the database; after that a town user adds users of their own
-    town, a county user anyone."""
+    town, a county user anyone. A county user is added by a county user, except the first one:
+    a town's own database needs the county's approver of line 3 (``LINE_APPROVER``) once."""
     if not has_users:
         return
     if acting is None or acting.role not in OFFICE_ROLES:
         raise PermissionDenied("只有镇、县用户可以添加用户 / only a town or county user may add users")
-    if acting.role == Role.town and not _in_town(acting, town_id):
+    if acting.role == Role.town and role == Role.county and county_exists:
+        raise PermissionDenied(f"{acting.name} 不能再添加县级用户,须由县级用户添加 / a town user adds only the first "
+                               "county user; further county users are added by a county user")
+    if acting.role == Role.town and role != Role.county and not _in_town(acting, town_id):
         raise PermissionDenied(f"{acting.name} 只能为本镇添加用户 / a town user adds users only in their own town")
+
+
+def may_give_login(acting: Actor | None, target: Actor) -> None:
+    """Giving a user their own PostgreSQL login (``mediation.logins``): a town user for the
+    mediators and town staff of their own town, a county user for anyone. ``None`` is the
+    schema owner's connection, which set the database up and may."""
+    if acting is None:
+        return
+    if acting.role not in OFFICE_ROLES:
+        raise PermissionDenied("只有镇、县用户可以开通登录 / only a town or county user gives people logins")
+    if acting.role == Role.town and (target.role == Role.county or not _in_town(acting, target.town_id)):
+        raise PermissionDenied(f"{acting.name} 只能为本镇的调解员和镇级用户开通登录 / a town user gives logins only "
+                               "to the mediators and town users of their own town")
 
 
 def may_amend(user: Actor, record: Place, *, to_village: Place | None = None) -> None:
@@ -115,9 +134,13 @@ def may_void(user: Actor) -> None:
         raise PermissionDenied("作废登记由镇、县用户办理 / a registration is voided by a town or county user")
 
 
-def may_keep_backups(user: Actor) -> None:
+def may_keep_backups(user: Actor, *, own_login: bool = False) -> None:
     """Backing up and restoring the whole database (every village's records, ID numbers
-    included) is the town and county offices'."""
+    included) is the town and county offices'. On a shared PostgreSQL server a person's own
+    login sees only their rows, so the copy is taken by the schema owner's login."""
+    if own_login:
+        raise PermissionDenied("共享数据库的备份和恢复须用数据库所有者的登录进行 / on a shared server, backups are "
+                               "taken and restored with the schema owner's login, which sees every row")
     if user.role not in OFFICE_ROLES:
         raise PermissionDenied("备份和恢复由镇、县用户办理 / backups are taken and restored by town or county users")
 

@@ -9,7 +9,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, update
+from sqlalchemy import bindparam, func, insert, text, update
 from sqlmodel import select
 
 from mediation import audit, deadlines, timeutil
@@ -19,9 +19,17 @@ from mediation.tables.base import UTCDateTime
 from workflows import NOTE, Action, Due, Period, Refused
 
 
-def next_seq(s, table, town_id: int, year: int, *where) -> int:
-    """The next number in a town's yearly register (the town row is locked by the caller)."""
-    q = select(func.max(table.seq)).where(table.town_id == town_id, table.year == year, *where)
+def next_seq(s, table, town_id: int, year: int, *, kind: str | None = None) -> int:
+    """The next number in a town's yearly register (of ``kind``, for matters), the town's
+    numbering held until the transaction ends. SQLite: the write transaction holds the whole
+    file. PostgreSQL: a function of the schema owner's counts every village's records (a
+    mediator's own login sees only theirs) under a lock on the town (``mediation.logins``)."""
+    if s.get_bind().dialect.name == "postgresql":
+        return s.exec(text("SELECT mediation_next_seq(:register, :town, :year, :kind)")
+                      .bindparams(register=table.__tablename__, town=town_id, year=year, kind=kind)).scalar_one()
+    q = select(func.max(table.seq)).where(table.town_id == town_id, table.year == year)
+    if kind is not None:
+        q = q.where(table.kind == kind)
     return (s.exec(q).one() or 0) + 1
 
 

@@ -28,6 +28,9 @@ def new_pg_schema(prefix: str) -> tuple[str, str]:
         engine = create_engine(PG_URL)
         with engine.begin() as conn:
             conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+            if "groups_before" not in _pg_state:  # the server's group roles (mediation.logins) before this run
+                _pg_state["groups_before"] = set(conn.execute(
+                    text("SELECT rolname FROM pg_roles WHERE rolname LIKE 'mediation\\_%'")).scalars())
         engine.dispose()
     except Exception as exc:  # noqa: BLE001 - any failure to reach the server
         _pg_state["error"] = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
@@ -61,6 +64,26 @@ def _unreachable(reason: str):
 def pytest_sessionfinish(session, exitstatus):
     if "schema" in _pg_state:
         drop_pg_schema(_pg_state["schema"])
+    if "groups_before" in _pg_state:
+        _drop_new_groups(_pg_state["groups_before"])
+
+
+def _drop_new_groups(before: set[str]) -> None:
+    """The group roles this run's schemas made: dropped with the schemas that used them."""
+    from sqlalchemy import create_engine, text
+
+    from mediation.logins import GROUPS
+
+    engine = create_engine(PG_URL)
+    try:
+        for group in set(GROUPS.values()) - before:
+            try:
+                with engine.begin() as conn:
+                    conn.execute(text(f'DROP ROLE IF EXISTS "{group}"'))
+            except Exception:  # noqa: BLE001 - still used elsewhere on the server: it stays
+                pass
+    finally:
+        engine.dispose()
 
 
 def _empty_pg(url: str) -> None:

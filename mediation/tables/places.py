@@ -26,9 +26,12 @@ class Village(SQLModel, table=True):
 
 class User(SQLModel, table=True):
     __tablename__ = "app_user"
+    __table_args__ = (UniqueConstraint("login", name="uq_app_user_login"),)
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(unique=True)
     role: str  # mediator | town | county
     town_id: int | None = Field(default=None, foreign_key="town.id")
     village_id: int | None = Field(default=None, foreign_key="village.id")
     created_at: datetime = Field(sa_type=UTCDateTime)
+    # The person's own PostgreSQL login (``mediation.logins``): connected as it, they act as this user.
+    login: str | None = None

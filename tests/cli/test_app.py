@@ -65,7 +65,7 @@ def test_a_missing_database_is_one_error_line(tmp_path):
     result = CliRunner().invoke(main, ["--db", str(tmp_path / "none.db"), "case", "list"])
     assert result.exit_code == 1 and result.stderr.startswith("Error: ") and "mediation init" in result.stderr
     result = CliRunner().invoke(main, ["--db", "postgresql+psycopg://nobody@127.0.0.1:1/x", "case", "list"])
-    assert result.exit_code == 1 and "database unavailable" in result.stderr
+    assert result.exit_code == 1 and "not answering" in result.stderr
     assert "Traceback" not in result.output
     result = CliRunner().invoke(main, ["--db", "mysql://u@h/x", "case", "list"])
     assert result.exit_code == 1 and "not a usable database URL" in result.stderr

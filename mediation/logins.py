@@ -1,0 +1,306 @@
+"""Who is connected: on a shared PostgreSQL server each person may have a login of their own
+(docs/architecture.md, "Who acts").
+
+A person's login is a member of one group role per application role (``GROUPS``); the
+group holds the table rights, and row-level security policies on every table that holds a
+village's or a town's data limit each login to the rows ``mediation.permissions`` gives its
+user: a mediator's village, a town user's town, a county user's every town. Connected as a
+login that is mapped to a user (``app_user.login``), that user is the acting user, and a
+claim to act as anyone else is refused.
+
+The schema owner (the login that runs ``init`` and ``upgrade``) is no person: it owns the
+tables, is not limited by the policies, and needs ``CREATEROLE`` to make the group roles and
+people's logins. Connected as the owner, the acting user is the one named, as on SQLite.
+
+Group roles belong to the whole server, so two databases on one server share them; what a
+login sees in a database is decided by that database's ``app_user`` row for it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from mediation.errors import DatabaseError, InvalidValue, PermissionDenied
+from workflows import option
+from workflows.config import Role
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from mediation.tables.places import User
+
+GROUPS: dict[str, str] = {Role.mediator: "mediation_mediator", Role.town: "mediation_town",
+                          Role.county: "mediation_county"}
+
+# Records with a place: (town column, village column or None for town-level records).
+PLACED: dict[str, tuple[str, str | None]] = {
+    "dispute_case": ("town_id", "village_id"), "petition": ("town_id", "village_id"),
+    "subject": ("town_id", "village_id"), "screening_round": ("town_id", "village_id"),
+    "zero_report": ("town_id", "village_id"), "matter": ("town_id", None),
+}
+# Rows that belong to a placed record: visible and writable with it (its policy applies to
+# the subquery). (column, parent table)
+BELONGING: dict[str, tuple[str, str]] = {
+    "party": ("case_id", "dispute_case"), "case_event": ("case_id", "dispute_case"),
+    "petition_event": ("petition_id", "petition"), "matter_event": ("matter_id", "matter"),
+    "subject_event": ("subject_id", "subject"), "employment": ("subject_id", "subject"),
+}
+EVENTS = ("case_event", "petition_event", "matter_event", "subject_event")
+# Rights beyond SELECT, per group. Nothing is ever deleted, so no one may DELETE; events are
+# written once (only ``undone`` changes); users, villages and towns are added, not changed.
+_ALL = tuple(GROUPS.values())
+_OFFICES = (GROUPS[Role.town], GROUPS[Role.county])
+WRITES: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
+    ("INSERT, UPDATE", ("dispute_case", "petition", "subject", "screening_round", "zero_report", "party",
+                        "employment", "import_key"), _ALL),
+    ("INSERT", EVENTS + ("access_log",), _ALL),
+    ("UPDATE (undone)", EVENTS, _ALL),
+    ("INSERT, UPDATE", ("matter",), _OFFICES),
+    ("INSERT", ("app_user", "village"), _OFFICES),
+    ("INSERT", ("town",), (GROUPS[Role.county],)),
+]
+
+_ME = "(SELECT mediation_{}(current_user))"
+ALL, TOWN, VILLAGE, HOME_TOWN, NAME, ROLE = (_ME.format(f) for f in
+                                             ("all", "town", "village", "home_town", "name", "role"))
+
+
+def _scope(town: str, village: str | None) -> str:
+    """The rows a login's user may see and change: ``permissions.may_act_on`` in SQL."""
+    parts = [ALL, f"{town} = {TOWN}"] + ([f"{village} = {VILLAGE}"] if village else [])
+    return "(" + " OR ".join(parts) + ")"
+
+
+def _functions(schema: str) -> list[str]:
+    """The acting user of a login, read past the policies (``SECURITY DEFINER``): the policies
+    call these once per statement (``(SELECT f(current_user))`` is an init plan)."""
+    head = (f"LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {_ident(schema)}, pg_temp AS $$ ")
+    one = "FROM app_user u WHERE u.login = $1"
+    sql = [
+        f"CREATE OR REPLACE FUNCTION mediation_all(name) RETURNS boolean {head}"
+        f"SELECT coalesce((SELECT u.role = 'county' OR (u.role = 'town' AND u.town_id IS NULL) {one}), false) $$",
+        f"CREATE OR REPLACE FUNCTION mediation_town(name) RETURNS integer {head}"
+        f"SELECT u.town_id {one} AND u.role = 'town' $$",
+        f"CREATE OR REPLACE FUNCTION mediation_village(name) RETURNS integer {head}"
+        f"SELECT u.village_id {one} AND u.role = 'mediator' $$",
+        f"CREATE OR REPLACE FUNCTION mediation_home_town(name) RETURNS integer {head}SELECT u.town_id {one} $$",
+        f"CREATE OR REPLACE FUNCTION mediation_name(name) RETURNS text {head}SELECT u.name::text {one} $$",
+        f"CREATE OR REPLACE FUNCTION mediation_role(name) RETURNS text {head}SELECT u.role::text {one} $$",
+        f"CREATE OR REPLACE FUNCTION mediation_county_exists() RETURNS boolean {head}"
+        "SELECT EXISTS (SELECT 1 FROM app_user WHERE role = 'county') $$",
+    ]
+    definer = f"LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = {_ident(schema)}, pg_temp AS $$"
+    # The next number of a town's yearly register, counted over every village (a mediator's
+    # login sees only theirs), with the town locked until the numbering transaction ends.
+    sql.append(f"""CREATE OR REPLACE FUNCTION mediation_next_seq(p_register text, p_town integer, p_year integer,
+        p_kind text DEFAULT NULL) RETURNS integer {definer}
+DECLARE n integer;
+BEGIN
+  PERFORM 1 FROM town WHERE id = p_town FOR UPDATE;
+  IF p_register = 'dispute_case' THEN
+    SELECT max(seq) INTO n FROM dispute_case WHERE town_id = p_town AND year = p_year;
+  ELSIF p_register = 'petition' THEN
+    SELECT max(seq) INTO n FROM petition WHERE town_id = p_town AND year = p_year;
+  ELSIF p_register = 'matter' THEN
+    SELECT max(seq) INTO n FROM matter WHERE town_id = p_town AND year = p_year AND kind = p_kind;
+  ELSE
+    RAISE EXCEPTION 'mediation: no register %', p_register;
+  END IF;
+  RETURN coalesce(n, 0) + 1;
+END $$""")
+    # A user's own login, made by the schema owner's rights, when the connected person may
+    # (``permissions.may_give_login``, checked again here for plain SQL callers).
+    sql.append(f"""CREATE OR REPLACE FUNCTION mediation_give_login(p_user integer, p_login text, p_password text)
+        RETURNS void {definer}
+DECLARE caller app_user; target app_user;
+BEGIN
+  SELECT * INTO target FROM app_user WHERE id = p_user;
+  IF target.id IS NULL THEN RAISE EXCEPTION 'mediation: no user %', p_user; END IF;
+  SELECT * INTO caller FROM app_user WHERE login = session_user;
+  IF caller.id IS NULL THEN
+    IF NOT pg_has_role(session_user, current_user, 'MEMBER') THEN
+      RAISE EXCEPTION 'mediation: % is neither a user nor the schema owner', session_user USING ERRCODE = '42501';
+    END IF;
+  ELSIF caller.role = 'county' THEN
+    NULL;
+  ELSIF caller.role = 'town' AND target.role <> 'county'
+        AND (caller.town_id IS NULL OR caller.town_id = target.town_id) THEN
+    NULL;
+  ELSE
+    RAISE EXCEPTION 'mediation: % may not give % a login', caller.name, target.name USING ERRCODE = '42501';
+  END IF;
+  IF target.login IS NOT NULL THEN
+    RAISE EXCEPTION 'mediation: % already has login %', target.name, target.login;
+  END IF;
+  EXECUTE format('CREATE ROLE %I LOGIN IN ROLE %I', p_login, 'mediation_' || target.role)
+          || CASE WHEN p_password IS NULL THEN '' ELSE format(' PASSWORD %L', p_password) END;
+  UPDATE app_user SET login = p_login WHERE id = p_user;
+END $$""")
+    return sql
+
+
+def _policies(tables: set[str]) -> list[str]:
+    sql: list[str] = []
+
+    def policy(table: str, name: str, command: str, using: str | None, check: str | None) -> None:
+        sql.append(f"DROP POLICY IF EXISTS {name} ON {table}")
+        sql.append(f"CREATE POLICY {name} ON {table} FOR {command}"
+                   + (f" USING {using}" if using else "") + (f" WITH CHECK {check}" if check else ""))
+
+    for table, (town, village) in PLACED.items():
+        if table in tables:
+            policy(table, "mediation_place", "ALL", _scope(town, village), _scope(town, village))
+    for table, (column, parent) in BELONGING.items():
+        if table in tables:
+            # Seen whole by who sees every record; otherwise by whoever sees the record.
+            belongs = f"({ALL} OR {column} IN (SELECT id FROM {parent}))"
+            policy(table, "mediation_place", "ALL", belongs, belongs)
+    if "access_log" in tables:
+        # The office reads its town's trail; anyone records (and sees) their own reading.
+        mine = f"actor = {NAME}"
+        policy("access_log", "mediation_read", "SELECT", f"({ALL} OR town_id = {TOWN} OR {mine})", None)
+        policy("access_log", "mediation_write", "INSERT", None, f"({mine} AND town_id = {HOME_TOWN})")
+    if "app_user" in tables:
+        # Everyone sees themselves, the people of their place, and the offices above them.
+        offices = f"(role <> 'mediator' AND (town_id IS NULL OR town_id = {HOME_TOWN}))"
+        seen = f"(login = current_user OR {_scope('town_id', 'village_id')} OR {offices})"
+        adds = (f"({ROLE} = 'county' OR ({ROLE} = 'town' AND (role = 'county' AND NOT mediation_county_exists()"
+                f" OR role <> 'county' AND ({ALL} OR town_id = {TOWN}))))")
+        policy("app_user", "mediation_read", "SELECT", seen, None)
+        policy("app_user", "mediation_add", "INSERT", None, adds)
+    if "village" in tables:
+        policy("village", "mediation_read", "SELECT", "(true)", None)
+        policy("village", "mediation_add", "INSERT", None, f"({ALL} OR town_id = {TOWN})")
+    for table in sorted(tables & (set(PLACED) | set(BELONGING) | {"access_log", "app_user", "village"})):
+        sql.append(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
+    return sql
+
+
+def install(connection) -> None:
+    """Group roles, rights, policies and their functions, on PostgreSQL (idempotent; run by
+    the schema's creation and by migration 0006, in their transaction)."""
+    from sqlalchemy import inspect
+
+    if connection.dialect.name != "postgresql":
+        return
+    schema = connection.exec_driver_sql("SELECT current_schema()").scalar()
+    missing = [g for g in GROUPS.values()
+               if not connection.exec_driver_sql("SELECT 1 FROM pg_roles WHERE rolname = %s", (g,)).first()]
+    if missing:
+        may = connection.exec_driver_sql(
+            "SELECT rolsuper OR rolcreaterole FROM pg_roles WHERE rolname = current_user").scalar()
+        if not may:
+            raise DatabaseError("数据库所有者需要 CREATEROLE 权限以建立用户组 / the schema owner needs CREATEROLE to make "
+                                f"the group roles {', '.join(missing)}: ALTER ROLE {_owner(connection)} CREATEROLE")
+        for group in missing:
+            connection.exec_driver_sql(f"CREATE ROLE {group} NOLOGIN")
+    tables = set(inspect(connection).get_table_names())
+    for statement in _functions(schema) + _policies(tables):
+        connection.exec_driver_sql(statement.replace("%", "%%"))  # the driver's placeholders
+    groups = ", ".join(GROUPS.values())
+    connection.exec_driver_sql(f"GRANT USAGE ON SCHEMA {_ident(schema)} TO {groups}")
+    connection.exec_driver_sql(f"GRANT SELECT ON ALL TABLES IN SCHEMA {_ident(schema)} TO {groups}")
+    connection.exec_driver_sql(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA {_ident(schema)} TO {groups}")
+    for rights, names, to in WRITES:
+        present = [t for t in names if t in tables]
+        if present:
+            connection.exec_driver_sql(f"GRANT {rights} ON {', '.join(present)} TO {', '.join(to)}")
+
+
+def uninstall(connection) -> None:
+    """Undo ``install`` on this schema (migration 0006's downgrade); the group roles stay, as
+    other databases on the server may use them."""
+    from sqlalchemy import inspect
+
+    if connection.dialect.name != "postgresql":
+        return
+    schema = connection.exec_driver_sql("SELECT current_schema()").scalar()
+    tables = set(inspect(connection).get_table_names())
+    groups = ", ".join(GROUPS.values())
+    for table in sorted(tables & (set(PLACED) | set(BELONGING) | {"access_log", "app_user", "village"})):
+        for name in ("mediation_place", "mediation_read", "mediation_write", "mediation_add"):
+            connection.exec_driver_sql(f"DROP POLICY IF EXISTS {name} ON {table}")
+        connection.exec_driver_sql(f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY")
+    connection.exec_driver_sql(f"REVOKE ALL ON ALL TABLES IN SCHEMA {_ident(schema)} FROM {groups}")
+    connection.exec_driver_sql(f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA {_ident(schema)} FROM {groups}")
+    connection.exec_driver_sql(f"REVOKE USAGE ON SCHEMA {_ident(schema)} FROM {groups}")
+    for fn in ("mediation_all(name)", "mediation_town(name)", "mediation_village(name)", "mediation_home_town(name)",
+               "mediation_name(name)", "mediation_role(name)", "mediation_county_exists()",
+               "mediation_next_seq(text, integer, integer, text)", "mediation_give_login(integer, text, text)"):
+        connection.exec_driver_sql(f"DROP FUNCTION IF EXISTS {fn}")
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _owner(connection) -> str:
+    return connection.exec_driver_sql("SELECT current_user").scalar()
+
+
+# --- the connected person ---------------------------------------------------------------
+
+_IDENTITY = """
+SELECT me.login, me.person, u.id, u.name, u.role, u.town_id, u.village_id, u.created_at
+FROM (SELECT current_user::text AS login,
+             EXISTS (SELECT 1 FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid
+                     JOIN pg_roles r ON r.oid = m.member
+                     WHERE r.rolname = current_user AND g.rolname IN ({groups})) AS person) me
+LEFT JOIN app_user u ON u.login = me.login
+""".format(groups=", ".join(f"'{g}'" for g in GROUPS.values()))
+
+
+def connected_user(session: Session) -> User | None:
+    """The user whose own login this connection is (``None``: SQLite, or the schema owner).
+    A person's login that no user of this database is mapped to is refused."""
+    from sqlalchemy import text
+
+    from mediation.tables.places import User
+
+    if session.get_bind().dialect.name != "postgresql":
+        return None
+    row = session.execute(text(_IDENTITY)).mappings().one()
+    if row["id"] is not None:
+        return User(id=row["id"], name=row["name"], role=row["role"], town_id=row["town_id"],
+                    village_id=row["village_id"], created_at=row["created_at"], login=row["login"])
+    if row["person"]:
+        raise PermissionDenied(f"登录 {row['login']} 不是本数据库的用户 / login {row['login']} belongs to no user of this "
+                               f"database: ask the 司法所 to give it to a user (`mediation user login NAME {option('login')} {row['login']}`)")
+    return None
+
+
+LOGIN_NAME = re.compile(r"[a-z][a-z0-9_]{1,62}")
+
+
+def clean_login(value: str) -> str:
+    """A login name people can type in a URL: lower-case letters, digits and ``_`` (pinyin,
+    e.g. ``liumingshan``), starting with a letter; not a name the server reserves."""
+    login = (value or "").strip().lower()
+    if not LOGIN_NAME.fullmatch(login) or login.startswith(("pg_", "mediation_")) or login in ("postgres", "public"):
+        raise InvalidValue(f"登录名 '{value}' 不可用:须为小写字母开头的字母、数字或下划线(如拼音 liumingshan)/ "
+                           f"a login is 2-63 lower-case letters, digits or _, starting with a letter "
+                           f"(e.g. pinyin), and not pg_…, mediation_…, postgres or public")
+    return login
+
+
+def give_login(session: Session, user_id: int, login: str, password: str | None) -> None:
+    """Make ``login`` (a new server login with ``password``) the user's own, in the caller's
+    transaction. The password is sent already hashed (SCRAM), never in clear text."""
+    if session.get_bind().dialect.name != "postgresql":
+        raise InvalidValue(f"{option('login')} 仅用于共享的 PostgreSQL 数据库;SQLite 文件由文件权限保护 / logins are "
+                           "for a shared PostgreSQL database; an SQLite file is protected by its file permissions")
+    if session.execute(_text("SELECT 1 FROM pg_roles WHERE rolname = :l"), {"l": login}).first():
+        raise InvalidValue(f"服务器上已有登录 {login},请另选 / the server already has a login {login}: choose another")
+    verifier = None
+    if password is not None:
+        if not password:
+            raise InvalidValue("密码为空 / the password is empty")
+        pgconn = session.connection().connection.driver_connection.pgconn
+        verifier = pgconn.encrypt_password(password.encode(), login.encode()).decode()
+    session.execute(_text("SELECT mediation_give_login(:u, :l, :p)"), {"u": user_id, "l": login, "p": verifier})
+
+
+def _text(sql: str):
+    from sqlalchemy import text
+    return text(sql)
