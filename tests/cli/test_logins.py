@@ -167,11 +167,20 @@ def test_refusals_through_the_command_line_follow_the_matrix(shared):
               input="pw\n", match="没有用户")  # another town's people are not even seen
     s.refused("王主任", "init", "--town", "新镇", match="a new town is added by a county user")
     s.refused("王主任", "backup", "/tmp/never-written.dump", match="schema owner")
+    s.refused("刘调解", "case", "void", "营调字2021-1", "--note", "重复", match="作废登记由镇、县用户办理")
+    s.ok("刘调解", "case", "do", "营调字2021-1", "triage", "--set", "risk=黄", "--at", "2021-03-02")
+    s.refused("周调解", "case", "undo", "营调字2021-1", "--note", "误录", match="没有案件")  # not even seen
+    # The year-end report counts what the login may see.
+    totals = {who: s.json(who, "report", "annual", "2021", "--town", "营盘镇", "--as-of", "2021-12-31")
+              for who in ("刘调解", "王主任", "县矛调")}
+    assert [totals[w]["disputes"]["registered"] for w in ("刘调解", "王主任", "县矛调")] == [1, 2, 2]
     # The town adds a village to its own town; the county adds a town.
     s.ok("王主任", "init", "--town", "营盘镇", "--village", "秦丰村")
     s.ok("县矛调", "init", "--town", "新镇", "--abbr", "新", "--village", "新村")
     users = {u["name"]: u for u in s.json("刘调解", "user", "list")}
     assert set(users) == {"刘调解", "王主任", "县矛调"}  # themselves and the offices over them
+    assert "杏主任" in {u["name"] for u in s.json("县矛调", "user", "list")}
+    assert "杏主任" not in {u["name"] for u in s.json("王主任", "user", "list")}
     assert users["刘调解"]["login"] == s.logins["刘调解"]
 
 
