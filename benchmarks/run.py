@@ -7,6 +7,7 @@ Figures (medians of --runs runs; peak RSS is the measured process's own VmHWM):
   cold_write       whole-process `mediation case new …`      / `python -c "import sqlmodel, transitions, pendulum, click, rich"`
   load_rate        records/s through `mediation load`        / raw executemany of the same final rows
   report_annual    `report annual` over the county (N cases) / hand-written GROUP BY SQL, same figures
+  report_login     PostgreSQL: the same report as a town user's own login (row-level security) / as the owner
   transition_rate  triggers/s through the services, each committed with its audit event (floor: 1,000/s target;
                    also shown: the same transaction's statements on the raw driver)
 SQLite always; PostgreSQL too with --db (a scratch schema is created there and dropped).
@@ -118,6 +119,37 @@ def report_annual(url: str, dialect: str, year: int, runs: int, scale: int) -> d
                   cases=scale, peak_rss_mb=round(rss, 1))
 
 
+def report_login(url: str, year: int, runs: int) -> dict:
+    """What row-level security costs a person's login: the report as a town user's own login,
+    beside the same report as the schema owner (whom the policies do not limit)."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+    from sqlmodel import select
+
+    from mediation import logins, report
+    from mediation.db import Database
+    from mediation.tables.places import Town, User
+
+    login = f"bench_{uuid.uuid4().hex[:8]}"
+    owner = Database(url)
+    with owner.write() as s:
+        user = s.exec(select(User).where(User.role == "town").order_by(User.id)).first()
+        town = s.get(Town, user.town_id).name
+        logins.give_login(s, user.id, login, None)
+    person = Database(make_url(url).set(username=login).render_as_string(hide_password=False))
+    try:
+        floor = median_time(lambda: _timed(lambda: report.annual(owner, year=year, town=town)), runs)
+        ours = median_time(lambda: _timed(lambda: report.annual(person, year=year)), runs)  # its town by default
+        if report.annual(person, year=year).to_json() != report.annual(owner, year=year, town=town).to_json():
+            raise AssertionError("the town's login and the owner count differently")
+    finally:
+        person.dispose()
+        owner.dispose()
+        with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as c:
+            c.execute(f'DROP ROLE IF EXISTS "{login}"')
+    return figure("report_login[postgresql]", ours, floor, "s", target="≤ 1.2× the owner's")
+
+
 def _timed(fn) -> float:
     start = time.perf_counter()
     fn()
@@ -208,6 +240,7 @@ def main(argv=None) -> int:
                 log(f"building the county on PostgreSQL (schema {schema}) …")
                 county_mod.write_postgres(pg, county_mod.County(args.scale))
                 figures.append(report_annual(pg, "postgresql", year, args.runs, args.scale))
+                figures.append(report_login(pg, year, args.runs))
                 rawsql.pg_reset(args.db, schema)
                 pg = rawsql.pg_schema(args.db, schema)
                 figures.append(transition_rate(pg, "postgresql", args.transitions))

@@ -27,7 +27,7 @@ class App:
 
     def database(self, *, create: bool = False):
         from mediation.db import Database
-        return Database(self.db_location, create=create)
+        return Database(self.db_location, create=create, claim=self.actor)
 
     @cached_property
     def db(self):

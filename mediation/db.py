@@ -40,7 +40,10 @@ def display_url(url: str) -> str:
 
 
 class Database:
-    def __init__(self, url_or_path: str, *, create: bool = False):
+    def __init__(self, url_or_path: str, *, create: bool = False, claim: str | None = None):
+        """``claim``: the user the caller says it acts as (the command line's acting user).
+        Connected with a person's own login, any claim to be someone else is refused before
+        anything is read, whatever the command (``mediation.logins``)."""
         from sqlalchemy import create_engine, event
         from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
@@ -74,6 +77,7 @@ class Database:
         self._write_engine = engine.execution_options(sqlite_write=True)
         self._revision_checked = False  # once per Database: its schema is this release's
         self._login: tuple = ()  # once per Database: (the user of the connection's own login, or None)
+        self.claim = claim
 
     @contextmanager
     def write(self) -> Iterator[Session]:
@@ -102,8 +106,12 @@ class Database:
         who is then the acting user; ``mediation.logins``)."""
         self._check_revision(session)
         if not self._login:
-            from mediation import logins
-            self._login = (logins.connected_user(session),)
+            from mediation import access, logins
+            login = logins.connected_user(session)
+            if login is not None and self.claim:
+                session.info["login"] = login
+                access.actor(session, self.claim)  # refuses a claim to be someone else
+            self._login = (login,)
         session.info["login"] = self._login[0]
 
     def _check_revision(self, session) -> None:

@@ -75,6 +75,9 @@ def annual(db: UnitOfWork, *, year: int, as_of: date | None = None, town: str | 
     end = timeutil.day_start(as_of + timedelta(days=1))
     with db.read() as s:
         towns = s.exec(select(Town).order_by(Town.id)).all()
+        login = s.info.get("login")  # a person's own login counts only the rows it may see (mediation.logins)
+        if not town and login is not None and login.town_id is not None:
+            town = next(t.name for t in towns if t.id == login.town_id)  # so its report is of its own town
         if town or len(towns) <= 1:
             town_row = access.town(s, town)
             scope, place, town_id = town_row.name, "全镇", town_row.id
@@ -84,7 +87,11 @@ def annual(db: UnitOfWork, *, year: int, as_of: date | None = None, town: str | 
         vq = select(Village.name, Town.name).join(Town, Town.id == Village.town_id).order_by(Village.id)
         if town_id is not None:
             vq = vq.where(Village.town_id == town_id)
+        if login is not None and login.role == config.Role.mediator:  # … a mediator's, of their own village
+            vq = vq.where(Village.id == login.village_id)
         village_rows = s.exec(vq).all()
+        if login is not None and login.role == config.Role.mediator and village_rows:
+            scope, place = f"{scope}{village_rows[0][0]}", "全村"
         villages = [v if town_id is not None else f"{t}/{v}" for v, t in village_rows]
         disputes, matrix = _disputes(s, f, villages)
         petitions = _petitions(s, f)

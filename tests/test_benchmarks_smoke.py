@@ -53,6 +53,6 @@ def test_the_benchmark_runs_on_postgresql():
         return names
 
     before = bench_schemas()
-    _check(_run("--db", PG_URL), FIGURES | {"report_annual[postgresql]", "transition_rate[postgresql]",
+    _check(_run("--db", PG_URL), FIGURES | {"report_annual[postgresql]", "report_login[postgresql]", "transition_rate[postgresql]",
                                             "load_rate[postgresql]"})
     assert bench_schemas() == before  # the run cleans up after itself

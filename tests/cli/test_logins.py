@@ -149,6 +149,7 @@ def test_the_login_is_the_acting_user(shared):
     line = s.refused("刘调解", "case", "do", "2021-1", "start", "--set", "mediator=刘调解", claim="王主任",
                      match="acting as anyone else is refused")
     assert s.logins["刘调解"] in line
+    s.refused("刘调解", "case", "list", claim="王主任", match="acting as anyone else is refused")  # reading too
     assert s.json("刘调解", "case", "show", "2021-1")["state"] == "triaged"
     # The owner's connection names the acting user with --as, as on SQLite.
     assert s.json(None, "case", "show", "营调字2021-1", claim="王主任")["state"] == "triaged"
@@ -171,9 +172,13 @@ def test_refusals_through_the_command_line_follow_the_matrix(shared):
     s.ok("刘调解", "case", "do", "营调字2021-1", "triage", "--set", "risk=黄", "--at", "2021-03-02")
     s.refused("周调解", "case", "undo", "营调字2021-1", "--note", "误录", match="没有案件")  # not even seen
     # The year-end report counts what the login may see.
-    totals = {who: s.json(who, "report", "annual", "2021", "--town", "营盘镇", "--as-of", "2021-12-31")
-              for who in ("刘调解", "王主任", "县矛调")}
+    # The year-end report counts what the login may see: by default, its own village or town.
+    totals = {who: s.json(who, "report", "annual", "2021", "--as-of", "2021-12-31") for who in ("刘调解", "王主任")}
+    totals["县矛调"] = s.json("县矛调", "report", "annual", "2021", "--town", "营盘镇", "--as-of", "2021-12-31")
     assert [totals[w]["disputes"]["registered"] for w in ("刘调解", "王主任", "县矛调")] == [1, 2, 2]
+    assert [totals[w]["town"] for w in ("刘调解", "王主任", "县矛调")] == ["营盘镇龙潭村", "营盘镇", "营盘镇"]
+    assert list(totals["刘调解"]["by_village_type"]) == ["龙潭村"]
+    assert s.json("县矛调", "report", "annual", "2021", "--as-of", "2021-12-31")["disputes"]["registered"] == 3
     # The town adds a village to its own town; the county adds a town.
     s.ok("王主任", "init", "--town", "营盘镇", "--village", "秦丰村")
     s.ok("县矛调", "init", "--town", "新镇", "--abbr", "新", "--village", "新村")
