@@ -80,60 +80,30 @@ def annual(app, year, as_of, town, fmt, out, encoding, as_json):
 
 
 def render(console, r) -> None:
-    """The report as rich tables, readable at 80 columns."""
+    """The report as rich tables, readable at 80 columns, in the words every other format
+    uses (``report_formats.sections``)."""
     from rich import box
     from rich.table import Table
 
-    from workflows.config import CHANNELS
+    from mediation.report_formats import sections
 
     def table(title, *cols):
         t = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
         for c in cols:
-            t.add_column(c, overflow="fold")
+            t.add_column(c, overflow="fold", justify="right" if c == "数值" or c == "件数" else "left")
         return t
 
-    d, p, s, c = r.disputes, r.petitions, r.screening, r.corrections
-    console.print(f"{r.town} {r.year} 年度统计  (截止 as of {r.as_of})")
-    t = table("矛盾纠纷 disputes", "指标", "数值")
-    for label, value in [
-        ("登记 registered", d["registered"]), ("调解成功 resolved", d["resolved"]),
-        ("调解成功率 success rate", f"{d['success_rate'] * 100:.2f}%"),
-        ("各线调结 by line (村/镇/县)", " / ".join(str(d["resolved_by_line"][k]) for k in ("1", "2", "3"))),
-        ("上报 escalated", d["escalated"]), ("分流 redirected", d["redirected"]), ("调解不成 terminated", d["terminated"]),
-        ("拒绝调解 declined", d["declined"]), ("反复 reopened", d["reopened"]), ("在办 open", d["open"]),
-        ("书面/口头协议 written/oral", f"{d['agreements']['written']} / {d['agreements']['oral']}"),
-        ("协议金额 amount (元)", d["agreements"]["amount"]), ("司法确认 confirmed", d["judicial_confirmations"]),
-        ("行政调解 administrative mediation", r.administrative_mediation),
-        ("行政复议 reconsideration", r.administrative_reconsideration),
-        ("行政应诉 litigation", r.administrative_litigation),
-    ]:
-        t.add_row(label, str(value))
-    console.print(t)
-    for title, items in (("分类 by type", d["by_type"]), ("各村 by village", d["by_village"])):
-        t = table(title, *(["", "件数"] * 3))
-        pairs = [(k, str(n)) for k, n in items.items()]
-        for i in range(0, len(pairs), 3):
-            row = [x for pair in pairs[i:i + 3] for x in pair]
-            t.add_row(*(row + [""] * (6 - len(row))))
+    console.print(f"{r.town} {r.year} 年度统计  (截止 {r.as_of})")
+    for title, rows in sections(r):
+        if title in ("纠纷分类", "各村(社区)"):  # many short rows: three to a line
+            t = table(title, *(["", "件数"] * 3))
+            pairs = [(row.label, row.shown()) for row in rows]
+            for i in range(0, len(pairs), 3):
+                cells = [x for pair in pairs[i:i + 3] for x in pair]
+                t.add_row(*(cells + [""] * (6 - len(cells))))
+        else:
+            t = table(title, "指标", "数值")
+            for row in rows:
+                t.add_row(row.label, row.shown())
         console.print(t)
-    t = table("信访 petitions", "指标", "数值")
-    routed = ", ".join(f"{CHANNELS[k]} {n}" for k, n in p["redirected"].items() if n) or "0"
-    for label, value in [("收到 received", p["received"]), ("初信初访 first time", p["first_time"]),
-                         ("受理 accepted", p["accepted"]), ("导入法定途径 redirected", routed),
-                         ("转送 transferred", p["transferred"]), ("不予受理 not accepted", p["not_accepted"]),
-                         ("多人走访 group visits", p["representatives_groups"]), ("办结 closed", p["closed"])]:
-        t.add_row(label, str(value))
-    console.print(t)
-    t = table("四网排查 screening", "指标", "数值")
-    for label, value in [("排查 rounds", s["rounds"]),
-                         ("方式 by mode", ", ".join(f"{k} {n}" for k, n in s["by_mode"].items())),
-                         ("发现纠纷 found", s["disputes_found"]), ("防止 prevented", s["disputes_prevented"]),
-                         ("零上报 zero reports", s["zero_reports"])]:
-        t.add_row(label, str(value))
-    console.print(t)
-    t = table("社区矫正/安置帮教 subjects", "指标", "数值")
-    for label, value in [("对象 subjects", c["subjects"]), ("就业创业 employed", c["employed"]),
-                         ("创业就业率 rate", c["employment_rate"]), ("规则 rule", c["rule"])]:
-        t.add_row(label, str(value))
-    console.print(t)
     console.print(r.summary_zh, overflow="fold")

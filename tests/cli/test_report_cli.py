@@ -28,7 +28,7 @@ def test_load_then_report_in_every_format(tmp_path):
     assert as_json["administrative_mediation"] == 4 and as_json["corrections"]["employment_rate"] == "94.2%"
     table = runner.invoke(main, ["--db", db, "report", "annual", "2021"])
     assert table.exit_code == 0 and "94.2%" in table.stdout and "\x1b[" not in table.stdout
-    rows = {r["key"]: r["value"] for r in csv.DictReader(io.StringIO(
+    rows = {r["key"]: r["数值"] for r in csv.DictReader(io.StringIO(
         runner.invoke(main, ["--db", db, "report", "annual", "2021", "--format", "csv"]).stdout))}
     assert rows["administrative_litigation"] == "1" and rows["corrections.subjects"] == "35"
     out = tmp_path / "totals.xlsx"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date
 from pathlib import Path
 
@@ -66,23 +67,53 @@ def test_the_sample_covers_what_the_report_counts(sample):
 def test_csv_and_xlsx_read_back_equal_the_json(sample, tmp_path):
     r = report.annual(sample, year=2021)
     flat = dict(report_formats.flatten(r))
-    assert flat["administrative_litigation"] == "1" and flat["disputes.by_type.邻里"] == str(r.disputes["by_type"]["邻里"])
-    from_csv = {row["key"]: row["value"] for row in csv.DictReader(io.StringIO(report_formats.to_csv(r)))}
-    assert from_csv == flat
+    labelled = [row for _, rows in report_formats.sections(r) for row in rows]
+    # Every figure of the JSON is said once, in Chinese, in the report's order.
+    assert sorted(row.key for row in labelled) == sorted(k for k in flat if k not in ("year", "town", "as_of",
+                                                                                       "summary_zh"))
+    assert all(not row.label.isascii() for row in labelled)
+    from_csv = {row["key"]: row["数值"] for row in csv.DictReader(io.StringIO(report_formats.to_csv(r)))}
+    for row in labelled:
+        if row.kind == "percent":
+            assert from_csv[row.key].endswith("%")
+        else:
+            assert from_csv[row.key] == flat[row.key], row.key
+    assert from_csv["disputes.success_rate"] == "93.33%" and from_csv["corrections.employment_rate"] == "94.2%"
+
     path = str(tmp_path / "totals.xlsx")
     report_formats.write_xlsx(r, path)
     from openpyxl import load_workbook
     wb = load_workbook(path)
-    assert wb.sheetnames == ["汇总", "分类统计"]
-    from_xlsx = {str(k): str(v) for k, v in wb["汇总"].iter_rows(min_row=3, values_only=True)}
-    assert from_xlsx == flat
-    matrix = list(wb["分类统计"].iter_rows(values_only=True))
+    assert wb.sheetnames == ["汇总", "信访", "三线管控", "分类统计"]
+    dotted = re.compile(r"^[a-z_]+(\.[\w_]+)+$")
+    looks_numeric = re.compile(r"^[\d.,%¥-]+$")
+    for sheet in wb:
+        for line in sheet.iter_rows():
+            for cell in line:
+                if isinstance(cell.value, str):
+                    assert not dotted.match(cell.value), (sheet.title, cell.coordinate, cell.value)
+                    assert not looks_numeric.match(cell.value), (sheet.title, cell.coordinate, cell.value)
+    summary = wb["汇总"]
+    figures = {row[0].value: row[1] for row in summary.iter_rows() if row[0].value and row[1].value is not None}
+    assert figures["登记纠纷"].value == r.disputes["registered"] and figures["行政应诉"].value == 1
+    assert figures["调解成功率"].value == pytest.approx(0.9333) and figures["调解成功率"].number_format == "0.00%"
+    assert figures["创业就业率"].value == pytest.approx(0.942) and figures["创业就业率"].number_format == "0.0%"
+    assert figures["协议金额(元)"].value == pytest.approx(546900.0) and figures["协议金额(元)"].number_format == "#,##0.00"
+    assert figures["截止日期"].value.date() == r.as_of
+    texts = [c.value for c in summary["A"] if isinstance(c.value, str)]
+    assert any(r.summary_zh in t for t in texts) and any(t.startswith("统计口径") for t in texts)
+    assert summary.column_dimensions["A"].width >= 20  # Chinese labels fit
+    lines = {row[0].value: row[1].value for row in wb["三线管控"].iter_rows() if row[0].value}
+    assert [v for k, v in lines.items() if k.startswith("第")] == [r.disputes["resolved_by_line"][n] for n in "123"]
+    assert {row[0].value: row[1].value for row in wb["信访"].iter_rows() if row[0].value}["收到信访"] == 12
+    matrix = [row for row in wb["分类统计"].iter_rows(values_only=True) if row[0] is not None][2:]
     assert matrix[0][0] == "村(社区)" and len(matrix[0]) == 17
     assert matrix[-1][-1] == r.disputes["registered"]
     for row in matrix[1:-1]:
         assert row[-1] == r.disputes["by_village"][row[0]]
     md = report_formats.to_markdown(r)
-    assert r.summary_zh in md and "| 村(社区) |" in md
+    assert r.summary_zh in md and "| 村(社区) |" in md and "| 调解成功率 | 93.33% |" in md
+    assert "disputes." not in md
 
 
 def test_a_year_without_data_is_zeros_and_the_future_is_refused(sample):
