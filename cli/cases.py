@@ -93,22 +93,58 @@ def case_new(app, village, type_, summary, parties, source, screening, risk, kin
 @click.option("--year", type=int, help="Only cases registered in this year (Asia/Shanghai).")
 @click.option("--overdue", is_flag=True, help="Only cases past the deadline of their current step.")
 @click.option("--limit", type=click.IntRange(min=1), help="At most this many cases.")
+@click.option("--format", "fmt", type=click.Choice(["table", "xlsx", "csv"]), default="table", show_default=True,
+              help="xlsx, csv: the ledger (台账) with every step, as `mediation load` reads it back.")
+@click.option("--out", type=click.Path(dir_okay=False), help="The ledger file to write (with --format xlsx|csv).")
+@click.option("--unmask", is_flag=True, help="Ledger: parties' ID numbers and phones in full (each case's "
+              "reading is recorded); by default names only.")
+@click.option("--encoding", type=click.Choice(["utf-8", "gbk"]), default="utf-8", show_default=True,
+              help="A CSV ledger's encoding (UTF-8 with the byte-order mark Chinese Excel expects, or GBK).")
 @json_option
 @click.pass_obj
-def case_list(app, village, state, year, overdue, limit, as_json):
-    """List cases, oldest first.
+def case_list(app, village, state, year, overdue, limit, fmt, out, unmask, encoding, as_json):
+    """List cases, oldest first; or write them as the village's ledger (台账).
 
     \b
     Example:
       mediation case list --village 龙潭村 --year 2021
       mediation case list --overdue --json
+      mediation case list --year 2021 --format xlsx --out 台账2021.xlsx
     """
     from mediation import cases
 
+    if fmt != "table":
+        return _write_ledger(app, fmt, out, unmask, encoding, village=village, state=state, year=year,
+                             overdue=overdue, limit=limit, as_json=as_json)
+    if out or unmask:
+        raise click.UsageError("--out and --unmask go with --format xlsx|csv (the ledger).")
     views = cases.list_cases(app.db, village=village, state=state, year=year, overdue=overdue, limit=limit)
     if as_json:
         return dump_json(views)
     render_list(app.display, views)
+
+
+def _write_ledger(app, fmt, out, unmask, encoding, *, village, state, year, overdue, limit, as_json):
+    from mediation import ledger
+
+    if not out:
+        raise click.UsageError(f"--format {fmt} needs --out FILE (the ledger is written to a file).")
+    if overdue or limit:
+        raise click.UsageError("the ledger holds every case of the filter: --overdue and --limit are for the list.")
+    table = list(ledger.rows(app.db, actor=app.actor, village=village, state=state, year=year, unmask=unmask))
+    try:
+        if fmt == "csv":
+            count = ledger.write_csv(out, table, encoding=encoding)
+        else:
+            count = ledger.write_xlsx(out, table, villages=ledger.village_names(app.db))
+    except UnicodeEncodeError as exc:
+        raise click.ClickException(f"'{exc.object[exc.start:exc.end]}' 无法用 GBK 编码 / cannot be written in GBK: "
+                                   "use --encoding utf-8") from None
+    except OSError as exc:
+        raise click.ClickException(f"无法写入 {out} / cannot write there: {exc.strerror}") from None
+    if as_json:
+        return dump_json({"path": out, "rows": count, "format": fmt})
+    click.echo(f"wrote {out} ({count} rows)", err=True)
 
 
 @case.command("show")

@@ -12,14 +12,16 @@ from cli.output import dump_json, json_option
 @json_option
 @click.pass_obj
 def load(app, path, as_json):
-    """Load a TOML file, or every *.toml in a folder (e.g. sample_cases/yingpan-2021).
+    """Load TOML records, a folder of them, or a village's ledger (台账 .xlsx / .csv).
 
-    Each file loads completely or not at all; every problem is listed with its place.
-    Loading the same file again adds nothing (records are known by their key).
+    Each file loads completely or not at all; every problem is listed with its place (in a
+    ledger, its cell: 台账!5:E(当事人)). Loading the same file again adds nothing (records are
+    known by their key; a ledger's by its 编号).
 
     \b
     Example:
       mediation --db town.db load sample_cases/yingpan-2021
+      mediation --as 刘明山 load 龙潭村台账.xlsx
     """
 
     db = app.database(create=True)
@@ -44,3 +46,31 @@ def run_load(app, db, path, *, quiet: bool = False):
                   transient=True) as bar:
         task = bar.add_task("load", total=total)
         return loader.load(db, path, progress=lambda n: bar.advance(task, n))
+
+
+@click.command()
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.pass_obj
+def template(app, path):
+    """Write a blank ledger (台账) to fill in and load: headers, an example, drop-down lists.
+
+    The lists offer the categories, this database's villages, the steps and every choice a
+    step takes, in Chinese. Fill it in Excel or WPS, then `mediation load FILE`.
+
+    \b
+    Example:
+      mediation template 台账.xlsx
+    """
+    import os
+
+    from mediation import ledger
+
+    if not path.lower().endswith(".xlsx"):
+        raise click.UsageError("the template is an Excel workbook: give a FILE ending in .xlsx")
+    if os.path.exists(path):
+        raise click.ClickException(f"{path} 已存在,请另选文件名 / {path} exists: choose another name")
+    try:
+        ledger.template(path, villages=ledger.village_names(app.db))
+    except OSError as exc:
+        raise click.ClickException(f"无法写入 {path} / cannot write there: {exc.strerror}") from None
+    click.echo(f"wrote {path}", err=True)

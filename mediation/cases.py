@@ -213,6 +213,59 @@ def list_cases(db: UnitOfWork, *, village: str | None = None, state: str | None 
         return _views(s, rows)
 
 
+def ledger(db: UnitOfWork, *, actor: str | None, village: str | None = None, state: str | None = None,
+           year: int | None = None, unmask: bool = False) -> list[dict[str, Any]]:
+    """The cases ``list_cases`` gives, each with its registration and its steps as they stand,
+    for an office's ledger (``mediation.ledger``): keyed by the import key it was loaded
+    with, or its number; steps taken back, and their undoing, left out; voided registrations
+    left out. ``unmask`` gives ID numbers and phones in full, to a user who may act on each
+    case, and records each reading in the case's access history."""
+    from mediation.tables.imports import ImportKey
+    from mediation.tables.petitions import Petition
+
+    if state is not None:
+        state = validation.choice(state, {k: v for k, v in DISPUTE.labels.items()}, "状态", "state")
+    with (db.write() if unmask else db.read()) as s:
+        user = access.optional_actor(s, actor)
+        if unmask and user is None:
+            raise PermissionDenied(f"导出完整身份证号须指明操作人({option('as')}) / unmasking needs an acting user")
+        q = records.narrow(s, select(Case).where(Case.state != "void").order_by(Case.registered_at, Case.id), Case,
+                           Case.registered_at, village=village, state=state, year=year)
+        rows = s.exec(q).all()
+        keys = {k.record_id: k.key.split(":", 1)[1] for k in s.exec(select(ImportKey).where(ImportKey.kind == "case"))}
+        petition_keys = dict(s.exec(select(Petition.number, ImportKey.key).join(
+            ImportKey, (ImportKey.kind == "petition") & (ImportKey.record_id == Petition.id))).all())
+        names = _place_names(s, {r.village_id for r in rows})
+        out = []
+        for row in rows:
+            if unmask:
+                permissions.may_act_on(user, row)
+                records.unmasked(s, row, kind="case", user=user)
+            parties, _ = _parties_and_petitions(s, row.id)
+            events = s.exec(select(CaseEvent).where(CaseEvent.case_id == row.id, CaseEvent.undone.is_(False))
+                            .order_by(CaseEvent.seq)).all()
+            opening = events[0]
+            opened = dict(opening.values or {})
+            out.append({
+                "key": keys.get(row.id, row.number), "village": names[row.village_id][1], "type": row.type,
+                "summary": row.summary, "source": row.source, "screening": row.screening,
+                "kind": opened.get("kind", row.kind), "risk": opened.get("risk"),
+                "petition": _petition_key(petition_keys, opened.get("petition")), "at": timeutil.local(opening.at).replace(tzinfo=None),
+                "by": opening.actor,
+                "parties": [",".join([p.name, *([p.id_number or "", p.phone or ""] if unmask else [])]).rstrip(",")
+                            for p in parties],
+                "steps": [{"trigger": e.trigger, "at": timeutil.local(e.at).replace(tzinfo=None), "by": e.actor,
+                           "note": e.note, "values": e.values}
+                          for e in events[1:] if e.trigger in DISPUTE.triggers],
+            })
+        return out
+
+
+def _petition_key(keys: dict[str, str], number: str | None) -> str | None:
+    """A petition as a ledger names it: by the key it was imported with, else its number."""
+    return keys[number].split(":", 1)[1] if number in keys else number
+
+
 def show(db: UnitOfWork, *, case: str, actor: str | None = None, unmask: bool = False) -> CaseView:
     """One case with its full history. ``unmask`` shows ID numbers and phones to a user allowed
     to act on the case, and records that they did; town and county users see who did."""

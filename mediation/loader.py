@@ -166,8 +166,28 @@ def _read(path: str) -> dict[str, Any]:
 
 
 def load_file(db: Database, path: str, *, progress: Callable[[int], None] | None = None) -> FileResult:
+    """One file, all or nothing: TOML records, or an office's ledger (``.xlsx``, ``.csv``:
+    ``mediation.ledger``), whose problems are placed at their ``sheet!row:column``."""
+    if path.lower().endswith((".xlsx", ".csv")):
+        from mediation import ledger
+        data, place = ledger.read(path)
+        return load_data(db, path, data, progress=progress, place=place)
+    return load_data(db, path, _read(path), progress=progress)
+
+
+# Where a problem of a record is: ``file: case 12 (key …): parties[1]: …`` for TOML.
+Place = Callable[[str, Record, str], str]
+
+
+def _toml_place(name: str, rec: Record, problem: str) -> str:
+    return f"{name}: {rec.where}: {problem}"
+
+
+def load_data(db: Database, path: str, data: dict[str, Any], *, progress: Callable[[int], None] | None = None,
+              place: Place = _toml_place) -> FileResult:
+    """Records as a TOML file holds them (``data``), loaded in one transaction; ``place`` says
+    where each problem of a record is."""
     name = os.path.basename(path)
-    data = _read(path)
     problems: list[str] = []
     unknown = set(data) - {"by", "town", "user", *FIELDS}
     for key in sorted(unknown):
@@ -191,10 +211,9 @@ def load_file(db: Database, path: str, *, progress: Callable[[int], None] | None
         existing = _existing_keys(s, [f"{_base(r.kind)}:{r.data['key']}" for r in records if "key" in r.data])
         writer = CaseWriter(s)
         for rec in records:
-            where = f"{name}: {rec.where}"
             field_problems = _validate(rec)
             if field_problems:
-                problems += [f"{where}: {p}" for p in field_problems]
+                problems += [place(name, rec, p) for p in field_problems]
                 _tick(progress)
                 continue
             import_key = f"{_base(rec.kind)}:{rec.data['key']}"
@@ -214,9 +233,9 @@ def load_file(db: Database, path: str, *, progress: Callable[[int], None] | None
                         s.flush()
                 result.loaded[_base(rec.kind)] = result.loaded.get(_base(rec.kind), 0) + 1
             except _ActionFailed as exc:
-                problems.append(f"{where}: {exc.where}: {_said(exc.error)}")
+                problems.append(place(name, rec, f"{exc.where}: {_said(exc.error)}"))
             except MediationError as exc:
-                problems.append(f"{where}: {_said(exc)}")
+                problems.append(place(name, rec, _said(exc)))
             _tick(progress)
         if problems:
             raise InvalidRecords(problems)  # the batch's transaction rolls back: nothing is kept
@@ -449,7 +468,11 @@ def _key_number(s, kind: str, key: Any, table) -> str:
     """The number of the record an import key became (a reference within or across files)."""
     found = s.get(ImportKey, f"{kind}:{key}")
     if found is None:
-        raise MediationError(f"{kind} key '{key}' not found (it must be loaded first)")
+        from mediation import access
+        try:  # a ledger names a record that was not imported by its number
+            return getattr(access, kind)(s, str(key)).number
+        except MediationError:
+            raise MediationError(f"{kind} key '{key}' not found (it must be loaded first)") from None
     return s.get(table, found.record_id).number
 
 
