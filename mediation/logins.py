@@ -154,7 +154,7 @@ def _policies(tables: set[str]) -> list[str]:
     for table, (column, parent) in BELONGING.items():
         if table in tables:
             # Seen whole by who sees every record; otherwise by whoever sees the record.
-            belongs = f"({ALL} OR {column} IN (SELECT id FROM {parent}))"
+            belongs = f"({ALL} OR EXISTS (SELECT 1 FROM {parent} p WHERE p.id = {column}))"
             policy(table, "mediation_place", "ALL", belongs, belongs)
     if "access_log" in tables:
         # The office reads its town's trail; anyone records (and sees) their own reading.
