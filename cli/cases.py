@@ -147,6 +147,28 @@ def _write_ledger(app, fmt, out, unmask, encoding, *, village, state, year, over
     click.echo(f"wrote {out} ({count} rows)", err=True)
 
 
+@case.command("print")
+@click.argument("case_ref", metavar="CASE")
+@click.option("--form", type=click.Choice(["agreement", "cover"]), required=True,
+              help="agreement: 人民调解协议书; cover: 卷宗封面.")
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="The Word document (.docx) to write.")
+@click.option("--unmask", is_flag=True, help="Print ID numbers and phones in full (recorded in the access history).")
+@click.pass_obj
+def case_print(app, case_ref, form, out, unmask):
+    """Print a case's 人民调解协议书 or 卷宗封面 as a Word document.
+
+    ID numbers and phones are masked unless --unmask (by a user with a right to the case).
+
+    \b
+    Example:
+      mediation case print "(2021)营调字第001号" --form agreement --out 协议书.docx
+    """
+    from mediation import documents
+
+    number = documents.print_case(app.db, actor=app.actor, case=case_ref, form=form, path=out, unmask=unmask)
+    click.echo(f"wrote {out} ({number} {documents.CASE_FORMS[form]})", err=True)
+
+
 @case.command("show")
 @click.argument("case_ref", metavar="CASE", required=False)
 @click.option("--unmask", is_flag=True, help="Show full ID numbers and phones (needs --as with a right to the case).")

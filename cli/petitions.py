@@ -96,6 +96,25 @@ def petition_list(app, village, state, year, overdue, as_json):
     d.line(f"{len(views)} petition(s)")
 
 
+@petition.command("print")
+@click.argument("petition_ref", metavar="PETITION")
+@click.option("--form", type=click.Choice(["refusal", "redirect"]), required=True,
+              help="refusal: 不予受理告知书; redirect: 导入法定途径告知书.")
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="The Word document (.docx) to write.")
+@click.pass_obj
+def petition_print(app, petition_ref, form, out):
+    """Print a petition's 不予受理告知书 or 导入法定途径告知书 as a Word document.
+
+    \b
+    Example:
+      mediation petition print "(2021)营信字第003号" --form redirect --out 告知书.docx
+    """
+    from mediation import documents
+
+    number = documents.print_petition(app.db, actor=app.actor, petition=petition_ref, form=form, path=out)
+    click.echo(f"wrote {out} ({number} {documents.PETITION_FORMS[form]})", err=True)
+
+
 @petition.command("show")
 @click.argument("ref", metavar="PETITION")
 @click.option("--unmask", is_flag=True, help="Show the full ID number and phone (needs --as).")

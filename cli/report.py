@@ -6,7 +6,7 @@ import click
 
 from cli.output import dump_json, json_option
 
-FORMATS = ("table", "json", "csv", "xlsx", "md")
+FORMATS = ("table", "json", "csv", "xlsx", "md", "docx")
 
 
 @click.group()
@@ -32,12 +32,14 @@ def annual(app, year, as_of, town, fmt, out, encoding, as_json):
     Example:
       mediation report annual 2021
       mediation report annual 2021 --as-of 2021-11-30 --format xlsx --out totals.xlsx
+      mediation report annual 2021 --format docx --out 2021年度统计.docx
     """
     from mediation import report as service
 
     fmt = "json" if as_json else fmt
-    if fmt == "xlsx" and not out:
-        raise click.UsageError("--format xlsx needs --out FILE (a workbook is not text).")
+    if fmt in ("xlsx", "docx") and not out:
+        raise click.UsageError(f"--format {fmt} needs --out FILE (a {'workbook' if fmt == 'xlsx' else 'document'} "
+                               "is not text).")
     day = None
     if as_of:
         from mediation.timeutil import local_date, parse_at
@@ -46,6 +48,10 @@ def annual(app, year, as_of, town, fmt, out, encoding, as_json):
     if fmt == "xlsx":
         from mediation.report_formats import write_xlsx
         write_xlsx(r, out)
+        return click.echo(f"wrote {out}", err=True)
+    if fmt == "docx":
+        from mediation.documents import annual_report
+        annual_report(r, out)
         return click.echo(f"wrote {out}", err=True)
     if fmt == "table":
         if out:
