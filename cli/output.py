@@ -145,3 +145,40 @@ class Display:
     def line(self, text: str) -> None:
         """Plain text (no rich parsing of any kind)."""
         click.echo(text)
+
+
+class Labelled(click.ParamType):
+    """A choice typed by its identifier or by its Chinese label, from the one table the
+    workflows or the config define (``mediation.validation.choice``: parts of a label, a
+    unique start of one, ambiguity refused with the candidates). The command gets the
+    identifier; completion offers both. ``table`` is imported on first use, so ``--help`` of
+    the whole program stays cheap."""
+
+    name = "choice"
+
+    def __init__(self, table: str, zh: str, en: str):
+        self.table, self.zh, self.en = table, zh, en
+
+    def options(self) -> dict[str, str]:
+        import importlib
+
+        module, _, attr = self.table.partition(":")
+        return dict(getattr(importlib.import_module(module), attr))
+
+    def get_metavar(self, param, ctx=None) -> str:
+        return "[" + "|".join(f"{k}|{v.split('/')[0]}" for k, v in self.options().items()) + "]"
+
+    def convert(self, value, param, ctx):
+        from mediation.errors import InvalidValue
+        from mediation.validation import choice
+
+        try:
+            return choice(str(value), self.options(), self.zh, self.en)
+        except InvalidValue as exc:
+            self.fail(str(exc), param, ctx)
+
+    def shell_complete(self, ctx, param, incomplete):
+        from click.shell_completion import CompletionItem
+
+        words = [w for k, v in self.options().items() for w in (k, *v.split("/"))]
+        return [CompletionItem(w) for w in words if w.startswith(incomplete)]

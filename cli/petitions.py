@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from cli.cases import _moment, _parse_sets, add_undo, render_options
-from cli.output import dump_json, json_option, need, render_access, step_values
+from cli.output import Labelled, dump_json, json_option, need, render_access, step_values
 
 
 def _complete_triggers(ctx, param, incomplete):
@@ -24,8 +24,8 @@ def petition():
 @click.option("--category", help="civil court_judgment labour land_contract admin_act request complaint other "
                                  "(or the Chinese label, e.g. 劳动争议).")
 @click.option("--summary", help="What the petition asks (信访事项).")
-@click.option("--form", type=click.Choice(["letter", "visit", "phone", "web"]), default="visit", show_default=True)
-@click.option("--level", type=click.Choice(["town", "county"]), default="town", show_default=True,
+@click.option("--form", type=Labelled("workflows.petition:FORMS", "信访形式", "form"), default="visit", show_default=True)
+@click.option("--level", type=Labelled("workflows.petition:LEVELS", "信访层级", "level"), default="town", show_default=True,
               help="The level the petition was brought to (逐级走访).")
 @click.option("--matter", help="A short key naming the matter (default: the summary); the same person and "
                                "matter is the same petition.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from cli.cases import _moment, _parse_sets, add_undo
-from cli.output import dump_json, json_option, need, step_values
+from cli.output import Labelled, dump_json, json_option, need, step_values
 
 
 @click.group()
@@ -14,7 +14,7 @@ def matter():
 
 
 @matter.command("new")
-@click.option("--kind", type=click.Choice(["reconsideration", "litigation"]), help="行政复议 or 行政应诉.")
+@click.option("--kind", type=Labelled("workflows.matter:MATTER_KINDS", "事项类型", "kind"), help="行政复议 or 行政应诉.")
 @click.option("--summary", help="The act concerned and who applied or sued.")
 @click.option("--town", help="The town (default: yours, or the only one).")
 @click.option("--at", "at", metavar="DATE", help="When the copy of the application / the complaint was received.")
@@ -34,7 +34,7 @@ def matter_new(app, kind, summary, town, at, accepted, as_json):
     from mediation import matters
 
     db = app.db
-    kind = need(kind, "--kind", "类型 kind", as_json=as_json, type=click.Choice(["reconsideration", "litigation"]))
+    kind = need(kind, "--kind", "类型 kind", as_json=as_json, type=Labelled("workflows.matter:MATTER_KINDS", "事项类型", "kind"))
     summary = need(summary, "--summary", "摘要 summary", as_json=as_json)
     view = matters.new(db, actor=app.actor, kind=kind, summary=summary, at=_moment(at), town=town,
                        accepted=_moment(accepted))
@@ -45,7 +45,7 @@ def matter_new(app, kind, summary, town, at, accepted, as_json):
 
 
 @matter.command("list")
-@click.option("--kind", type=click.Choice(["reconsideration", "litigation"]))
+@click.option("--kind", type=Labelled("workflows.matter:MATTER_KINDS", "事项类型", "kind"))
 @click.option("--year", type=int)
 @click.option("--overdue", is_flag=True, help="Only matters past their deadline.")
 @json_option
@@ -172,7 +172,7 @@ def subject():
 
 @subject.command("new")
 @click.argument("name", required=False)
-@click.option("--category", type=click.Choice(["correction", "resettlement"]),
+@click.option("--category", type=Labelled("workflows.subject:SUBJECT_CATEGORIES", "对象类别", "category"),
               help="correction (社区矫正) or resettlement (安置帮教).")
 @click.option("--village", help="The subject's village.")
 @click.option("--at", "at", metavar="DATE", help="When the subject was received (接收).")
@@ -192,7 +192,7 @@ def subject_new(app, name, category, village, at, term_end, released, as_json):
     db = app.db
     name = need(name, "NAME", "姓名 name", as_json=as_json)
     category = need(category, "--category", "类别 category", as_json=as_json,
-                    type=click.Choice(["correction", "resettlement"]))
+                    type=Labelled("workflows.subject:SUBJECT_CATEGORIES", "对象类别", "category"))
     view = subjects.new(db, actor=app.actor, name=name, category=category, village=village, at=_moment(at),
                         term_end=_moment(term_end), released=_moment(released))
     if as_json:
@@ -201,7 +201,7 @@ def subject_new(app, name, category, village, at, term_end, released, as_json):
 
 
 @subject.command("list")
-@click.option("--category", type=click.Choice(["correction", "resettlement"]))
+@click.option("--category", type=Labelled("workflows.subject:SUBJECT_CATEGORIES", "对象类别", "category"))
 @click.option("--village")
 @json_option
 @click.pass_obj
@@ -311,7 +311,7 @@ def subject_do(app, ref, trigger, note, at, sets, expect_version, as_json):
 
 @subject.command("employment")
 @click.argument("ref", metavar="ID")
-@click.argument("status", type=click.Choice(["employed", "self_employed", "unemployed", "unable"]))
+@click.argument("status", type=Labelled("workflows.subject:EMPLOYMENT", "就业状况", "status"))
 @click.option("--at", "at", metavar="DATE", help="From when the status holds.")
 @json_option
 @click.pass_obj

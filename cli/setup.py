@@ -6,10 +6,9 @@ import sys
 
 import click
 
-from cli.output import dump_json, json_option, need
+from cli.output import Labelled, dump_json, json_option, need
 from workflows.config import Role
 
-ROLE_NAMES = [r.value for r in Role]
 
 
 @click.command()
@@ -69,7 +68,7 @@ def user():
 
 @user.command("add")
 @click.argument("name", required=False)
-@click.option("--role", type=click.Choice(ROLE_NAMES), help="The user's role.")
+@click.option("--role", type=Labelled("workflows.config:ROLES", "角色", "role"), help="The user's role (or its Chinese: 调解员, 司法所, 县级).")
 @click.option("--village", help="The mediator's village (required for --role mediator).")
 @click.option("--town", help="The town of a town user (default: the only town).")
 @click.option("--login", help="PostgreSQL: also make the person's own server login (pinyin, e.g. liumingshan).")
@@ -95,7 +94,7 @@ def user_add(app, name, role, village, town, login, password_stdin, as_json):
     db = app.db  # open it first: no one should type a whole record into a missing database
     name = need(name, "NAME", "姓名 name", as_json=as_json)
     role = need(role, "--role", "角色 role", as_json=as_json,
-                type=click.Choice(ROLE_NAMES))
+                type=Labelled("workflows.config:ROLES", "角色", "role"))
     if role == Role.mediator:
         village = need(village, "--village", "村(社区) village", as_json=as_json)
     password = _password(login, password_stdin, as_json=as_json)

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
 _NUMBER = re.compile(r"(\d{4})\D*?(\d+)\D*$")
+_THIS_YEAR = re.compile(r"第(\d+)号?\W*$")
 
 
 _USERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -143,16 +144,22 @@ def _record(session: Session, table, ref: str, *, lock: bool, zh: str, en: str, 
     if found:
         return found
     m = _NUMBER.search(norm)
-    if m:
-        year, seq = int(m.group(1)), int(m.group(2))
+    short = None if m else _THIS_YEAR.search(norm)
+    if m or short:
+        from mediation import timeutil
+
+        # 营调字第1号 or 第1号 said without a year: this year's register.
+        year = int(m.group(1)) if m else timeutil.local_date(timeutil.now()).year
+        seq = int((m or short).group(2 if m else 1))
         rows = session.exec(select(table.id, table.number).where(table.year == year, table.seq == seq)).all()
-        prefix = norm[: m.start(2)]
+        prefix = norm[: m.start(2)] if m else norm[: short.start(1)]
         rows = [r for r in rows if _prefix_matches(prefix, r.number)]
         if len(rows) == 1:
             return one(select(table).where(table.id == rows[0].id))
         if len(rows) > 1:
             raise InvalidValue(f"{zh}编号 '{ref}' 不唯一 / ambiguous {en} number: {', '.join(r.number for r in rows)}")
-    raise NotFound(f"没有{zh} '{ref}' / no such {en} (give the id or a number like {example})")
+    raise NotFound(f"没有{zh} '{ref}' / no such {en} (give the id or a number like {example}; at a shell, put a "
+                   f"number with brackets in quotes: \"{example}\")")
 
 
 @cache

@@ -8,6 +8,7 @@ case does not pay pendulum's import (~44 ms of every cold start).
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -21,6 +22,51 @@ EARLIEST_YEAR = 1990
 
 # 2021年3月2日, 2021/3/2, 2021.3.2 → 2021-03-02 (what people type besides ISO).
 _CN_DATE = re.compile(r"^\s*(\d{4})\s*[年/.\-]\s*(\d{1,2})\s*[月/.\-]\s*(\d{1,2})\s*日?\s*(.*)$")
+
+
+# What people say besides: 3月2日 (this year), 昨天, 前天, 二〇二一年三月二日, 2021年3月2日14时30分,
+# 上午9点, 下午3点半 — a day (or today), then a time of day.
+_N = "[0-9〇零一二三四五六七八九十两]+"
+_SPOKEN = re.compile(
+    rf"^(?:(?P<rel>今天|今日|昨天|昨日|前天)|(?:(?P<y>{_N})年)?(?P<m>{_N})月(?P<d>{_N})[日号]?)?"
+    rf"(?:(?P<part>上午|早上|早晨|凌晨|中午|下午|晚上)?(?P<h>{_N})[时点:](?:(?P<mi>{_N}|半)分?)?)?$")
+_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "两": 2}
+_BACK = {"今天": 0, "今日": 0, "昨天": 1, "昨日": 1, "前天": 2}
+
+
+def _number(text: str) -> int:
+    """12, 十二, 二十一, 二〇二一 → the number (what a date or an hour is written with)."""
+    if text.isdigit():
+        return int(text)
+    if "十" not in text:
+        return int("".join(str(_DIGITS[c]) for c in text))
+    tens, _, ones = text.partition("十")
+    return (_DIGITS[tens] if tens else 1) * 10 + (_DIGITS[ones] if ones else 0)
+
+
+def _spoken(raw: str) -> str | None:
+    """A day or a time as people say it, as ISO text (``None``: not one of those forms)."""
+    text = re.sub(r"\s+", "", raw)
+    m = _SPOKEN.match(text)
+    if not m or not text or not any(m.group(g) for g in ("rel", "m", "h")):
+        return None
+    try:
+        today = local_date(now())
+        if m.group("m"):
+            year = _number(m.group("y")) if m.group("y") else today.year
+            day = date(year, _number(m.group("m")), _number(m.group("d")))
+        else:
+            day = today - timedelta(days=_BACK.get(m.group("rel") or "今天", 0))
+        if not m.group("h"):
+            return day.isoformat()
+        hour = _number(m.group("h"))
+        minute = 30 if m.group("mi") == "半" else _number(m.group("mi")) if m.group("mi") else 0
+        part = m.group("part")
+        if part in ("下午", "晚上") and hour < 12 or part == "中午" and hour < 11:
+            hour += 12
+        return f"{day.isoformat()}T{hour:02d}:{minute:02d}"
+    except (KeyError, ValueError):
+        return "invalid"
 
 
 @dataclass(frozen=True)
@@ -44,9 +90,14 @@ def now() -> datetime:
 
 
 def parse_at(text: str) -> Moment:
-    """Parse ``YYYY-MM-DD`` or an ISO datetime; Asia/Shanghai when no offset is given.
-    ISO text takes the standard library's fast path; anything else goes to pendulum."""
-    raw = text.strip()
+    """Parse ``YYYY-MM-DD``, an ISO datetime, or a day as people say it (``3月2日``, ``昨天``,
+    ``二〇二一年三月二日``, ``2021年3月2日14时30分``, ``上午9点``); Asia/Shanghai when no
+    offset is given. ISO text takes the standard library's fast path; anything else goes to
+    pendulum."""
+    raw = unicodedata.normalize("NFKC", text).strip()  # full-width digits, as a Chinese IME types them
+    spoken = _spoken(raw)
+    if spoken is not None:
+        raw = spoken
     m = _CN_DATE.match(raw)
     if m:
         y, mo, d, rest = m.groups()

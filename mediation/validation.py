@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -137,19 +138,26 @@ def yes_no(text: str) -> bool:
 
 
 def choice(value: str, options: dict[str, str] | tuple[str, ...], zh: str, en: str) -> str:
-    """Match a key or its Chinese label (``red`` or ``红``); refuse listing the options."""
-    v = value.strip()
-    if isinstance(options, dict):
-        if v in options:
-            return v
-        if v.lower() in options:
-            return v.lower()
-        for key, label in options.items():
-            if v == label:
-                return key
-        listed = ", ".join(f"{k}({l})" for k, l in options.items())
-    else:
-        if v in options:
-            return v
-        listed = ", ".join(options)
+    """Match a key or its Chinese label (``red`` or ``红``), as people type them: any part of a
+    label with alternatives (``镇综治中心/司法所``: ``司法所``; ``来访/走访``: ``走访``), or the
+    start or a two-character piece of exactly one label (``调解员`` → 村人民调解员, ``道路交通``
+    → 道路交通事故). Ambiguity is refused with the candidates, never guessed."""
+    v = unicodedata.normalize("NFKC", value or "").strip()
+    named = options if isinstance(options, dict) else {o: o for o in options}
+    if v in named:
+        return v
+    if isinstance(options, dict) and v.lower() in named:
+        return v.lower()
+    words = {key: {label, *(p.strip() for p in re.split(r"[/、]", label))} for key, label in named.items()}
+    exact = [key for key, ws in words.items() if v in ws]
+    if len(exact) == 1:
+        return exact[0]
+    near = exact or [key for key, ws in words.items()
+                     if v and any(w.startswith(v) or (len(v) >= 2 and v in w) for w in ws)]
+    if len(near) == 1:
+        return near[0]
+    listed = ", ".join(f"{k}({l})" if k != l else k for k, l in named.items())
+    if len(near) > 1:
+        raise InvalidValue(f"{zh} '{value}' 不唯一 / ambiguous {en}: "
+                           f"{', '.join(f'{k}({named[k]})' if k != named[k] else k for k in near)}")
     raise InvalidValue(f"未知{zh} '{value}' / unknown {en}; 可选 / one of: {listed}")

@@ -43,8 +43,8 @@ TRIGGER_LABELS = {
     "serve": "送达处理意见", "start_case": "转人民调解", "undo": "撤销上一步", "amend": "更正",
 }
 OPINIONS = {"support": "予以支持", "explain": "解释说明", "not_support": "不予支持", "mediated": "调解和解"}
-FORMS = {"letter": "来信", "visit": "来访", "phone": "来电", "web": "网上信访"}
-LEVELS = {"town": "乡镇", "county": "县级"}
+FORMS = {"letter": "来信", "visit": "来访/走访", "phone": "来电", "web": "网上信访"}
+LEVELS = {"town": "乡镇/镇级", "county": "县级"}
 
 # The limits of the 信访工作条例, as data.
 ROUTE = Period(15, "days", law="信访工作条例第22条")

@@ -1,0 +1,94 @@
+"""A mediator who types only Chinese: steps, keys, values, roles, forms, levels, dates as people
+say them (前天, 3月2日, 二〇二一年三月二日) and case numbers without the year (第1号)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+
+from mediation import timeutil
+from mediation.errors import InvalidValue
+from mediation.validation import choice
+from workflows import config
+from workflows.petition import FORMS
+
+
+def _today_said() -> str:
+    """Today as a mediator writes it: 11月29日 (this year; never in the future)."""
+    today = timeutil.local_date(timeutil.now())
+    return f"{today.month}月{today.day}日"
+
+
+def test_a_case_from_registration_to_closed_and_a_petition_redirected_in_chinese(run):
+    run.ok("user", "add", "孙调解", "--role", "调解员", "--village", "龙潭", user="王主任")
+    made = run.json("case", "new", "--village", "龙潭村", "--type", "邻里", "--summary", "排水沟堵塞互相指责",
+                    "--party", "孙秀英,11010519491231002X,13812345678", "--party", "吴大海", "--source", "排查发现",
+                    "--screening", "逐个", "--at", "前天", user="孙调解")
+    year = timeutil.local_date(timeutil.now()).year
+    assert made["number"] == f"({year})营调字第001号"
+    assert made["registered_at"].startswith((timeutil.local_date(timeutil.now()) - timedelta(days=2)).isoformat())
+    for step in [
+        ("第1号", "研判分流", "--set", "风险=黄", "--at", "前天"),
+        ("营调字第1号", "开始调解", "--set", "调解员=孙调解", "--at", "昨天"),
+        ("（第1号）", "达成协议", "--set", "协议形式=书面", "--set", "协议内容=吴家疏通水沟", "--set", "协议金额=2000",
+         "--at", _today_said()),
+        ("第1号", "履行完毕", "--at", "今天"),
+        ("第1号", "回访", "--set", "回访满意=是", "--at", "今天"),
+    ]:
+        run.ok("case", "do", *step, user="孙调解")
+    shown = run.json("case", "show", "第1号")
+    assert shown["state"] == "closed" and shown["risk"] == "yellow" and shown["agreement"] == "written"
+    assert shown["amount"] == "2000.00" and shown["satisfied"] is True  # JSON keeps the identifiers
+    assert [e["trigger"] for e in shown["history"]][-3:] == ["agree", "fulfil", "visit"]
+
+    p = run.json("petition", "new", "--village", "龙潭村", "--petitioner", "陈建国", "--category", "劳动争议",
+                 "--summary", "包工头拖欠工资", "--form", "走访", "--level", "镇", "--at", "前天", user="王主任")
+    assert p["form"] == "visit" and p["level"] == "town"
+    redirected = run.json("petition", "do", "信字第1号", "诉访分离导入", "--set", "法定途径=仲裁",
+                          "--set", "知道该行为之日=前天", "--at", "昨天", user="王主任")
+    assert redirected["state"] == "redirected" and redirected["channel"] == "arbitration"
+    assert redirected["channel_deadline"] is not None
+
+
+def test_chinese_words_refused_clearly(run):
+    ambiguous = run("user", "add", "某", "--role", "级", user="王主任")
+    assert ambiguous.exit_code == 2 and "角色" in ambiguous.stderr
+    run.refused("case", "do", "第9号", "研判分流", "--set", "风险=黄", user="刘调解", match="put a number with brackets")
+    unknown = run("petition", "new", "--village", "龙潭村", "--petitioner", "某", "--category", "劳动争议",
+                  "--summary", "x", "--form", "托人带话", user="王主任")
+    assert unknown.exit_code == 2 and "信访形式" in unknown.stderr and "走访" in unknown.stderr
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("二〇二一年三月二日", "2021-03-02"), ("2021年3月2日14时30分", "2021-03-02T14:30"),
+    ("2021年十月一日晚上8点", "2021-10-01T20:00"), ("2021年3月2日 下午3点半", "2021-03-02T15:30"),
+    ("2021年3月2日 上午9点", "2021-03-02T09:00"), ("２０２１年３月２日", "2021-03-02"),
+])
+def test_dates_as_people_say_them(typed, expected):
+    at = timeutil.local(timeutil.parse_at(typed).at)
+    assert at.isoformat().startswith(expected if "T" in expected else expected + "T00:00")
+
+
+def test_relative_days_and_this_year():
+    today = timeutil.local_date(timeutil.now())
+    assert timeutil.local_date(timeutil.parse_at("昨天").at) == today - timedelta(days=1)
+    assert timeutil.local_date(timeutil.parse_at("前天").at) == today - timedelta(days=2)
+    assert timeutil.local_date(timeutil.parse_at(_today_said()).at) == today
+    morning = timeutil.local(timeutil.parse_at("上午9点").at)
+    assert morning.date() == today and morning.hour == 9
+    with pytest.raises(InvalidValue):
+        timeutil.parse_at("三月三十二日")
+    later = today + timedelta(days=40)
+    future = timeutil.parse_at(f"{later.year}年{later.month}月{later.day}日").at
+    assert future > datetime.now(timezone.utc)  # parsed as said; the services refuse a future day
+    assert timeutil.parse_at("2021-03-02").at.date() == date(2021, 3, 1)  # 00:00 in Shanghai is 16:00 UTC
+
+
+def test_one_table_of_words():
+    assert choice("调解员", config.ROLES, "角色", "role") == "mediator"
+    assert choice("司法所", config.ROLES, "角色", "role") == "town"
+    assert choice("走访", FORMS, "信访形式", "form") == choice("来访", FORMS, "信访形式", "form") == "visit"
+    assert choice("道路交通", config.DISPUTE_TYPES, "类别", "type") == "道路交通事故"
+    with pytest.raises(InvalidValue, match="不唯一"):
+        choice("协议", {"a": "书面协议", "b": "口头协议"}, "协议形式", "agreement")
