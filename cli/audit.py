@@ -32,7 +32,7 @@ def audit_verify(app, town, as_json):
     else:
         d = app.display
         if result.problems:
-            t = d.table("类别 kind", "记录 record", "步 seq", "问题 what", "说明 detail", nowrap=("步 seq",))
+            t = d.table("类别 kind", "记录 record", "步 seq", "问题 what", "说明 detail", wrap=("说明 detail",))
             for p in result.problems:
                 t.add_row(p.kind, p.record, "" if p.seq is None else str(p.seq), p.what, p.detail)
             d.print(t)

@@ -220,7 +220,7 @@ def case_do(app, case_ref, trigger, note, at, sets, expect_version, as_json):
                       values=values, expect_version=expect_version)
     if as_json:
         return dump_json(view)
-    from workflows.dispute import TRIGGER_LABELS
+    from workflows.dispute import DISPUTE, TRIGGER_LABELS
     app.display.line(f"{view.number}: {trigger} {TRIGGER_LABELS.get(trigger, '')} → {view.state} "
                      f"{view.state_label} (line {view.line}, version {view.version})")
 
@@ -340,7 +340,7 @@ def render_options(d, options, permission, trigger_labels, state_labels) -> None
     if not options:
         d.line("无可执行操作 / nothing can follow this state")
         return
-    t = d.table("", "操作 trigger", "→", "需要 / 原因 needs / why not")
+    t = d.table("", "操作 trigger", "→", "需要 / 原因 needs / why not", wrap=("需要 / 原因 needs / why not",))
     for o in options:
         ok = o.allowed and not permission
         detail = "; ".join(o.needs) if ok else "; ".join(r.text for r in o.blocked_by) or (permission or "")
@@ -356,11 +356,11 @@ def render_list(d, views, title: str | None = None) -> None:
 
     from workflows.config import RISKS
 
-    columns = ("编号", "id", "村(社区)", "类别", "状态", "线", "风险", "期限")
-    t = d.table(*columns, title=title, nowrap=("编号", "id", "线", "风险"))
+    columns = ("编号", "村(社区)", "类别", "状态", "线", "风险", "期限")
+    t = d.table(*columns, title=title, optional=("风险", "线"))
     for v in views:
         due = show_due(v.deadline, minutes=False) + (" 逾期" if v.overdue else "")
-        t.add_row(v.number, str(v.id), v.village, v.type, v.state_label, str(v.line), RISKS.get(v.risk or "", ""), due)
+        t.add_row(v.number, v.village, v.type, v.state_label, str(v.line), RISKS.get(v.risk or "", ""), due)
     d.print(t)
     d.line(f"{len(views)} case(s)")
 
@@ -368,7 +368,7 @@ def render_list(d, views, title: str | None = None) -> None:
 def render_case(d, v) -> None:
     from mediation.timeutil import show, show_due
     from workflows.config import CHANNELS, LINES, MEDIATION_KINDS, RISKS, SCREENING_MODES, SOURCES
-    from workflows.dispute import TRIGGER_LABELS
+    from workflows.dispute import DISPUTE, TRIGGER_LABELS
 
     parties = "; ".join(
         ", ".join(x for x in (p.name, p.id_number, p.phone) if x) for p in v.party_details)
@@ -403,14 +403,15 @@ def render_case(d, v) -> None:
     if v.history:
         from workflows.dispute import STATE_LABELS
 
-        t = d.table("#", "时间 at", "操作 step", "→ 状态", "线", "操作人", "说明 note", nowrap=("时间 at",))
+        t = d.table("#", "时间 at", "操作 step", "→ 状态", "线", "操作人", "说明 note", wrap=("说明 note",))
         for e in v.history:
             when = _when(e.at)
             if abs((e.recorded_at - e.at).total_seconds()) >= 3600:
                 when += f"\n录入 {show(e.recorded_at, minutes=False)}"
             # registration values and agreement terms are in the fields above
-            extra = "" if e.trigger == "register" else step_values(e.trigger, e.values, skip=("terms",))
-            note = " · ".join(x for x in (e.note, extra) if x)
+            extra = "" if e.trigger == "register" else step_values(e.trigger, e.values, fields=DISPUTE.fields,
+                                                                  skip=("terms",))
+            note = "\n".join(x for x in (e.note, extra) if x)
             step = TRIGGER_LABELS.get(e.trigger, e.trigger) + (" (已撤销 undone)" if e.undone else "")
             t.add_row(str(e.seq), when, step, STATE_LABELS.get(e.to, e.to), str(e.line), e.actor, note)
         d.print(t)

@@ -8,6 +8,7 @@ and rich must not read ``[bold]`` in them as markup.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Callable
 from functools import cached_property
@@ -33,14 +34,29 @@ def for_terminal(text: str) -> str:
     return phrase(text, terminal_words)
 
 
-def step_values(trigger: str, values: dict[str, Any], *, skip: tuple[str, ...] = ()) -> str:
-    """An event's values for a history table: a correction as ``field: old → new``, anything
-    else as ``key=value`` (yes/no in Chinese)."""
+def step_values(trigger: str, values: dict[str, Any], *, fields: Any = None, skip: tuple[str, ...] = (),
+                sep: str = "\n") -> str:
+    """An event's values for a history table: a correction as ``field: old → new``; a step's
+    values under the labels its workflow gives them (``fields``: 协议金额=3100.00, a choice by
+    its label), and nothing the program keeps for itself (``amount_fen``)."""
     if trigger == "amend":
-        return "; ".join(f"{k}: {v.get('old') or '—'} → {v.get('new') or '—'}" for k, v in values.items()
-                         if isinstance(v, dict))
-    plain = lambda v: ("是" if v else "否") if isinstance(v, bool) else str(v)  # noqa: E731
-    return ", ".join(f"{k}={plain(v)}" for k, v in values.items() if k not in skip)
+        return sep.join(f"{k}: {v.get('old') or '—'} → {v.get('new') or '—'}" for k, v in values.items()
+                        if isinstance(v, dict))
+
+    def shown(key: str, value: Any) -> str:
+        if isinstance(value, bool):
+            return "是" if value else "否"
+        spec = fields.get(key) if fields else None
+        if spec is not None and spec.kind == "choice":
+            return str(spec.options.get(value, value)).split("/")[0]
+        return str(value)
+
+    def label(key: str) -> str:
+        spec = fields.get(key) if fields else None
+        return spec.label if spec is not None else key
+
+    keys = [k for k in values if k not in skip and (fields is None or k in fields)]
+    return sep.join(f"{label(k)}={shown(k, values[k])}" for k in keys)
 
 
 def render_access(display, access: list[dict[str, Any]] | None) -> None:
@@ -49,7 +65,7 @@ def render_access(display, access: list[dict[str, Any]] | None) -> None:
         return
     from mediation.timeutil import show
 
-    t = display.table("查看完整身份信息 unmasked by", "时间 at", title=None, nowrap=("时间 at",))
+    t = display.table("查看完整身份信息 unmasked by", "时间 at", title=None)
     for a in access:
         t.add_row(a["actor"], show(a["at"]))
     display.print(t)
@@ -116,17 +132,44 @@ class Display:
         return Console(stderr=True, markup=False, highlight=False, emoji=False,
                        no_color=bool(os.environ.get("NO_COLOR")) or None)
 
-    def table(self, *columns: str, title: str | None = None, box: bool = True, nowrap: tuple[str, ...] = ()):
-        """A table whose columns fold long Chinese text (rich wraps only at spaces otherwise);
-        the ``nowrap`` columns (case numbers, dates) stay on one line."""
+    def table(self, *columns: str, title: str | None = None, box: bool = True, wrap: tuple[str, ...] = (),
+              optional: tuple[str, ...] = ()):
+        """A table readable at 80 columns: every column stays on one line (a category, a state,
+        a number or a date is never broken inside); only the free-text ``wrap`` columns (notes,
+        summaries) run onto more lines. When the terminal is too narrow, the ``optional``
+        columns are left out, in that order, before anything is cut (``print``)."""
         from rich import box as boxes
         from rich.table import Table
 
         t = Table(title=title, box=boxes.SIMPLE_HEAD if box else None, show_header=True,
                   title_justify="left", pad_edge=False)
         for c in columns:
-            t.add_column(c, overflow="fold", no_wrap=c in nowrap)
+            if c in wrap:
+                t.add_column(c, overflow="fold", ratio=1, min_width=12)
+            else:
+                t.add_column(c, no_wrap=True, overflow="ellipsis")
+        t.optional = optional  # read by print
         return t
+
+    def _fit(self, t) -> None:
+        """Leave out optional columns until the table fits the terminal, then keep every
+        one-line column at its full width (the wrapping ones take what is left)."""
+        from rich.cells import cell_len
+
+        def width(column) -> int:
+            return max(cell_len(line) for cell in (column.header, *column._cells) for line in str(cell).split("\n"))
+
+        room = self.console.width
+        optional = list(getattr(t, "optional", ()))
+        while True:
+            need = sum(width(c) if c.no_wrap else c.min_width or 0 for c in t.columns) + 2 * (len(t.columns) - 1)
+            if need <= room or not optional:
+                break
+            drop = optional.pop(0)
+            t.columns[:] = [c for c in t.columns if c.header != drop]
+        for c in t.columns:
+            if c.no_wrap:
+                c.min_width = width(c)
 
     def fields(self, pairs: list[tuple[str, Any]], title: str | None = None):
         """A two-column key/value table."""
@@ -140,6 +183,9 @@ class Display:
         return t
 
     def print(self, *things: Any) -> None:
+        for thing in things:
+            if hasattr(thing, "optional"):
+                self._fit(thing)
         self.console.print(*things)
 
     def line(self, text: str) -> None:
@@ -182,3 +228,51 @@ class Labelled(click.ParamType):
 
         words = [w for k, v in self.options().items() for w in (k, *v.split("/"))]
         return [CompletionItem(w) for w in words if w.startswith(incomplete)]
+
+
+_BREAK_AFTER = "\u3002\uff0c\uff1b\u3001\uff1a\uff01\uff1f\uff09\u3011\u300b\u201d\u2019"  # 。，；、：！？）】》”’
+_ASCII_BREAK = ",;:!?)"
+
+
+def wrap_cjk(text: str, width: int) -> list[str]:
+    """Chinese prose in lines of at most ``width`` columns, broken after punctuation where it
+    can be, else between two Chinese characters; never inside a number or a Latin word."""
+    from rich.cells import cell_len
+
+    pieces, run = [], ""
+    for i, ch in enumerate(text):  # clauses end after punctuation; numbers (93.3%, 1,200) stay whole
+        run += ch
+        after = text[i + 1:i + 2]
+        if ch in _BREAK_AFTER or (ch in _ASCII_BREAK and not after.isdigit()):
+            pieces.append(run)
+            run = ""
+    if run:
+        pieces.append(run)
+    lines, line = [], ""
+    for piece in pieces:
+        if cell_len(line + piece) <= width:
+            line += piece
+            continue
+        if line:
+            lines.append(line)
+            line = ""
+        for unit in re.findall(r"[0-9A-Za-z%¥]+(?:[.,:/\-][0-9A-Za-z%¥]+)*|.", piece):  # too long: between characters
+            if cell_len(line + unit) > width and line and unit not in _BREAK_AFTER + _ASCII_BREAK:
+                lines.append(line)  # (punctuation stays at the end of its line, never starts one)
+                line = ""
+            line += unit
+    if line:
+        lines.append(line)
+    return lines
+
+
+def waited(since) -> str:
+    """How long something has waited, as a person says it: 已等待3天, 已等待2个月, 已等待6年."""
+    from mediation import timeutil
+
+    days = max(0, (timeutil.now() - since).days)
+    if days >= 365:
+        return f"已等待{days // 365}年"
+    if days >= 30:
+        return f"已等待{days // 30}个月"
+    return f"已等待{days}天" if days else "今天"

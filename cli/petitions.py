@@ -87,11 +87,14 @@ def petition_list(app, village, state, year, overdue, as_json):
     views = petitions.list_petitions(app.db, village=village, state=state, year=year, overdue=overdue)
     if as_json:
         return dump_json(views)
+    from workflows.petition import CATEGORY_LABELS
+
     d = app.display
-    t = d.table("编号", "id", "信访人", "类别", "状态", "初信", "期限", title=None, nowrap=("编号", "id", "初信"))
+    t = d.table("编号", "信访人", "类别", "状态", "初信", "期限", title=None, optional=("初信",))
     for v in views:
         due = show_due(v.deadline, minutes=False) + (" 逾期" if v.overdue else "")
-        t.add_row(v.number, str(v.id), v.petitioner, v.category, v.state_label, "是" if v.first_time else "", due)
+        t.add_row(v.number, v.petitioner, CATEGORY_LABELS.get(v.category, v.category).split("/")[0], v.state_label,
+                  "是" if v.first_time else "", due)
     d.print(t)
     d.line(f"{len(views)} petition(s)")
 
@@ -130,7 +133,7 @@ def petition_show(app, ref, unmask, as_json):
     from mediation import petitions
     from mediation.timeutil import show, show_due
     from workflows.config import CHANNELS
-    from workflows.petition import CATEGORY_LABELS, FORMS, LEVELS, OPINIONS, STATE_LABELS, TRIGGER_LABELS
+    from workflows.petition import CATEGORY_LABELS, FORMS, LEVELS, OPINIONS, PETITION, STATE_LABELS, TRIGGER_LABELS
 
     v = petitions.show(app.db, petition=ref, actor=app.actor, unmask=unmask)
     if as_json:
@@ -161,12 +164,12 @@ def petition_show(app, ref, unmask, as_json):
         ("关联案件 case", v.linked_case),
     ]
     d.print(d.fields([(k, x) for k, x in pairs if x]))
-    t = d.table("#", "时间 at", "操作 step", "→ 状态", "操作人", "说明 note", nowrap=("时间 at",))
+    t = d.table("#", "时间 at", "操作 step", "→ 状态", "操作人", "说明 note", wrap=("说明 note",))
     for e in v.history:
-        extra = step_values(e.trigger, e.values) if e.trigger != "receive" else ""
+        extra = step_values(e.trigger, e.values, fields=PETITION.fields) if e.trigger != "receive" else ""
         step = TRIGGER_LABELS.get(e.trigger, e.trigger) + (" (已撤销 undone)" if e.undone else "")
         t.add_row(str(e.seq), show(e.at), step, STATE_LABELS.get(e.to, e.to), e.actor,
-                  " · ".join(x for x in (e.note, extra) if x))
+                  "\n".join(x for x in (e.note, extra) if x))
     d.print(t)
     render_access(d, v.access)
 

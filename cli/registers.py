@@ -63,7 +63,7 @@ def matter_list(app, kind, year, overdue, as_json):
     views = matters.list_matters(app.db, kind=kind, year=year, overdue=overdue)
     if as_json:
         return dump_json(views)
-    t = app.display.table("编号", "id", "摘要", "状态", "结果", "期限", nowrap=("编号", "id"))
+    t = app.display.table("编号", "id", "摘要", "状态", "结果", "期限", wrap=("摘要",))
     for v in views:
         t.add_row(v.number, str(v.id), v.summary, v.state_label, v.outcome or "",
                   show_due(v.deadline, minutes=False) + (" 逾期" if v.overdue else ""))
@@ -100,11 +100,11 @@ def matter_show(app, ref, as_json):
         ("期限 due", show_due(v.deadline) or ("复议决定期限未知(未登记受理日期) unknown: no acceptance date"
                                            if v.kind == "reconsideration" and v.state == "answered" else "")),
         ("结果 outcome", v.outcome)] if x]))
-    t = d.table("#", "时间 at", "操作 step", "→ 状态", "操作人", "说明 note", nowrap=("时间 at",))
+    t = d.table("#", "时间 at", "操作 step", "→ 状态", "操作人", "说明 note", wrap=("说明 note",))
     for e in v.history:
         step = TRIGGER_LABELS.get(e.trigger, e.trigger) + (" (已撤销 undone)" if e.undone else "")
         t.add_row(str(e.seq), show(e.at), step, e.to, e.actor,
-                  " · ".join(x for x in (e.note, step_values(e.trigger, e.values)) if x))
+                  "\n".join(x for x in (e.note, step_values(e.trigger, e.values)) if x))
     d.print(t)
 
 
@@ -219,7 +219,7 @@ def subject_list(app, category, village, as_json):
     views = subjects.list_subjects(app.db, category=category, village=village)
     if as_json:
         return dump_json(views)
-    t = app.display.table("id", "姓名", "类别", "村", "状态", "就业", "接收", nowrap=("id",))
+    t = app.display.table("id", "姓名", "类别", "村", "状态", "就业", "接收")
     for v in views:
         t.add_row(str(v.id), v.name, SUBJECT_CATEGORIES[v.category], v.village or "", v.state_label,
                   EMPLOYMENT.get(v.employment or "", "未登记"), show(v.received_at, minutes=False))
@@ -251,7 +251,7 @@ def subject_show(app, ref, as_json):
         ("状态 state", f"{v.state_label} {v.state}"), ("接收 received", show(v.received_at)),
         ("期满 term ends", show(v.term_end, minutes=False) + (" 已期满,待解除 due for release" if v.term_over else "")),
         ("结束 ended", show(v.ended_at)), ("就业 employment", EMPLOYMENT.get(v.employment or "", ""))] if x]))
-    t = d.table("时间 at", "记录 event", "操作人", nowrap=("时间 at",))
+    t = d.table("时间 at", "记录 event", "操作人")
     for e in v.history:
         what = (f"就业状况 {EMPLOYMENT[e.values['status']]}" if e.trigger == "employment"
                 else TRIGGER_LABELS.get(e.trigger, e.trigger) + f" → {e.to}")

@@ -96,7 +96,10 @@ def render(console, r) -> None:
     def table(title, *cols):
         t = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
         for c in cols:
-            t.add_column(c, overflow="fold", justify="right" if c == "数值" or c == "件数" else "left")
+            if c == "数值":  # a figure, or a rule in words that may run onto a second line
+                t.add_column(c, justify="right", overflow="fold")
+            else:
+                t.add_column(c, no_wrap=True, justify="right" if c == "件数" else "left")
         return t
 
     console.print(f"{r.town} {r.year} 年度统计  (截止 {r.as_of})")
@@ -112,4 +115,7 @@ def render(console, r) -> None:
             for row in rows:
                 t.add_row(row.label, row.shown())
         console.print(t)
-    console.print(r.summary_zh, overflow="fold")
+    from cli.output import wrap_cjk
+
+    for line in wrap_cjk(r.summary_zh, console.width):  # broken after punctuation, never inside a number
+        console.print(line, soft_wrap=True)

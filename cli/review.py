@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from cli.cases import _moment
-from cli.output import dump_json, json_option
+from cli.output import dump_json, json_option, waited
 
 
 @click.group(invoke_without_command=True)
@@ -36,12 +36,11 @@ def review(ctx, as_json):
         if not items:
             d.line(f"{title}: 无 / none")
             continue
-        t = d.table("编号", "村", "期限", "说明", title=f"{title} ({len(items)})", nowrap=("编号",))
+        t = d.table("编号", "村", "期限", "说明", title=f"{title} ({len(items)})", wrap=("说明",))
         for i in items:
             due = show_due(i.deadline) + (" 逾期" if i.overdue else "")
             if i.since is not None:
-                import pendulum
-                due += f"\n等待 {pendulum.instance(i.since).diff_for_humans(locale='zh')}"
+                due += f"\n{waited(i.since)}"
             mark = "初信 " if i.first_time else ""
             t.add_row(i.number, i.village, due, mark + i.detail)
         d.print(t)

@@ -87,9 +87,17 @@ def screening_list(app, village, year, as_json):
     if as_json:
         return dump_json({"rounds": rounds, "zero_reports": zeros})
     d = app.display
-    t = d.table("日期", "村(社区)", "方式", "发现", "防止", "人员", "说明", nowrap=("日期",))
+    t = d.table("日期", "村(社区)", "方式", "发现", "防止", "人员", "说明", wrap=("说明",))
     for r in rounds:
         t.add_row(show(r.at, minutes=False), r.village, r.mode, str(r.found), str(r.prevented), r.actor, r.note or "")
     d.print(t)
-    d.line(f"{len(rounds)} round(s); 零上报 zero reports: "
-           + ("、".join(f"{z.village} {z.month}" for z in zeros) or "无 / none"))
+    d.line(f"{len(rounds)} round(s)")
+    if not zeros:
+        return d.line("零上报 zero reports: 无 / none")
+    months: dict[str, list[str]] = {}
+    for z in zeros:
+        months.setdefault(z.village, []).append(z.month)
+    t = d.table("村(社区)", "零上报月份 zero reports", title=None, wrap=("零上报月份 zero reports",))
+    for village, ms in months.items():
+        t.add_row(village, " ".join(ms))
+    d.print(t)
