@@ -12,9 +12,39 @@ def _complete_types(ctx, param, incomplete):
     return [t for t in DISPUTE_TYPES if t.startswith(incomplete)]
 
 
+def complete_steps(ctx, incomplete: str, *, workflow, service: str, record: str) -> list[str]:
+    """The steps allowed now (or wanting only a value typed with them) for the record already
+    typed on the command line, by name and by Chinese label; every step of the workflow when
+    the record cannot be read."""
+    names = list(workflow.triggers)
+    try:
+        import importlib
+        import os
+
+        from mediation.db import Database
+
+        root = ctx.find_root().params
+        ref = ctx.params.get(record)
+        if ref:
+            where = root.get("db") or os.environ.get("MEDIATION_DB") or os.path.join(
+                click.get_app_dir("mediation"), "mediation.db")
+            db = Database(where, claim=root.get("actor"))
+            try:
+                view = getattr(importlib.import_module(f"mediation.{service}"), "next_actions")(
+                    db, **{service[:-1]: ref}, actor=root.get("actor"))
+            finally:
+                db.dispose()
+            names = [o.trigger for o in view.options
+                     if o.allowed or all("⟦set " in r.text for r in o.blocked_by)] or names
+    except Exception:  # noqa: BLE001 - completion never fails the shell; it offers every step instead
+        pass
+    words = names + [workflow.trigger_labels.get(t, t) for t in names]
+    return [w for w in dict.fromkeys(words) if w.startswith(incomplete)]
+
+
 def _complete_triggers(ctx, param, incomplete):
     from workflows.dispute import DISPUTE
-    return [t for t in DISPUTE.triggers if t.startswith(incomplete)]
+    return complete_steps(ctx, incomplete, workflow=DISPUTE, service="cases", record="case_ref")
 
 
 def _parse_sets(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -25,6 +55,45 @@ def _parse_sets(pairs: tuple[str, ...]) -> dict[str, str]:
             raise click.BadParameter(f"'{pair}' is not KEY=VALUE", param_hint="--set")
         values[key.strip()] = value
     return values
+
+
+def guided(display, next_view, workflow, note: str | None, values: dict[str, str]) -> tuple[str, str | None, dict]:
+    """At a terminal, a step chosen from a numbered menu of the ones allowed now, then asked
+    for exactly what it needs (a choice from its own numbered list, yes or no, text, a note)."""
+    import re as regex
+
+    from workflows import NOTE
+
+    if next_view.permission:
+        raise click.ClickException(for_terminal(next_view.permission))
+    # Allowed now, or held back only for want of a value that can be typed with the step.
+    allowed = [o for o in next_view.options
+               if o.allowed or all("⟦set " in r.text for r in o.blocked_by)]
+    if not allowed:
+        raise click.ClickException("当前没有可做的步骤 / no step is allowed now (`next` says why)")
+    display.line("可做的步骤 steps allowed now:")
+    for i, o in enumerate(allowed, 1):
+        display.line(f"  {i}. {workflow.trigger_labels.get(o.trigger, o.trigger)} ({o.trigger}) → "
+                     f"{workflow.labels.get(o.dest, o.dest)}")
+    chosen = allowed[click.prompt("选择 choose", type=click.IntRange(1, len(allowed))) - 1]
+    needs = " ".join((*chosen.needs, *(r.text for r in chosen.blocked_by)))
+    values = dict(values)
+    for key in dict.fromkeys(regex.findall(r"⟦set (\w+)=", needs)):
+        spec = workflow.fields.get(key)
+        if key in values or spec is None:
+            continue
+        if spec.kind == "choice":
+            items = list(spec.options.items())
+            for i, (_, label) in enumerate(items, 1):
+                display.line(f"  {i}. {label.split('/')[0]}")
+            values[key] = items[click.prompt(spec.label, type=click.IntRange(1, len(items))) - 1][0]
+        elif spec.kind == "yes_no":
+            values[key] = "yes" if click.confirm(spec.label, default=True) else "no"
+        else:
+            values[key] = click.prompt(spec.label)
+    if NOTE in needs and not (note or "").strip():
+        note = click.prompt("说明 note")
+    return chosen.trigger, note, values
 
 
 def _moment(text: str | None):
@@ -195,7 +264,7 @@ def case_show(app, case_ref, unmask, as_json):
 
 @case.command("do")
 @click.argument("case_ref", metavar="CASE")
-@click.argument("trigger", shell_complete=_complete_triggers)
+@click.argument("trigger", required=False, shell_complete=_complete_triggers)
 @click.option("--note", help="Why (required by escalation, failure, breach, reopen, …).")
 @click.option("--at", "at", metavar="DATE", help="When it happened (back-dating): YYYY-MM-DD or ISO datetime.")
 @click.option("--set", "sets", multiple=True, metavar="KEY=VALUE",
@@ -207,15 +276,25 @@ def case_show(app, case_ref, unmask, as_json):
 def case_do(app, case_ref, trigger, note, at, sets, expect_version, as_json):
     """Fire a workflow trigger on a case. `case next CASE` lists what is possible.
 
+    TRIGGER is the step's name or its Chinese label (研判分流); at a terminal, leave it out to
+    choose from a numbered list of the steps allowed now.
+
     \b
     Example:
       mediation --as 刘调解 case do 1 triage --set risk=yellow
+      mediation --as 刘调解 case do 1 研判分流 --set 风险=黄
       mediation --as 刘调解 case do 1 start --set mediator=刘调解
       mediation --as 刘调解 case do 1 agree --set agreement=written --set terms="赔偿2000元" --set amount=2000
     """
     from mediation import cases
 
     values = _parse_sets(sets)
+    if trigger is None:
+        if as_json or not interactive():
+            raise click.UsageError("Missing argument 'TRIGGER'.")
+        from workflows.dispute import DISPUTE
+        nv = cases.next_actions(app.db, case=case_ref, actor=app.actor)
+        trigger, note, values = guided(app.display, nv, DISPUTE, note, values)
     view = cases.fire(app.db, actor=app.actor, case=case_ref, trigger=trigger.strip(), note=note, at=_moment(at),
                       values=values, expect_version=expect_version)
     if as_json:

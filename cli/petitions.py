@@ -5,12 +5,13 @@ from __future__ import annotations
 import click
 
 from cli.cases import _moment, _parse_sets, add_undo, render_options
-from cli.output import Labelled, dump_json, json_option, need, render_access, step_values
+from cli.output import Labelled, dump_json, interactive, json_option, need, render_access, step_values
 
 
 def _complete_triggers(ctx, param, incomplete):
+    from cli.cases import complete_steps
     from workflows.petition import PETITION
-    return [t for t in PETITION.triggers if t.startswith(incomplete)]
+    return complete_steps(ctx, incomplete, workflow=PETITION, service="petitions", record="ref")
 
 
 @click.group()
@@ -176,7 +177,7 @@ def petition_show(app, ref, unmask, as_json):
 
 @petition.command("do")
 @click.argument("ref", metavar="PETITION")
-@click.argument("trigger", shell_complete=_complete_triggers)
+@click.argument("trigger", required=False, shell_complete=_complete_triggers)
 @click.option("--note", help="The reason (required by reject and extend, by routing after 15 days, and by close "
                             "while the 复查 window is open: the petitioner's written waiver).")
 @click.option("--at", "at", metavar="DATE", help="When it happened (back-dating); for serve, the day the "
@@ -190,6 +191,8 @@ def petition_show(app, ref, unmask, as_json):
 def petition_do(app, ref, trigger, note, at, sets, expect_version, as_json):
     """Fire a petition trigger. `petition next PETITION` suggests the lawful route.
 
+    At a terminal, leave TRIGGER out to choose from the steps allowed now.
+
     \b
     Example:
       mediation --as 王主任 petition do 1 redirect --set channel=arbitration --set known_at=2021-05-01
@@ -199,8 +202,16 @@ def petition_do(app, ref, trigger, note, at, sets, expect_version, as_json):
     from mediation import petitions
     from mediation.timeutil import show_due
 
+    values = _parse_sets(sets)
+    if trigger is None:
+        if as_json or not interactive():
+            raise click.UsageError("Missing argument 'TRIGGER'.")
+        from cli.cases import guided
+        from workflows.petition import PETITION
+        nv = petitions.next_actions(app.db, petition=ref, actor=app.actor)
+        trigger, note, values = guided(app.display, nv, PETITION, note, values)
     view = petitions.fire(app.db, actor=app.actor, petition=ref, trigger=trigger.strip(), note=note,
-                          at=_moment(at), values=_parse_sets(sets), expect_version=expect_version)
+                          at=_moment(at), values=values, expect_version=expect_version)
     if as_json:
         return dump_json(view)
     due = f", due {show_due(view.deadline)}" if view.deadline else ""

@@ -92,3 +92,38 @@ def test_one_table_of_words():
     assert choice("道路交通", config.DISPUTE_TYPES, "类别", "type") == "道路交通事故"
     with pytest.raises(InvalidValue, match="不唯一"):
         choice("协议", {"a": "书面协议", "b": "口头协议"}, "协议形式", "agreement")
+
+
+def test_a_step_chosen_from_a_numbered_menu_at_a_terminal(run, monkeypatch):
+    run.ok("case", "new", "--village", "龙潭村", "--type", "邻里", "--summary", "排水沟", "--party", "甲",
+           "--party", "乙", "--at", "前天", user="刘调解")
+    piped = run("case", "do", "第1号", user="刘调解")
+    assert piped.exit_code == 2 and "Missing argument 'TRIGGER'" in piped.stderr  # scripts stay strict
+    monkeypatch.setattr("cli.cases.interactive", lambda: True)
+    # 研判分流 is the first step allowed; its risk is chosen from the list (2 = 黄).
+    menu = run("case", "do", "第1号", user="刘调解", input="1\n2\n")
+    assert menu.exit_code == 0, menu.output
+    assert "1. 研判分流 (triage)" in menu.stdout and "2. 黄" in menu.stdout
+    assert run.json("case", "show", "第1号")["risk"] == "yellow"
+    # A step that must say why asks for the note.
+    asked = run("case", "do", "第1号", user="刘调解", input="3\n当事人不愿调解\n")
+    assert asked.exit_code == 0, asked.output
+    # 开始调解 is offered too: it wants only the mediator, which the menu would ask for.
+    assert "1. 开始调解 (start)" in asked.stdout and "3. 当事人拒绝调解 (decline)" in asked.stdout
+    shown = run.json("case", "show", "第1号")
+    assert shown["state"] == "terminated" and shown["history"][-1]["note"] == "当事人不愿调解"
+
+
+def test_completion_offers_the_steps_allowed_for_that_case(run):
+    from click.testing import CliRunner
+
+    from cli import main
+
+    run.ok("case", "new", "--village", "龙潭村", "--type", "邻里", "--summary", "排水沟", "--party", "甲",
+           "--party", "乙", "--at", "前天", user="刘调解")
+    words = f"mediation --db {run.db_url} --as 刘调解 case do 1 "
+    result = CliRunner().invoke(main, [], env={"_MEDIATION_COMPLETE": "bash_complete", "COMP_WORDS": words,
+                                              "COMP_CWORD": str(len(words.split()))}, prog_name="mediation")
+    offered = {line.split(",", 1)[1] for line in result.stdout.splitlines() if "," in line}
+    assert {"triage", "研判分流", "redirect", "decline"} <= offered
+    assert "agree" not in offered and "visit" not in offered  # not allowed from registered
