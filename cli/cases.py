@@ -154,6 +154,9 @@ def case_new(app, village, type_, summary, parties, source, screening, risk, kin
     if as_json:
         return dump_json(view)
     app.display.line(f"{view.number}  id {view.id}  {view.village} {view.type}  {view.state_label}")
+    if view.similar:  # a warning, not a refusal: the same neighbours may quarrel twice
+        click.echo(f"Warning: 与 {'、'.join(view.similar)} 当事人相同、案情相近(90日内同村登记),请确认是否重复登记 / "
+                   "looks like an earlier registration of the same dispute", err=True)
 
 
 @case.command("list")
@@ -162,6 +165,11 @@ def case_new(app, village, type_, summary, parties, source, screening, risk, kin
 @click.option("--year", type=int, help="Only cases registered in this year (Asia/Shanghai).")
 @click.option("--overdue", is_flag=True, help="Only cases past the deadline of their current step.")
 @click.option("--limit", type=click.IntRange(min=1), help="At most this many cases.")
+@click.option("--search", "text", metavar="TEXT", help="A party's name, a word of the summary or a note, or "
+              "pinyin initials (sxy finds 孙秀英).")
+@click.option("--party", help="Only cases with a party of this name (or part of it).")
+@click.option("--type", "type_", help="Only this category (纠纷类别).", shell_complete=_complete_types)
+@click.option("--mediator", help="Only cases this mediator handles.")
 @click.option("--format", "fmt", type=click.Choice(["table", "xlsx", "csv"]), default="table", show_default=True,
               help="xlsx, csv: the ledger (台账) with every step, as `mediation load` reads it back.")
 @click.option("--out", type=click.Path(dir_okay=False), help="The ledger file to write (with --format xlsx|csv).")
@@ -171,23 +179,28 @@ def case_new(app, village, type_, summary, parties, source, screening, risk, kin
               help="A CSV ledger's encoding (UTF-8 with the byte-order mark Chinese Excel expects, or GBK).")
 @json_option
 @click.pass_obj
-def case_list(app, village, state, year, overdue, limit, fmt, out, unmask, encoding, as_json):
+def case_list(app, village, state, year, overdue, limit, text, party, type_, mediator, fmt, out, unmask, encoding,
+              as_json):
     """List cases, oldest first; or write them as the village's ledger (台账).
 
     \b
     Example:
       mediation case list --village 龙潭村 --year 2021
       mediation case list --overdue --json
+      mediation case list --search 孙秀英            (or --search sxy)
       mediation case list --year 2021 --format xlsx --out 台账2021.xlsx
     """
     from mediation import cases
 
     if fmt != "table":
+        if text or party or type_ or mediator:
+            raise click.UsageError("the ledger is narrowed by --village, --state and --year only.")
         return _write_ledger(app, fmt, out, unmask, encoding, village=village, state=state, year=year,
                              overdue=overdue, limit=limit, as_json=as_json)
     if out or unmask:
         raise click.UsageError("--out and --unmask go with --format xlsx|csv (the ledger).")
-    views = cases.list_cases(app.db, village=village, state=state, year=year, overdue=overdue, limit=limit)
+    views = cases.list_cases(app.db, village=village, state=state, year=year, overdue=overdue, limit=limit,
+                             text=text, party=party, type=type_, mediator=mediator)
     if as_json:
         return dump_json(views)
     render_list(app.display, views)
@@ -440,7 +453,7 @@ def render_list(d, views, title: str | None = None) -> None:
     for v in views:
         due = show_due(v.deadline, minutes=False) + (" 逾期" if v.overdue else "")
         t.add_row(v.number, v.village, v.type, v.state_label, str(v.line), RISKS.get(v.risk or "", ""), due)
-    d.print(t)
+    d.page(t)
     d.line(f"{len(views)} case(s)")
 
 

@@ -73,19 +73,22 @@ def petition_new(app, village, petitioner, category, summary, form, level, matte
 @click.option("--state", help="Only petitions in this state.")
 @click.option("--year", type=int, help="Only petitions received in this year.")
 @click.option("--overdue", is_flag=True, help="Only open petitions past their deadline.")
+@click.option("--search", "text", metavar="TEXT", help="The petitioner's name, a word of the summary or a note, "
+              "or pinyin initials.")
 @json_option
 @click.pass_obj
-def petition_list(app, village, state, year, overdue, as_json):
+def petition_list(app, village, state, year, overdue, text, as_json):
     """List petitions, first-time petitions (初信初访) first.
 
     \b
     Example:
       mediation petition list --overdue
+      mediation petition list --search 陈建国
     """
     from mediation import petitions
     from mediation.timeutil import show_due
 
-    views = petitions.list_petitions(app.db, village=village, state=state, year=year, overdue=overdue)
+    views = petitions.list_petitions(app.db, village=village, state=state, year=year, overdue=overdue, text=text)
     if as_json:
         return dump_json(views)
     from workflows.petition import CATEGORY_LABELS
@@ -96,7 +99,7 @@ def petition_list(app, village, state, year, overdue, as_json):
         due = show_due(v.deadline, minutes=False) + (" 逾期" if v.overdue else "")
         t.add_row(v.number, v.petitioner, CATEGORY_LABELS.get(v.category, v.category).split("/")[0], v.state_label,
                   "是" if v.first_time else "", due)
-    d.print(t)
+    d.page(t)
     d.line(f"{len(views)} petition(s)")
 
 

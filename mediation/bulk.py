@@ -20,7 +20,7 @@ from functools import cache
 from operator import itemgetter
 from typing import Any
 
-from mediation import access, audit, cases, permissions, records, timeutil
+from mediation import access, audit, cases, permissions, records, search, timeutil
 from mediation.tables.disputes import Case, CaseEvent, Party
 from mediation.tables.imports import ImportKey
 
@@ -83,6 +83,8 @@ class CaseWriter:
         draft.version += 1
         event["seq"] = draft.version
         event["prior"] = records.prior_of(draft, changes)
+        if event.get("note"):
+            changes["search"] = search.appended(draft.search, event["note"])
         draft.__dict__.update(changes)
         draft.events.append(event)
 

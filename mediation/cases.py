@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import bindparam
 from sqlmodel import select
 
-from mediation import access, permissions, records, timeutil, validation
+from mediation import access, permissions, records, search, timeutil, validation
 from mediation.db import UnitOfWork
 from mediation.errors import InvalidValue, NotFound, PermissionDenied
 from mediation.tables.disputes import Case, CaseEvent, Party
@@ -73,6 +73,7 @@ def opening(reg: Registration, *, user: User, town_row: Town, village_id: int, s
         town_id=town_row.id, village_id=village_id, year=year, seq=seq,
         number=config.CASE_NUMBER_FORMAT.format(year=year, abbr=town_row.abbr, seq=seq),
         type=reg.type, summary=reg.summary, state="registered", line=line, risk=reg.risk, kind=reg.kind,
+        search=search.text_for(reg.summary, [p.name for p in reg.parties]),
         source=reg.source, screening=reg.screening, registered_at=when, recorded_at=recorded, line_since=when,
         last_event_at=when, deadline=records.due(deadline_basis({"state": "registered", "line": line,
                                                                  "line_since": when})))
@@ -111,7 +112,36 @@ def register(db: UnitOfWork, *, actor: str | None, village: str, type: str, summ
         if petition:
             from mediation import petitions
             linked = [petitions.link_case(s, petition, row, user, when)]
-        return _view(s, row, user=user, parties=party_rows, petitions=linked)
+        earlier = similar_cases(s, row, [p.name for p in party_rows])
+        return replace(_view(s, row, user=user, parties=party_rows, petitions=linked), similar=earlier)
+
+
+# A second registration of one dispute: the same parties, in the same village, within this many days.
+SIMILAR_DAYS = 90
+
+
+def similar_cases(s, row: Case, names: list[str]) -> list[str]:
+    """Earlier cases of the village registered within ``SIMILAR_DAYS`` before this one, with the
+    same parties and a summary alike (one holds the other, or half their characters in order):
+    a warning at ``case new``, never a refusal (the same neighbours may quarrel twice)."""
+    from datetime import timedelta
+    from difflib import SequenceMatcher
+
+    since = row.registered_at - timedelta(days=SIMILAR_DAYS)
+    q = (select(Case.id, Case.number, Case.summary).where(
+        Case.village_id == row.village_id, Case.id != row.id, Case.state != "void",
+        Case.registered_at >= since, Case.registered_at <= row.registered_at + timedelta(days=1))
+         .order_by(Case.registered_at))
+    found = []
+    wanted = set(names)
+    for cid, number, summary in s.exec(q).all():
+        theirs = set(s.exec(select(Party.name).where(Party.case_id == cid)).all())
+        if theirs != wanted:
+            continue
+        a, b = summary.strip(), row.summary.strip()
+        if a in b or b in a or SequenceMatcher(None, a, b).ratio() >= 0.5:
+            found.append(number)
+    return found
 
 
 def _acting_on(s, actor: str | None, case: str, expect_version: int | None) -> tuple[User, Case]:
@@ -199,14 +229,29 @@ def void(db: UnitOfWork, *, actor: str | None, case: str, note: str | None,
 
 
 def list_cases(db: UnitOfWork, *, village: str | None = None, state: str | None = None,
-               year: int | None = None, overdue: bool = False, limit: int | None = None) -> list[CaseView]:
+               year: int | None = None, overdue: bool = False, limit: int | None = None,
+               text: str | None = None, party: str | None = None, type: str | None = None,
+               mediator: str | None = None) -> list[CaseView]:
+    """Cases oldest first, narrowed by place, state, year, overdue; ``text`` finds a party's
+    name, a word of the summary or a note, or pinyin initials (``mediation.search``);
+    ``party`` a party by (part of) their name; ``type`` a category; ``mediator`` by name."""
     if state is not None:
         state = validation.choice(state, {k: v for k, v in DISPUTE.labels.items()}, "状态", "state")
+    if type is not None:
+        type = validation.choice(type, config.DISPUTE_TYPES, "纠纷类别", "type")
     with db.read() as s:
         q = records.narrow(s, select(Case).order_by(Case.registered_at, Case.id), Case, Case.registered_at,
                            village=village, state=state, year=year)
         if overdue:
             q = q.where(*REGISTER.overdue(timeutil.now()))
+        if text and text.strip():
+            q = q.where(search.condition(Case, text, s.get_bind().dialect.name))
+        if party and party.strip():
+            q = q.where(Case.id.in_(select(Party.case_id).where(Party.name.contains(party.strip(), autoescape=True))))
+        if type is not None:
+            q = q.where(Case.type == type)
+        if mediator and mediator.strip():
+            q = q.where(Case.mediator == mediator.strip())
         if limit:
             q = q.limit(limit)
         rows = s.exec(q).all()

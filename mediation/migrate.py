@@ -14,7 +14,7 @@ BASE = "0001"
 # The revisions this release knows, oldest first, the last being the one it runs on. Kept here
 # so that every command can check a database's revision without loading Alembic (a test keeps
 # this list equal to mediation/migrations/versions).
-KNOWN = ("0001", "0002", "0003", "0004", "0005", "0006")
+KNOWN = ("0001", "0002", "0003", "0004", "0005", "0006", "0007")
 HEAD = KNOWN[-1]
 
 OLDER = ("数据库结构早于本程序,需要升级 / the database was made by an older release: run "
@@ -66,11 +66,12 @@ def ensure_schema(connection) -> tuple[str | None, str]:
     before = current(connection) if inspector.has_table("alembic_version") else None
     if before is None:
         if not inspector.has_table("dispute_case"):
-            from mediation import logins
+            from mediation import logins, search
 
             target_metadata().create_all(connection)
             command.stamp(cfg, "head")
             logins.install(connection)  # PostgreSQL: group roles, rights, row-level security
+            search.install(connection)  # the trigram index of what finding a case searches
             return None, head()
         command.stamp(cfg, BASE)  # release 0.1: its tables, no revision
         before = BASE

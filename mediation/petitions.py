@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlmodel import select
 
-from mediation import access, permissions, records, timeutil, validation
+from mediation import access, permissions, records, search, timeutil, validation
 from mediation.db import UnitOfWork
 from mediation.errors import InvalidValue, NotAllowed
 from mediation.models import Case, Petition, PetitionEvent, Town, Village
@@ -126,7 +126,7 @@ def new(db: UnitOfWork, *, actor: str | None, village: str, petitioner: str, cat
             category=cat, matter=key, summary=summary.strip(), form=form_key, level=level_key, state="received",
             first_time=not earlier, received_at=when, recorded_at=timeutil.now(), route_deadline=route_deadline,
             deadline=route_deadline, last_event_at=when, case_id=linked.id if linked else None,
-            representatives=reps or None,
+            representatives=reps or None, search=search.text_for(summary, [spec.name]),
         )
         s.add(row)
         s.flush()
@@ -256,8 +256,9 @@ REGISTER = records.Register(
 
 
 def list_petitions(db: UnitOfWork, *, village: str | None = None, state: str | None = None,
-                   year: int | None = None, overdue: bool = False) -> list[PetitionView]:
-    """First-time petitions (初信初访) first, then by receipt."""
+                   year: int | None = None, overdue: bool = False, text: str | None = None) -> list[PetitionView]:
+    """First-time petitions (初信初访) first, then by receipt. ``text``: the petitioner's name, a
+    word of the summary or a note, or the name's pinyin initials (``mediation.search``)."""
     if state:
         state = validation.choice(state, STATE_LABELS, "状态", "state")
     with db.read() as s:
@@ -265,6 +266,8 @@ def list_petitions(db: UnitOfWork, *, village: str | None = None, state: str | N
                            Petition, Petition.received_at, village=village, state=state, year=year)
         if overdue:
             q = q.where(*REGISTER.overdue(timeutil.now()))
+        if text and text.strip():
+            q = q.where(search.condition(Petition, text, s.get_bind().dialect.name))
         return [_view(s, r) for r in s.exec(q).all()]
 
 

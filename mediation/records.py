@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import bindparam, func, insert, text, update
 from sqlmodel import select
 
-from mediation import audit, deadlines, timeutil
+from mediation import audit, deadlines, search, timeutil
 from mediation import values as typing
 from mediation.errors import ConcurrentChange, InvalidValue, NotAllowed
 from mediation.tables.base import UTCDateTime
@@ -71,6 +71,11 @@ def write_transition(s, row, *, kind: str, table, event_table, fk: str, changes:
     from sqlalchemy.orm.attributes import set_committed_value
 
     loaded = row.version
+    if hasattr(row, "search") and "search" not in changes:  # a note is found again (mediation/search.py)
+        said = [v.get("new") for v in (event.get("values") or {}).values() if isinstance(v, dict)] \
+            if event.get("trigger") == "amend" else []
+        if event.get("note") or said:
+            changes = {**changes, "search": search.appended(row.search, event.get("note"), *said)}
     event = {**event, "seq": loaded + 1, "prior": prior_of(row, changes)}
     event["hash"] = changes["last_hash"] = audit.event_hash(row.last_hash, kind, row.id, event)
     done = s.execute(_update(table, tuple(changes)),
@@ -224,7 +229,7 @@ def undo(s, reg: Register, row, *, user, note: str | None) -> None:
 
 def prior_of(row, changes: Mapping[str, Any]) -> dict[str, Any]:
     """What undo would put back: the columns a step changes, as they are before it (JSON)."""
-    return {k: _jsonable(getattr(row, k)) for k in changes if k != "last_hash"}
+    return {k: _jsonable(getattr(row, k)) for k in changes if k not in ("last_hash", "search")}
 
 
 class Correction:

@@ -105,6 +105,7 @@ class CaseView:
     petitions: list[str] = field(default_factory=list)  # 信访件 linked to this case, both ways
     history: list[EventView] | None = field(default=None)
     access: list[dict[str, Any]] | None = None  # who saw the personal data in full (office users only)
+    similar: list[str] | None = None  # at registration: earlier cases that look like the same dispute
 
     @property
     def state_label(self) -> str:
@@ -137,6 +138,8 @@ class CaseView:
             d.pop("access")
         else:
             d["access"] = [{**a, "at": timeutil.iso(a["at"])} for a in self.access]
+        if self.similar is None:
+            d.pop("similar")
         return d
 
 

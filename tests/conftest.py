@@ -31,6 +31,8 @@ def new_pg_schema(prefix: str) -> tuple[str, str]:
             if "groups_before" not in _pg_state:  # the server's group roles (mediation.logins) before this run
                 _pg_state["groups_before"] = set(conn.execute(
                     text("SELECT rolname FROM pg_roles WHERE rolname LIKE 'mediation\\_%'")).scalars())
+                _pg_state["trgm_before"] = conn.execute(  # the database's pg_trgm (mediation.search)
+                    text("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")).first() is not None
         engine.dispose()
     except Exception as exc:  # noqa: BLE001 - any failure to reach the server
         _pg_state["error"] = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
@@ -65,21 +67,23 @@ def pytest_sessionfinish(session, exitstatus):
     if "schema" in _pg_state:
         drop_pg_schema(_pg_state["schema"])
     if "groups_before" in _pg_state:
-        _drop_new_groups(_pg_state["groups_before"])
+        _drop_new_groups(_pg_state["groups_before"], drop_trgm=not _pg_state["trgm_before"])
 
 
-def _drop_new_groups(before: set[str]) -> None:
-    """The group roles this run's schemas made: dropped with the schemas that used them."""
+def _drop_new_groups(before: set[str], *, drop_trgm: bool) -> None:
+    """The group roles (and the pg_trgm extension) this run's schemas made: dropped with the
+    schemas that used them."""
     from sqlalchemy import create_engine, text
 
     from mediation.logins import GROUPS
 
     engine = create_engine(PG_URL)
     try:
-        for group in set(GROUPS.values()) - before:
+        drops = [f'DROP ROLE IF EXISTS "{group}"' for group in set(GROUPS.values()) - before]
+        for statement in drops + (["DROP EXTENSION IF EXISTS pg_trgm"] if drop_trgm else []):
             try:
                 with engine.begin() as conn:
-                    conn.execute(text(f'DROP ROLE IF EXISTS "{group}"'))
+                    conn.execute(text(statement))
             except Exception:  # noqa: BLE001 - still used elsewhere on the server: it stays
                 pass
     finally:

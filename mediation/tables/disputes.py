@@ -25,6 +25,8 @@ class Case(Numbered, table=True):
     summary: str
     state: str
     line: int
+    # What finding it searches (mediation/search.py): summary, names and their pinyin, notes.
+    search: str = Field(default="", sa_column_kwargs={"server_default": ""})
     risk: str | None = None
     kind: str = "people"
     source: str | None = None

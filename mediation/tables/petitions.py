@@ -28,6 +28,8 @@ class Petition(Numbered, table=True):
     form: str
     level: str
     state: str
+    # What finding it searches (mediation/search.py): summary, names and their pinyin, notes.
+    search: str = Field(default="", sa_column_kwargs={"server_default": ""})
     first_time: bool
     received_at: datetime = Field(sa_type=UTCDateTime)
     recorded_at: datetime = Field(sa_type=UTCDateTime)
