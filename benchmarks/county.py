@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
+from mediation import search
 from workflows import Action, config
 from workflows.dispute import DISPUTE
 
@@ -56,6 +57,9 @@ PATHS = [
 ]
 NOTES = {"request_escalation": "村级调解未果,申请上报", "fail": "一方拒绝调解", "reopen": "纠纷再次发生",
          "redirect": "告知依法通过法定途径解决", "reject_confirmation": "法院驳回", "breach": "未按期履行"}
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+GIVEN = ("秀英桂兰建国明山志强玉梅宏伟长青文华学军新民凤英金花德福春生海燕丽娟红梅小龙国庆永强晓东立新"
+         "建华淑珍秀兰桂芳玉兰凤兰玉珍翠兰秀珍建军卫东俊杰子轩浩然欣怡梓涵雨桐思远博文婷婷佳怡")
 SUMMARY = "因琐事发生纠纷,经排查登记在案,当事人双方各执一词,需调解员上门了解情况并组织双方协商"
 
 
@@ -91,6 +95,9 @@ class County:
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
+        # Party names from a generator of their own, so the rest of the county is what it was.
+        self.names = random.Random(self.seed + 1)
+        self.probe: str | None = None  # a party's name in the middle of the county, for the search figure
         self.traces = _traces()
         self.weights = [t[0] for t in self.traces]
         self.villages = [(ti * 10 + vi + 1, ti + 1, f"{TOWNS[ti][:2]}{vi + 1}村") for ti in range(len(TOWNS))
@@ -205,11 +212,20 @@ class County:
                    case["agreed_at"], case["confirmation_applied_at"], case["channel"], case["satisfied"],
                    case["reopened"], at, len(events))
             parties = []
-            for pos in range(2):
+            names = [self._name() for _ in range(2)]
+            if cid == max(1, self.scale // 2):
+                self.probe = names[0]
+            for pos, name in enumerate(names):
                 party_id += 1
-                parties.append((party_id, cid, pos, f"当事人{cid}-{pos}", None,
-                                f"138{cid % 10 ** 8:08d}" if pos == 0 else None))
-            yield row, parties, events
+                parties.append((party_id, cid, pos, name, None, f"138{cid % 10 ** 8:08d}" if pos == 0 else None))
+            text = search.appended(search.text_for(SUMMARY, names), *(e[10] for e in events if e[10]))
+            yield (*row, text), parties, events
+
+    def _name(self) -> str:
+        """A Chinese name: a common surname and one or two given characters."""
+        r = self.names
+        given = "".join(GIVEN[r.randrange(len(GIVEN))] for _ in range(1 + (r.random() < 0.7)))
+        return SURNAMES[r.randrange(len(SURNAMES))] + given
 
     def petitions(self) -> Iterator[tuple[tuple, list[tuple]]]:
         rng = self.rng
@@ -301,7 +317,8 @@ COLUMNS = {
     "dispute_case": ["id", "town_id", "year", "seq", "number", "village_id", "type", "summary", "state", "line", "risk",
                      "kind", "source", "screening", "mediator", "registered_at", "recorded_at", "line_since",
                      "deadline", "outcome", "agreement", "terms", "amount_fen", "agreed_at",
-                     "confirmation_applied_at", "channel", "satisfied", "reopened", "last_event_at", "version"],
+                     "confirmation_applied_at", "channel", "satisfied", "reopened", "last_event_at", "version",
+                     "search"],
     "party": ["id", "case_id", "position", "name", "id_number", "phone"],
     "case_event": ["id", "case_id", "seq", "trigger", "from_state", "to_state", "line", "actor", "at", "recorded_at",
                    "note", "values"],
@@ -375,6 +392,8 @@ def write_sqlite(path: str, county: County) -> int:
 
     db = Database(path, create=True)
     db.create_schema()
+    with db.engine.begin() as c:  # the search index is built once, after the rows (below)
+        search.uninstall(c)
     db.dispose()
     conn = sqlite3.connect(path)
     conn.execute("PRAGMA journal_mode=WAL")
@@ -387,9 +406,12 @@ def write_sqlite(path: str, county: County) -> int:
                          ([_sqlite_value(v) for v in r] for r in rows))
         conn.commit()
         total += len(rows)
-    conn.execute("ANALYZE")
-    conn.commit()
     conn.close()
+    db = Database(path)
+    with db.engine.begin() as c:
+        search.install(c)
+        c.exec_driver_sql("ANALYZE")
+    db.dispose()
     return total
 
 
@@ -401,7 +423,8 @@ def write_postgres(url: str, county: County) -> int:
 
     db = Database(url, create=True)
     db.create_schema()
-    db.dispose()
+    with db.engine.begin() as c:  # the search index is built once, after the rows (below)
+        search.uninstall(c)
     dsn = url.replace("postgresql+psycopg://", "postgresql://")
     total = 0
     with psycopg.connect(dsn) as conn:
@@ -416,6 +439,9 @@ def write_postgres(url: str, county: County) -> int:
                 if "id" in COLUMNS[table]:
                     cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                                 f"COALESCE((SELECT max(id) FROM {table}), 1))")
-            cur.execute("ANALYZE")
         conn.commit()
+    with db.engine.begin() as c:
+        search.install(c)
+        c.exec_driver_sql("ANALYZE")
+    db.dispose()
     return total

@@ -8,6 +8,8 @@ Figures (medians of --runs runs; peak RSS is the measured process's own VmHWM):
   load_rate        records/s through `mediation load`        / raw executemany of the same final rows
   report_annual    `report annual` over the county (N cases) / hand-written GROUP BY SQL, same figures
   report_login     PostgreSQL: the same report as a town user's own login (row-level security) / as the owner
+  search           `case list --search NAME` through the service (a party's name; and its pinyin initials,
+                   first 20) / the same trigram query on the raw driver
   transition_rate  triggers/s through the services, each committed with its audit event (floor: 1,000/s target;
                    also shown: the same transaction's statements on the raw driver)
 SQLite always; PostgreSQL too with --db (a scratch schema is created there and dropped).
@@ -150,6 +152,44 @@ def report_login(url: str, year: int, runs: int) -> dict:
     return figure("report_login[postgresql]", ours, floor, "s", target="≤ 2× the owner's")
 
 
+def search_figures(url: str, dialect: str, runs: int, name: str, scale: int) -> list[dict]:
+    """Finding a case by a party's name, and by its pinyin initials (the first 20), through the
+    service, beside the same trigram lookup on the raw driver (ids of the matching cases)."""
+    from mediation import cases, search
+    from mediation.db import Database
+
+    db = Database(url)
+    out = []
+    try:
+        for label, text, limit in (("search", name, None), ("search_initials", search.pinyin(name)[0], 20)):
+            found = len(cases.list_cases(db, text=text, limit=limit))
+            ours = median_time(lambda t=text, n=limit: _timed(lambda: cases.list_cases(db, text=t, limit=n)), runs)
+            floor = median_time(lambda t=text, n=limit: _timed(lambda: _raw_search(url, dialect, t, n)), runs)
+            out.append(figure(f"{label}[{dialect}]", ours * 1000, floor * 1000, "ms", target="< 50 ms at 1M",
+                              cases=scale, query=text, found=found))
+    finally:
+        db.dispose()
+    return out
+
+
+def _raw_search(url: str, dialect: str, text: str, limit: int | None) -> list:
+    """The floor: the same index lookup and rows, on the driver, connection included."""
+    cap = f" LIMIT {limit}" if limit else ""
+    pattern = f"%{text}%"
+    if dialect == "sqlite":
+        import sqlite3
+        conn = sqlite3.connect(url.split(":///", 1)[1])
+        try:
+            return conn.execute("SELECT * FROM dispute_case WHERE id IN (SELECT rowid FROM case_search WHERE "
+                                f"search LIKE ?) ORDER BY registered_at, id{cap}", (pattern,)).fetchall()
+        finally:
+            conn.close()
+    import psycopg
+    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as conn:
+        return conn.execute(f"SELECT * FROM dispute_case WHERE search ILIKE %s ORDER BY registered_at, id{cap}",
+                            (pattern,)).fetchall()
+
+
 def _timed(fn) -> float:
     start = time.perf_counter()
     fn()
@@ -226,10 +266,12 @@ def main(argv=None) -> int:
         log(f"building a county of {args.scale} cases (SQLite) …")
         start = time.perf_counter()
         sqlite_path = str(work / "county.db")
-        rows = county_mod.write_sqlite(sqlite_path, county_mod.County(args.scale))
+        county = county_mod.County(args.scale)
+        rows = county_mod.write_sqlite(sqlite_path, county)
         log(f"  {rows} rows in {time.perf_counter() - start:.1f} s")
         figures.append(cold_help(args.runs))
         figures.append(report_annual(f"sqlite:///{sqlite_path}", "sqlite", year, args.runs, args.scale))
+        figures += search_figures(f"sqlite:///{sqlite_path}", "sqlite", args.runs, county.probe, args.scale)
         figures.append(cold_write(sqlite_path, args.runs))
         figures.append(transition_rate(f"sqlite:///{work / 'transitions.db'}", "sqlite", args.transitions))
         figures.append(load_rate(f"sqlite:///{work / 'load.db'}", "sqlite", load_records, work, min(args.runs, 3)))
@@ -238,9 +280,11 @@ def main(argv=None) -> int:
             pg = rawsql.pg_schema(args.db, schema)
             try:
                 log(f"building the county on PostgreSQL (schema {schema}) …")
-                county_mod.write_postgres(pg, county_mod.County(args.scale))
+                county = county_mod.County(args.scale)
+                county_mod.write_postgres(pg, county)
                 figures.append(report_annual(pg, "postgresql", year, args.runs, args.scale))
                 figures.append(report_login(pg, year, args.runs))
+                figures += search_figures(pg, "postgresql", args.runs, county.probe, args.scale)
                 rawsql.pg_reset(args.db, schema)
                 pg = rawsql.pg_schema(args.db, schema)
                 figures.append(transition_rate(pg, "postgresql", args.transitions))

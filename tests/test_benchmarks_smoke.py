@@ -14,7 +14,8 @@ import pytest
 from tests.conftest import PG_URL, _pg_schema_url
 
 ROOT = Path(__file__).resolve().parent.parent
-FIGURES = {"cold_help", "cold_write", "report_annual[sqlite]", "transition_rate[sqlite]", "load_rate[sqlite]"}
+FIGURES = {"cold_help", "cold_write", "report_annual[sqlite]", "transition_rate[sqlite]", "load_rate[sqlite]",
+           "search[sqlite]", "search_initials[sqlite]"}
 
 
 def _run(*extra: str) -> dict:
@@ -53,6 +54,7 @@ def test_the_benchmark_runs_on_postgresql():
         return names
 
     before = bench_schemas()
-    _check(_run("--db", PG_URL), FIGURES | {"report_annual[postgresql]", "report_login[postgresql]", "transition_rate[postgresql]",
+    _check(_run("--db", PG_URL), FIGURES | {"report_annual[postgresql]", "report_login[postgresql]",
+                                            "search[postgresql]", "transition_rate[postgresql]",
                                             "load_rate[postgresql]"})
     assert bench_schemas() == before  # the run cleans up after itself
