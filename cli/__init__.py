@@ -11,7 +11,10 @@ from functools import cached_property
 
 import click
 
+from cli import i18n
 from mediation.errors import InvalidRecords, MediationError
+
+i18n.install()  # Chinese help and messages under a Chinese locale (cli/i18n.py)
 
 
 class App:
@@ -76,12 +79,18 @@ class MediationGroup(click.Group):
             return None
         import importlib
 
-        module, attr, _ = COMMANDS[name]
-        return getattr(importlib.import_module(module), attr)
+        module, attr, _short = COMMANDS[name]
+        command = getattr(importlib.import_module(module), attr)
+        i18n.translate(command)
+        return command
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        with formatter.section("Commands"):
-            formatter.write_dl([(name, short) for name, (_, _, short) in COMMANDS.items()])
+        with formatter.section(i18n._("Commands")):
+            formatter.write_dl([(name, i18n._(short)) for name, (_m, _a, short) in COMMANDS.items()])
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        i18n.translate(self)  # before --help is read: it prints as soon as it is parsed
+        return super().parse_args(ctx, args)
 
     def invoke(self, ctx: click.Context):
         import warnings
@@ -120,4 +129,5 @@ def main(ctx: click.Context, db: str | None, actor: str | None) -> None:
           --summary "宅基地边界争执" --party 张三 --party 李四
     """
     ctx.obj = App(db, actor)
+
 

@@ -304,7 +304,8 @@ def case_do(app, case_ref, trigger, note, at, sets, expect_version, as_json):
     values = _parse_sets(sets)
     if trigger is None:
         if as_json or not interactive():
-            raise click.UsageError("Missing argument 'TRIGGER'.")
+            from cli.i18n import _
+            raise click.UsageError(_("Missing argument '{name}'.").format(name="TRIGGER"))
         from workflows.dispute import DISPUTE
         nv = cases.next_actions(app.db, case=case_ref, actor=app.actor)
         trigger, note, values = guided(app.display, nv, DISPUTE, note, values)

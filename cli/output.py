@@ -114,7 +114,9 @@ def need(value: Any, option: str, prompt: str, *, as_json: bool = False, **promp
         return value
     if interactive() and not as_json:
         return click.prompt(prompt, **prompt_kwargs)
-    raise click.UsageError(f"Missing option '{option}'.")
+    from cli.i18n import _
+
+    raise click.UsageError(_("Missing option '{option}'.").format(option=option))
 
 
 class Display:

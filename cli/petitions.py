@@ -208,7 +208,8 @@ def petition_do(app, ref, trigger, note, at, sets, expect_version, as_json):
     values = _parse_sets(sets)
     if trigger is None:
         if as_json or not interactive():
-            raise click.UsageError("Missing argument 'TRIGGER'.")
+            from cli.i18n import _
+            raise click.UsageError(_("Missing argument '{name}'.").format(name="TRIGGER"))
         from cli.cases import guided
         from workflows.petition import PETITION
         nv = petitions.next_actions(app.db, petition=ref, actor=app.actor)

@@ -1,0 +1,93 @@
+"""Keeping the Chinese catalog (a developer's tool; needs Babel, in the ``test`` extra).
+
+    python -m cli.locale.catalog update    # new English texts into zh_CN/LC_MESSAGES/mediation.po
+    python -m cli.locale.catalog compile   # the .po into the .mo the program reads
+
+The texts are the commands' help and options (walked from the click tree, exactly as click
+shows them), the short help of ``cli.COMMANDS``, our own ``_()`` calls in ``cli/``, and
+click's own messages (extracted from click's source by Babel).
+"""
+
+from __future__ import annotations
+
+import importlib
+from functools import cache
+import os
+import sys
+
+HERE = os.path.dirname(__file__)
+PO = os.path.join(HERE, "zh_CN", "LC_MESSAGES", "mediation.po")
+MO = os.path.join(HERE, "zh_CN", "LC_MESSAGES", "mediation.mo")
+
+
+def texts() -> list[str]:
+    """Every text the program shows that the catalog may translate, in a stable order."""
+    import click
+
+    import cli
+
+    found: list[str] = []
+
+    def walk(command) -> None:
+        english = getattr(command, "_english", None)  # what the code wrote, if shown translated
+        help_text, short, options = english or (command.help, command.short_help,
+                                                [p.help for p in command.params if isinstance(p, click.Option)])
+        found.extend(t for t in (help_text, short, *options) if t)
+        for sub in getattr(command, "commands", {}).values():
+            walk(sub)
+
+    walk(cli.main)
+    for module, attr, short in cli.COMMANDS.values():
+        found.append(short)
+        walk(getattr(importlib.import_module(module), attr))
+    for folder in (os.path.dirname(click.__file__), os.path.dirname(cli.__file__)):
+        found += extracted(folder)
+    return list(dict.fromkeys(found))
+
+
+@cache
+def extracted(folder: str) -> tuple[str, ...]:
+    """The ``_()`` and ``ngettext()`` texts of a source folder (Babel's extractor)."""
+    from babel.messages.extract import extract_from_dir
+
+    out: list[str] = []
+    for _file, _line, message, _comments, _context in extract_from_dir(folder, keywords={"_": None,
+                                                                                        "ngettext": (1, 2)}):
+        out += [message] if isinstance(message, str) else [m for m in message if m]
+    return tuple(out)
+
+
+def update() -> None:
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import read_po, write_po
+
+    template = Catalog(domain="mediation")
+    for text in texts():
+        template.add(text)
+    with open(PO, "rb") as fh:
+        catalog = read_po(fh, locale="zh_CN")
+    catalog.update(template, no_fuzzy_matching=True)
+    with open(PO, "wb") as fh:
+        write_po(fh, catalog, width=0, omit_header=False, sort_output=False)
+
+
+def compiled() -> bytes:
+    import io
+
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with open(PO, "rb") as fh:
+        catalog = read_po(fh, locale="zh_CN")
+    out = io.BytesIO()
+    write_mo(out, catalog)
+    return out.getvalue()
+
+
+def compile_mo() -> None:
+    with open(MO, "wb") as fh:
+        fh.write(compiled())
+
+
+if __name__ == "__main__":
+    {"update": update, "compile": compile_mo}[sys.argv[1]]()
