@@ -67,6 +67,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
 }
 
 
+def _complete_users(ctx, param, incomplete):
+    from cli.output import complete_users
+    return complete_users(ctx, param, incomplete)
+
+
 class MediationGroup(click.Group):
     """Loads subcommands lazily, and turns every refusal into ``Error: …`` on stderr with
     exit 1 — here, and only here."""
@@ -112,7 +117,7 @@ class MediationGroup(click.Group):
 @click.option("--db", "db", envvar="MEDIATION_DB", metavar="URL_OR_PATH",
               help="SQLAlchemy URL (sqlite:///…, postgresql+psycopg://…) or an SQLite file path. "
                    "Env MEDIATION_DB. Default: an SQLite file in your data directory.")
-@click.option("--as", "actor", envvar="MEDIATION_USER", metavar="USERNAME",
+@click.option("--as", "actor", envvar="MEDIATION_USER", metavar="USERNAME", shell_complete=_complete_users,
               help="The acting user; every change is recorded under this name. Env MEDIATION_USER.")
 @click.pass_context
 def main(ctx: click.Context, db: str | None, actor: str | None) -> None:

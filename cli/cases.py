@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import click
 
-from cli.output import dump_json, for_terminal, interactive, json_option, need, render_access, step_values
+from cli.output import (
+    complete_set, complete_villages, dump_json, for_terminal, interactive, json_option, need, render_access,
+    step_values,
+)
 
 
 def _complete_types(ctx, param, incomplete):
@@ -109,7 +112,7 @@ def case():
 
 
 @case.command("new")
-@click.option("--village", help="Village or community (村/社区), e.g. 龙潭村.")
+@click.option("--village", shell_complete=complete_villages, help="Village or community (村/社区), e.g. 龙潭村.")
 @click.option("--type", "type_", shell_complete=_complete_types, help="Category, one of the 15 (e.g. 邻里, 婚姻家庭).")
 @click.option("--summary", help="What the dispute is about (纠纷简要情况).")
 @click.option("--party", "parties", multiple=True, metavar="NAME[,ID_NUMBER][,PHONE]",
@@ -160,7 +163,7 @@ def case_new(app, village, type_, summary, parties, source, screening, risk, kin
 
 
 @case.command("list")
-@click.option("--village", help="Only this village.")
+@click.option("--village", shell_complete=complete_villages, help="Only this village.")
 @click.option("--state", help="Only cases in this state (e.g. mediating).")
 @click.option("--year", type=int, help="Only cases registered in this year (Asia/Shanghai).")
 @click.option("--overdue", is_flag=True, help="Only cases past the deadline of their current step.")
@@ -280,7 +283,7 @@ def case_show(app, case_ref, unmask, as_json):
 @click.argument("trigger", required=False, shell_complete=_complete_triggers)
 @click.option("--note", help="Why (required by escalation, failure, breach, reopen, …).")
 @click.option("--at", "at", metavar="DATE", help="When it happened (back-dating): YYYY-MM-DD or ISO datetime.")
-@click.option("--set", "sets", multiple=True, metavar="KEY=VALUE",
+@click.option("--set", "sets", multiple=True, metavar="KEY=VALUE", shell_complete=complete_set("workflows.dispute:DISPUTE"),
               help="A value the step records: risk, kind, mediator, agreement, terms, amount, channel, satisfied.")
 @click.option("--expect-version", type=int, metavar="N",
               help="Refuse unless the case is still at this version (what you saw in `case show`).")
@@ -354,7 +357,7 @@ add_undo(case, record="case", zh="案件")
 @click.argument("case_ref", metavar="CASE")
 @click.option("--summary", help="The corrected summary.")
 @click.option("--type", "type_", metavar="TYPE", help="The corrected category (Chinese name, e.g. 邻里).")
-@click.option("--village", help="Move the case to this village of its town (town or county users).")
+@click.option("--village", shell_complete=complete_villages, help="Move the case to this village of its town (town or county users).")
 @click.option("--party-fix", "party_fixes", multiple=True, metavar="OLD=NAME[,ID][,PHONE]",
               help="Correct a party: the name as registered, then what it should be (repeatable).")
 @click.option("--note", help="Why the record is corrected (required).")

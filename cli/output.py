@@ -289,3 +289,49 @@ def waited(since) -> str:
     if days >= 30:
         return f"已等待{days // 30}个月"
     return f"已等待{days}天" if days else "今天"
+
+
+def _completion_database(ctx):
+    """The database the command line being completed names (``--db``, else MEDIATION_DB, else
+    the default file), opened as its ``--as`` user."""
+    from mediation.db import Database
+
+    root = ctx.find_root().params
+    where = root.get("db") or os.environ.get("MEDIATION_DB") or os.path.join(click.get_app_dir("mediation"),
+                                                                             "mediation.db")
+    return Database(where, claim=root.get("actor"))
+
+
+def _completed(ctx, incomplete: str, read: Callable[[Any], list[str]]) -> list[str]:
+    """Completion from the database; nothing (never an error in the shell) when it cannot be read."""
+    try:
+        db = _completion_database(ctx)
+        try:
+            words = read(db)
+        finally:
+            db.dispose()
+    except Exception:  # noqa: BLE001 - completion must not fail the shell
+        return []
+    return [w for w in words if w.startswith(incomplete)]
+
+
+def complete_villages(ctx, param, incomplete: str) -> list[str]:
+    from mediation.ledger import village_names
+    return _completed(ctx, incomplete, village_names)
+
+
+def complete_users(ctx, param, incomplete: str) -> list[str]:
+    from mediation.admin import list_users
+    return _completed(ctx, incomplete, lambda db: [u.name for u in list_users(db)])
+
+
+def complete_set(table: str):
+    """``--set`` completion: each value a workflow's steps take, as ``key=`` and ``label=``."""
+    def complete(ctx, param, incomplete: str) -> list[str]:
+        import importlib
+
+        module, _sep, attr = table.partition(":")
+        fields = getattr(importlib.import_module(module), attr).fields
+        words = [f"{w}=" for key, spec in fields.items() for w in (key, spec.label)]
+        return [w for w in words if w.startswith(incomplete)]
+    return complete

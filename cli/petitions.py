@@ -5,7 +5,10 @@ from __future__ import annotations
 import click
 
 from cli.cases import _moment, _parse_sets, add_undo, render_options
-from cli.output import Labelled, dump_json, interactive, json_option, need, render_access, step_values
+from cli.output import (
+    Labelled, complete_set, complete_villages, dump_json, interactive, json_option, need, render_access,
+    step_values,
+)
 
 
 def _complete_triggers(ctx, param, incomplete):
@@ -20,7 +23,7 @@ def petition():
 
 
 @petition.command("new")
-@click.option("--village", help="The petitioner's village or community.")
+@click.option("--village", shell_complete=complete_villages, help="The petitioner's village or community.")
 @click.option("--petitioner", help="NAME[,ID_NUMBER][,PHONE], as --party.")
 @click.option("--category", help="civil court_judgment labour land_contract admin_act request complaint other "
                                  "(or the Chinese label, e.g. 劳动争议).")
@@ -69,7 +72,7 @@ def petition_new(app, village, petitioner, category, summary, form, level, matte
 
 
 @petition.command("list")
-@click.option("--village", help="Only this village.")
+@click.option("--village", shell_complete=complete_villages, help="Only this village.")
 @click.option("--state", help="Only petitions in this state.")
 @click.option("--year", type=int, help="Only petitions received in this year.")
 @click.option("--overdue", is_flag=True, help="Only open petitions past their deadline.")
@@ -185,7 +188,7 @@ def petition_show(app, ref, unmask, as_json):
                             "while the 复查 window is open: the petitioner's written waiver).")
 @click.option("--at", "at", metavar="DATE", help="When it happened (back-dating); for serve, the day the "
                                                  "petitioner received the written opinion.")
-@click.option("--set", "sets", multiple=True, metavar="KEY=VALUE",
+@click.option("--set", "sets", multiple=True, metavar="KEY=VALUE", shell_complete=complete_set("workflows.petition:PETITION"),
               help="channel, known_at=DATE|unknown, decided_at (redirect); to (transfer); days (extend); "
                    "opinion (answer).")
 @click.option("--expect-version", type=int, metavar="N", help="Refuse unless the petition is at this version.")
@@ -233,7 +236,7 @@ add_undo(petition, record="petition", zh="信访件")
 @petition.command("amend")
 @click.argument("ref", metavar="PETITION")
 @click.option("--summary", help="The corrected summary.")
-@click.option("--village", help="Move the petition to this village of its town (town or county users).")
+@click.option("--village", shell_complete=complete_villages, help="Move the petition to this village of its town (town or county users).")
 @click.option("--petitioner", metavar="NAME[,ID][,PHONE]", help="The corrected petitioner.")
 @click.option("--note", help="Why the record is corrected (required).")
 @click.option("--expect-version", type=int, metavar="N", help="Refuse unless the petition is at this version.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from cli.cases import _moment, _parse_sets, add_undo
-from cli.output import Labelled, dump_json, json_option, need, step_values
+from cli.output import Labelled, complete_villages, dump_json, json_option, need, step_values
 
 
 @click.group()
@@ -174,7 +174,7 @@ def subject():
 @click.argument("name", required=False)
 @click.option("--category", type=Labelled("workflows.subject:SUBJECT_CATEGORIES", "对象类别", "category"),
               help="correction (社区矫正) or resettlement (安置帮教).")
-@click.option("--village", help="The subject's village.")
+@click.option("--village", shell_complete=complete_villages, help="The subject's village.")
 @click.option("--at", "at", metavar="DATE", help="When the subject was received (接收).")
 @click.option("--term-end", metavar="DATE", help="社区矫正: the day the correction term ends.")
 @click.option("--released", metavar="DATE", help="安置帮教: the day of release from prison (帮教 runs 5 years).")
@@ -202,7 +202,7 @@ def subject_new(app, name, category, village, at, term_end, released, as_json):
 
 @subject.command("list")
 @click.option("--category", type=Labelled("workflows.subject:SUBJECT_CATEGORIES", "对象类别", "category"))
-@click.option("--village")
+@click.option("--village", shell_complete=complete_villages)
 @json_option
 @click.pass_obj
 def subject_list(app, category, village, as_json):
@@ -262,7 +262,7 @@ def subject_show(app, ref, as_json):
 @subject.command("amend")
 @click.argument("ref", metavar="ID")
 @click.option("--name", help="The corrected name.")
-@click.option("--village", help="Move the subject to this village of its town (town or county users).")
+@click.option("--village", shell_complete=complete_villages, help="Move the subject to this village of its town (town or county users).")
 @click.option("--note", help="Why the record is corrected (required).")
 @click.option("--expect-version", type=int, metavar="N", help="Refuse unless the subject is at this version.")
 @json_option

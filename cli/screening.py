@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from cli.cases import _moment
-from cli.output import dump_json, json_option, need
+from cli.output import complete_villages, dump_json, json_option, need
 
 
 @click.group()
@@ -14,7 +14,7 @@ def screening():
 
 
 @screening.command("add")
-@click.option("--village", help="The village screened.")
+@click.option("--village", shell_complete=complete_villages, help="The village screened.")
 @click.option("--mode", help="逐个 (key persons), 拉网 (sweep), 反复 (key places), 专项 (campaign).")
 @click.option("--found", type=click.IntRange(min=0), default=0, show_default=True, help="Disputes found.")
 @click.option("--prevented", type=click.IntRange(min=0), default=0, show_default=True,
@@ -45,7 +45,7 @@ def screening_add(app, village, mode, found, prevented, note, at, as_json):
 
 
 @screening.command("zero")
-@click.option("--village", help="The village reporting.")
+@click.option("--village", shell_complete=complete_villages, help="The village reporting.")
 @click.option("--month", metavar="YYYY-MM", help="The month screened with nothing found.")
 @json_option
 @click.pass_obj
@@ -68,7 +68,7 @@ def screening_zero(app, village, month, as_json):
 
 
 @screening.command("list")
-@click.option("--village", help="Only this village.")
+@click.option("--village", shell_complete=complete_villages, help="Only this village.")
 @click.option("--year", type=int, help="Only this year.")
 @json_option
 @click.pass_obj

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from cli.output import Labelled, dump_json, json_option, need
+from cli.output import Labelled, complete_villages, dump_json, json_option, need
 from workflows.config import Role
 
 
@@ -69,7 +69,7 @@ def user():
 @user.command("add")
 @click.argument("name", required=False)
 @click.option("--role", type=Labelled("workflows.config:ROLES", "角色", "role"), help="The user's role (or its Chinese: 调解员, 司法所, 县级).")
-@click.option("--village", help="The mediator's village (required for --role mediator).")
+@click.option("--village", shell_complete=complete_villages, help="The mediator's village (required for --role mediator).")
 @click.option("--town", help="The town of a town user (default: the only town).")
 @click.option("--login", help="PostgreSQL: also make the person's own server login (pinyin, e.g. liumingshan).")
 @click.option("--password-stdin", is_flag=True, help="Read the login's password from the first line of stdin "

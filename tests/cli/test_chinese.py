@@ -127,3 +127,21 @@ def test_completion_offers_the_steps_allowed_for_that_case(run):
     offered = {line.split(",", 1)[1] for line in result.stdout.splitlines() if "," in line}
     assert {"triage", "研判分流", "redirect", "decline"} <= offered
     assert "agree" not in offered and "visit" not in offered  # not allowed from registered
+
+
+def test_completion_offers_villages_users_and_set_keys_in_both_languages(run):
+    from click.testing import CliRunner
+
+    from cli import main
+
+    def offered(words: str) -> set[str]:
+        result = CliRunner().invoke(main, [], env={"_MEDIATION_COMPLETE": "bash_complete", "COMP_WORDS": words,
+                                                  "COMP_CWORD": str(len(words.split()) - (0 if words.endswith(" ")
+                                                                                         else 1))},
+                                    prog_name="mediation")
+        return {line.split(",", 1)[1] for line in result.stdout.splitlines() if "," in line}
+
+    assert offered(f"mediation --db {run.db_url} case list --village 龙") == {"龙潭村"}
+    assert offered(f"mediation --db {run.db_url} --as 刘") == {"刘调解"}
+    keys = offered(f"mediation --db {run.db_url} case do 1 triage --set ")
+    assert {"risk=", "风险等级=", "mediator=", "调解员="} <= keys
