@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import click
 
 from cli.output import (
@@ -58,6 +61,18 @@ def _parse_sets(pairs: tuple[str, ...]) -> dict[str, str]:
             raise click.BadParameter(f"'{pair}' is not KEY=VALUE", param_hint="--set")
         values[key.strip()] = value
     return values
+
+
+def step_to_take(app, trigger: str | None, note: str | None, values: dict[str, str], *, as_json: bool,
+                 next_view: Callable[[], Any], workflow) -> tuple[str, str | None, dict]:
+    """The trigger typed; or, left out at a terminal, the one chosen from the menu (``guided``);
+    left out by a script, a usage error."""
+    if trigger is not None:
+        return trigger, note, values
+    if as_json or not interactive():
+        from cli.i18n import _
+        raise click.UsageError(_("Missing argument '{name}'.").format(name="TRIGGER"))
+    return guided(app.display, next_view(), workflow, note, values)
 
 
 def guided(display, next_view, workflow, note: str | None, values: dict[str, str]) -> tuple[str, str | None, dict]:
@@ -304,14 +319,11 @@ def case_do(app, case_ref, trigger, note, at, sets, expect_version, as_json):
     """
     from mediation import cases
 
-    values = _parse_sets(sets)
-    if trigger is None:
-        if as_json or not interactive():
-            from cli.i18n import _
-            raise click.UsageError(_("Missing argument '{name}'.").format(name="TRIGGER"))
-        from workflows.dispute import DISPUTE
-        nv = cases.next_actions(app.db, case=case_ref, actor=app.actor)
-        trigger, note, values = guided(app.display, nv, DISPUTE, note, values)
+    from workflows.dispute import DISPUTE
+
+    trigger, note, values = step_to_take(
+        app, trigger, note, _parse_sets(sets), as_json=as_json, workflow=DISPUTE,
+        next_view=lambda: cases.next_actions(app.db, case=case_ref, actor=app.actor))
     view = cases.fire(app.db, actor=app.actor, case=case_ref, trigger=trigger.strip(), note=note, at=_moment(at),
                       values=values, expect_version=expect_version)
     if as_json:

@@ -6,7 +6,7 @@ import click
 
 from cli.cases import _moment, _parse_sets, add_undo, render_options
 from cli.output import (
-    Labelled, complete_set, complete_villages, dump_json, interactive, json_option, need, render_access,
+    Labelled, complete_set, complete_villages, dump_json, json_option, need, render_access,
     step_values,
 )
 
@@ -208,15 +208,12 @@ def petition_do(app, ref, trigger, note, at, sets, expect_version, as_json):
     from mediation import petitions
     from mediation.timeutil import show_due
 
-    values = _parse_sets(sets)
-    if trigger is None:
-        if as_json or not interactive():
-            from cli.i18n import _
-            raise click.UsageError(_("Missing argument '{name}'.").format(name="TRIGGER"))
-        from cli.cases import guided
-        from workflows.petition import PETITION
-        nv = petitions.next_actions(app.db, petition=ref, actor=app.actor)
-        trigger, note, values = guided(app.display, nv, PETITION, note, values)
+    from cli.cases import step_to_take
+    from workflows.petition import PETITION
+
+    trigger, note, values = step_to_take(
+        app, trigger, note, _parse_sets(sets), as_json=as_json, workflow=PETITION,
+        next_view=lambda: petitions.next_actions(app.db, petition=ref, actor=app.actor))
     view = petitions.fire(app.db, actor=app.actor, petition=ref, trigger=trigger.strip(), note=note,
                           at=_moment(at), values=values, expect_version=expect_version)
     if as_json:
