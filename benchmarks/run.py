@@ -174,20 +174,24 @@ def search_figures(url: str, dialect: str, runs: int, name: str, scale: int) -> 
 
 def _raw_search(url: str, dialect: str, text: str, limit: int | None) -> list:
     """The floor: the same index lookup and rows, on the driver, connection included."""
+    from mediation import search
+
     cap = f" LIMIT {limit}" if limit else ""
-    pattern = f"%{text}%"
+    likes, _indexed = search.patterns(text)
     if dialect == "sqlite":
         import sqlite3
+        hits = " UNION ".join("SELECT rowid FROM case_search WHERE search LIKE ?" for _ in likes)
         conn = sqlite3.connect(url.split(":///", 1)[1])
         try:
-            return conn.execute("SELECT * FROM dispute_case WHERE id IN (SELECT rowid FROM case_search WHERE "
-                                f"search LIKE ?) ORDER BY registered_at, id{cap}", (pattern,)).fetchall()
+            return conn.execute(f"SELECT * FROM dispute_case WHERE id IN ({hits}) ORDER BY registered_at, id{cap}",
+                                likes).fetchall()
         finally:
             conn.close()
     import psycopg
+    where = " OR ".join("search ILIKE %s" for _ in likes)
     with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as conn:
-        return conn.execute(f"SELECT * FROM dispute_case WHERE search ILIKE %s ORDER BY registered_at, id{cap}",
-                            (pattern,)).fetchall()
+        return conn.execute(f"SELECT * FROM dispute_case WHERE {where} ORDER BY registered_at, id{cap}",
+                            likes).fetchall()
 
 
 def _timed(fn) -> float:

@@ -22,6 +22,7 @@ def test_a_case_is_found_by_name_pinyin_summary_and_note(run):
     for text in ("孙秀英", "秀英", "吴大", "sxy", "SXY", "sunxiuying", "排水沟", "互相指责"):
         assert _found(run, "--search", text) == [first], text
     assert _found(run, "--search", "qdd") == [other]
+    assert _found(run, "--search", "赵四") == [other] and _found(run, "--search", "zs") == [other]  # two characters
     assert _found(run, "--search", "不存在的人") == []
     assert _found(run, "--search", "11010519491231002X") == []  # ID numbers are never searchable
     run.ok("case", "do", first, "triage", "--set", "risk=黄", "--note", "涉及宅基地边界", "--at", "2021-03-03",
