@@ -194,6 +194,26 @@ def _raw_search(url: str, dialect: str, text: str, limit: int | None) -> list:
                             likes).fetchall()
 
 
+def _server_objects(url: str) -> set[str]:
+    """The group roles and the pg_trgm extension already on the server (the schemas this run
+    makes add them if missing; what it added, it drops)."""
+    import psycopg
+    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as c:
+        roles = {r[0] for r in c.execute("SELECT rolname FROM pg_roles WHERE rolname LIKE 'mediation\\_%'")}
+        trgm = {"pg_trgm"} if c.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'").fetchone() else set()
+    return roles | trgm
+
+
+def _drop_new_server_objects(url: str, before: set[str]) -> None:
+    import psycopg
+    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as c:
+        for name in sorted(_server_objects(url) - before):
+            try:
+                c.execute(f'DROP EXTENSION IF EXISTS "{name}"' if name == "pg_trgm" else f'DROP ROLE IF EXISTS "{name}"')
+            except psycopg.Error:  # still used by another schema or database: it stays
+                pass
+
+
 def _timed(fn) -> float:
     start = time.perf_counter()
     fn()
@@ -280,6 +300,7 @@ def main(argv=None) -> int:
         figures.append(transition_rate(f"sqlite:///{work / 'transitions.db'}", "sqlite", args.transitions))
         figures.append(load_rate(f"sqlite:///{work / 'load.db'}", "sqlite", load_records, work, min(args.runs, 3)))
         if args.db:
+            made_before = _server_objects(args.db)
             schema = f"mediation_bench_{uuid.uuid4().hex[:8]}"
             pg = rawsql.pg_schema(args.db, schema)
             try:
@@ -300,6 +321,8 @@ def main(argv=None) -> int:
         shutil.rmtree(work, ignore_errors=True)
         if args.db:
             rawsql.drop_all()
+            if "made_before" in locals():
+                _drop_new_server_objects(args.db, made_before)
     doc = {"scale": args.scale, "runs": args.runs, "python": sys.version.split()[0], "cores": os.cpu_count(),
            "figures": figures}
     if args.json:
