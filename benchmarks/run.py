@@ -209,7 +209,8 @@ def _drop_new_server_objects(url: str, before: set[str]) -> None:
     with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as c:
         for name in sorted(_server_objects(url) - before):
             try:
-                c.execute(f'DROP EXTENSION IF EXISTS "{name}"' if name == "pg_trgm" else f'DROP ROLE IF EXISTS "{name}"')
+                kind = "EXTENSION" if name == "pg_trgm" else "ROLE"
+                c.execute(f'DROP {kind} IF EXISTS "{name}"')
             except psycopg.Error:  # still used by another schema or database: it stays
                 pass
 

@@ -295,7 +295,8 @@ def ledger(db: UnitOfWork, *, actor: str | None, village: str | None = None, sta
                 "key": keys.get(row.id, row.number), "village": names[row.village_id][1], "type": row.type,
                 "summary": row.summary, "source": row.source, "screening": row.screening,
                 "kind": opened.get("kind", row.kind), "risk": opened.get("risk"),
-                "petition": _petition_key(petition_keys, opened.get("petition")), "at": timeutil.local(opening.at).replace(tzinfo=None),
+                "petition": _petition_key(petition_keys, opened.get("petition")),
+                "at": timeutil.local(opening.at).replace(tzinfo=None),
                 "by": opening.actor,
                 "parties": [",".join([p.name, *([p.id_number or "", p.phone or ""] if unmask else [])]).rstrip(",")
                             for p in parties],

@@ -340,7 +340,8 @@ def _dress(wb, ws, *, villages: list[str], rows: int) -> None:
         cell.font = Font(bold=True)
     ws.freeze_panes = "A2"
     lists = {"village": villages, "type": list(config.DISPUTE_TYPES), "source": list(config.SOURCES.values()),
-             "screening": list(config.SCREENING_MODES), "do": [REGISTER, *(DISPUTE.trigger_labels.get(t, t) for t in DISPUTE.triggers)]}
+             "screening": list(config.SCREENING_MODES),
+             "do": [REGISTER, *(DISPUTE.trigger_labels.get(t, t) for t in DISPUTE.triggers)]}
     for key, spec in DISPUTE.fields.items():
         if spec.kind == "choice":
             lists[key] = list(spec.options.values())

@@ -266,7 +266,8 @@ def connected_user(session: Session) -> User | None:
                     village_id=row["village_id"], created_at=row["created_at"], login=row["login"])
     if row["person"]:
         raise PermissionDenied(f"登录 {row['login']} 不是本数据库的用户 / login {row['login']} belongs to no user of this "
-                               f"database: ask the 司法所 to give it to a user (`mediation user login NAME {option('login')} {row['login']}`)")
+                               f"database: ask the 司法所 to give it to a user "
+                               f"(`mediation user login NAME {option('login')} {row['login']}`)")
     return None
 
 
