@@ -116,6 +116,8 @@ def need(value: Any, option: str, prompt: str, *, as_json: bool = False, **promp
         return click.prompt(prompt, **prompt_kwargs)
     from cli.i18n import _
 
+    if not option.startswith("-"):  # an argument (CASE, NAME), not an option
+        raise click.UsageError(_("Missing argument '{name}'.").format(name=option))
     raise click.UsageError(_("Missing option '{option}'.").format(option=option))
 
 
