@@ -22,7 +22,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from mediation.errors import InvalidRecords, InvalidValue
+from mediation.errors import InvalidRecords
 from workflows import config
 from workflows.dispute import DISPUTE
 
@@ -364,12 +364,6 @@ def _dress(wb, ws, *, villages: list[str], rows: int) -> None:
     for i, header in enumerate(HEADERS):
         width = {"简要情况": 30, "当事人": 28, "说明": 24, "协议内容": 24}.get(header, display_width(header) + 4)
         ws.column_dimensions[_letter(i)].width = max(width, 10)
-
-
-def check_encoding(encoding: str) -> str:
-    if encoding not in ("utf-8", "gbk"):
-        raise InvalidValue(f"编码须为 utf-8 或 gbk / encoding must be utf-8 or gbk, not {encoding}")
-    return encoding
 
 
 def village_names(db) -> list[str]:
