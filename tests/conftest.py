@@ -66,9 +66,12 @@ def _unreachable(reason: str):
 def pytest_sessionfinish(session, exitstatus):
     if "schema" in _pg_state:
         drop_pg_schema(_pg_state["schema"])
+
+
+def pytest_unconfigure(config):
+    # After every fixture is finalised (a module's scratch schema may outlive sessionfinish).
     if "groups_before" in _pg_state:
         _drop_new_groups(_pg_state["groups_before"], drop_trgm=not _pg_state["trgm_before"])
-
 
 def _drop_new_groups(before: set[str], *, drop_trgm: bool) -> None:
     """The group roles (and the pg_trgm extension) this run's schemas made: dropped with the
@@ -89,7 +92,6 @@ def _drop_new_groups(before: set[str], *, drop_trgm: bool) -> None:
     finally:
         engine.dispose()
 
-
 def _empty_pg(url: str) -> None:
     from sqlalchemy import create_engine, text
     from sqlmodel import SQLModel
@@ -105,7 +107,6 @@ def _empty_pg(url: str) -> None:
             conn.execute(text(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE"))
     engine.dispose()
 
-
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def db_url(request, tmp_path) -> str:
     """A fresh, empty database URL (no schema yet)."""
@@ -115,7 +116,6 @@ def db_url(request, tmp_path) -> str:
     _empty_pg(url)
     return url
 
-
 @pytest.fixture
 def db(db_url):
     from mediation.db import Database
@@ -124,7 +124,6 @@ def db(db_url):
     database.create_schema()
     yield database
     database.dispose()
-
 
 @pytest.fixture
 def town(db):
@@ -137,7 +136,6 @@ def town(db):
     admin.add_user(db, actor="王主任", name="刘调解", role="mediator", village="龙潭村")
     admin.add_user(db, actor="王主任", name="周调解", role="mediator", village="朱家湾村")
     return db
-
 
 def snapshot(db) -> dict:
     """Every row of every table, to prove that a refused operation changed nothing."""
@@ -152,7 +150,6 @@ def snapshot(db) -> dict:
             rows = conn.execute(select(table)).all()
             out[table.name] = sorted((tuple(map(repr, r)) for r in rows))
     return out
-
 
 def refused(db, exc, match, fn, *args, **kwargs):
     """``fn`` is refused with ``exc`` matching ``match``, and the database is exactly as it was."""
