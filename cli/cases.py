@@ -232,16 +232,10 @@ def _write_ledger(app, fmt, out, unmask, encoding, *, village, state, year, over
     if overdue or limit:
         raise click.UsageError("the ledger holds every case of the filter: --overdue and --limit are for the list.")
     table = list(ledger.rows(app.db, actor=app.actor, village=village, state=state, year=year, unmask=unmask))
-    try:
-        if fmt == "csv":
-            count = ledger.write_csv(out, table, encoding=encoding)
-        else:
-            count = ledger.write_xlsx(out, table, villages=ledger.village_names(app.db))
-    except UnicodeEncodeError as exc:
-        raise click.ClickException(f"'{exc.object[exc.start:exc.end]}' 无法用 GBK 编码 / cannot be written in GBK: "
-                                   "use --encoding utf-8") from None
-    except OSError as exc:
-        raise click.ClickException(f"无法写入 {out} / cannot write there: {exc.strerror}") from None
+    if fmt == "csv":
+        count = ledger.write_csv(out, table, encoding=encoding)
+    else:
+        count = ledger.write_xlsx(out, table, villages=ledger.village_names(app.db))
     if as_json:
         return dump_json({"path": out, "rows": count, "format": fmt})
     click.echo(f"wrote {out} ({count} rows)", err=True)

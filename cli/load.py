@@ -69,8 +69,5 @@ def template(app, path):
         raise click.UsageError("the template is an Excel workbook: give a FILE ending in .xlsx")
     if os.path.exists(path):
         raise click.ClickException(f"{path} 已存在,请另选文件名 / {path} exists: choose another name")
-    try:
-        ledger.template(path, villages=ledger.village_names(app.db))
-    except OSError as exc:
-        raise click.ClickException(f"无法写入 {path} / cannot write there: {exc.strerror}") from None
+    ledger.template(path, villages=ledger.village_names(app.db))
     click.echo(f"wrote {path}", err=True)

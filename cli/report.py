@@ -73,11 +73,7 @@ def annual(app, year, as_of, town, fmt, out, encoding, as_json):
     if out:
         # Excel opens a CSV as the local code page unless it starts with a byte-order mark.
         file_encoding = ("utf-8-sig" if encoding == "utf-8" else "gbk") if fmt == "csv" else "utf-8"
-        try:
-            data = text.encode(file_encoding)
-        except UnicodeEncodeError as exc:
-            raise click.ClickException(f"'{exc.object[exc.start:exc.end]}' 无法用 GBK 编码 / cannot be written in GBK: "
-                                       "use --encoding utf-8") from None
+        data = text.encode(file_encoding)  # before the file is opened: a refusal leaves none behind
         with open(out, "wb") as fh:
             fh.write(data)
         click.echo(f"wrote {out}", err=True)

@@ -119,15 +119,6 @@ def _day(value: Any) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def _save(doc, path: str) -> None:
-    from mediation.errors import InvalidValue
-
-    try:
-        doc.save(path)
-    except OSError as exc:
-        raise InvalidValue(f"无法写入 {path} / cannot write there: {exc.strerror}") from None
-
-
 # --- charts --------------------------------------------------------------------------------
 
 def _chart_xml(title: str, labels: list[str], values: list[int]) -> bytes:
@@ -230,7 +221,7 @@ def annual_report(report: AnnualReport, path: str) -> None:
     matrix = matrix_rows(report)
     _table(doc, matrix[0], matrix[1:], size=7.5)
     doc.add_paragraph(COUNTING_RULES)
-    _save(doc, path)
+    doc.save(path)
 
 
 # --- a case's papers -----------------------------------------------------------------------
@@ -267,7 +258,7 @@ def agreement(view, path: str, *, confirmation_last_day: date | None) -> None:
                 [f"{view.village}人民调解委员会", "(印章)"],
                 ["", _day(view.agreed_at)]]
     _table(doc, None, signing, widths=[8, 7.5])
-    _save(doc, path)
+    doc.save(path)
 
 
 def cover(view, path: str) -> None:
@@ -290,7 +281,7 @@ def cover(view, path: str) -> None:
     _table(doc, None, rows, widths=[4.5, 11])
     doc.add_paragraph()
     doc.add_paragraph("卷内目录:申请书或受理登记表、调查笔录、调解笔录、人民调解协议书、回访记录。")
-    _save(doc, path)
+    doc.save(path)
 
 
 # --- a petition's notices ------------------------------------------------------------------
@@ -306,7 +297,7 @@ def refusal(view, path: str, *, office: str, dated: Any = None) -> None:
     doc.add_paragraph()
     doc.add_paragraph(office)
     doc.add_paragraph(_day(dated or timeutil.now()))
-    _save(doc, path)
+    doc.save(path)
 
 
 def redirect(view, path: str, *, office: str, channel: str, law: str | None, dated: Any = None) -> None:
@@ -325,7 +316,7 @@ def redirect(view, path: str, *, office: str, channel: str, law: str | None, dat
     doc.add_paragraph()
     doc.add_paragraph(office)
     doc.add_paragraph(_day(dated or timeutil.now()))
-    _save(doc, path)
+    doc.save(path)
 
 
 # --- the services' entry points ------------------------------------------------------------

@@ -261,13 +261,17 @@ def _shown(field: str, value: Any) -> Any:
 
 
 def write_csv(path: str, table: Iterator[list[Any]], *, encoding: str = "utf-8") -> int:
-    """A CSV ledger Chinese Excel opens as it is: UTF-8 with a byte-order mark, or GBK."""
+    """A CSV ledger Chinese Excel opens as it is: UTF-8 with a byte-order mark, or GBK. Encoded
+    whole before the file is opened, so text GBK cannot hold leaves no half-written file."""
+    out = io.StringIO(newline="")
+    w = csv.writer(out)
     lines = 0
-    with open(path, "w", encoding="utf-8-sig" if encoding == "utf-8" else "gbk", newline="") as fh:
-        w = csv.writer(fh)
-        for row in table:
-            w.writerow(["" if v is None else _text(v) if isinstance(v, (date, datetime)) else v for v in row])
-            lines += 1
+    for row in table:
+        w.writerow(["" if v is None else _text(v) if isinstance(v, (date, datetime)) else v for v in row])
+        lines += 1
+    data = out.getvalue().encode("utf-8-sig" if encoding == "utf-8" else "gbk")
+    with open(path, "wb") as fh:
+        fh.write(data)
     return lines - 1
 
 

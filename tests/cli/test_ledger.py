@@ -122,6 +122,17 @@ def test_unmasked_ledger_records_each_reading(sample, tmp_path):
     assert refused.exit_code == 1 and "只能办理本村" in refused.stderr and not (tmp_path / "x.csv").exists()
 
 
+def test_a_ledger_that_cannot_be_written_is_one_line_and_no_file(run, tmp_path):
+    run.ok("case", "new", "--village", "龙潭村", "--type", "邻里", "--summary", "𠮷家院墙", "--party", "甲",
+           "--party", "乙", "--at", "2021-03-02", user="刘调解")
+    gbk = tmp_path / "台账.csv"
+    run.refused("case", "list", "--format", "csv", "--encoding", "gbk", "--out", str(gbk), match="use --encoding utf-8")
+    assert not gbk.exists()  # nothing half-written
+    run.refused("case", "list", "--format", "xlsx", "--out", str(tmp_path / "none" / "台账.xlsx"),
+                match="cannot use that file")
+    run.refused("template", str(tmp_path / "none" / "t.xlsx"), match="cannot use that file")
+
+
 def test_three_bad_cells_are_three_located_problems_and_nothing_loads(sample, db_url, tmp_path):
     from tests.conftest import drop_pg_schema, snapshot
 

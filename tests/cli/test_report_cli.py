@@ -51,6 +51,11 @@ def test_report_refusals(tmp_path):
     assert empty["disputes"]["registered"] == 0
     xlsx = runner.invoke(main, ["--db", db, "report", "annual", "2020", "--format", "xlsx"])
     assert xlsx.exit_code == 2 and "--out" in xlsx.stderr
+    for fmt in ("xlsx", "csv", "docx"):  # a place that cannot be written: one line, no traceback
+        nowhere = runner.invoke(main, ["--db", db, "report", "annual", "2020", "--format", fmt, "--out",
+                                       str(tmp_path / "none" / f"r.{fmt}")])
+        assert nowhere.exit_code == 1 and "cannot use that file" in nowhere.stderr
+        assert len(nowhere.stderr.strip().splitlines()) == 1
 
 
 def test_a_bad_import_file_lists_every_problem_and_exits_1(tmp_path):
