@@ -348,6 +348,8 @@ def print_case(db, *, actor: str | None, case: str, form: str, path: str, unmask
 
 def print_petition(db, *, actor: str | None, petition: str, form: str, path: str) -> str:
     """Write a petition's notice (refusal | redirect) to ``path``; returns its number."""
+    from dataclasses import replace
+
     from mediation import petitions
     from mediation.errors import NotAllowed
     from mediation.validation import choice
@@ -360,7 +362,7 @@ def print_petition(db, *, actor: str | None, petition: str, form: str, path: str
             raise NotAllowed(f"{view.number} 未作不予受理 / {view.number} was not refused (state {view.state})")
         rejected = [e for e in view.history or [] if e.trigger == "reject" and not e.undone]
         reason = view.refusal or (rejected[-1].note if rejected else None)
-        refusal(_with(view, refusal=reason), path, office=office, dated=rejected[-1].at if rejected else None)
+        refusal(replace(view, refusal=reason), path, office=office, dated=rejected[-1].at if rejected else None)
         return view.number
     if view.state != "redirected" or not view.channel:
         raise NotAllowed(f"{view.number} 未导入法定途径 / {view.number} was not redirected to a legal channel")
@@ -369,7 +371,3 @@ def print_petition(db, *, actor: str | None, petition: str, form: str, path: str
              dated=redirected[-1].at if redirected else None)
     return view.number
 
-
-def _with(view, **changes):
-    from dataclasses import replace
-    return replace(view, **changes)

@@ -17,8 +17,6 @@ from typing import Any
 from mediation.report import AnnualReport
 from workflows import config
 
-SECTION_LABELS = {"disputes": "矛盾纠纷", "petitions": "信访", "screening": "四网排查", "corrections": "社区矫正/安置帮教"}
-
 # How the figures are counted, said on every sheet and document that carries them (README, "Counting rules").
 COUNTING_RULES = (
     "统计口径:纠纷、信访、复议应诉和排查按登记日期计入当年(北京时间);结果按产生它的步骤发生之日计入;"
@@ -120,26 +118,6 @@ def to_csv(report: AnnualReport) -> str:
 def display_width(text: str) -> int:
     """Columns a text takes in a spreadsheet or terminal: a Chinese character takes two."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(text))
-
-
-
-
-def flatten(report: AnnualReport) -> list[tuple[str, str]]:
-    """(key, value) rows with dotted keys (``disputes.by_type.邻里``) — the same figures as the
-    JSON, one per row, so a spreadsheet can be checked against it."""
-    rows: list[tuple[str, str]] = []
-
-    def walk(prefix: str, value: Any) -> None:
-        if isinstance(value, dict):
-            for k, v in value.items():
-                walk(f"{prefix}.{k}" if prefix else str(k), v)
-        else:
-            rows.append((prefix, str(value)))
-
-    data = report.to_json()
-    data.pop("by_village_type")
-    walk("", data)
-    return rows
 
 
 def matrix_rows(report: AnnualReport) -> list[list[Any]]:
