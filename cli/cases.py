@@ -40,8 +40,7 @@ def complete_steps(ctx, incomplete: str, *, workflow, service: str, record: str)
                     db, **{service[:-1]: ref}, actor=root.get("actor"))
             finally:
                 db.dispose()
-            names = [o.trigger for o in view.options
-                     if o.allowed or all("⟦set " in r.text for r in o.blocked_by)] or names
+            names = [o.trigger for o in view.options if o.takeable] or names
     except Exception:  # noqa: BLE001 - completion never fails the shell; it offers every step instead
         pass
     words = names + [workflow.trigger_labels.get(t, t) for t in names]
@@ -78,15 +77,9 @@ def step_to_take(app, trigger: str | None, note: str | None, values: dict[str, s
 def guided(display, next_view, workflow, note: str | None, values: dict[str, str]) -> tuple[str, str | None, dict]:
     """At a terminal, a step chosen from a numbered menu of the ones allowed now, then asked
     for exactly what it needs (a choice from its own numbered list, yes or no, text, a note)."""
-    import re as regex
-
-    from workflows import NOTE
-
     if next_view.permission:
         raise click.ClickException(for_terminal(next_view.permission))
-    # Allowed now, or held back only for want of a value that can be typed with the step.
-    allowed = [o for o in next_view.options
-               if o.allowed or all("⟦set " in r.text for r in o.blocked_by)]
+    allowed = [o for o in next_view.options if o.takeable]
     if not allowed:
         raise click.ClickException("当前没有可做的步骤 / no step is allowed now (`next` says why)")
     display.line("可做的步骤 steps allowed now:")
@@ -94,9 +87,8 @@ def guided(display, next_view, workflow, note: str | None, values: dict[str, str
         display.line(f"  {i}. {workflow.trigger_labels.get(o.trigger, o.trigger)} ({o.trigger}) → "
                      f"{workflow.labels.get(o.dest, o.dest)}")
     chosen = allowed[click.prompt("选择 choose", type=click.IntRange(1, len(allowed))) - 1]
-    needs = " ".join((*chosen.needs, *(r.text for r in chosen.blocked_by)))
     values = dict(values)
-    for key in dict.fromkeys(regex.findall(r"⟦set (\w+)=", needs)):
+    for key in chosen.values_wanted:
         spec = workflow.fields.get(key)
         if key in values or spec is None:
             continue
@@ -109,7 +101,7 @@ def guided(display, next_view, workflow, note: str | None, values: dict[str, str
             values[key] = "yes" if click.confirm(spec.label, default=True) else "no"
         else:
             values[key] = click.prompt(spec.label)
-    if NOTE in needs and not (note or "").strip():
+    if chosen.note_wanted and not (note or "").strip():
         note = click.prompt("说明 note")
     return chosen.trigger, note, values
 

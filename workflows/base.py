@@ -182,6 +182,23 @@ class Option:
     blocked_by: tuple[Reason, ...] = ()
     needs: tuple[str, ...] = ()  # hints, with marks
 
+    @property
+    def takeable(self) -> bool:
+        """Allowed now, or held back only for want of values that can be given with the step
+        (every reason names one, as 研判分流 names the risk level)."""
+        return self.allowed or all("⟦set " in r.text for r in self.blocked_by)
+
+    @property
+    def values_wanted(self) -> list[str]:
+        """The keys of the values the step asks for (its needs and its reasons), in order."""
+        texts = " ".join((*self.needs, *(r.text for r in self.blocked_by)))
+        return list(dict.fromkeys(m.group(2).split("=", 1)[0] for m in _MARK.finditer(texts)
+                                  if m.group(1) == "set" and m.group(2)))
+
+    @property
+    def note_wanted(self) -> bool:
+        return NOTE in " ".join((*self.needs, *(r.text for r in self.blocked_by)))
+
 
 class _Proxy:
     """The one model the Machine drives; guard and effect methods are added per workflow."""
