@@ -22,27 +22,17 @@ def complete_steps(ctx, incomplete: str, *, workflow, service: str, record: str)
     """The steps allowed now (or wanting only a value typed with them) for the record already
     typed on the command line, by name and by Chinese label; every step of the workflow when
     the record cannot be read."""
-    names = list(workflow.triggers)
-    try:
-        import importlib
-        import os
+    import importlib
 
-        from mediation.db import Database
+    from cli.output import completed
 
-        root = ctx.find_root().params
-        ref = ctx.params.get(record)
-        if ref:
-            where = root.get("db") or os.environ.get("MEDIATION_DB") or os.path.join(
-                click.get_app_dir("mediation"), "mediation.db")
-            db = Database(where, claim=root.get("actor"))
-            try:
-                view = getattr(importlib.import_module(f"mediation.{service}"), "next_actions")(
-                    db, **{service[:-1]: ref}, actor=root.get("actor"))
-            finally:
-                db.dispose()
-            names = [o.trigger for o in view.options if o.takeable] or names
-    except Exception:  # noqa: BLE001 - completion never fails the shell; it offers every step instead
-        pass
+    ref, actor = ctx.params.get(record), ctx.find_root().params.get("actor")
+
+    def takeable(db) -> list[str]:
+        view = importlib.import_module(f"mediation.{service}").next_actions(db, **{service[:-1]: ref}, actor=actor)
+        return [o.trigger for o in view.options if o.takeable]
+
+    names = (completed(ctx, "", takeable) if ref else []) or list(workflow.triggers)
     words = names + [workflow.trigger_labels.get(t, t) for t in names]
     return [w for w in dict.fromkeys(words) if w.startswith(incomplete)]
 

@@ -304,7 +304,7 @@ def _completion_database(ctx):
     return Database(where, claim=root.get("actor"))
 
 
-def _completed(ctx, incomplete: str, read: Callable[[Any], list[str]]) -> list[str]:
+def completed(ctx, incomplete: str, read: Callable[[Any], list[str]]) -> list[str]:
     """Completion from the database; nothing (never an error in the shell) when it cannot be read."""
     try:
         db = _completion_database(ctx)
@@ -319,12 +319,12 @@ def _completed(ctx, incomplete: str, read: Callable[[Any], list[str]]) -> list[s
 
 def complete_villages(ctx, param, incomplete: str) -> list[str]:
     from mediation.ledger import village_names
-    return _completed(ctx, incomplete, village_names)
+    return completed(ctx, incomplete, village_names)
 
 
 def complete_users(ctx, param, incomplete: str) -> list[str]:
     from mediation.admin import list_users
-    return _completed(ctx, incomplete, lambda db: [u.name for u in list_users(db)])
+    return completed(ctx, incomplete, lambda db: [u.name for u in list_users(db)])
 
 
 def complete_set(table: str):
