@@ -195,13 +195,11 @@ class Display:
     def page(self, table) -> None:
         """A long list through the pager ($PAGER, else less) when a person reads it at a
         terminal; printed as it is when piped."""
-        if hasattr(table, "optional"):
-            self._fit(table)
         if interactive() and table.row_count > self.console.height - 4:
             with self.console.pager():
-                self.console.print(table)
+                self.print(table)
         else:
-            self.console.print(table)
+            self.print(table)
 
     def line(self, text: str) -> None:
         """Plain text (no rich parsing of any kind)."""
