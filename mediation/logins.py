@@ -291,7 +291,9 @@ def give_login(session: Session, user_id: int, login: str, password: str | None)
     if session.get_bind().dialect.name != "postgresql":
         raise InvalidValue(f"{option('login')} 仅用于共享的 PostgreSQL 数据库;SQLite 文件由文件权限保护 / logins are "
                            "for a shared PostgreSQL database; an SQLite file is protected by its file permissions")
-    if session.execute(_text("SELECT 1 FROM pg_roles WHERE rolname = :l"), {"l": login}).first():
+    from sqlalchemy import text
+
+    if session.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :l"), {"l": login}).first():
         raise InvalidValue(f"服务器上已有登录 {login},请另选 / the server already has a login {login}: choose another")
     verifier = None
     if password is not None:
@@ -299,9 +301,5 @@ def give_login(session: Session, user_id: int, login: str, password: str | None)
             raise InvalidValue("密码为空 / the password is empty")
         pgconn = session.connection().connection.driver_connection.pgconn
         verifier = pgconn.encrypt_password(password.encode(), login.encode()).decode()
-    session.execute(_text("SELECT mediation_give_login(:u, :l, :p)"), {"u": user_id, "l": login, "p": verifier})
+    session.execute(text("SELECT mediation_give_login(:u, :l, :p)"), {"u": user_id, "l": login, "p": verifier})
 
-
-def _text(sql: str):
-    from sqlalchemy import text
-    return text(sql)
