@@ -302,4 +302,3 @@ def give_login(session: Session, user_id: int, login: str, password: str | None)
         pgconn = session.connection().connection.driver_connection.pgconn
         verifier = pgconn.encrypt_password(password.encode(), login.encode()).decode()
     session.execute(text("SELECT mediation_give_login(:u, :l, :p)"), {"u": user_id, "l": login, "p": verifier})
-
