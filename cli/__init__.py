@@ -112,11 +112,12 @@ class MediationGroup(click.Group):
             from cli.output import terminal_words
             raise click.ClickException(exc.phrased(terminal_words)) from None
         except UnicodeEncodeError as exc:  # a file asked for in a narrower encoding (--encoding gbk)
-            raise click.ClickException(f"'{exc.object[exc.start:exc.end]}' 无法用 {exc.encoding.upper()} 编码 / cannot be "
-                                       f"written in {exc.encoding.upper()}: use --encoding utf-8") from None
+            raise click.ClickException(i18n._("'{text}' cannot be written in {encoding}: use --encoding utf-8").format(
+                text=exc.object[exc.start:exc.end], encoding=exc.encoding.upper())) from None
         except OSError as exc:  # a file people named (--out, a template, a document) that cannot be used
             where = exc.filename or ""
-            raise click.ClickException(f"无法读写 {where} / cannot use that file: {exc.strerror or exc}") from None
+            raise click.ClickException(i18n._("cannot use the file {path}: {reason}").format(
+                path=where, reason=exc.strerror or exc)) from None
 
 
 @click.group(cls=MediationGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from cli.output import dump_json, json_option
+from cli.i18n import _
 
 
 @click.group()
@@ -36,7 +37,7 @@ def audit_verify(app, town, as_json):
             for p in result.problems:
                 t.add_row(p.kind, p.record, "" if p.seq is None else str(p.seq), p.what, p.detail)
             d.print(t)
-        d.line(f"checked {result.records} records, {result.events} events: "
-               + ("all chains intact / 审计链完整" if result.ok else f"{len(result.problems)} problem(s)"))
+        d.line(_("checked {records} records, {events} events: ").format(records=result.records, events=result.events)
+               + (_("all chains intact") if result.ok else _("{count} problem(s)").format(count=len(result.problems))))
     if not result.ok:
-        raise click.ClickException(f"审计链校验未通过 / the trail does not verify: {len(result.problems)} problem(s)")
+        raise click.ClickException(_("the trail does not verify: {count} problem(s)").format(count=len(result.problems)))

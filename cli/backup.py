@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from cli.output import dump_json, interactive, json_option
+from cli.i18n import _
 
 
 @click.command()
@@ -48,8 +49,8 @@ def restore(app, path, yes, as_json):
     if not yes:
         if not interactive() or as_json:
             raise click.UsageError("restore replaces every record in the database: confirm with --yes")
-        click.confirm(f"用 {path} 替换 {app.db_location} 中的全部记录? / replace every record with the backup?",
-                      abort=True)
+        click.confirm(_("replace every record in {database} with the backup {path}?").format(
+            database=app.db_location, path=path), abort=True)
     view = backups.restore(db, path, actor=app.actor)
     if as_json:
         return dump_json(view)

@@ -11,6 +11,7 @@ from cli.output import (
     complete_set, complete_villages, dump_json, for_terminal, interactive, json_option, need, render_access,
     step_values,
 )
+from cli.i18n import N_, _
 
 
 def _complete_types(ctx, param, incomplete):
@@ -59,7 +60,6 @@ def step_to_take(app, trigger: str | None, note: str | None, values: dict[str, s
     if trigger is not None:
         return trigger, note, values
     if as_json or not interactive():
-        from cli.i18n import _
         raise click.UsageError(_("Missing argument '{name}'.").format(name="TRIGGER"))
     return guided(app.display, next_view(), workflow, note, values)
 
@@ -71,12 +71,12 @@ def guided(display, next_view, workflow, note: str | None, values: dict[str, str
         raise click.ClickException(for_terminal(next_view.permission))
     allowed = [o for o in next_view.options if o.takeable]
     if not allowed:
-        raise click.ClickException("当前没有可做的步骤 / no step is allowed now (`next` says why)")
-    display.line("可做的步骤 steps allowed now:")
+        raise click.ClickException(_("no step is allowed now (`next` says why)"))
+    display.line(_("steps allowed now:"))
     for i, o in enumerate(allowed, 1):
         display.line(f"  {i}. {workflow.trigger_labels.get(o.trigger, o.trigger)} ({o.trigger}) → "
                      f"{workflow.labels.get(o.dest, o.dest)}")
-    chosen = allowed[click.prompt("选择 choose", type=click.IntRange(1, len(allowed))) - 1]
+    chosen = allowed[click.prompt(_("Choose"), type=click.IntRange(1, len(allowed))) - 1]
     values = dict(values)
     for key in chosen.values_wanted:
         spec = workflow.fields.get(key)
@@ -84,7 +84,7 @@ def guided(display, next_view, workflow, note: str | None, values: dict[str, str
             continue
         if spec.kind == "choice":
             items = list(spec.options.items())
-            for i, (_, label) in enumerate(items, 1):
+            for i, (_key, label) in enumerate(items, 1):
                 display.line(f"  {i}. {label.split('/')[0]}")
             values[key] = items[click.prompt(spec.label, type=click.IntRange(1, len(items))) - 1][0]
         elif spec.kind == "yes_no":
@@ -92,7 +92,7 @@ def guided(display, next_view, workflow, note: str | None, values: dict[str, str
         else:
             values[key] = click.prompt(spec.label)
     if chosen.note_wanted and not (note or "").strip():
-        note = click.prompt("说明 note")
+        note = click.prompt(_("Note"))
     return chosen.trigger, note, values
 
 
@@ -134,9 +134,9 @@ def case_new(app, village, type_, summary, parties, source, screening, risk, kin
     from mediation import cases
 
     db = app.db  # open it first: no one should type a whole record into a missing database
-    village = need(village, "--village", "村(社区) village", as_json=as_json)
-    type_ = need(type_, "--type", "纠纷类别 type", as_json=as_json)
-    summary = need(summary, "--summary", "简要情况 summary", as_json=as_json)
+    village = need(village, "--village", N_("Village"), as_json=as_json)
+    type_ = need(type_, "--type", N_("Dispute type"), as_json=as_json)
+    summary = need(summary, "--summary", N_("Summary of the dispute"), as_json=as_json)
     parties = list(parties)
     if not parties:
         if not (interactive() and not as_json):
@@ -155,8 +155,9 @@ def case_new(app, village, type_, summary, parties, source, screening, risk, kin
         return dump_json(view)
     app.display.line(f"{view.number}  id {view.id}  {view.village} {view.type}  {view.state_label}")
     if view.similar:  # a warning, not a refusal: the same neighbours may quarrel twice
-        click.echo(f"Warning: 与 {'、'.join(view.similar)} 当事人相同、案情相近(90日内同村登记),请确认是否重复登记 / "
-                   "looks like an earlier registration of the same dispute", err=True)
+        click.echo(_("Warning: {cases} has the same parties and a similar summary (registered in this village within "
+                     "90 days): is this the same dispute registered twice?").format(cases="、".join(view.similar)),
+                   err=True)
 
 
 @case.command("list")
@@ -261,7 +262,7 @@ def case_show(app, case_ref, unmask, as_json):
     """
     from mediation import cases
 
-    case_ref = need(case_ref, "CASE", "案件编号或 id / case", as_json=as_json)
+    case_ref = need(case_ref, "CASE", N_("Case number or id"), as_json=as_json)
     view = cases.show(app.db, case=case_ref, actor=app.actor, unmask=unmask)
     if as_json:
         return dump_json(view)
@@ -331,7 +332,7 @@ def add_undo(group: click.Group, *, record: str, zh: str) -> None:
         import importlib
 
         service = importlib.import_module(f"mediation.{group.name}s")  # mediation.cases, .petitions, .matters
-        note = need(note, "--note", "撤销理由 reason", as_json=as_json)
+        note = need(note, "--note", N_("Why the step is taken back"), as_json=as_json)
         view = service.undo(app.db, actor=app.actor, note=note, expect_version=expect_version, **{record: ref})
         if as_json:
             return dump_json(view)
@@ -362,12 +363,12 @@ def case_amend(app, case_ref, summary, type_, village, party_fixes, note, expect
     """
     from mediation import cases
 
-    note = need(note, "--note", "更正理由 reason", as_json=as_json)
+    note = need(note, "--note", N_("Why the record is corrected"), as_json=as_json)
     view = cases.amend(app.db, actor=app.actor, case=case_ref, note=note, summary=summary, type=type_,
                        village=village, party_fixes=party_fixes, expect_version=expect_version)
     if as_json:
         return dump_json(view)
-    app.display.line(f"{view.number}: 已更正 amended (version {view.version})")
+    app.display.line(_("{number}: amended (version {version})").format(number=view.number, version=view.version))
 
 
 @case.command("void")
@@ -386,11 +387,11 @@ def case_void(app, case_ref, note, expect_version, as_json):
     """
     from mediation import cases
 
-    note = need(note, "--note", "作废理由 reason", as_json=as_json)
+    note = need(note, "--note", N_("Why the registration is void"), as_json=as_json)
     view = cases.void(app.db, actor=app.actor, case=case_ref, note=note, expect_version=expect_version)
     if as_json:
         return dump_json(view)
-    app.display.line(f"{view.number}: 已作废 void (version {view.version})")
+    app.display.line(_("{number}: void (version {version})").format(number=view.number, version=view.version))
 
 
 @case.command("next")
@@ -422,9 +423,9 @@ def render_options(d, options, permission, trigger_labels, state_labels) -> None
     if permission:
         d.line(f"✗ {permission}")
     if not options:
-        d.line("无可执行操作 / nothing can follow this state")
+        d.line(_("nothing can follow this state"))
         return
-    t = d.table("", "操作 trigger", "→", "需要 / 原因 needs / why not", wrap=("需要 / 原因 needs / why not",))
+    t = d.table("", _("step"), "→", _("needs / why not"), wrap=(_("needs / why not"),))
     for o in options:
         ok = o.allowed and not permission
         detail = "; ".join(o.needs) if ok else "; ".join(r.text for r in o.blocked_by) or (permission or "")

@@ -1,6 +1,7 @@
 """Chinese help and messages when the locale is Chinese (``LANG=zh_CN.UTF-8``), English
-otherwise: the standard library's gettext over the catalog in ``cli/locale`` (made with
-Babel: ``python -m cli.locale.catalog``; docs/architecture.md, "Words").
+otherwise: the standard library's gettext over the program's one catalog (``workflows.i18n``,
+which every layer's refusals go through; kept with Babel: ``python -m cli.locale.catalog``;
+docs/architecture.md, "Words").
 
 click's own messages (``Usage:``, ``Missing option …``) go through gettext's default domain,
 which ``install`` points at this catalog; the commands' help, written in English in the code,
@@ -11,21 +12,21 @@ language and the catalog the other.
 from __future__ import annotations
 
 import gettext
-import os
 
-DOMAIN = "mediation"
-LOCALEDIR = os.path.join(os.path.dirname(__file__), "locale")
+from workflows.i18n import DOMAIN, LOCALEDIR, N_, _, ngettext
+
+__all__ = ["N_", "_", "install", "ngettext", "translate"]
 
 
 def install() -> None:
-    """Make the catalog gettext's default domain (the language comes from LANGUAGE, LC_ALL,
-    LC_MESSAGES or LANG; no catalog for it means English)."""
+    """Make the catalog gettext's default domain too, for click's own messages (the language
+    comes from LANGUAGE, LC_ALL, LC_MESSAGES or LANG; no catalog for it means English)."""
     gettext.bindtextdomain(DOMAIN, LOCALEDIR)
     gettext.textdomain(DOMAIN)
 
 
-def _(text: str | None) -> str | None:
-    return gettext.gettext(text) if text else text
+def _shown(text: str | None) -> str | None:
+    return _(text) if text else text
 
 
 def first_sentence(text: str, width: int = 56) -> str:
@@ -54,12 +55,12 @@ def translate(command) -> None:
         command._english = (command.help, command.short_help,
                             [p.help for p in command.params if isinstance(p, click.Option)])
     help_text, short, options = command._english
-    command.help = _(help_text)
-    command.short_help = _(short)
+    command.help = _shown(help_text)
+    command.short_help = _shown(short)
     if short is None and command.help and command.help != help_text:
         command.short_help = first_sentence(command.help)
     for param, text in zip([p for p in command.params if isinstance(p, click.Option)], options, strict=True):
-        param.help = _(text)
+        param.help = _shown(text)
     if hasattr(command, "_help_option"):
         command._help_option = None  # click words --help once per command: let it word it again
     for sub in getattr(command, "commands", {}).values():

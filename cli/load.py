@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from cli.output import dump_json, json_option
+from cli.i18n import _
 
 
 @click.command()
@@ -68,6 +69,6 @@ def template(app, path):
     if not path.lower().endswith(".xlsx"):
         raise click.UsageError("the template is an Excel workbook: give a FILE ending in .xlsx")
     if os.path.exists(path):
-        raise click.ClickException(f"{path} 已存在,请另选文件名 / {path} exists: choose another name")
+        raise click.ClickException(_("{target} exists: choose another name").format(target=path))
     ledger.template(path, villages=ledger.village_names(app.db))
     click.echo(f"wrote {path}", err=True)

@@ -15,6 +15,7 @@ from functools import cached_property
 from typing import Any
 
 import click
+from cli.i18n import _
 
 
 def terminal_words(kind: str, arg: str) -> str:
@@ -113,8 +114,7 @@ def need(value: Any, option: str, prompt: str, *, as_json: bool = False, **promp
     if value not in (None, "", ()):
         return value
     if interactive() and not as_json:
-        return click.prompt(prompt, **prompt_kwargs)
-    from cli.i18n import _
+        return click.prompt(_(prompt), **prompt_kwargs)
 
     if not option.startswith("-"):  # an argument (CASE, NAME), not an option
         raise click.UsageError(_("Missing argument '{name}'.").format(name=option))
@@ -215,13 +215,13 @@ class Labelled(click.ParamType):
 
     name = "choice"
 
-    def __init__(self, table: str, zh: str, en: str):
-        self.table, self.zh, self.en = table, zh, en
+    def __init__(self, table: str, what: str):
+        self.table, self.what = table, what  # what: a catalog text, for refusals
 
     def options(self) -> dict[str, str]:
         import importlib
 
-        module, _, attr = self.table.partition(":")
+        module, _colon, attr = self.table.partition(":")
         return dict(getattr(importlib.import_module(module), attr))
 
     def get_metavar(self, param, ctx=None) -> str:
@@ -232,7 +232,7 @@ class Labelled(click.ParamType):
         from mediation.validation import choice
 
         try:
-            return choice(str(value), self.options(), self.zh, self.en)
+            return choice(str(value), self.options(), self.what)
         except InvalidValue as exc:
             self.fail(str(exc), param, ctx)
 

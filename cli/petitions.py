@@ -9,6 +9,8 @@ from cli.output import (
     Labelled, complete_set, complete_villages, dump_json, json_option, need, render_access,
     step_values,
 )
+from cli.i18n import N_
+from cli.i18n import _
 
 
 def _complete_triggers(ctx, param, incomplete):
@@ -28,8 +30,8 @@ def petition():
 @click.option("--category", help="civil court_judgment labour land_contract admin_act request complaint other "
                                  "(or the Chinese label, e.g. 劳动争议).")
 @click.option("--summary", help="What the petition asks (信访事项).")
-@click.option("--form", type=Labelled("workflows.petition:FORMS", "信访形式", "form"), default="visit", show_default=True)
-@click.option("--level", type=Labelled("workflows.petition:LEVELS", "信访层级", "level"), default="town", show_default=True,
+@click.option("--form", type=Labelled("workflows.petition:FORMS", N_("petition form")), default="visit", show_default=True)
+@click.option("--level", type=Labelled("workflows.petition:LEVELS", N_("petition level")), default="town", show_default=True,
               help="The level the petition was brought to (逐级走访).")
 @click.option("--matter", help="A short key naming the matter (default: the summary); the same person and "
                                "matter is the same petition.")
@@ -53,10 +55,10 @@ def petition_new(app, village, petitioner, category, summary, form, level, matte
     from mediation import petitions
 
     db = app.db  # open it first: no one should type a whole record into a missing database
-    village = need(village, "--village", "村(社区) village", as_json=as_json)
-    petitioner = need(petitioner, "--petitioner", "信访人 petitioner", as_json=as_json)
-    category = need(category, "--category", "类别 category", as_json=as_json)
-    summary = need(summary, "--summary", "信访事项 summary", as_json=as_json)
+    village = need(village, "--village", N_("Village"), as_json=as_json)
+    petitioner = need(petitioner, "--petitioner", N_("Petitioner"), as_json=as_json)
+    category = need(category, "--category", N_("Petition category"), as_json=as_json)
+    summary = need(summary, "--summary", N_("The petition's matter"), as_json=as_json)
     view = petitions.new(db, actor=app.actor, village=village, petitioner=petitioner, category=category,
                          summary=summary, form=form, level=level, matter=matter, at=_moment(at), case=case_ref,
                          representatives=representatives)
@@ -248,12 +250,12 @@ def petition_amend(app, ref, summary, village, petitioner, note, expect_version,
     """
     from mediation import petitions
 
-    note = need(note, "--note", "更正理由 reason", as_json=as_json)
+    note = need(note, "--note", N_("Why the record is corrected"), as_json=as_json)
     view = petitions.amend(app.db, actor=app.actor, petition=ref, note=note, summary=summary, village=village,
                            petitioner=petitioner, expect_version=expect_version)
     if as_json:
         return dump_json(view)
-    app.display.line(f"{view.number}: 已更正 amended (version {view.version})")
+    app.display.line(_("{number}: amended (version {version})").format(number=view.number, version=view.version))
 
 
 @petition.command("next")

@@ -6,6 +6,8 @@ import click
 
 from cli.cases import _moment, _parse_sets, add_undo
 from cli.output import Labelled, complete_villages, dump_json, json_option, need, step_values
+from cli.i18n import N_
+from cli.i18n import _
 
 
 @click.group()
@@ -14,7 +16,7 @@ def matter():
 
 
 @matter.command("new")
-@click.option("--kind", type=Labelled("workflows.matter:MATTER_KINDS", "事项类型", "kind"), help="行政复议 or 行政应诉.")
+@click.option("--kind", type=Labelled("workflows.matter:MATTER_KINDS", N_("matter kind")), help="行政复议 or 行政应诉.")
 @click.option("--summary", help="The act concerned and who applied or sued.")
 @click.option("--town", help="The town (default: yours, or the only one).")
 @click.option("--at", "at", metavar="DATE", help="When the copy of the application / the complaint was received.")
@@ -34,8 +36,8 @@ def matter_new(app, kind, summary, town, at, accepted, as_json):
     from mediation import matters
 
     db = app.db
-    kind = need(kind, "--kind", "类型 kind", as_json=as_json, type=Labelled("workflows.matter:MATTER_KINDS", "事项类型", "kind"))
-    summary = need(summary, "--summary", "摘要 summary", as_json=as_json)
+    kind = need(kind, "--kind", N_("Matter kind"), as_json=as_json, type=Labelled("workflows.matter:MATTER_KINDS", N_("matter kind")))
+    summary = need(summary, "--summary", N_("Summary of the matter"), as_json=as_json)
     view = matters.new(db, actor=app.actor, kind=kind, summary=summary, at=_moment(at), town=town,
                        accepted=_moment(accepted))
     if as_json:
@@ -45,7 +47,7 @@ def matter_new(app, kind, summary, town, at, accepted, as_json):
 
 
 @matter.command("list")
-@click.option("--kind", type=Labelled("workflows.matter:MATTER_KINDS", "事项类型", "kind"))
+@click.option("--kind", type=Labelled("workflows.matter:MATTER_KINDS", N_("matter kind")))
 @click.option("--year", type=int)
 @click.option("--overdue", is_flag=True, help="Only matters past their deadline.")
 @json_option
@@ -91,8 +93,8 @@ def matter_show(app, ref, as_json):
         return dump_json(v)
     d = app.display
     d.print(d.fields([(k, x) for k, x in [
-        ("编号 number", f"{v.number}  (id {v.id}, version {v.version})"), ("类型 kind", MATTER_KINDS[v.kind]),
-        ("摘要 summary", v.summary), ("状态 state", f"{v.state_label} {v.state}"),
+        ("编号 number", f"{v.number}  (id {v.id}, version {v.version})"), (N_("Matter kind"), MATTER_KINDS[v.kind]),
+        (N_("Summary of the matter"), v.summary), ("状态 state", f"{v.state_label} {v.state}"),
         ("收到 received", show(v.received_at)),
         ("复议机关受理 accepted", show(v.accepted_at, minutes=False) + (" · 已延长30日 extended" if v.extended else "")),
         ("送达 served", f"{DECISION_FORMS.get(v.decision_form, '')} {show(v.served_at, minutes=False)}"
@@ -157,12 +159,12 @@ def matter_amend(app, ref, summary, note, expect_version, as_json):
     """
     from mediation import matters
 
-    note = need(note, "--note", "更正理由 reason", as_json=as_json)
+    note = need(note, "--note", N_("Why the record is corrected"), as_json=as_json)
     view = matters.amend(app.db, actor=app.actor, matter=ref, note=note, summary=summary,
                          expect_version=expect_version)
     if as_json:
         return dump_json(view)
-    app.display.line(f"{view.number}: 已更正 amended (version {view.version})")
+    app.display.line(_("{number}: amended (version {version})").format(number=view.number, version=view.version))
 
 
 @click.group()
@@ -172,7 +174,7 @@ def subject():
 
 @subject.command("new")
 @click.argument("name", required=False)
-@click.option("--category", type=Labelled("workflows.subject:SUBJECT_CATEGORIES", "对象类别", "category"),
+@click.option("--category", type=Labelled("workflows.subject:SUBJECT_CATEGORIES", N_("subject category")),
               help="correction (社区矫正) or resettlement (安置帮教).")
 @click.option("--village", shell_complete=complete_villages, help="The subject's village.")
 @click.option("--at", "at", metavar="DATE", help="When the subject was received (接收).")
@@ -190,9 +192,9 @@ def subject_new(app, name, category, village, at, term_end, released, as_json):
     from mediation import subjects
 
     db = app.db
-    name = need(name, "NAME", "姓名 name", as_json=as_json)
-    category = need(category, "--category", "类别 category", as_json=as_json,
-                    type=Labelled("workflows.subject:SUBJECT_CATEGORIES", "对象类别", "category"))
+    name = need(name, "NAME", N_("Name"), as_json=as_json)
+    category = need(category, "--category", N_("Subject category"), as_json=as_json,
+                    type=Labelled("workflows.subject:SUBJECT_CATEGORIES", N_("subject category")))
     view = subjects.new(db, actor=app.actor, name=name, category=category, village=village, at=_moment(at),
                         term_end=_moment(term_end), released=_moment(released))
     if as_json:
@@ -201,7 +203,7 @@ def subject_new(app, name, category, village, at, term_end, released, as_json):
 
 
 @subject.command("list")
-@click.option("--category", type=Labelled("workflows.subject:SUBJECT_CATEGORIES", "对象类别", "category"))
+@click.option("--category", type=Labelled("workflows.subject:SUBJECT_CATEGORIES", N_("subject category")))
 @click.option("--village", shell_complete=complete_villages)
 @json_option
 @click.pass_obj
@@ -247,7 +249,7 @@ def subject_show(app, ref, as_json):
         return dump_json(v)
     d = app.display
     d.print(d.fields([(k, x) for k, x in [
-        ("id", str(v.id)), ("姓名 name", v.name), ("类别", SUBJECT_CATEGORIES[v.category]), ("村 village", v.village),
+        ("id", str(v.id)), (N_("Name"), v.name), ("类别", SUBJECT_CATEGORIES[v.category]), ("村 village", v.village),
         ("状态 state", f"{v.state_label} {v.state}"), ("接收 received", show(v.received_at)),
         ("期满 term ends", show(v.term_end, minutes=False) + (" 已期满,待解除 due for release" if v.term_over else "")),
         ("结束 ended", show(v.ended_at)), ("就业 employment", EMPLOYMENT.get(v.employment or "", ""))] if x]))
@@ -276,12 +278,13 @@ def subject_amend(app, ref, name, village, note, expect_version, as_json):
     """
     from mediation import subjects
 
-    note = need(note, "--note", "更正理由 reason", as_json=as_json)
+    note = need(note, "--note", N_("Why the record is corrected"), as_json=as_json)
     view = subjects.amend(app.db, actor=app.actor, subject=ref, note=note, name=name, village=village,
                           expect_version=expect_version)
     if as_json:
         return dump_json(view)
-    app.display.line(f"对象 {view.id} {view.name}: 已更正 amended (version {view.version})")
+    app.display.line(_("subject {id} {name}: amended (version {version})").format(
+        id=view.id, name=view.name, version=view.version))
 
 
 @subject.command("do")
@@ -311,7 +314,7 @@ def subject_do(app, ref, trigger, note, at, sets, expect_version, as_json):
 
 @subject.command("employment")
 @click.argument("ref", metavar="ID")
-@click.argument("status", type=Labelled("workflows.subject:EMPLOYMENT", "就业状况", "status"))
+@click.argument("status", type=Labelled("workflows.subject:EMPLOYMENT", N_("employment status")))
 @click.option("--at", "at", metavar="DATE", help="From when the status holds.")
 @json_option
 @click.pass_obj

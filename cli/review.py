@@ -6,6 +6,7 @@ import click
 
 from cli.cases import _moment
 from cli.output import dump_json, json_option, waited
+from cli.i18n import _
 
 
 @click.group(invoke_without_command=True)
@@ -34,7 +35,7 @@ def review(ctx, as_json):
                 ("逾期或三日内到期 due", q.due), ("待分流信访 petitions to route", q.new_petitions)]
     for title, items in sections:
         if not items:
-            d.line(f"{title}: 无 / none")
+            d.line(f"{title}: " + _("none"))
             continue
         t = d.table("编号", "村", "期限", "说明", title=f"{title} ({len(items)})", wrap=("说明",))
         for i in items:

@@ -6,6 +6,8 @@ import click
 
 from cli.cases import _moment
 from cli.output import complete_villages, dump_json, json_option, need
+from cli.i18n import N_
+from cli.i18n import _
 
 
 @click.group()
@@ -33,8 +35,8 @@ def screening_add(app, village, mode, found, prevented, note, at, as_json):
     from mediation import screening as service
 
     db = app.db
-    village = need(village, "--village", "村(社区) village", as_json=as_json)
-    mode = need(mode, "--mode", "排查方式 mode (逐个/拉网/反复/专项)", as_json=as_json)
+    village = need(village, "--village", N_("Village"), as_json=as_json)
+    mode = need(mode, "--mode", N_("Screening mode (逐个/拉网/反复/专项)"), as_json=as_json)
     view = service.add_round(db, actor=app.actor, village=village, mode=mode, found=found, prevented=prevented,
                              at=_moment(at), note=note)
     if as_json:
@@ -59,8 +61,8 @@ def screening_zero(app, village, month, as_json):
     from mediation import screening as service
 
     db = app.db
-    village = need(village, "--village", "村(社区) village", as_json=as_json)
-    month = need(month, "--month", "月份 month (YYYY-MM)", as_json=as_json)
+    village = need(village, "--village", N_("Village"), as_json=as_json)
+    month = need(month, "--month", N_("Month (YYYY-MM)"), as_json=as_json)
     view = service.zero_report(db, actor=app.actor, village=village, month=month)
     if as_json:
         return dump_json(view)
@@ -93,7 +95,7 @@ def screening_list(app, village, year, as_json):
     d.print(t)
     d.line(f"{len(rounds)} round(s)")
     if not zeros:
-        return d.line("零上报 zero reports: 无 / none")
+        return d.line("零上报 zero reports: " + _("none"))
     months: dict[str, list[str]] = {}
     for z in zeros:
         months.setdefault(z.village, []).append(z.month)

@@ -8,6 +8,7 @@ import click
 
 from cli.output import Labelled, complete_villages, dump_json, json_option, need
 from workflows.config import Role
+from cli.i18n import N_
 
 
 
@@ -28,7 +29,7 @@ def init(app, town, villages, abbr, as_json):
     """
     from mediation import admin
 
-    town = need(town, "--town", "乡镇 town", as_json=as_json)
+    town = need(town, "--town", N_("Town"), as_json=as_json)
     view = admin.init_town(app.database(create=True), town=town, villages=list(villages), abbr=abbr,
                            actor=app.actor)
     if as_json:
@@ -68,7 +69,7 @@ def user():
 
 @user.command("add")
 @click.argument("name", required=False)
-@click.option("--role", type=Labelled("workflows.config:ROLES", "角色", "role"), help="The user's role (or its Chinese: 调解员, 司法所, 县级).")
+@click.option("--role", type=Labelled("workflows.config:ROLES", N_("role")), help="The user's role (or its Chinese: 调解员, 司法所, 县级).")
 @click.option("--village", shell_complete=complete_villages, help="The mediator's village (required for --role mediator).")
 @click.option("--town", help="The town of a town user (default: the only town).")
 @click.option("--login", help="PostgreSQL: also make the person's own server login (pinyin, e.g. liumingshan).")
@@ -92,11 +93,11 @@ def user_add(app, name, role, village, town, login, password_stdin, as_json):
     from mediation import admin
 
     db = app.db  # open it first: no one should type a whole record into a missing database
-    name = need(name, "NAME", "姓名 name", as_json=as_json)
-    role = need(role, "--role", "角色 role", as_json=as_json,
-                type=Labelled("workflows.config:ROLES", "角色", "role"))
+    name = need(name, "NAME", N_("Name"), as_json=as_json)
+    role = need(role, "--role", N_("Role"), as_json=as_json,
+                type=Labelled("workflows.config:ROLES", N_("role")))
     if role == Role.mediator:
-        village = need(village, "--village", "村(社区) village", as_json=as_json)
+        village = need(village, "--village", N_("Village"), as_json=as_json)
     password = _password(login, password_stdin, as_json=as_json)
     view = admin.add_user(db, actor=app.actor, name=name, role=role, village=village, town=town,
                           login=login, password=password)
@@ -167,7 +168,7 @@ def user_list(app, as_json):
     users = admin.list_users(app.db)
     if as_json:
         return dump_json(users)
-    t = app.display.table("姓名 name", "角色 role", "乡镇 town", "村 village", "登录 login")
+    t = app.display.table(N_("Name"), N_("Role"), N_("Town"), "村 village", "登录 login")
     for u in users:
         t.add_row(u.name, u.role, u.town or "", u.village or "", u.login or "")
     app.display.print(t)

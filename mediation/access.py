@@ -21,6 +21,7 @@ from mediation.errors import InvalidValue, NotFound, PermissionDenied
 from mediation.tables.disputes import Case
 from mediation.tables.places import Town, User, Village
 from workflows import option
+from workflows.i18n import N_, _
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -41,14 +42,15 @@ def actor(session: Session, name: str | None) -> User:
     login = session.info.get("login")
     if login is not None:
         if name and name.strip() and name.strip() != login.name:
-            raise PermissionDenied(f"已用登录 {login.login} 连接,即 {login.name} 本人,不能以 {name.strip()} 的名义操作 / "
-                                   f"connected as {login.login}, who is {login.name}: acting as anyone else is refused")
+            raise PermissionDenied(_("connected as {login}, who is {name}: acting as {other} is refused").format(
+                login=login.login, name=login.name, other=name.strip()))
         return login
     if not name or not name.strip():
-        raise PermissionDenied(f"需指明操作人 / no acting user: give {option('as')} NAME or set MEDIATION_USER")
+        raise PermissionDenied(_("no acting user: give {option} NAME or set MEDIATION_USER").format(
+            option=option("as")))
     user = user_named(session, name)
     if user is None:
-        raise NotFound(f"没有用户 '{name}' / no such user (add one with `mediation user add`)")
+        raise NotFound(_("no such user '{name}' (add one with `mediation user add`)").format(name=name))
     return user
 
 
@@ -74,21 +76,21 @@ def town(session: Session, name: str | None) -> Town:
         if found:
             return found
         towns = session.exec(select(Town.name)).all()
-        raise NotFound(f"没有乡镇 '{name}' / no such town; 已有 / known: {', '.join(towns) or '无 / none'}")
+        raise NotFound(_("no such town '{name}'; known: {known}").format(name=name, known=", ".join(towns) or _("none")))
     towns = session.exec(select(Town)).all()
     if len(towns) == 1:
         return towns[0]
     if not towns:
-        raise NotFound("尚未建立乡镇 / no town yet: run `mediation init --town NAME`")
-    raise InvalidValue(f"数据库中有多个乡镇,请指明 / several towns: name one of {', '.join(t.name for t in towns)}")
+        raise NotFound(_("no town yet: run `mediation init --town NAME`"))
+    raise InvalidValue(_("several towns: name one of {towns}").format(towns=", ".join(t.name for t in towns)))
 
 
 def village(session: Session, text: str) -> Village:
     """A village by name, ``TOWN/VILLAGE``, or a unique prefix (``龙潭`` → 龙潭村)."""
     raw = (text or "").strip()
     if not raw:
-        raise InvalidValue("需指明村(社区) / a village is required")
-    town_name, _, name = raw.rpartition("/")
+        raise InvalidValue(_("a village is required"))
+    town_name, _slash, name = raw.rpartition("/")
     q = select(Village, Town).join(Town, Town.id == Village.town_id)
     if town_name:
         q = q.where(Town.name == town_name.strip())
@@ -101,33 +103,34 @@ def village(session: Session, text: str) -> Village:
         return candidates[0]
     labels = {v.id: f"{t.name}/{v.name}" for v, t in rows}
     if candidates:
-        raise InvalidValue(f"村名 '{text}' 不唯一 / ambiguous village: {', '.join(labels[v.id] for v in candidates)}")
-    known = ", ".join(v.name for v, _ in rows) or "无 / none"
-    raise NotFound(f"没有村(社区) '{text}' / unknown village; 已有 / known: {known}")
+        raise InvalidValue(_("village '{text}' is ambiguous: {candidates}").format(
+            text=text, candidates=", ".join(labels[v.id] for v in candidates)))
+    known = ", ".join(v.name for v, _t in rows) or _("none")
+    raise NotFound(_("unknown village '{text}'; known: {known}").format(text=text, known=known))
 
 
 def case(session: Session, ref: str, *, lock: bool = False) -> Case:
     """A case by id or number, tolerant of full-width brackets and missing leading zeros."""
-    return _record(session, Case, ref, lock=lock, zh="案件", en="case", example="(2021)营调字第003号")
+    return _record(session, Case, ref, lock=lock, noun=N_("case"), example="(2021)营调字第003号")
 
 
 def petition(session: Session, ref: str, *, lock: bool = False):
     """A petition by id or number, e.g. (2021)营信字第002号 or 2021-2."""
     from mediation.tables.petitions import Petition
-    return _record(session, Petition, ref, lock=lock, zh="信访件", en="petition", example="(2021)营信字第002号")
+    return _record(session, Petition, ref, lock=lock, noun=N_("petition"), example="(2021)营信字第002号")
 
 
 def matter(session: Session, ref: str, *, lock: bool = False):
     """A 行政复议/行政应诉 matter by id or number, e.g. (2021)营诉字第001号."""
     from mediation.tables.registers import Matter
-    return _record(session, Matter, ref, lock=lock, zh="事项", en="matter", example="(2021)营诉字第001号")
+    return _record(session, Matter, ref, lock=lock, noun=N_("matter"), example="(2021)营诉字第001号")
 
 
-def _record(session: Session, table, ref: str, *, lock: bool, zh: str, en: str, example: str):
+def _record(session: Session, table, ref: str, *, lock: bool, noun: str, example: str):
     # NFKC folds full-width digits and brackets (（２０２１）) into their ASCII forms.
     raw = unicodedata.normalize("NFKC", ref or "").strip()
     if not raw:
-        raise InvalidValue(f"需指明{zh}编号或 id / a {en} id or number is required")
+        raise InvalidValue(_("a {noun} id or number is required").format(noun=_(noun)))
 
     def one(q):
         if lock:
@@ -138,7 +141,7 @@ def _record(session: Session, table, ref: str, *, lock: bool, zh: str, en: str, 
         found = session.get(table, int(raw), with_for_update=lock or None) if len(raw) <= 15 else None
         if found:
             return found
-        raise NotFound(f"没有 id 为 {raw} 的{zh} / no {en} with id {raw}")
+        raise NotFound(_("no {noun} with id {id}").format(id=raw, noun=_(noun)))
     norm = raw.replace("(", "(").replace(")", ")").replace(" ", "")
     found = session.exec(_by_number(table, lock), params={"number": norm}).first()
     if found:
@@ -157,9 +160,10 @@ def _record(session: Session, table, ref: str, *, lock: bool, zh: str, en: str, 
         if len(rows) == 1:
             return one(select(table).where(table.id == rows[0].id))
         if len(rows) > 1:
-            raise InvalidValue(f"{zh}编号 '{ref}' 不唯一 / ambiguous {en} number: {', '.join(r.number for r in rows)}")
-    raise NotFound(f"没有{zh} '{ref}' / no such {en} (give the id or a number like {example}; at a shell, put a "
-                   f"number with brackets in quotes: \"{example}\")")
+            raise InvalidValue(_("{noun} number '{ref}' is ambiguous: {numbers}").format(
+                noun=_(noun), ref=ref, numbers=", ".join(r.number for r in rows)))
+    raise NotFound(_("no such {noun} '{ref}' (give the id or a number like {example}; at a shell, put a number with "
+                     "brackets in quotes: \"{example}\")").format(noun=_(noun), ref=ref, example=example))
 
 
 @cache

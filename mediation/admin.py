@@ -13,6 +13,7 @@ from mediation.models import Town, User, Village
 from mediation.validation import choice
 from workflows import config, option
 from workflows.config import Role
+from workflows.i18n import N_, _
 
 
 @dataclass(frozen=True)
@@ -33,12 +34,13 @@ class UserView:
     login: str | None = None
 
 
-def _clean_name(value: str, zh: str, en: str) -> str:
+def _clean_name(value: str, noun: str) -> str:
+    """``noun``: what is named, a catalog text."""
     v = (value or "").strip()
     if not v:
-        raise InvalidValue(f"{zh}名称为空 / the {en} needs a name")
+        raise InvalidValue(_("the {noun} needs a name").format(noun=_(noun)))
     if "/" in v:
-        raise InvalidValue(f"名称不能含 '/' / a name cannot contain '/': {v}")
+        raise InvalidValue(_("a name cannot contain '/': {name}").format(name=v))
     return v
 
 
@@ -47,8 +49,8 @@ def init_town(db: UnitOfWork, *, town: str, villages: list[str], abbr: str | Non
     """Create the schema if missing, the town and any villages not there yet (idempotent).
     Before the first user anyone may (the database is being set up); after it, a town user
     for their own town, or a county user."""
-    name = _clean_name(town, "乡镇", "town")
-    wanted = list(dict.fromkeys(_clean_name(v, "村", "village") for v in villages))
+    name = _clean_name(town, N_("town"))
+    wanted = list(dict.fromkeys(_clean_name(v, N_("village")) for v in villages))
     db.create_schema()
     with db.write() as s:
         row = s.exec(select(Town).where(Town.name == name)).first()
@@ -60,14 +62,14 @@ def init_town(db: UnitOfWork, *, town: str, villages: list[str], abbr: str | Non
             prefix = (abbr or name[0]).strip()
             taken = s.exec(select(Town.name).where(Town.abbr == prefix)).first()
             if taken:  # case numbers are unique across the county: (2021)营调字第001号 names one case
-                raise InvalidValue(f"编号简称 '{prefix}' 已被 {taken} 使用,请用 {option('abbr')} 另选 / the case-number "
-                                   f"abbreviation '{prefix}' is taken by {taken}: choose another with {option('abbr')}")
+                raise InvalidValue(_("the case-number abbreviation '{prefix}' is taken by {taken}: choose another "
+                                     "with {option}").format(prefix=prefix, taken=taken, option=option("abbr")))
             row = Town(name=name, abbr=prefix, created_at=timeutil.now())
             s.add(row)
             s.flush()
         elif abbr and abbr.strip() != row.abbr:
-            raise InvalidValue(f"乡镇 {name} 的编号简称已是 '{row.abbr}' / the town's case-number abbreviation "
-                               "cannot change once cases may be numbered with it")
+            raise InvalidValue(_("the case-number abbreviation of {name} is already '{abbr}': it cannot change once "
+                                 "cases may be numbered with it").format(name=name, abbr=row.abbr))
         existing = set(s.exec(select(Village.name).where(Village.town_id == row.id)).all())
         added = [v for v in wanted if v not in existing]
         for v in added:
@@ -85,27 +87,28 @@ def add_user(db: UnitOfWork, *, actor: str | None, name: str, role: str,
     ``town`` user (within their town) or a ``county`` user may add users. On PostgreSQL,
     ``login`` also makes the person's own server login (``mediation.logins``), in the same
     transaction: both are made, or neither."""
-    uname = _clean_name(name, "用户", "user")
-    role = choice(role, config.ROLES, "角色", "role")
+    uname = _clean_name(name, N_("user"))
+    role = choice(role, config.ROLES, N_("role"))
     login = logins.clean_login(login) if login is not None else None
     with db.write() as s:
         has_users = s.exec(select(User.id).limit(1)).first() is not None
         acting = access.actor(s, actor) if has_users else None  # the first user bootstraps
         permissions.may_add_user(acting, has_users=has_users, town_id=None)
         if s.exec(select(User).where(User.name == uname)).first():
-            raise InvalidValue(f"用户 '{uname}' 已存在 / a user with that name exists")
+            raise InvalidValue(_("a user named '{name}' exists already").format(name=uname))
         village_row = town_row = None
         if role == Role.mediator:
             if not village:
-                raise InvalidValue(f"调解员须指明所在村({option('village')}) / a mediator needs a village")
+                raise InvalidValue(_("a mediator needs a village ({option})").format(option=option("village")))
             village_row = access.village(s, village)
             town_row = s.get(Town, village_row.town_id)
         elif village:
-            raise InvalidValue(f"{option('village')} 仅用于调解员 / a village is for the mediator role, not {role}")
+            raise InvalidValue(_("{option} is for the mediator role, not {role}").format(
+                option=option("village"), role=role))
         elif role == Role.town:
             town_row = access.town(s, town)
         elif town:
-            raise InvalidValue("县级用户不属于某一乡镇 / a county user belongs to no single town")
+            raise InvalidValue(_("a county user belongs to no single town"))
         county_exists = role == Role.county and s.exec(select(User.id).where(User.role == Role.county)).first()
         permissions.may_add_user(acting, has_users=has_users, town_id=town_row.id if town_row else None, role=role,
                                  county_exists=bool(county_exists))
@@ -128,10 +131,10 @@ def give_login(db: UnitOfWork, *, actor: str | None, name: str, login: str, pass
         acting = access.actor(s, actor) if (actor or s.info.get("login")) else None
         user = s.exec(select(User).where(User.name == (name or "").strip())).first()
         if user is None:
-            raise NotFound(f"没有用户 '{name}' / no such user")
+            raise NotFound(_("no such user '{name}'").format(name=name))
         permissions.may_give_login(acting, user)
         if user.login:
-            raise InvalidValue(f"{user.name} 已有登录 {user.login} / {user.name} already has the login {user.login}")
+            raise InvalidValue(_("{name} already has the login {login}").format(name=user.name, login=user.login))
         logins.give_login(s, user.id, login, password)
         view = _view(s, user)
         return UserView(**{**view.__dict__, "login": login})

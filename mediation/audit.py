@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
+from workflows.i18n import _
+
 # Named in every hash: a later change of what the hash covers must take a new name.
 CHAIN_FORMAT = "mediation-audit-v1"
 
@@ -96,38 +98,38 @@ def check_record(kind: str, label: str, record: Mapping[str, Any], events: list[
     expected = 1
     for i, e in enumerate(events):
         if e["seq"] != expected:
-            say(expected, "deleted", f"第{expected}步缺失 / event {expected} is missing (the next is {e['seq']})")
+            say(expected, "deleted", _("event {expected} is missing (the next is {seq})").format(
+                expected=expected, seq=e["seq"]))
             expected = e["seq"]
         if not e.get("hash"):
-            say(e["seq"], "unchained", "该步没有校验值 / the event has no hash")
+            say(e["seq"], "unchained", _("the event has no hash"))
         elif event_hash(prev, kind, record["id"], e) != e["hash"]:
             moved = _original_place(kind, record["id"], e, events)
             if moved is not None and moved != e["seq"]:
-                say(e["seq"], "reordered", f"该步原为第{moved}步 / this event was event {moved}")
+                say(e["seq"], "reordered", _("this event was event {moved}").format(moved=moved))
             else:
-                say(e["seq"], "edited", "该步内容与校验值不符 / the event does not match its hash")
+                say(e["seq"], "edited", _("the event does not match its hash"))
         prev = e.get("hash")
         expected += 1
     last_seq = events[-1]["seq"] if events else 0
     if record["version"] > last_seq:
-        say(last_seq + 1, "deleted", f"记录版本为 {record['version']},最后一步为第{last_seq}步 / the record is at "
-            f"version {record['version']} but its last event is {last_seq}")
+        say(last_seq + 1, "deleted", _("the record is at version {version} but its last event is {last_seq}").format(
+            version=record["version"], last_seq=last_seq))
     if events and record.get("last_hash") and record["last_hash"] != events[-1].get("hash"):
-        say(last_seq, "deleted", "记录的末步校验值与最后一步不符 / the record's chain ends elsewhere: events were "
-            "removed or replaced")
+        say(last_seq, "deleted", _("the record's chain ends elsewhere: events were removed or replaced"))
     undone = {e["seq"] for e in events if e.get("undone")}
     undoes = {(e.get("values") or {}).get("undoes"): e["seq"] for e in events if e["trigger"] == "undo"}
     for e in events:  # voiding takes back every event before it
         if e["trigger"] == "void":
             undoes.update({seq: e["seq"] for seq in range(1, e["seq"])})
     for seq in sorted(undone - set(undoes)):
-        say(seq, "edited", "该步标为已撤销,但没有撤销记录 / marked undone, but no undo step takes it back")
+        say(seq, "edited", _("marked undone, but no undo step takes it back"))
     for seq, by in sorted(undoes.items(), key=lambda x: x[1]):
         if seq not in undone:
-            say(by, "edited", f"撤销了第{seq}步,但该步未标为已撤销 / undoes event {seq}, which is not marked undone")
+            say(by, "edited", _("undoes event {seq}, which is not marked undone").format(seq=seq))
     if events and record["state"] != events[-1]["to_state"]:
-        say(None, "record_edited", f"记录状态 {record['state']} 与最后一步 {events[-1]['to_state']} 不符 / the "
-            "record's state is not the one its last event left")
+        say(None, "record_edited", _("the record's state {state} is not the one its last event left, {to_state}").format(
+            state=record["state"], to_state=events[-1]["to_state"]))
     return out
 
 

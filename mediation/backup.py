@@ -19,6 +19,7 @@ from typing import Any
 from mediation import migrate
 from mediation.db import Database
 from mediation.errors import DatabaseError, InvalidValue
+from workflows.i18n import _
 
 
 @dataclass(frozen=True)
@@ -44,11 +45,11 @@ def backup(db: Database, path: str, *, actor: str | None) -> BackupView:
     _office(db, actor)
     target = os.path.abspath(os.path.expanduser(path))
     if os.path.exists(target):
-        raise InvalidValue(f"{target} 已存在,请另选文件名 / {target} exists: choose another name")
+        raise InvalidValue(_("{target} exists: choose another name").format(target=target))
     try:
         os.makedirs(os.path.dirname(target) or ".", exist_ok=True)
     except OSError as exc:
-        raise InvalidValue(f"无法写入 {target} / cannot write there: {exc.strerror}") from None
+        raise InvalidValue(_("cannot write {target}: {reason}").format(target=target, reason=exc.strerror)) from None
     if db.dialect == "sqlite":
         src = sqlite3.connect(_sqlite_path(db))
         try:
@@ -60,7 +61,7 @@ def backup(db: Database, path: str, *, actor: str | None) -> BackupView:
                 dst.close()
         except sqlite3.Error as exc:
             _discard(target)
-            raise DatabaseError(f"备份失败 / the backup failed: {exc}") from None
+            raise DatabaseError(_("the backup failed: {reason}").format(reason=exc)) from None
         finally:
             src.close()
         os.chmod(target, 0o600)  # it holds citizens' ID numbers, like the database itself
@@ -78,7 +79,7 @@ def restore(db: Database, path: str, *, actor: str | None) -> BackupView:
     _office(db, actor)
     source = os.path.abspath(os.path.expanduser(path))
     if not os.path.isfile(source):
-        raise InvalidValue(f"没有备份文件 {source} / no backup file there")
+        raise InvalidValue(_("no backup file {source}").format(source=source))
     if db.dialect == "sqlite":
         revision = _sqlite_revision(source)
         if revision is not None and revision not in migrate.KNOWN:
@@ -92,7 +93,7 @@ def restore(db: Database, path: str, *, actor: str | None) -> BackupView:
                 src.close()
                 dst.close()
         except sqlite3.Error as exc:
-            raise DatabaseError(f"恢复失败 / the restore failed: {exc}") from None
+            raise DatabaseError(_("the restore failed: {reason}").format(reason=exc)) from None
         db.dispose()  # pooled connections may cache the old schema
         return BackupView(source, "sqlite", revision, os.path.getsize(source))
     args, env = _pg_args(db)
@@ -105,7 +106,7 @@ def restore(db: Database, path: str, *, actor: str | None) -> BackupView:
 def _sqlite_path(db: Database) -> str:
     path = db.url.split(":///", 1)[1] if ":///" in db.url else ""
     if not path or path == ":memory:":
-        raise InvalidValue("内存数据库无法备份 / an in-memory database cannot be backed up")
+        raise InvalidValue(_("an in-memory database cannot be backed up"))
     return path
 
 
@@ -116,7 +117,7 @@ def _sqlite_revision(path: str) -> str | None:
         try:
             tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
             if "dispute_case" not in tables:
-                raise InvalidValue(f"{path} 不是本程序的数据库备份 / not a backup of a mediation database")
+                raise InvalidValue(_("{path} is not a backup of a mediation database").format(path=path))
             if "alembic_version" not in tables:
                 return None  # release 0.1
             row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
@@ -124,7 +125,7 @@ def _sqlite_revision(path: str) -> str | None:
         finally:
             conn.close()
     except sqlite3.DatabaseError:
-        raise InvalidValue(f"{path} 不是 SQLite 数据库文件 / not an SQLite database file") from None
+        raise InvalidValue(_("{path} is not an SQLite database file").format(path=path)) from None
 
 
 def _pg_args(db: Database) -> tuple[list[str], dict[str, str]]:
@@ -150,14 +151,14 @@ def _pg_args(db: Database) -> tuple[list[str], dict[str, str]]:
 def _run_pg(cmd: list[str], env: dict[str, str], *, what: str, target: str | None = None) -> None:
     if shutil.which(cmd[0]) is None:
         shown = " ".join(c for c in cmd)
-        raise DatabaseError(f"本机没有 {what},请在数据库服务器上运行 / {what} is not on this machine: run there "
-                            f"`{shown}` (PGPASSWORD in the environment)")
+        raise DatabaseError(_("{what} is not on this machine: run `{shown}` on the database server (PGPASSWORD in "
+                              "the environment)").format(what=what, shown=shown))
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
     if proc.returncode != 0:
         if target:
             _discard(target)
         last = (proc.stderr.strip().splitlines() or [f"exit {proc.returncode}"])[-1]
-        raise DatabaseError(f"{what} 失败 / {what} failed: {last}")
+        raise DatabaseError(_("{what} failed: {reason}").format(what=what, reason=last))
 
 
 def _discard(path: str) -> None:

@@ -23,6 +23,7 @@ from mediation.tables.places import Town, User, Village
 from mediation.views import CaseView, NextView, case_view, event_view
 from workflows import Action, config, option
 from workflows.config import Role
+from workflows.i18n import N_, _
 from workflows.dispute import CLOCK_STATES, CONFIRMATION_WINDOW, DISPUTE, deadline_basis
 
 @dataclass(frozen=True)
@@ -43,23 +44,23 @@ class Registration:
 def check_registration(*, type: str, summary: str, parties: list[str], source: str | None = None,
                        screening: str | None = None, risk: str | None = None, kind: str | None = None,
                        petition: str | None = None) -> Registration:
-    dispute_type = validation.choice(type, config.DISPUTE_TYPES, "纠纷类别", "type")
+    dispute_type = validation.choice(type, config.DISPUTE_TYPES, N_("dispute type"))
     if not (summary or "").strip():
-        raise InvalidValue(f"需填写纠纷简要情况({option('summary')}) / a summary is required")
+        raise InvalidValue(_("a summary of the dispute is required ({option})").format(option=option("summary")))
     if not parties:
-        raise InvalidValue(f"至少需要一名当事人({option('party')}) / at least one party is required")
+        raise InvalidValue(_("at least one party is required ({option})").format(option=option("party")))
     specs = [validation.party(p) for p in parties]
-    source_key = validation.choice(source, config.SOURCES, "来源", "source") if source else None
-    mode = validation.choice(screening, config.SCREENING_MODES, "排查方式", "screening mode") if screening else None
+    source_key = validation.choice(source, config.SOURCES, N_("source")) if source else None
+    mode = validation.choice(screening, config.SCREENING_MODES, N_("screening mode")) if screening else None
     if mode and source_key is None:
         source_key = "screening"
     if petition and source_key is None:
         source_key = "petition"
     if mode and source_key != "screening":
-        raise InvalidValue(f"排查方式只适用于排查发现的纠纷 / {option('screening')} goes with {option('source')} "
-                           "screening")
-    risk_key = validation.choice(risk, config.RISKS, "风险等级", "risk") if risk else None
-    kind_key = validation.choice(kind, config.MEDIATION_KINDS, "调解类型", "kind") if kind else "people"
+        raise InvalidValue(_("{screening} goes with {source} screening: only a dispute found by screening has a "
+                             "screening mode").format(screening=option("screening"), source=option("source")))
+    risk_key = validation.choice(risk, config.RISKS, N_("risk")) if risk else None
+    kind_key = validation.choice(kind, config.MEDIATION_KINDS, N_("mediation kind")) if kind else "people"
     return Registration(type=dispute_type, summary=summary.strip(), parties=specs, source=source_key,
                         screening=mode, risk=risk_key, kind=kind_key, petition=petition)
 
@@ -187,7 +188,7 @@ def amend(db: UnitOfWork, *, actor: str | None, case: str, note: str | None, sum
         fix = records.Correction(s, user, row, village=village)
         fix.text("summary", summary)
         if type:
-            fix.text("type", validation.choice(type, config.DISPUTE_TYPES, "纠纷类别", "type"))
+            fix.text("type", validation.choice(type, config.DISPUTE_TYPES, N_("dispute type")))
         parties = s.exec(select(Party).where(Party.case_id == row.id).order_by(Party.position)).all()
         for wanted in party_fixes:
             old, new = _party_fix(wanted, parties)
@@ -209,13 +210,12 @@ def _party_fix(fix: str, parties: list[Party]) -> tuple[Party, str]:
     """``OLD=NAME[,ID][,PHONE]``: the party named OLD, and what it becomes."""
     old, sep, new = (fix or "").partition("=")
     if not sep or not old.strip() or not new.strip():
-        raise InvalidValue(f"当事人更正格式为 原姓名=姓名[,身份证号][,手机号] / a party fix is "
-                           f"OLD=NAME[,ID][,PHONE]: '{fix}'")
+        raise InvalidValue(_("a party fix is OLD=NAME[,ID][,PHONE]: '{fix}'").format(fix=fix))
     found = [p for p in parties if p.name == old.strip()]
     if len(found) != 1:
         names = "、".join(p.name for p in parties)
-        raise InvalidValue(f"本案当事人中没有唯一的 '{old.strip()}' / no single party named so; "
-                           f"当事人 / parties: {names}")
+        raise InvalidValue(_("no single party of the case is named '{name}'; parties: {parties}").format(
+            name=old.strip(), parties=names))
     return found[0], new
 
 
@@ -236,9 +236,9 @@ def list_cases(db: UnitOfWork, *, village: str | None = None, state: str | None 
     name, a word of the summary or a note, or pinyin initials (``mediation.search``);
     ``party`` a party by (part of) their name; ``type`` a category; ``mediator`` by name."""
     if state is not None:
-        state = validation.choice(state, {k: v for k, v in DISPUTE.labels.items()}, "状态", "state")
+        state = validation.choice(state, {k: v for k, v in DISPUTE.labels.items()}, N_("state"))
     if type is not None:
-        type = validation.choice(type, config.DISPUTE_TYPES, "纠纷类别", "type")
+        type = validation.choice(type, config.DISPUTE_TYPES, N_("dispute type"))
     with db.read() as s:
         q = records.narrow(s, select(Case).order_by(Case.registered_at, Case.id), Case, Case.registered_at,
                            village=village, state=state, year=year)
@@ -271,11 +271,12 @@ def ledger(db: UnitOfWork, *, actor: str | None, village: str | None = None, sta
     from mediation.tables.petitions import Petition
 
     if state is not None:
-        state = validation.choice(state, {k: v for k, v in DISPUTE.labels.items()}, "状态", "state")
+        state = validation.choice(state, {k: v for k, v in DISPUTE.labels.items()}, N_("state"))
     with (db.write() if unmask else db.read()) as s:
         user = access.optional_actor(s, actor)
         if unmask and user is None:
-            raise PermissionDenied(f"导出完整身份证号须指明操作人({option('as')}) / unmasking needs an acting user")
+            raise PermissionDenied(_("exporting full ID numbers needs an acting user ({option})").format(
+                option=option("as")))
         q = records.narrow(s, select(Case).where(Case.state != "void").order_by(Case.registered_at, Case.id), Case,
                            Case.registered_at, village=village, state=state, year=year)
         rows = s.exec(q).all()
@@ -288,7 +289,7 @@ def ledger(db: UnitOfWork, *, actor: str | None, village: str | None = None, sta
             if unmask:
                 permissions.may_act_on(user, row)
                 records.unmasked(s, row, kind="case", user=user)
-            parties, _ = _parties_and_petitions(s, row.id)
+            parties, _petitions = _parties_and_petitions(s, row.id)
             events = s.exec(select(CaseEvent).where(CaseEvent.case_id == row.id, CaseEvent.undone.is_(False))
                             .order_by(CaseEvent.seq)).all()
             opening = events[0]
@@ -322,7 +323,8 @@ def show(db: UnitOfWork, *, case: str, actor: str | None = None, unmask: bool = 
         user = access.optional_actor(s, actor)
         if unmask:
             if user is None:
-                raise PermissionDenied(f"查看完整身份证号须指明操作人({option('as')}) / unmasking needs an acting user")
+                raise PermissionDenied(_("showing full ID numbers needs an acting user ({option})").format(
+                    option=option("as")))
             permissions.may_act_on(user, row)
             records.unmasked(s, row, kind="case", user=user)
         office = user is not None and permissions.problem(permissions.may_review, user) is None
@@ -363,10 +365,11 @@ def _mediator(s, row: Case, name: str) -> str:
     if user is not None and permissions.may_mediate(user, row.village_id):
         return user.name
     local = s.exec(select(User.name).where(User.role == Role.mediator, User.village_id == row.village_id)).all()
-    listed = ", ".join(local) or "无 / none"
+    listed = ", ".join(local) or _("none")
     if user is None:
-        raise NotFound(f"没有调解员 '{name}' / no such user; 本村调解员 / this village's mediators: {listed}")
-    raise InvalidValue(f"{name} 是其他村的调解员 / {name} mediates in another village; 本村 / here: {listed}")
+        raise NotFound(_("no mediator '{name}'; this village's mediators: {listed}").format(name=name, listed=listed))
+    raise InvalidValue(_("{name} mediates in another village; this village's mediators: {listed}").format(
+        name=name, listed=listed))
 
 
 def mediator_resolver(s, row):

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from mediation.errors import DatabaseError, MediationError
+from workflows.i18n import _
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -53,7 +54,8 @@ class Database:
             if is_sqlite:
                 path = self.url.split(":///", 1)[1] if ":///" in self.url else ""
                 if path and path != ":memory:" and not create and not os.path.exists(path):
-                    raise DatabaseError(f"没有数据库 {path} / no database there: run `mediation init --town NAME` first")
+                    raise DatabaseError(_("no database {path}: run `mediation init --town NAME` first").format(
+                        path=path))
                 if path and path != ":memory:" and create:
                     try:
                         os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
@@ -62,16 +64,16 @@ class Database:
                             # may read or write it (SQLite gives its -wal and -shm files the same mode).
                             os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
                     except OSError as exc:
-                        raise DatabaseError(f"无法创建数据库 {path} / cannot create the database there: "
-                                            f"{exc.strerror}") from None
+                        raise DatabaseError(_("cannot create the database {path}: {reason}").format(
+                            path=path, reason=exc.strerror)) from None
                 engine = create_engine(self.url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
                 event.listen(engine, "connect", _sqlite_connect)
                 event.listen(engine, "begin", _sqlite_begin)
             else:
                 engine = create_engine(self.url, pool_pre_ping=False)
         except (ArgumentError, NoSuchModuleError, ValueError, ImportError) as exc:
-            raise DatabaseError(f"无法识别的数据库地址 '{url_or_path}' / not a usable database URL or path "
-                                f"(SQLite path, sqlite:///…, postgresql+psycopg://…): {exc}") from None
+            raise DatabaseError(_("'{url}' is not a usable database URL or path (SQLite path, sqlite:///…, "
+                                  "postgresql+psycopg://…): {reason}").format(url=url_or_path, reason=exc)) from None
         self.engine = engine
         self.dialect = engine.dialect.name
         self._write_engine = engine.execution_options(sqlite_write=True)
@@ -135,10 +137,10 @@ class Database:
                     if probe.exec_driver_sql("SELECT current_schema()").scalar() is None:
                         raise DatabaseError(_refusal(self.url, "permission denied for schema")) from None
             if inspect(self.engine).has_table("dispute_case"):
-                raise DatabaseError(migrate.OLDER) from None
-            raise DatabaseError("数据库未初始化 / the database has no schema: run `mediation init --town NAME`") from None
+                raise DatabaseError(migrate.older()) from None
+            raise DatabaseError(_("the database has no schema: run `mediation init --town NAME`")) from None
         if revision != migrate.HEAD:
-            raise DatabaseError(migrate.OLDER if revision in migrate.KNOWN else migrate.newer(revision))
+            raise DatabaseError(migrate.older() if revision in migrate.KNOWN else migrate.newer(revision))
         self._revision_checked = True
 
     @contextmanager
@@ -261,21 +263,21 @@ def _translated(db: Database) -> Iterator[None]:
         text = str(exc.orig) if exc.orig is not None else str(exc)
         first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
         if "no such table" in text or "does not exist" in text and "relation" in text:
-            raise DatabaseError("数据库未初始化 / the database has no schema: run `mediation init --town NAME`") from None
+            raise DatabaseError(_("the database has no schema: run `mediation init --town NAME`")) from None
         if "no such column" in text or "does not exist" in text and "column" in text:
             from mediation import migrate
-            raise DatabaseError(migrate.OLDER) from None
+            raise DatabaseError(migrate.older()) from None
         if "database is locked" in text:
-            raise DatabaseError("数据库正忙,请稍后重试 / the database is busy (another command holds it); try again") from None
+            raise DatabaseError(_("the database is busy (another command holds it); try again")) from None
         refusal = _refusal(db.url, text)
         if refusal:
             raise DatabaseError(refusal) from None
         if isinstance(exc, sa_exc.OperationalError):
-            raise DatabaseError(f"无法使用数据库 {display_url(db.url)} / database unavailable: {first}") from None
+            raise DatabaseError(_("database {url} unavailable: {reason}").format(
+                url=display_url(db.url), reason=first)) from None
         # Anything else the database refuses (a constraint, a failed migration step) is one line
         # too, and the transaction it happened in has been rolled back.
-        raise DatabaseError(f"数据库拒绝了该操作,未写入任何内容 / the database refused it, nothing was written: "
-                            f"{first}") from None
+        raise DatabaseError(_("the database refused it, nothing was written: {reason}").format(reason=first)) from None
 
 
 def _refusal(url: str, text: str) -> str | None:
@@ -287,20 +289,19 @@ def _refusal(url: str, text: str) -> str | None:
     u = make_url(url)
     who, where = u.username or "?", f"{u.host or 'localhost'}:{u.port or 5432}"
     if "password authentication failed" in text or ("role" in text and "does not exist" in text and "FATAL" in text):
-        return (f"服务器拒绝了登录 {who}:密码错误或没有该登录 / the server refused login {who}: wrong password, or no "
-                "such login (the 司法所 gives each person theirs with `mediation user login`)")
+        return _("the server refused login {who}: wrong password, or no such login (the 司法所 gives each person "
+                 "theirs with `mediation user login`)").format(who=who)
     if "is not permitted to log in" in text:
-        return f"登录 {who} 已停用 / login {who} may not log in: ask the 司法所"
+        return _("login {who} may not log in: ask the 司法所").format(who=who)
     if "Connection refused" in text or "could not connect" in text or "timeout expired" in text \
             or "Name or service not known" in text or "could not translate host name" in text:
-        return (f"无法连接数据库服务器 {where} / the PostgreSQL server at {where} is not answering: is it running, "
-                "and is the address right?")
+        return _("the PostgreSQL server at {where} is not answering: is it running, and is the address right?").format(
+            where=where)
     if "database" in text and "does not exist" in text and "FATAL" in text:
-        return f"服务器 {where} 上没有数据库 {u.database} / no database {u.database} on the server at {where}"
+        return _("no database {database} on the server at {where}").format(where=where, database=u.database)
     if "permission denied" in text:
-        return (f"登录 {who} 无权进行此操作,未写入任何内容 / login {who} has no right to do that, nothing was written "
-                f"({text.strip().splitlines()[0]})")
+        return _("login {who} has no right to do that, nothing was written ({reason})").format(
+            who=who, reason=text.strip().splitlines()[0])
     if "row-level security" in text:
-        return (f"超出登录 {who} 的村或镇范围,未写入任何内容 / that is outside the village or town of login {who}: "
-                "nothing was written")
+        return _("that is outside the village or town of login {who}: nothing was written").format(who=who)
     return None

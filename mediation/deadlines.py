@@ -23,6 +23,7 @@ from functools import lru_cache
 from mediation import timeutil
 from mediation.errors import InvalidValue
 from workflows import Period
+from workflows.i18n import _
 
 
 class CalendarWarning(UserWarning):
@@ -46,7 +47,7 @@ def _local_file() -> tuple[frozenset[date], frozenset[date]]:
         holidays = frozenset(date.fromisoformat(str(d)) for d in data.get("holidays", []))
         workdays = frozenset(date.fromisoformat(str(d)) for d in data.get("workdays", []))
     except (OSError, ValueError) as exc:  # TOMLDecodeError is a ValueError
-        raise InvalidValue(f"节假日文件 {path} 无法读取 / the holiday file cannot be read: {exc}") from None
+        raise InvalidValue(_("the holiday file {path} cannot be read: {reason}").format(path=path, reason=exc)) from None
     return holidays, workdays
 
 
@@ -72,10 +73,9 @@ def is_workday(day: date) -> bool:
     except NotImplementedError:
         if day.year not in _warned:
             _warned.add(day.year)
-            warnings.warn(f"{day.year}年调休安排未知: 按法定节假日和周末计算工作日 / no State Council calendar "
-                          f"for {day.year}: statutory holidays and weekends are used, make-up workdays (调休) are "
-                          "unknown (set MEDIATION_HOLIDAYS to a file with that year's notice)",
-                          CalendarWarning, stacklevel=2)
+            warnings.warn(_("no State Council calendar for {year}: statutory holidays and weekends are used, "
+                            "make-up workdays (调休) are unknown (set MEDIATION_HOLIDAYS to a file with that year's "
+                            "notice)").format(year=day.year), CalendarWarning, stacklevel=2)
         return day.weekday() < 5 and day not in statutory_holidays(day.year)
 
 

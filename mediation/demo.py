@@ -9,6 +9,7 @@ from pathlib import Path
 
 from mediation.db import Database
 from mediation.errors import InvalidValue, NotFound
+from workflows.i18n import _
 
 YEAR = 2021
 
@@ -19,8 +20,8 @@ def sample_folder() -> str:
     env = os.environ.get("MEDIATION_SAMPLES")
     folder = Path(env) if env else Path(__file__).resolve().parent.parent / "sample_cases" / "yingpan-2021"
     if not folder.is_dir():
-        raise NotFound(f"没有样例数据 {folder} / sample cases not found: run from a clone (pip install -e .) "
-                       "or set MEDIATION_SAMPLES")
+        raise NotFound(_("no sample cases at {folder}: run from a clone (pip install -e .) or set "
+                         "MEDIATION_SAMPLES").format(folder=folder))
     return str(folder)
 
 
@@ -28,5 +29,5 @@ def fresh_database(path: str | None) -> tuple[str, Database]:
     if path is None:
         path = os.path.join(tempfile.mkdtemp(prefix="mediation-demo-"), "demo.db")
     elif os.path.exists(path):
-        raise InvalidValue(f"{path} 已存在 / exists already: the demo writes a fresh database")
+        raise InvalidValue(_("{path} exists already: the demo writes a fresh database").format(path=path))
     return path, Database(path, create=True)

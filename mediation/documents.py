@@ -18,6 +18,7 @@ from mediation import timeutil
 from mediation.report import AnnualReport
 from mediation.report_formats import COUNTING_RULES, matrix_rows, sections
 from workflows import config
+from workflows.i18n import N_, _
 
 FONT = "宋体"  # what a Chinese office's documents are set in; readers substitute their own
 CHART_TYPE = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"
@@ -333,14 +334,14 @@ def print_case(db, *, actor: str | None, case: str, form: str, path: str, unmask
     from mediation.validation import choice
     from workflows.dispute import CONFIRMATION_WINDOW
 
-    form = choice(form, CASE_FORMS, "文书", "form")
+    form = choice(form, CASE_FORMS, N_("document form"))
     view = cases.show(db, case=case, actor=actor, unmask=unmask)
     if form == "cover":
         cover(view, path)
         return view.number
     if view.agreement != "written" or view.agreed_at is None:
-        said = "口头协议不制作协议书" if view.agreement == "oral" else "尚未达成协议"
-        raise NotAllowed(f"{view.number} {said},无协议书可打印 / {view.number} has no written agreement to print")
+        said = _("an oral agreement has no written form") if view.agreement == "oral" else _("no agreement yet")
+        raise NotAllowed(_("{number}: {said}, no agreement to print").format(number=view.number, said=said))
     last = deadlines.last_day(timeutil.local_date(view.agreed_at), CONFIRMATION_WINDOW)
     agreement(view, path, confirmation_last_day=last)
     return view.number
@@ -354,18 +355,18 @@ def print_petition(db, *, actor: str | None, petition: str, form: str, path: str
     from mediation.errors import NotAllowed
     from mediation.validation import choice
 
-    form = choice(form, PETITION_FORMS, "文书", "form")
+    form = choice(form, PETITION_FORMS, N_("document form"))
     view = petitions.show(db, petition=petition, actor=actor)
     office = f"{view.town}人民政府"
     if form == "refusal":
         if view.state != "not_accepted":
-            raise NotAllowed(f"{view.number} 未作不予受理 / {view.number} was not refused (state {view.state})")
+            raise NotAllowed(_("{number} was not refused (state {state})").format(number=view.number, state=view.state))
         rejected = [e for e in view.history or [] if e.trigger == "reject" and not e.undone]
         reason = view.refusal or (rejected[-1].note if rejected else None)
         refusal(replace(view, refusal=reason), path, office=office, dated=rejected[-1].at if rejected else None)
         return view.number
     if view.state != "redirected" or not view.channel:
-        raise NotAllowed(f"{view.number} 未导入法定途径 / {view.number} was not redirected to a legal channel")
+        raise NotAllowed(_("{number} was not redirected to a legal channel").format(number=view.number))
     redirected = [e for e in view.history or [] if e.trigger == "redirect" and not e.undone]
     redirect(view, path, office=office, channel=config.CHANNELS.get(view.channel, view.channel), law=view.channel_law,
              dated=redirected[-1].at if redirected else None)

@@ -25,6 +25,7 @@ from typing import Any
 from mediation.errors import InvalidRecords
 from workflows import config
 from workflows.dispute import DISPUTE
+from workflows.i18n import _
 
 SHEET = "台账"
 REGISTER = "登记"
@@ -57,7 +58,7 @@ def _read_rows(path: str) -> tuple[str, list[str], list[_Row]]:
     """The sheet's name, its headers and its non-empty rows, from .xlsx or .csv."""
     name = os.path.basename(path)
     if not os.path.exists(path):
-        raise InvalidRecords([f"{path}: no such file or folder"])
+        raise InvalidRecords([f"{path}: " + _("no such file or folder")])
     if path.lower().endswith(".xlsx"):
         from openpyxl import load_workbook
         from openpyxl.utils.exceptions import InvalidFileException
@@ -65,7 +66,7 @@ def _read_rows(path: str) -> tuple[str, list[str], list[_Row]]:
         try:
             wb = load_workbook(path, read_only=True, data_only=True)
         except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
-            raise InvalidRecords([f"{name}: 不是可读的 Excel 工作簿 / not a readable .xlsx workbook ({exc})"]) from None
+            raise InvalidRecords([f"{name}: " + _("not a readable .xlsx workbook ({reason})").format(reason=exc)]) from None
         sheet = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
         rows = list(sheet.iter_rows(values_only=True))
         title = sheet.title
@@ -79,11 +80,11 @@ def _read_rows(path: str) -> tuple[str, list[str], list[_Row]]:
             except UnicodeDecodeError:
                 continue
         else:
-            raise InvalidRecords([f"{name}: 文件须为 UTF-8 或 GBK 编码 / not UTF-8 or GBK text"])
+            raise InvalidRecords([f"{name}: " + _("not UTF-8 or GBK text")])
         rows = list(csv.reader(io.StringIO(text, newline="")))
         title = os.path.splitext(name)[0]
     if not rows:
-        raise InvalidRecords([f"{name}: {title}!1: 空表 / the sheet is empty"])
+        raise InvalidRecords([f"{name}: {title}!1: " + _("the sheet is empty")])
     headers = [str(h).strip() if h is not None else "" for h in rows[0]]
     out = []
     for n, values in enumerate(rows[1:], 2):
@@ -102,9 +103,10 @@ def read(path: str) -> tuple[dict[str, Any], Any]:
     problem of one of them at its cell."""
     name = os.path.basename(path)
     title, headers, rows = _read_rows(path)
-    problems = [f"{name}: {title}!1:{_letter(i)}: 未知列 '{h}' / unknown column (known: {'、'.join(HEADERS)})"
+    problems = [f"{name}: {title}!1:{_letter(i)}: " + _("unknown column '{header}' (known: {known})").format(
+                    header=h, known="、".join(HEADERS))
                 for i, h in enumerate(headers) if h and h not in FIELD]
-    problems += [f"{name}: {title}!1: 缺少列 '{h}' / missing column" for h in ("编号", "步骤", "日期")
+    problems += [f"{name}: {title}!1: " + _("missing column '{header}'").format(header=h) for h in ("编号", "步骤", "日期")
                  if h not in headers]
     if problems:
         raise InvalidRecords(problems)
@@ -118,14 +120,14 @@ def read(path: str) -> tuple[dict[str, Any], Any]:
     for row in rows:
         key = row.cells.get("key")
         if key is None:
-            problems.append(f"{name}: {cell(row.number, 'key')}: 需填写编号 / every row needs the case's 编号")
+            problems.append(f"{name}: {cell(row.number, 'key')}: " + _("every row needs the case's 编号"))
             continue
         key = _text(key)
         step = _text(row.cells.get("do", "")) or REGISTER
         if step in (REGISTER, "register"):
             if key in cases:
-                problems.append(f"{name}: {cell(row.number, 'key')}: 编号 {key} 已在第{places[key]['row']}行登记 / "
-                                "registered twice")
+                problems.append(f"{name}: {cell(row.number, 'key')}: " + _("{key} is registered twice: first at row "
+                                                                           "{row}").format(key=key, row=places[key]["row"]))
                 continue
             record: dict[str, Any] = {"key": key, "actions": []}
             for f in REGISTRATION:
@@ -135,13 +137,14 @@ def read(path: str) -> tuple[dict[str, Any], Any]:
                 if f in row.cells:
                     record[f] = _value(row.cells[f])
             extra = sorted(set(row.cells) - set(REGISTRATION) - {"key", "do", "at", "by"})
-            problems += [f"{name}: {cell(row.number, f)}: 登记行不填此列 / not a registration field" for f in extra]
+            problems += [f"{name}: {cell(row.number, f)}: " + _("a registration row leaves this column empty")
+                         for f in extra]
             cases[key] = record
             places[key] = {"row": row.number, "actions": []}
             continue
         if key not in cases:
-            problems.append(f"{name}: {cell(row.number, 'key')}: 编号 {key} 的登记行须在其步骤之前 / the case's "
-                            f"{REGISTER} row must come before its steps")
+            problems.append(f"{name}: {cell(row.number, 'key')}: " + _("the {register} row of {key} must come "
+                                                                       "before its steps").format(register=REGISTER, key=key))
             continue
         action: dict[str, Any] = {"do": step}
         for f in ("at", "by", "note"):
@@ -151,10 +154,9 @@ def read(path: str) -> tuple[dict[str, Any], Any]:
         if values:
             action["set"] = values
         stray = sorted(f for f in set(row.cells) - set(DISPUTE.fields) - {"key", "do", "at", "by", "note"})
-        problems += [f"{name}: {cell(row.number, f)}: 步骤行不填此列 / a step row leaves this column empty"
-                     for f in stray]
+        problems += [f"{name}: {cell(row.number, f)}: " + _("a step row leaves this column empty") for f in stray]
         if "at" not in action:
-            problems.append(f"{name}: {cell(row.number, 'at')}: 需填写日期 / a step needs its date")
+            problems.append(f"{name}: {cell(row.number, 'at')}: " + _("a step needs its date"))
         cases[key]["actions"].append(action)
         places[key]["actions"].append(row.number)
     if problems:
@@ -166,12 +168,12 @@ def read(path: str) -> tuple[dict[str, Any], Any]:
         where = places.get(key)
         if where is None:
             return f"{file}: {problem}"
-        head, _, rest = problem.partition(": ")
+        head, _sep, rest = problem.partition(": ")
         field = head.split("[", 1)[0].split(" ", 1)[0]
         if field == "actions":
             i = int(head.split("[", 1)[1].split("]", 1)[0])
             row = where["actions"][i]
-            step, _, said = rest.partition(": ") if head == "actions" else (head, "", rest)
+            step, _sep, said = rest.partition(": ") if head == "actions" else (head, "", rest)
             said = said or rest
             mentioned = [f for f, spec in DISPUTE.fields.items() if f"{{ {f} =" in said or spec.label in said]
             target = (mentioned[0] if mentioned else "at" if ("日期" in said or "date" in said)

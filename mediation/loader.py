@@ -42,6 +42,7 @@ from mediation.db import Database, UnitOfWork
 from mediation.errors import InvalidRecords, MediationError
 from mediation.models import Case, ImportKey, Petition, User
 from workflows import config
+from workflows.i18n import _
 
 # Processing order: what a record refers to is loaded before it. Petitions that concern a
 # case (``case = …``) come after the cases; petitions a case starts (``petition = …`` on the
@@ -159,7 +160,7 @@ def _read(path: str) -> dict[str, Any]:
     except rtoml.TomlParsingError as exc:
         raise InvalidRecords([f"{path}: {exc!s}"]) from None
     except UnicodeDecodeError as exc:
-        problem = f"{path}: 文件须为 UTF-8 编码 / not UTF-8 text (byte {exc.start}); save it as UTF-8"
+        problem = f"{path}: " + _("not UTF-8 text (byte {start}); save it as UTF-8").format(start=exc.start)
         raise InvalidRecords([problem]) from None
     except OSError as exc:
         raise InvalidRecords([f"{path}: {exc.strerror}"]) from None
@@ -385,7 +386,7 @@ def _validate(rec: Record) -> list[str]:
     for (k, f), options in choices.items():
         if k == kind and f in d:
             try:
-                validation.choice(_text(d[f]), options, f, f)
+                validation.choice(_text(d[f]), options, f)
             except MediationError as exc:
                 out.append(f"{f}: {_said(exc)}")
     if "at" in d:
@@ -515,7 +516,7 @@ def _replay(db: UnitOfWork, s, rec: Record, default_by: str | None) -> int:
     steps = [(_moment(a["at"]).at, 0, i, "actions", a) for i, a in enumerate(d.get("actions", []))]
     steps += [(_moment(j.get("at")).at if j.get("at") else timeutil.now(), 1, i, "employment", j)
               for i, j in enumerate(d.get("employment", []))]
-    for _, _, i, what, item in sorted(steps, key=lambda x: x[:3]):
+    for _at, _order, i, what, item in sorted(steps, key=lambda x: x[:3]):
         try:
             if what == "actions":
                 subjects.fire(db, actor=item.get("by", by), subject=str(view.id), trigger=item["do"],

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from mediation.errors import DatabaseError, InvalidValue, PermissionDenied
 from workflows import option
 from workflows.config import Role
+from workflows.i18n import _
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -191,8 +192,8 @@ def install(connection) -> None:
         may = connection.exec_driver_sql(
             "SELECT rolsuper OR rolcreaterole FROM pg_roles WHERE rolname = current_user").scalar()
         if not may:
-            raise DatabaseError("数据库所有者需要 CREATEROLE 权限以建立用户组 / the schema owner needs CREATEROLE to make "
-                                f"the group roles {', '.join(missing)}: ALTER ROLE {_owner(connection)} CREATEROLE")
+            raise DatabaseError(_("the schema owner needs CREATEROLE to make the group roles {roles}: ALTER ROLE "
+                                  "{owner} CREATEROLE").format(roles=", ".join(missing), owner=_owner(connection)))
         for group in missing:
             connection.exec_driver_sql(f"CREATE ROLE {group} NOLOGIN")
     tables = set(inspect(connection).get_table_names())
@@ -265,9 +266,9 @@ def connected_user(session: Session) -> User | None:
         return User(id=row["id"], name=row["name"], role=row["role"], town_id=row["town_id"],
                     village_id=row["village_id"], created_at=row["created_at"], login=row["login"])
     if row["person"]:
-        raise PermissionDenied(f"登录 {row['login']} 不是本数据库的用户 / login {row['login']} belongs to no user of this "
-                               f"database: ask the 司法所 to give it to a user "
-                               f"(`mediation user login NAME {option('login')} {row['login']}`)")
+        raise PermissionDenied(_("login {login} belongs to no user of this database: ask the 司法所 to give it to a "
+                                 "user (`mediation user login NAME {option} {login}`)").format(
+            login=row["login"], option=option("login")))
     return None
 
 
@@ -279,9 +280,9 @@ def clean_login(value: str) -> str:
     e.g. ``liumingshan``), starting with a letter; not a name the server reserves."""
     login = (value or "").strip().lower()
     if not LOGIN_NAME.fullmatch(login) or login.startswith(("pg_", "mediation_")) or login in ("postgres", "public"):
-        raise InvalidValue(f"登录名 '{value}' 不可用:须为小写字母开头的字母、数字或下划线(如拼音 liumingshan)/ "
-                           f"a login is 2-63 lower-case letters, digits or _, starting with a letter "
-                           f"(e.g. pinyin), and not pg_…, mediation_…, postgres or public")
+        raise InvalidValue(_("'{login}' cannot be a login: a login is 2-63 lower-case letters, digits or _, "
+                             "starting with a letter (e.g. pinyin, liumingshan), and not pg_…, mediation_…, postgres "
+                             "or public").format(login=value))
     return login
 
 
@@ -289,16 +290,16 @@ def give_login(session: Session, user_id: int, login: str, password: str | None)
     """Make ``login`` (a new server login with ``password``) the user's own, in the caller's
     transaction. The password is sent already hashed (SCRAM), never in clear text."""
     if session.get_bind().dialect.name != "postgresql":
-        raise InvalidValue(f"{option('login')} 仅用于共享的 PostgreSQL 数据库;SQLite 文件由文件权限保护 / logins are "
-                           "for a shared PostgreSQL database; an SQLite file is protected by its file permissions")
+        raise InvalidValue(_("{option} is for a shared PostgreSQL database; an SQLite file is protected by its "
+                             "file permissions").format(option=option("login")))
     from sqlalchemy import text
 
     if session.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :l"), {"l": login}).first():
-        raise InvalidValue(f"服务器上已有登录 {login},请另选 / the server already has a login {login}: choose another")
+        raise InvalidValue(_("the server already has a login {login}: choose another").format(login=login))
     verifier = None
     if password is not None:
         if not password:
-            raise InvalidValue("密码为空 / the password is empty")
+            raise InvalidValue(_("the password is empty"))
         pgconn = session.connection().connection.driver_connection.pgconn
         verifier = pgconn.encrypt_password(password.encode(), login.encode()).decode()
     session.execute(text("SELECT mediation_give_login(:u, :l, :p)"), {"u": user_id, "l": login, "p": verifier})

@@ -15,6 +15,7 @@ from mediation.models import Matter, MatterEvent, Town
 from mediation.views import EventView, RecordView, event_view
 from workflows import config, option
 from workflows.matter import CLOCK_STATES, MATTER_KINDS, STATE_LABELS, WORKFLOWS, deadline_basis
+from workflows.i18n import N_, _
 
 NUMBER_FORMATS = {"reconsideration": config.RECONSIDERATION_NUMBER_FORMAT,
                   "litigation": config.LITIGATION_NUMBER_FORMAT}
@@ -55,14 +56,14 @@ def new(db: UnitOfWork, *, actor: str | None, kind: str, summary: str, at: timeu
     for 行政应诉 when it is served the complaint. The answer/defence clock starts then.
     ``accepted`` is the day the 复议机关 accepted the application: its 60 days to decide run
     from it (行政复议法第62条); without it that deadline is unknown, not guessed."""
-    kind_key = validation.choice(kind, MATTER_KINDS, "事项类型", "matter kind")
+    kind_key = validation.choice(kind, MATTER_KINDS, N_("matter kind"))
     if not (summary or "").strip():
-        raise InvalidValue(f"需填写事项摘要({option('summary')}) / a summary is required")
+        raise InvalidValue(_("a summary of the matter is required ({option})").format(option=option("summary")))
     if accepted is not None and kind_key != "reconsideration":
-        raise InvalidValue(f"受理日期只用于行政复议 / {option('accepted')} is the 复议机关's acceptance of a 行政复议 "
-                           "application")
+        raise InvalidValue(_("{option} is the 复议机关's acceptance of a 行政复议 application: it is for "
+                             "reconsiderations only").format(option=option("accepted")))
     if accepted is not None and accepted.at > timeutil.now():
-        raise InvalidValue("受理日期在未来 / the acceptance date is in the future")
+        raise InvalidValue(_("the acceptance date is in the future"))
     with db.write() as s:
         town_row = access.town(s, town) if town else None
         user = access.actor(s, actor)
@@ -141,7 +142,7 @@ REGISTER = records.Register(
 
 def list_matters(db: UnitOfWork, *, kind: str | None = None, year: int | None = None,
                  overdue: bool = False) -> list[MatterView]:
-    kind_key = validation.choice(kind, MATTER_KINDS, "事项类型", "matter kind") if kind else None
+    kind_key = validation.choice(kind, MATTER_KINDS, N_("matter kind")) if kind else None
     with db.read() as s:
         q = records.narrow(s, select(Matter).order_by(Matter.received_at, Matter.id), Matter, Matter.received_at,
                            year=year)

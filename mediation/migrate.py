@@ -9,6 +9,7 @@ tables, stamped at the base revision ``0001``, then upgraded.
 from __future__ import annotations
 
 from typing import Any
+from workflows.i18n import _
 
 BASE = "0001"
 # The revisions this release knows, oldest first, the last being the one it runs on. Kept here
@@ -17,13 +18,13 @@ BASE = "0001"
 KNOWN = ("0001", "0002", "0003", "0004", "0005", "0006", "0007")
 HEAD = KNOWN[-1]
 
-OLDER = ("数据库结构早于本程序,需要升级 / the database was made by an older release: run "
-         "`mediation upgrade` (back it up first)")
+def older() -> str:
+    return _("the database was made by an older release: run `mediation upgrade` (back it up first)")
 
 
 def newer(revision: str) -> str:
-    return (f"数据库由更新版本的程序创建(修订 {revision}),请使用该版本 / the database was made by a newer "
-            f"release (schema revision {revision}): use that release, not this one")
+    return _("the database was made by a newer release (schema revision {revision}): use that release, not this "
+             "one").format(revision=revision)
 
 
 def target_metadata():

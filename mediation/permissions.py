@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 from mediation.errors import PermissionDenied
 from workflows.config import OFFICE_ROLES, Role
+from workflows.i18n import _
 
 
 class Actor(Protocol):
@@ -40,19 +41,18 @@ def may_register_in(user: Actor, village: Place) -> None:
     """Register a record (case, petition, screening round, subject) in ``village``: a mediator
     in their own village, a town user in their own town, a county user anywhere."""
     if user.role == Role.mediator and user.village_id != village.id:
-        raise PermissionDenied(f"调解员 {user.name} 只能登记本村(社区)的事项 / a mediator registers only in "
-                               "their own village")
+        raise PermissionDenied(_("mediator {name} registers only in their own village").format(name=user.name))
     if user.role == Role.town and not _in_town(user, village.town_id):
-        raise PermissionDenied(f"{user.name} 只能办理本镇事项 / a town user acts only within their own town")
+        raise PermissionDenied(_("{name} acts only within their own town").format(name=user.name))
 
 
 def may_register_in_town(user: Actor, town_id: int) -> None:
     """Register a town-level record (a subject under the town's own management, no village):
     the town's office or the county."""
     if user.role not in OFFICE_ROLES:
-        raise PermissionDenied(f"{user.name} 不能登记镇级事项 / only town or county users register town-level records")
+        raise PermissionDenied(_("{name} cannot register town-level records: only town or county users do").format(name=user.name))
     if user.role == Role.town and not _in_town(user, town_id):
-        raise PermissionDenied(f"{user.name} 只能办理本镇事项 / a town user acts only within their own town")
+        raise PermissionDenied(_("{name} acts only within their own town").format(name=user.name))
 
 
 def may_act_on(user: Actor, record: Place) -> None:
@@ -61,24 +61,23 @@ def may_act_on(user: Actor, record: Place) -> None:
     own town's, a county user on any."""
     village_id = getattr(record, "village_id", None)
     if user.role == Role.mediator and (village_id is None or user.village_id != village_id):
-        raise PermissionDenied(f"调解员 {user.name} 只能办理本村(社区)的事项 / a mediator acts only on records of "
-                               "their own village")
+        raise PermissionDenied(_("mediator {name} acts only on records of their own village").format(name=user.name))
     if user.role == Role.town and not _in_town(user, record.town_id):
-        raise PermissionDenied(f"{user.name} 只能办理本镇事项 / a town user acts only on records of their own town")
+        raise PermissionDenied(_("{name} acts only on records of their own town").format(name=user.name))
 
 
 def may_review(user: Actor) -> None:
     """The review queue (escalations, deadlines) is the town and county offices'."""
     if user.role not in OFFICE_ROLES:
-        raise PermissionDenied("审批队列仅供镇、县用户使用 / the review queue is for town and county users")
+        raise PermissionDenied(_("the review queue is for town and county users"))
 
 
 def may_handle_matters(user: Actor, town_id: int | None = None) -> None:
     """行政复议 / 行政应诉 against a town: its own town user, or a county user."""
     if user.role not in OFFICE_ROLES:
-        raise PermissionDenied("行政复议、行政应诉由镇、县用户登记办理 / matters are handled by town or county users")
+        raise PermissionDenied(_("matters are handled by town or county users"))
     if user.role == Role.town and not _in_town(user, town_id):
-        raise PermissionDenied(f"{user.name} 只能办理本镇事项 / a town user acts only within their own town")
+        raise PermissionDenied(_("{name} acts only within their own town").format(name=user.name))
 
 
 def may_add_user(acting: Actor | None, *, has_users: bool, town_id: int | None, role: str | None = None,
@@ -89,12 +88,12 @@ def may_add_user(acting: Actor | None, *, has_users: bool, town_id: int | None, 
     if not has_users:
         return
     if acting is None or acting.role not in OFFICE_ROLES:
-        raise PermissionDenied("只有镇、县用户可以添加用户 / only a town or county user may add users")
+        raise PermissionDenied(_("only a town or county user may add users"))
     if acting.role == Role.town and role == Role.county and county_exists:
-        raise PermissionDenied(f"{acting.name} 不能再添加县级用户,须由县级用户添加 / a town user adds only the first "
-                               "county user; further county users are added by a county user")
+        raise PermissionDenied(_("{name} cannot add another county user: a town user adds only the first, further "
+                                 "ones are added by a county user").format(name=acting.name))
     if acting.role == Role.town and role != Role.county and not _in_town(acting, town_id):
-        raise PermissionDenied(f"{acting.name} 只能为本镇添加用户 / a town user adds users only in their own town")
+        raise PermissionDenied(_("{name} adds users only in their own town").format(name=acting.name))
 
 
 def may_give_login(acting: Actor | None, target: Actor) -> None:
@@ -104,10 +103,10 @@ def may_give_login(acting: Actor | None, target: Actor) -> None:
     if acting is None:
         return
     if acting.role not in OFFICE_ROLES:
-        raise PermissionDenied("只有镇、县用户可以开通登录 / only a town or county user gives people logins")
+        raise PermissionDenied(_("only a town or county user gives people logins"))
     if acting.role == Role.town and (target.role == Role.county or not _in_town(acting, target.town_id)):
-        raise PermissionDenied(f"{acting.name} 只能为本镇的调解员和镇级用户开通登录 / a town user gives logins only "
-                               "to the mediators and town users of their own town")
+        raise PermissionDenied(_("{name} gives logins only to the mediators and town users of their own town").format(
+            name=acting.name))
 
 
 def may_amend(user: Actor, record: Place, *, to_village: Place | None = None) -> None:
@@ -116,22 +115,21 @@ def may_amend(user: Actor, record: Place, *, to_village: Place | None = None) ->
     may_act_on(user, record)
     if to_village is not None and to_village.id != getattr(record, "village_id", None):
         if user.role not in OFFICE_ROLES:
-            raise PermissionDenied("移至其他村须由镇、县用户办理 / moving a record to another village is for a town or "
-                                   "county user")
+            raise PermissionDenied(_("moving a record to another village is for a town or county user"))
         may_register_in(user, to_village)
 
 
 def may_undo(user: Actor, step_actor: str) -> None:
     """Taking back a step: the user who took it, or an office user."""
     if user.name != step_actor and user.role not in OFFICE_ROLES:
-        raise PermissionDenied(f"只有该步的操作人({step_actor})或镇、县用户可以撤销 / only {step_actor}, who took the "
-                               "step, or a town or county user may undo it")
+        raise PermissionDenied(_("only {name}, who took the step, or a town or county user may undo it").format(
+            name=step_actor))
 
 
 def may_void(user: Actor) -> None:
     """Voiding a registration takes it out of every count: the town and county offices'."""
     if user.role not in OFFICE_ROLES:
-        raise PermissionDenied("作废登记由镇、县用户办理 / a registration is voided by a town or county user")
+        raise PermissionDenied(_("a registration is voided by a town or county user"))
 
 
 def may_keep_backups(user: Actor, *, own_login: bool = False) -> None:
@@ -139,20 +137,20 @@ def may_keep_backups(user: Actor, *, own_login: bool = False) -> None:
     included) is the town and county offices'. On a shared PostgreSQL server a person's own
     login sees only their rows, so the copy is taken by the schema owner's login."""
     if own_login:
-        raise PermissionDenied("共享数据库的备份和恢复须用数据库所有者的登录进行 / on a shared server, backups are "
-                               "taken and restored with the schema owner's login, which sees every row")
+        raise PermissionDenied(_("on a shared server, backups are taken and restored with the schema owner's "
+                                 "login, which sees every row"))
     if user.role not in OFFICE_ROLES:
-        raise PermissionDenied("备份和恢复由镇、县用户办理 / backups are taken and restored by town or county users")
+        raise PermissionDenied(_("backups are taken and restored by town or county users"))
 
 
 def may_set_up_places(user: Actor, *, town_id: int | None) -> None:
     """Adding villages (``town_id``: the town's) or a new town (``None``), once the database has
     users: a town user for their own town, a county user for any."""
     if user.role not in OFFICE_ROLES:
-        raise PermissionDenied("只有镇、县用户可以增加乡镇或村 / only a town or county user adds towns or villages")
+        raise PermissionDenied(_("only a town or county user adds towns or villages"))
     if user.role == Role.town and (town_id is None or not _in_town(user, town_id)):
-        raise PermissionDenied(f"{user.name} 只能为本镇增加村 / a town user adds villages only to their own town; "
-                               "a new town is added by a county user")
+        raise PermissionDenied(_("{name} adds villages only to their own town; a new town is added by a county "
+                                 "user").format(name=user.name))
 
 
 def may_mediate(user: Actor, village_id: int) -> bool:

@@ -17,6 +17,7 @@ from mediation.views import EventView, RecordView, event_view, options_json
 from workflows import Action, Option, config, option
 from workflows.petition import (CATEGORY_LABELS, FORMS, LEVELS, MAX_REPRESENTATIVES, OPEN_STATES, PETITION, ROUTES,
                                 STATE_LABELS, Route, deadline_basis)
+from workflows.i18n import N_, _
 
 PETITION_CATEGORIES = {k: CATEGORY_LABELS[k] for k in ROUTES}
 
@@ -96,14 +97,14 @@ def new(db: UnitOfWork, *, actor: str | None, village: str, petitioner: str, cat
     15 days, and the county counts repeated petitions. A group visit names at most five
     representatives (信访工作条例第20条)."""
     spec = validation.party(petitioner)
-    cat = validation.choice(category, PETITION_CATEGORIES, "信访类别", "category")
-    form_key = validation.choice(form or "visit", FORMS, "信访形式", "form")
-    level_key = validation.choice(level or "town", LEVELS, "信访层级", "level")
+    cat = validation.choice(category, PETITION_CATEGORIES, N_("petition category"))
+    form_key = validation.choice(form or "visit", FORMS, N_("petition form"))
+    level_key = validation.choice(level or "town", LEVELS, N_("petition level"))
     if not (summary or "").strip():
-        raise InvalidValue(f"需填写信访事项({option('summary')}) / a summary is required")
+        raise InvalidValue(_("the petition's matter is required ({option})").format(option=option("summary")))
     key = matter_key(matter or summary)
     if not key:
-        raise InvalidValue("信访事项不能为空 / the matter cannot be empty")
+        raise InvalidValue(_("the matter cannot be empty"))
     reps = _representatives(representatives, form_key)
     with db.write() as s:
         user, village_row, town_row = access.register_in(s, actor, village)
@@ -114,7 +115,7 @@ def new(db: UnitOfWork, *, actor: str | None, village: str, petitioner: str, cat
         if case:
             linked = access.case(s, case)
             if linked.town_id != town_row.id:
-                raise InvalidValue(f"案件 {linked.number} 属于其他乡镇 / the case belongs to another town")
+                raise InvalidValue(_("case {number} belongs to another town").format(number=linked.number))
         year = timeutil.local(when).year
         seq = records.next_seq(s, Petition, town_row.id, year)
         facts = {"state": "received", "received_at": when}
@@ -153,15 +154,15 @@ def _representatives(names, form: str) -> list[str]:
     for raw in names or ():
         name = (raw or "").strip()
         if not name:
-            raise InvalidValue("代表姓名为空 / a representative needs a name")
+            raise InvalidValue(_("a representative needs a name"))
         if name not in reps:
             reps.append(name)
     if reps and form != "visit":
-        raise InvalidValue(f"推选代表只适用于多人走访({option('form')} visit)(信访工作条例第20条) / "
-                           "representatives are named for a group visit")
+        raise InvalidValue(_("representatives are named for a group visit ({option} visit) (信访工作条例 art 20)").format(
+            option=option("form")))
     if len(reps) > MAX_REPRESENTATIVES:
-        raise InvalidValue(f"多人走访推选代表不得超过{MAX_REPRESENTATIVES}人,本次{len(reps)}人(信访工作条例第20条) / "
-                           f"a group visit names at most {MAX_REPRESENTATIVES} representatives ({len(reps)} given)")
+        raise InvalidValue(_("a group visit names at most {most} representatives ({given} given) (信访工作条例 "
+                             "art 20)").format(most=MAX_REPRESENTATIVES, given=len(reps)))
     return reps
 
 
@@ -174,20 +175,17 @@ def _same_matter(s, town_id: int, spec: validation.PartySpec, key: str) -> list[
 
 
 def intake_refusal(earlier: list[Petition], form: str, level: str) -> str | None:
-    """Why a new petition is not accepted at intake (逐级走访 rules), or None."""
+    """Why a new petition is not accepted at intake (逐级走访 rules), or None. The reason is
+    the record's (the 不予受理 notice prints it): in Chinese, whatever the terminal's language."""
     for p in earlier:
         if p.final:
-            return (f"不予受理:该事项已经复核终结({p.number}),同一事实不再受理(信访工作条例第36条) / "
-                    "not accepted: the matter was closed for good after 复核")
+            return f"不予受理:该事项已经复核终结({p.number}),同一事实不再受理(信访工作条例第36条)"
         if p.state == "closed":
-            return (f"不予受理:该事项已办结({p.number}),对处理意见不服可申请复查 / not accepted: the matter was "
-                    "concluded; the petitioner may ask for a review instead")
+            return f"不予受理:该事项已办结({p.number}),对处理意见不服可申请复查"
         if p.state in OPEN_STATES:
-            return (f"不予受理:该事项正在办理中({p.number},{STATE_LABELS[p.state]}) / not accepted: the same "
-                    "matter is already being handled")
+            return f"不予受理:该事项正在办理中({p.number},{STATE_LABELS[p.state]})"
     if form == "visit" and level == "county" and not any(p.level == "town" for p in earlier):
-        return ("不予受理:越级走访,应先向乡镇提出(逐级走访) / not accepted: the visit skipped the town level; the "
-                "matter must first be brought to the town")
+        return "不予受理:越级走访,应先向乡镇提出(逐级走访)"
     return None
 
 
@@ -260,7 +258,7 @@ def list_petitions(db: UnitOfWork, *, village: str | None = None, state: str | N
     """First-time petitions (初信初访) first, then by receipt. ``text``: the petitioner's name, a
     word of the summary or a note, or the name's pinyin initials (``mediation.search``)."""
     if state:
-        state = validation.choice(state, STATE_LABELS, "状态", "state")
+        state = validation.choice(state, STATE_LABELS, N_("state"))
     with db.read() as s:
         q = records.narrow(s, select(Petition).order_by(Petition.first_time.desc(), Petition.received_at, Petition.id),
                            Petition, Petition.received_at, village=village, state=state, year=year)
@@ -304,12 +302,12 @@ def link_case(s, petition_ref: str, case_row: Case, user, when) -> str:
     row = access.petition(s, petition_ref, lock=True)
     permissions.may_act_on(user, row)
     if row.state != "handling":
-        raise NotAllowed(f"{row.number}: 信访件须先受理(accept)才能转人民调解 / accept the petition before starting "
-                         f"a dispute case from it (state {row.state})")
+        raise NotAllowed(_("{number}: accept the petition before starting a dispute case from it (state "
+                           "{state})").format(number=row.number, state=row.state))
     if row.case_id is not None:
-        raise NotAllowed(f"{row.number}: 已关联案件 / the petition is already linked to a case")
+        raise NotAllowed(_("{number}: the petition is already linked to a case").format(number=row.number))
     if row.town_id != case_row.town_id:
-        raise InvalidValue(f"{row.number}: 信访件属于其他乡镇 / the petition belongs to another town")
+        raise InvalidValue(_("{number}: the petition belongs to another town").format(number=row.number))
     records.write_transition(
         s, row, kind="petition", table=Petition, event_table=PetitionEvent, fk="petition_id",
         changes={"case_id": case_row.id},

@@ -17,6 +17,7 @@ from mediation import values as typing
 from mediation.errors import ConcurrentChange, InvalidValue, NotAllowed
 from mediation.tables.base import UTCDateTime
 from workflows import NOTE, Action, Due, Period, Refused
+from workflows.i18n import _
 
 
 def next_seq(s, table, town_id: int, year: int, *, kind: str | None = None) -> int:
@@ -54,8 +55,8 @@ def due(basis: tuple[datetime, Period] | None) -> datetime | None:
 
 def check_version(row, expect_version: int | None, label: str) -> None:
     if expect_version is not None and expect_version != row.version:
-        raise ConcurrentChange(f"{label} 已被他人修改(当前版本 {row.version},你看到的是 {expect_version}),请重新查看 / "
-                               f"it changed since you looked (version {row.version}, not {expect_version})")
+        raise ConcurrentChange(_("{label} changed since you looked (version {version}, not {seen}): look again").format(
+            label=label, version=row.version, seen=expect_version))
 
 
 def write_transition(s, row, *, kind: str, table, event_table, fk: str, changes: dict[str, Any],
@@ -81,8 +82,8 @@ def write_transition(s, row, *, kind: str, table, event_table, fk: str, changes:
     done = s.execute(_update(table, tuple(changes)),
                      {"_id": row.id, "_seen": loaded, **{f"_{k}": v for k, v in changes.items()}})
     if done.rowcount != 1:
-        raise ConcurrentChange(f"{label} 刚被另一终端修改,本次操作未写入 / it was changed by another terminal at "
-                               "the same moment; nothing was written, look again and retry")
+        raise ConcurrentChange(_("{label} was changed by another terminal at the same moment; nothing was written, "
+                                 "look again and retry").format(label=label))
     s.execute(_insert(event_table), {fk: row.id, **event})
     for key, value in {**changes, "version": loaded + 1}.items():
         set_committed_value(row, key, value)  # what was written, without reading it back
@@ -205,16 +206,16 @@ def undo(s, reg: Register, row, *, user, note: str | None) -> None:
 
     label = reg.label(row)
     if not (note or "").strip():
-        raise NotAllowed(f"{label}: 需填写撤销理由({NOTE}) / say why the step is taken back")
+        raise NotAllowed(_("{label}: say why the step is taken back ({note})").format(label=label, note=NOTE))
     e = reg.event_table.__table__
     last = s.execute(select(e).where(e.c[reg.fk] == row.id, e.c.seq == row.version)).mappings().first()
     workflow = reg.workflow(row)
     if last is None or last["trigger"] not in workflow.triggers:
         what = last["trigger"] if last is not None else "—"
-        raise NotAllowed(f"{label}: 最后一步({what})不是可撤销的办理步骤 / the last step ({what}) cannot be undone: "
-                         "only a workflow step can (a registration is voided or corrected instead)")
+        raise NotAllowed(_("{label}: the last step ({what}) cannot be undone: only a workflow step can (a "
+                           "registration is voided or corrected instead)").format(label=label, what=what))
     if last["prior"] is None:
-        raise NotAllowed(f"{label}: 该步记录于可撤销功能之前,无法撤销 / that step was recorded before undo existed")
+        raise NotAllowed(_("{label}: that step was recorded before undo existed").format(label=label))
     permissions.may_undo(user, last["actor"])
     restored = {k: _from_json(reg.table, k, v) for k, v in last["prior"].items()}
     s.execute(update(e).where(e.c.id == last["id"]).values(undone=True))
@@ -246,7 +247,7 @@ class Correction:
         self.shown: dict[str, tuple[Any, Any]] = {}
         to = access.village(s, village) if village else None
         if to is not None and to.town_id != row.town_id:
-            raise InvalidValue("不能移至其他乡镇 / a record stays in its town (its number is the town's)")
+            raise InvalidValue(_("a record stays in its town (its number is the town's)"))
         permissions.may_amend(user, row, to_village=to)
         if to is not None and to.id != row.village_id:
             old = s.get(Village, row.village_id).name if row.village_id else None
@@ -269,9 +270,9 @@ def amend(s, reg: Register, row, *, user, note: str | None, changes: Mapping[str
     who and when; the state is unchanged. The caller has checked the values and the right."""
     label = reg.label(row)
     if not (note or "").strip():
-        raise NotAllowed(f"{label}: 需填写更正理由({NOTE}) / say why the record is corrected")
+        raise NotAllowed(_("{label}: say why the record is corrected ({note})").format(label=label, note=NOTE))
     if not shown:
-        raise NotAllowed(f"{label}: 没有要更正的内容 / nothing to correct: the values given are the record's own")
+        raise NotAllowed(_("{label}: nothing to correct, the values given are the record's own").format(label=label))
     now = timeutil.now()
     said = {k: {"old": _jsonable(old), "new": _jsonable(new)} for k, (old, new) in shown.items()}
     event = dict(trigger="amend", from_state=row.state, to_state=row.state, actor=user.name, at=now, recorded_at=now,
@@ -291,9 +292,9 @@ def void(s, reg: Register, row, *, user, note: str | None) -> None:
     label = reg.label(row)
     permissions.may_void(user)
     if row.state == "void":
-        raise NotAllowed(f"{label}: 已作废 / already void")
+        raise NotAllowed(_("{label}: already void").format(label=label))
     if not (note or "").strip():
-        raise NotAllowed(f"{label}: 需填写作废理由({NOTE}) / say why the registration is void")
+        raise NotAllowed(_("{label}: say why the registration is void ({note})").format(label=label, note=NOTE))
     e = reg.event_table.__table__
     s.execute(update(e).where(e.c[reg.fk] == row.id).values(undone=True))
     now = timeutil.now()

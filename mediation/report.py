@@ -27,6 +27,7 @@ from mediation.models import (Case, CaseEvent, Employment, Matter, Petition, Pet
                               Subject, Town, Village, ZeroReport)
 from workflows import config, option
 from workflows.dispute import FINAL_STATES
+from workflows.i18n import _
 
 
 @dataclass(frozen=True)
@@ -63,14 +64,15 @@ def default_as_of(year: int) -> date:
 def annual(db: UnitOfWork, *, year: int, as_of: date | None = None, town: str | None = None) -> AnnualReport:
     today = timeutil.local_date(timeutil.now())
     if year > today.year:
-        raise InvalidValue(f"{year} 年尚未到来 / {year} is in the future")
+        raise InvalidValue(_("{year} is in the future").format(year=year))
     if year < timeutil.EARLIEST_YEAR:
-        raise InvalidValue(f"{year} 年过早 / {year} is implausibly early")
+        raise InvalidValue(_("{year} is implausibly early").format(year=year))
     as_of = as_of or default_as_of(year)
     if as_of.year != year:
-        raise InvalidValue(f"截止日期 {as_of} 不在 {year} 年内 / {option('as_of')} must be a date in {year}")
+        raise InvalidValue(_("{option} {as_of} must be a date in {year}").format(
+            as_of=as_of, year=year, option=option("as_of")))
     if as_of > today:
-        raise InvalidValue(f"截止日期 {as_of} 在未来 / {option('as_of')} {as_of} is in the future")
+        raise InvalidValue(_("{option} {as_of} is in the future").format(as_of=as_of, option=option("as_of")))
     start = timeutil.year_bounds(year)[0]
     end = timeutil.day_start(as_of + timedelta(days=1))
     with db.read() as s:
@@ -158,7 +160,7 @@ def _disputes(s, f: _Filters, villages: list[str]) -> tuple[dict[str, Any], dict
     resolved = sum(n for _, _, n, _ in firsts)
     by_line = {str(line): 0 for line in config.LINES}
     forms: dict[str, int] = {}
-    for line, agreement, n, _ in firsts:
+    for line, agreement, n, _amount in firsts:
         by_line[str(line)] += n
         forms[agreement] = forms.get(agreement, 0) + n
     amount_fen = sum(int(a) for *_, a in firsts)

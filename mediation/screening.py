@@ -14,7 +14,8 @@ from mediation import access, permissions, records, timeutil, validation
 from mediation.db import UnitOfWork
 from mediation.errors import InvalidValue, NotAllowed
 from mediation.models import ScreeningRound, Village, ZeroReport
-from workflows import config
+from workflows import config, option
+from workflows.i18n import N_, _
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ def _count(value: int | None, what: str) -> int:
     if value is None:
         return 0
     if value < 0:
-        raise InvalidValue(f"{what} 不能为负数 / {what} cannot be negative")
+        raise InvalidValue(_("{what} cannot be negative").format(what=what))
     return value
 
 
@@ -58,8 +59,8 @@ def add_round(db: UnitOfWork, *, actor: str | None, village: str, mode: str, fou
               prevented: int | None = None, at: timeutil.Moment | None = None, note: str | None = None) -> RoundView:
     """Record a screening round. Refused in a month the village already reported as zero
     if it found disputes (the zero report would no longer be true)."""
-    mode_key = validation.choice(mode, config.SCREENING_MODES, "排查方式", "screening mode")
-    n_found, n_prevented = _count(found, "found"), _count(prevented, "prevented")
+    mode_key = validation.choice(mode, config.SCREENING_MODES, N_("screening mode"))
+    n_found, n_prevented = _count(found, option("found")), _count(prevented, option("prevented"))
     with db.write() as s:
         user = access.actor(s, actor)
         village_row = access.village(s, village)
@@ -68,8 +69,8 @@ def add_round(db: UnitOfWork, *, actor: str | None, village: str, mode: str, fou
         month = timeutil.local(when).strftime("%Y-%m")
         if n_found and s.exec(select(ZeroReport.id).where(ZeroReport.village_id == village_row.id,
                                                           ZeroReport.month == month)).first():
-            raise NotAllowed(f"{village_row.name} {month} 已零上报,不能再登记发现纠纷的排查 / the village reported zero "
-                             f"for {month}; a round that found disputes contradicts it")
+            raise NotAllowed(_("{village} reported zero for {month}: a round that found disputes contradicts it").format(
+                village=village_row.name, month=month))
         row = ScreeningRound(town_id=village_row.town_id, village_id=village_row.id, mode=mode_key, found=n_found,
                              prevented=n_prevented, at=when, recorded_at=timeutil.now(), actor=user.name,
                              note=(note or "").strip() or None)
@@ -83,24 +84,24 @@ def zero_report(db: UnitOfWork, *, actor: str | None, village: str, month: str) 
     when a round that month found disputes."""
     m = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", month or "")
     if not m or not 1 <= int(m.group(2)) <= 12:
-        raise InvalidValue(f"月份应为 YYYY-MM / the month is YYYY-MM: '{month}'")
+        raise InvalidValue(_("the month is YYYY-MM: '{month}'").format(month=month))
     key = f"{m.group(1)}-{int(m.group(2)):02d}"
     start, end = _month_bounds(key)
     if start > timeutil.now():
-        raise InvalidValue(f"{key} 尚未开始 / {key} has not begun")
+        raise InvalidValue(_("{month} has not begun").format(month=key))
     with db.write() as s:
         user = access.actor(s, actor)
         village_row = access.village(s, village)
         permissions.may_register_in(user, village_row)
         if s.exec(select(ZeroReport.id).where(ZeroReport.village_id == village_row.id,
                                               ZeroReport.month == key)).first():
-            raise NotAllowed(f"{village_row.name} {key} 已零上报 / already reported zero for {key}")
+            raise NotAllowed(_("{village} already reported zero for {month}").format(village=village_row.name, month=key))
         found = s.exec(select(func.coalesce(func.sum(ScreeningRound.found), 0))
                        .where(ScreeningRound.village_id == village_row.id, ScreeningRound.at >= start,
                               ScreeningRound.at < end)).one()
         if found:
-            raise NotAllowed(f"{village_row.name} {key} 的排查已发现纠纷 {found} 件,不能零上报 / screening found "
-                             f"{found} dispute(s) that month: a zero report would be false")
+            raise NotAllowed(_("screening in {village} found {found} dispute(s) in {month}: a zero report would be "
+                               "false").format(village=village_row.name, month=key, found=found))
         s.add(ZeroReport(town_id=village_row.town_id, village_id=village_row.id, month=key,
                          recorded_at=timeutil.now(), actor=user.name))
         return ZeroView(village=village_row.name, month=key, actor=user.name)

@@ -16,6 +16,7 @@ from mediation.views import EventView, event_view
 from workflows import option
 from workflows.config import Role
 from workflows.subject import (SUBJECT_CATEGORIES, EMPLOYMENT, ENDED_STATES, RESETTLEMENT_YEARS, STATE_LABELS, SUBJECT)
+from workflows.i18n import N_, _
 
 
 @dataclass(frozen=True)
@@ -73,20 +74,20 @@ def new(db: UnitOfWork, *, actor: str | None, name: str, category: str, village:
     """Receive a subject (接收). A mediator may register subjects of their own village.
     ``term_end`` is the end of a correction term; ``released`` the day a resettlement subject
     left prison, whose 安置帮教 runs five years from then."""
-    cat = validation.choice(category, SUBJECT_CATEGORIES, "对象类别", "subject category")
+    cat = validation.choice(category, SUBJECT_CATEGORIES, N_("subject category"))
     if released is not None and cat != "resettlement":
-        raise InvalidValue(f"刑满释放日期只用于安置帮教对象 / {option('released')} is for resettlement subjects")
+        raise InvalidValue(_("{option} (the release date) is for resettlement subjects").format(option=option("released")))
     if term_end is not None and cat != "correction":
-        raise InvalidValue(f"矫正期满日期只用于社区矫正对象 / {option('term_end')} is for correction subjects")
+        raise InvalidValue(_("{option} (the end of the term) is for correction subjects").format(option=option("term_end")))
     if released is not None and released.at > timeutil.now():
-        raise InvalidValue("刑满释放日期在未来 / the release date is in the future")
+        raise InvalidValue(_("the release date is in the future"))
     end = term_end.at if term_end else None
     if released is not None:
         import pendulum
 
         end = timeutil.utc(pendulum.instance(timeutil.local(released.at)).add(years=RESETTLEMENT_YEARS))
     if not (name or "").strip():
-        raise InvalidValue("需填写姓名 / a name is required")
+        raise InvalidValue(_("a name is required"))
     with db.write() as s:
         user = access.actor(s, actor)
         village_row = access.village(s, village) if village else None
@@ -95,15 +96,15 @@ def new(db: UnitOfWork, *, actor: str | None, name: str, category: str, village:
             town_row = s.get(Town, village_row.town_id)
         else:
             if user.role == Role.mediator:
-                raise InvalidValue(f"调解员登记须指明村({option('village')}) / a mediator registers subjects of their "
-                                   "village")
+                raise InvalidValue(_("a mediator registers subjects of their village ({option})").format(
+                    option=option("village")))
             town_row = access.town(s, town) if town else (s.get(Town, user.town_id) if user.town_id
                                                           else access.town(s, None))
             permissions.may_register_in_town(user, town_row.id)
         when = timeutil.resolve(at, not_before=None)
         if end is not None and end <= when:
-            raise InvalidValue(f"期满日期 {timeutil.show(end, minutes=False)} 早于接收日期 / the term ends before the "
-                               "subject was received" + (" (安置帮教 lasts five years from release)" if released else ""))
+            raise InvalidValue(_("the term ends on {end}, before the subject was received").format(
+                end=timeutil.show(end, minutes=False)) + (_(" (安置帮教 lasts five years from release)") if released else ""))
         row = Subject(town_id=town_row.id, village_id=village_row.id if village_row else None, name=name.strip(),
                       category=cat, state="received", received_at=when, recorded_at=timeutil.now(),
                       last_event_at=when, term_end=end)
@@ -119,11 +120,11 @@ def new(db: UnitOfWork, *, actor: str | None, name: str, category: str, village:
 def _load(s, ref: str, *, lock: bool = False) -> Subject:
     raw = (ref or "").strip()
     if not raw.isdigit() or len(raw) > 15:
-        raise InvalidValue(f"对象以 id 指明 / a subject is named by its id: '{ref}'")
+        raise InvalidValue(_("a subject is named by its id: '{ref}'").format(ref=ref))
     q = select(Subject).where(Subject.id == int(raw))
     row = s.exec(q.with_for_update() if lock else q).first()
     if row is None:
-        raise NotFound(f"没有 id 为 {raw} 的对象 / no subject with id {raw}")
+        raise NotFound(_("no subject with id {id}").format(id=raw))
     return row
 
 
@@ -160,17 +161,17 @@ def amend(db: UnitOfWork, *, actor: str | None, subject: str, note: str | None, 
 def employment(db: UnitOfWork, *, actor: str | None, subject: str, status: str,
                at: timeutil.Moment | None = None) -> SubjectView:
     """Record the subject's employment status from ``at`` on; the history is kept."""
-    key = validation.choice(status, EMPLOYMENT, "就业状况", "employment status")
+    key = validation.choice(status, EMPLOYMENT, N_("employment status"))
     with db.write() as s:
         user = access.actor(s, actor)
         row = _load(s, subject, lock=True)
         permissions.may_act_on(user, row)
         if row.state in ENDED_STATES:
-            raise NotAllowed(f"对象 {row.id} {STATE_LABELS[row.state]},不再登记就业状况 / supervision has ended")
+            raise NotAllowed(_("subject {id} is {state}: supervision has ended").format(id=row.id, state=STATE_LABELS[row.state]))
         last = s.exec(select(Employment.at).where(Employment.subject_id == row.id)
                       .order_by(Employment.at.desc()).limit(1)).first()
         when = timeutil.resolve(at, not_before=max(x for x in (last, row.received_at) if x is not None),
-                                what="上一次记录")
+                                what=_("the last record"))
         s.add(Employment(subject_id=row.id, status=key, at=when, recorded_at=timeutil.now(), actor=user.name))
         s.flush()
         # The change is an audit event too (state unchanged), like every other change.
@@ -183,7 +184,7 @@ def employment(db: UnitOfWork, *, actor: str | None, subject: str, status: str,
 
 
 def list_subjects(db: UnitOfWork, *, category: str | None = None, village: str | None = None) -> list[SubjectView]:
-    cat = validation.choice(category, SUBJECT_CATEGORIES, "对象类别", "subject category") if category else None
+    cat = validation.choice(category, SUBJECT_CATEGORIES, N_("subject category")) if category else None
     with db.read() as s:
         q = select(Subject).order_by(Subject.received_at, Subject.id)
         if cat:

@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from mediation.errors import InvalidValue
+from workflows.i18n import _
 
 TZ = "Asia/Shanghai"
 SHANGHAI = ZoneInfo(TZ)
@@ -108,7 +109,7 @@ def parse_at(text: str) -> Moment:
         try:
             parsed = datetime.fromisoformat(raw)
         except ValueError:
-            raise InvalidValue(f"无效日期 '{text}' / not a valid date (use YYYY-MM-DD or YYYY-MM-DDTHH:MM)") from None
+            raise InvalidValue(_("not a valid date: '{text}' (use YYYY-MM-DD or YYYY-MM-DDTHH:MM)").format(text=text)) from None
         if parsed.tzinfo is None:
             parsed = parsed.replace(tzinfo=SHANGHAI)
         return Moment(at=utc(parsed), date_only=date_only)
@@ -125,11 +126,11 @@ def _parse_with_pendulum(text: str, raw: str, date_only: bool) -> Moment:
     try:
         parsed = pendulum.parse(raw, tz=TZ, strict=False)
     except (ParserError, ValueError, TypeError, OverflowError):
-        raise InvalidValue(f"无效日期 '{text}' / not a valid date (use YYYY-MM-DD or YYYY-MM-DDTHH:MM)") from None
+        raise InvalidValue(_("not a valid date: '{text}' (use YYYY-MM-DD or YYYY-MM-DDTHH:MM)").format(text=text)) from None
     if isinstance(parsed, pendulum.Date) and not isinstance(parsed, pendulum.DateTime):
         parsed = pendulum.datetime(parsed.year, parsed.month, parsed.day, tz=TZ)
     if not isinstance(parsed, pendulum.DateTime):
-        raise InvalidValue(f"无效日期 '{text}' / not a date: {text}")
+        raise InvalidValue(_("not a date: '{text}'").format(text=text))
     return Moment(at=utc(parsed), date_only=date_only)
 
 
@@ -214,13 +215,13 @@ def resolve(moment: Moment | None, *, not_before: datetime | None, what: str = "
     else:
         at = moment.at
         if at > current:
-            raise InvalidValue(f"日期 {show(at)} 在未来 / {show(at)} is in the future")
+            raise InvalidValue(_("the date {at} is in the future").format(at=show(at)))
         if at < _EARLIEST:
-            raise InvalidValue(f"日期 {show(at)} 过早,请检查年份 / {show(at)} is implausibly early: check the year")
+            raise InvalidValue(_("the date {at} is implausibly early: check the year").format(at=show(at)))
     if not_before is not None and at < not_before:
         if moment is not None and moment.date_only and local_date(at) == local_date(not_before):
             at = not_before
         else:
-            raise InvalidValue(f"日期 {show(at)} 早于{what or '上一步'}({show(not_before)}) / "
-                               f"{show(at)} is before {what or 'the previous step'} ({show(not_before)})")
+            raise InvalidValue(_("{at} is before {what} ({before})").format(
+                at=show(at), what=what or _("the previous step"), before=show(not_before)))
     return at

@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from mediation.errors import InvalidValue
+from workflows.i18n import _
 
 _ID_WEIGHTS = [2 ** (17 - i) % 11 for i in range(17)]
 _ID_CHECK = "10X98765432"
@@ -26,14 +27,14 @@ def id_number_problem(value: str) -> str | None:
     """Why ``value`` is not a valid 18-digit resident ID number (GB 11643-1999), or None."""
     v = value.strip().upper()
     if not re.fullmatch(r"\d{17}[\dX]", v):
-        return "身份证号应为18位(末位可为X) / an ID number has 18 characters, digits (last may be X)"
+        return _("an ID number has 18 characters, digits (last may be X)")
     try:
         date(int(v[6:10]), int(v[10:12]), int(v[12:14]))
     except ValueError:
-        return f"身份证号中的出生日期 {v[6:14]} 无效 / the birth date {v[6:14]} in the ID number is invalid"
+        return _("the birth date {date} in the ID number is invalid").format(date=v[6:14])
     expected = _ID_CHECK[sum(int(c) * w for c, w in zip(v[:17], _ID_WEIGHTS)) % 11]
     if v[17] != expected:
-        return f"身份证号校验位错误(应为 {expected}) / the ID number's check digit is wrong (GB 11643 checksum fails)"
+        return _("the ID number's check digit is wrong: it should be {expected} (GB 11643)").format(expected=expected)
     return None
 
 
@@ -47,7 +48,7 @@ def id_number(value: str) -> str:
 def phone_problem(value: str) -> str | None:
     v = normalise_phone(value)
     if not _MOBILE.match(v):
-        return "手机号应为11位、以1开头 / a mainland mobile number has 11 digits starting 13–19"
+        return _("a mainland mobile number has 11 digits starting 13–19")
     return None
 
 
@@ -73,20 +74,20 @@ def party(spec: str) -> PartySpec:
     parts = [p.strip() for p in re.split(r"[,,]", spec)]
     name = parts[0] if parts else ""
     if not name:
-        raise InvalidValue(f"当事人姓名为空 / a party needs a name: '{spec}'")
+        raise InvalidValue(_("a party needs a name: '{spec}'").format(spec=spec))
     if len(parts) > 3:
-        raise InvalidValue(f"当事人格式为 姓名[,身份证号][,手机号] / a party is NAME[,ID_NUMBER][,PHONE]: '{spec}'")
+        raise InvalidValue(_("a party is NAME[,ID_NUMBER][,PHONE]: '{spec}'").format(spec=spec))
     id_no = tel = None
     for extra in parts[1:]:
         if not extra:
             continue
         if len(re.sub(r"\D", "", extra)) >= 15 or extra.upper().endswith("X"):
             if id_no:
-                raise InvalidValue(f"'{spec}': 两个身份证号 / two ID numbers")
+                raise InvalidValue(_("two ID numbers: '{spec}'").format(spec=spec))
             id_no = id_number(extra)
         else:
             if tel:
-                raise InvalidValue(f"'{spec}': 两个手机号 / two phone numbers")
+                raise InvalidValue(_("two phone numbers: '{spec}'").format(spec=spec))
             tel = phone(extra)
     return PartySpec(name=name, id_number=id_no, phone=tel)
 
@@ -111,14 +112,14 @@ def amount_fen(text: str | int | float | Decimal) -> int:
     try:
         value = Decimal(raw)
     except InvalidOperation:
-        raise InvalidValue(f"金额无效 '{text}' / not an amount in yuan") from None
+        raise InvalidValue(_("not an amount in yuan: '{text}'").format(text=text)) from None
     if not value.is_finite() or value < 0:
-        raise InvalidValue(f"金额无效 '{text}' / an amount must be zero or more")
+        raise InvalidValue(_("an amount must be zero or more: '{text}'").format(text=text))
     if value != value.quantize(Decimal("0.01")):
-        raise InvalidValue(f"金额最多两位小数 '{text}' / at most 2 decimals (fen)")
+        raise InvalidValue(_("an amount has at most 2 decimals (fen): '{text}'").format(text=text))
     fen = int(value * 100)
     if fen >= 10 ** 15:
-        raise InvalidValue(f"金额过大 '{text}' / amount too large")
+        raise InvalidValue(_("amount too large: '{text}'").format(text=text))
     return fen
 
 
@@ -134,14 +135,15 @@ def yes_no(text: str) -> bool:
         return True
     if t in {"no", "n", "false", "0", "否", "不满意"}:
         return False
-    raise InvalidValue(f"'{text}' 应为 yes 或 no / expected yes or no")
+    raise InvalidValue(_("'{text}' should be yes or no").format(text=text))
 
 
-def choice(value: str, options: dict[str, str] | tuple[str, ...], zh: str, en: str) -> str:
+def choice(value: str, options: dict[str, str] | tuple[str, ...], what: str) -> str:
     """Match a key or its Chinese label (``red`` or ``红``), as people type them: any part of a
     label with alternatives (``镇综治中心/司法所``: ``司法所``; ``来访/走访``: ``走访``), or the
     start or a two-character piece of exactly one label (``调解员`` → 村人民调解员, ``道路交通``
-    → 道路交通事故). Ambiguity is refused with the candidates, never guessed."""
+    → 道路交通事故). Ambiguity is refused with the candidates, never guessed. ``what`` names
+    the value in a refusal: a catalog text (``N_("role")``), translated only then."""
     v = unicodedata.normalize("NFKC", value or "").strip()
     named = options if isinstance(options, dict) else {o: o for o in options}
     if v in named:
@@ -158,6 +160,6 @@ def choice(value: str, options: dict[str, str] | tuple[str, ...], zh: str, en: s
         return near[0]
     listed = ", ".join(f"{k}({l})" if k != l else k for k, l in named.items())
     if len(near) > 1:
-        raise InvalidValue(f"{zh} '{value}' 不唯一 / ambiguous {en}: "
-                           f"{', '.join(f'{k}({named[k]})' if k != named[k] else k for k in near)}")
-    raise InvalidValue(f"未知{zh} '{value}' / unknown {en}; 可选 / one of: {listed}")
+        raise InvalidValue(_("{what} '{value}' is ambiguous: {candidates}").format(
+            what=_(what), value=value, candidates=", ".join(f"{k}({named[k]})" if k != named[k] else k for k in near)))
+    raise InvalidValue(_("unknown {what} '{value}'; one of: {listed}").format(what=_(what), value=value, listed=listed))

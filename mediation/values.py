@@ -10,6 +10,7 @@ from typing import Any
 from mediation import timeutil, validation
 from mediation.errors import InvalidValue
 from workflows import Input, Workflow
+from workflows.i18n import _
 
 UNKNOWN = "unknown"
 _UNKNOWN_WORDS = (UNKNOWN, "未知", "不详", "不清楚")
@@ -23,8 +24,8 @@ def parse(workflow: Workflow, raw: Mapping[str, str], *, user: Callable[[str], s
     for key, text in raw.items():
         k = workflow.field_named(key)
         if k is None:
-            known = ", ".join(f"{name}({spec.label})" for name, spec in workflow.fields.items()) or "无 / none"
-            raise InvalidValue(f"未知字段 '{key}' / unknown key; 可用 / known: {known}")
+            known = ", ".join(f"{name}({spec.label})" for name, spec in workflow.fields.items()) or _("none")
+            raise InvalidValue(_("unknown key '{key}'; known: {known}").format(key=key, known=known))
         spec = workflow.fields[k]
         out[k] = _typed(k, spec, (text if isinstance(text, str) else str(text)).strip(), user)
     return out
@@ -32,24 +33,24 @@ def parse(workflow: Workflow, raw: Mapping[str, str], *, user: Callable[[str], s
 
 def _typed(key: str, spec: Input, v: str, user) -> Any:
     if spec.kind == "choice":
-        return validation.choice(v, dict(spec.options), spec.label, key)
+        return validation.choice(v, dict(spec.options), _("{key} ({label})").format(key=key, label=spec.label))
     if spec.kind == "money":
         return validation.amount_fen(v)
     if spec.kind == "yes_no":
         return validation.yes_no(v)
     if spec.kind == "count":
         if not v.isdigit():
-            raise InvalidValue(f"{spec.label}应为整数 / {key} must be a whole number: '{v}'")
+            raise InvalidValue(_("{label}({key}) must be a whole number: '{value}'").format(label=spec.label, key=key, value=v))
         return int(v)
     if spec.kind == "date_or_unknown" and v.lower() in _UNKNOWN_WORDS:
         return UNKNOWN
     if spec.kind in ("date", "date_or_unknown"):
         moment = timeutil.parse_at(v)
         if moment.at > timeutil.now():
-            raise InvalidValue(f"{spec.label} {v} 在未来 / {key} is in the future")
+            raise InvalidValue(_("{label}({key}) {value} is in the future").format(label=spec.label, value=v, key=key))
         return moment.at
     if not v:
-        raise InvalidValue(f"{spec.label}不能为空 / {key} cannot be empty")
+        raise InvalidValue(_("{label}({key}) cannot be empty").format(label=spec.label, key=key))
     if spec.kind == "user":
         return user(v) if user else v
     return v

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from workflows.i18n import N_, _
+
 Facts = Mapping[str, Any]
 
 
@@ -91,13 +93,13 @@ class Guard:
     law: str = ""
 
 
-def note_given(what_zh: str = "理由", what_en: str = "a reason") -> Guard:
-    """The guard every workflow shares: a step that must say why."""
+def note_given(what: str = N_("a reason")) -> Guard:
+    """The guard every workflow shares: a step that must say why (``what``: a catalog text)."""
     def check(f: Facts, a: Action) -> str | None:
         if not (a.note or "").strip():
-            return f"需填写{what_zh}({NOTE}) / {what_en} is required for this step"
+            return _("{what} is required for this step ({note})").format(what=_(what), note=NOTE)
         return None
-    return Guard(check, input=True, hint=f"{NOTE} {what_zh}")
+    return Guard(check, input=True, hint=f"{NOTE} {what}")
 
 
 @dataclass(frozen=True)
@@ -307,12 +309,13 @@ class Workflow:
     def fire(self, state: str, trigger: str, facts: Facts, action: Action) -> Result:
         """Run ``trigger`` from ``state``. Facts already include the values the user set."""
         if trigger not in self._triggers:
-            raise Refused([f"未知操作 '{trigger}' / unknown trigger; 可用 / known: {', '.join(self.triggers)}"])
+            raise Refused([_("unknown trigger '{trigger}'; known: {known}").format(
+                trigger=trigger, known=", ".join(self.triggers))])
         unknown = sorted(action.values.keys() - self._inputs.get(trigger, frozenset())) if action.values else ()
         if unknown:
-            accepted = ", ".join(self.inputs.get(trigger, ())) or "无 / none"
-            raise Refused([f"操作 {trigger} 不接受 {', '.join(unknown)} / {trigger} does not take "
-                           f"{', '.join(unknown)} (accepted: {accepted})"])
+            accepted = ", ".join(self.inputs.get(trigger, ())) or _("none")
+            raise Refused([_("{trigger} does not take {unknown} (accepted: {accepted})").format(
+                trigger=trigger, unknown=", ".join(unknown), accepted=accepted)])
         from transitions import MachineError
 
         machine = self.machine
@@ -323,13 +326,13 @@ class Workflow:
             try:
                 done = proxy.trigger(trigger)
             except MachineError:
-                allowed = ", ".join(self.machine.get_triggers(state)) or "无 / none"
+                allowed = ", ".join(self.machine.get_triggers(state)) or _("none")
                 raise Refused([
-                    f"当前状态 {self.label(state)} 不能执行 {trigger} / {trigger} is not allowed in state "
-                    f"{state} (allowed now: {allowed})"
+                    _("{trigger} is not allowed in state {state} ({label}); allowed now: {allowed}").format(
+                        state=state, label=self.label(state), trigger=trigger, allowed=allowed)
                 ]) from None
             if not done:
-                raise Refused(self.reasons(state, trigger, facts, action) or [f"{trigger} refused"])
+                raise Refused(self.reasons(state, trigger, facts, action) or [_("{trigger} refused").format(trigger=trigger)])
             return Result(source=state, dest=proxy.state, changes=dict(proxy.changes))
 
     def reasons(self, state: str, trigger: str, facts: Facts, action: Action,
@@ -352,7 +355,7 @@ class Workflow:
         for trigger in self.machine.get_triggers(state):
             for t in self._transitions_from(state, trigger):
                 blocked = self.reasons(state, trigger, facts, action, inputs=False)
-                needs = tuple(self.guards[g].hint for g in _as_list(t.get("conditions"))
+                needs = tuple(_(self.guards[g].hint) for g in _as_list(t.get("conditions"))
                               if self.guards[g].input and self.guards[g].hint)
                 result.append(Option(trigger=trigger, dest=_value(t["dest"]), allowed=not blocked,
                                      blocked_by=tuple(blocked), needs=needs))

@@ -11,7 +11,8 @@ import enum
 from datetime import datetime
 
 from workflows import config
-from workflows.base import Action, Facts, Guard, Input, Period, Workflow, note_given
+from workflows.base import Action, Facts, Guard, Input, Period, Workflow, given, note_given
+from workflows.i18n import N_, _
 
 
 class DisputeState(enum.Enum):
@@ -77,19 +78,19 @@ CONFIRMATION_WINDOW = Period(config.CONFIRMATION_WINDOW_DAYS, "days",
 
 def _risk_set(f: Facts, a: Action) -> str | None:
     if f.get("risk") not in config.RISKS:
-        return "需先评定风险等级(⟦set risk=green|yellow|orange|red⟧) / the risk level must be set before triage"
+        return _("the risk level must be set before triage (⟦set risk=green|yellow|orange|red⟧)")
     return None
 
 
 def _mediator_set(f: Facts, a: Action) -> str | None:
     if not f.get("mediator"):
-        return "需先指定调解员(⟦set mediator=姓名⟧) / a mediator must be assigned before mediation starts"
+        return _("a mediator must be assigned before mediation starts (⟦set mediator=NAME⟧)")
     return None
 
 
 def _below_top_line(f: Facts, a: Action) -> str | None:
     if (f.get("line") or 1) >= 3:
-        return "已在第三线(县级),不能再上报 / the case is already at line 3 and cannot be escalated further"
+        return _("the case is already at line 3 (the county) and cannot be escalated further")
     return None
 
 
@@ -97,28 +98,27 @@ def _actor_of_next_line(f: Facts, a: Action) -> str | None:
     target = (f.get("line") or 1) + 1
     role = config.LINE_APPROVER.get(target)
     if role and a.actor_role != role:
-        return (f"上报至第{target}线须由{config.ROLES[role]}({role})决定 / escalation to line {target} "
-                f"is decided by a '{role}' user")
+        return _("escalation to line {target} is decided by a {role} ({code}) user").format(
+            target=target, role=config.ROLES[role], code=role)
     return None
 
 
 def _agreement_form(f: Facts, a: Action) -> str | None:
     if a.values.get("agreement") not in config.AGREEMENT_FORMS:
-        return "需注明协议形式(⟦set agreement=written|oral⟧) / say whether the agreement is written or oral"
+        return _("say whether the agreement is written or oral (⟦set agreement=written|oral⟧)")
     return None
 
 
 def _written_terms(f: Facts, a: Action) -> str | None:
     if a.values.get("agreement") == "written" and not (a.values.get("terms") or "").strip():
-        return ("书面协议须载明协议内容(⟦set terms=…⟧)(人民调解法第29条) / a written agreement "
-                "needs its terms (⟦set terms=...⟧)")
+        return _("a written agreement needs its terms (⟦set terms=…⟧; 人民调解法 art 29)")
     return None
 
 
 def _written_agreement(f: Facts, a: Action) -> str | None:
     if f.get("agreement") != "written":
-        return ("只有书面调解协议可以申请司法确认(人民调解法第33条),口头协议不能申请 / only a written "
-                "agreement can be submitted for judicial confirmation")
+        return _("only a written agreement can be submitted for judicial confirmation, not an oral one "
+                 "(人民调解法 art 33)")
     return None
 
 
@@ -128,32 +128,32 @@ def _within_confirmation_window(f: Facts, a: Action) -> str | None:
     end, at = f.get("confirmation_deadline"), a.at
     if end and at and at >= end:
         day = f.get("confirmation_last_day")
-        return (f"司法确认须在协议生效之日起{CONFIRMATION_WINDOW.amount}日内申请,期限已于{day}届满"
-                f"({CONFIRMATION_WINDOW.law}) / judicial confirmation had to be applied for by {day}")
+        return _("judicial confirmation had to be applied for within {days} days of the agreement, by {day} "
+                 "({law})").format(days=CONFIRMATION_WINDOW.amount, day=day, law=CONFIRMATION_WINDOW.law)
     return None
 
 
 def _satisfaction_given(f: Facts, a: Action) -> str | None:
     if not isinstance(a.values.get("satisfied"), bool):
-        return "需记录回访满意度(⟦set satisfied=yes|no⟧) / record whether the parties are satisfied"
+        return _("record whether the parties are satisfied (⟦set satisfied=yes|no⟧)")
     return None
 
 
 def _channel_given(f: Facts, a: Action) -> str | None:
     if a.values.get("channel") not in config.CHANNELS:
-        return ("需指明分流渠道(⟦set channel=" + "|".join(config.CHANNELS) + "⟧) / "
-                "say which legal channel the matter goes to")
+        return _("say which legal channel the matter goes to ({given})").format(
+            given=given("channel", "|".join(config.CHANNELS)))
     return None
 
 
 GUARDS = {
     "risk_set": Guard(_risk_set),
     "mediator_set": Guard(_mediator_set),
-    "note_given": note_given("说明", "a note"),
+    "note_given": note_given(N_("a note")),
     "below_top_line": Guard(_below_top_line),
     "actor_of_next_line": Guard(_actor_of_next_line),
     "agreement_form": Guard(_agreement_form, input=True, hint="⟦set agreement=written|oral⟧"),
-    "written_terms": Guard(_written_terms, input=True, hint="⟦set terms=…⟧ (书面协议)"),
+    "written_terms": Guard(_written_terms, input=True, hint=N_("⟦set terms=…⟧ (a written agreement)")),
     "written_agreement": Guard(_written_agreement),
     "within_confirmation_window": Guard(_within_confirmation_window),
     "satisfaction_given": Guard(_satisfaction_given, input=True, hint="⟦set satisfied=yes|no⟧"),

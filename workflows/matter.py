@@ -14,7 +14,8 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from workflows.base import Action, Facts, Guard, Input, Period, Workflow, note_given
+from workflows.base import Action, Facts, Guard, Input, Period, Workflow, given, note_given
+from workflows.i18n import N_, _
 
 MATTER_KINDS = {"reconsideration": "行政复议", "litigation": "行政应诉"}
 
@@ -52,11 +53,12 @@ TRIGGER_LABELS = {"register": "登记", "answer": "提交答复", "decide": "复
                   "undo": "撤销上一步", "amend": "更正"}
 
 
-def _in_time(deadline_key: str, zh: str, en: str, law: str):
+def _in_time(deadline_key: str, what: str, law: str):
+    """``what``: the limit, a catalog text (``N_``)."""
     def check(f: Facts, a: Action) -> str | None:
         end = f.get(deadline_key)
         if end and a.at and a.at >= end and not (a.note or "").strip():
-            return f"已超过{zh}期限({law}),须在 ⟦note⟧ 中说明 / {en} is late: record why with ⟦note⟧"
+            return _("past the limit for {what} ({law}): record why with ⟦note⟧").format(what=_(what), law=law)
         return None
     return check
 
@@ -64,7 +66,7 @@ def _in_time(deadline_key: str, zh: str, en: str, law: str):
 def _outcome_in(outcomes: dict[str, str]):
     def check(f: Facts, a: Action) -> str | None:
         if a.values.get("outcome") not in outcomes:
-            return "需注明结果(⟦set outcome=" + "|".join(outcomes) + "⟧) / say what the outcome is"
+            return _("say what the outcome is ({given})").format(given=given("outcome", "|".join(outcomes)))
         return None
     return check
 
@@ -75,21 +77,21 @@ def _appeal_in_time(f: Facts, a: Action) -> str | None:
     end = f.get("deadline")
     if end and a.at and a.at >= end and not (a.note or "").strip():
         period = APPEAL_RULING if f.get("decision_form") == "ruling" else APPEAL
-        return (f"已超过上诉期限({period.law});逾期上诉须在 ⟦note⟧ 中写明理由,作为申请延长期限记录(第48条) / "
-                "the appeal period has passed: record the reason with ⟦note⟧ (an application to extend, art 48)")
+        return _("the appeal period has passed ({law}): record the reason with ⟦note⟧, as the application "
+                 "to extend it (art 48)").format(law=period.law)
     return None
 
 
 def _served_given(f: Facts, a: Action) -> str | None:
     if a.values.get("served_at") is None:
-        return ("需写明判决书/裁定书送达之日(⟦set served_at=日期⟧),上诉期限自送达起算(行政诉讼法第85条) / say when "
-                "the judgment was served: the appeal period counts from it")
+        return _("say when the judgment or ruling was served (⟦set served_at=DATE⟧): the appeal period counts "
+                 "from it (行政诉讼法 art 85)")
     return None
 
 
 def _not_extended(f: Facts, a: Action) -> str | None:
     if f.get("extended"):
-        return "复议期限只能延长一次(行政复议法第62条) / the decision period can be extended only once"
+        return _("the decision period can be extended only once (行政复议法 art 62)")
     return None
 
 
@@ -121,12 +123,12 @@ RECONSIDERATION = Workflow(
          "conditions": ["outcome_given"], "after": "record_outcome"},
     ],
     guards={
-        "answered_in_time": Guard(_in_time("deadline", "10个工作日答复", "the answer", ANSWER.law), input=True,
-                                  hint="⟦note⟧ 逾期理由 (if late)"),
+        "answered_in_time": Guard(_in_time("deadline", N_("the answer (10 working days)"), ANSWER.law), input=True,
+                                  hint=N_("⟦note⟧ the reason for the delay (if late)")),
         "outcome_given": Guard(_outcome_in(RECONSIDERATION_OUTCOMES), input=True,
                                hint="⟦set outcome=" + "|".join(RECONSIDERATION_OUTCOMES) + "⟧"),
         "not_extended": Guard(_not_extended),
-        "note_given": note_given("延长理由"),
+        "note_given": note_given(N_("the reason for the extension")),
     },
     effects={"stamp_answered": _stamp("answered_at"), "record_outcome": _outcome,
              "mark_extended": lambda f, a: {"extended": True}},
@@ -148,12 +150,12 @@ LITIGATION = Workflow(
         {"trigger": "close", "source": LitigationState.judged, "dest": LitigationState.closed},
     ],
     guards={
-        "defended_in_time": Guard(_in_time("deadline", "15日答辩", "the defence", DEFENCE.law), input=True,
-                                  hint="⟦note⟧ 逾期理由 (if late)"),
+        "defended_in_time": Guard(_in_time("deadline", N_("the defence (15 days)"), DEFENCE.law), input=True,
+                                  hint=N_("⟦note⟧ the reason for the delay (if late)")),
         "outcome_given": Guard(_outcome_in(LITIGATION_OUTCOMES), input=True,
                                hint="⟦set outcome=" + "|".join(LITIGATION_OUTCOMES) + "⟧"),
         "served_given": Guard(_served_given, input=True, hint="⟦set served_at=DATE⟧ [⟦set form=judgment|ruling⟧]"),
-        "appeal_in_time": Guard(_appeal_in_time, input=True, hint="⟦note⟧ 逾期理由 (if past the appeal period)"),
+        "appeal_in_time": Guard(_appeal_in_time, input=True, hint=N_("⟦note⟧ the reason for the delay (if past the appeal period)")),
     },
     effects={"stamp_answered": _stamp("answered_at"), "record_judgment": _judged},
     inputs={"judge": ("outcome", "served_at", "form")},

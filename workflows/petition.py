@@ -16,6 +16,7 @@ from datetime import datetime
 
 from workflows import config
 from workflows.base import Action, Due, Facts, Guard, Input, Period, Workflow, given, note_given
+from workflows.i18n import N_, _
 
 
 class PetitionState(enum.Enum):
@@ -106,69 +107,64 @@ CATEGORY_LABELS = {
 
 def _routed_in_time(f: Facts, a: Action) -> str | None:
     if f.get("route_deadline") and a.at and a.at >= f["route_deadline"] and not (a.note or "").strip():
-        return ("已超过15日分流期限,须在 ⟦note⟧ 中说明逾期理由(信访工作条例第22条) / routed after the 15-day "
-                "limit: record the reason for the delay with ⟦note⟧")
+        return _("routed after the 15-day limit: record the reason for the delay with ⟦note⟧ (信访工作条例 art 22)")
     return None
 
 
 def _channel_given(f: Facts, a: Action) -> str | None:
     if a.values.get("channel") not in config.CHANNELS:
-        return "需指明法定途径(⟦set channel=" + "|".join(config.CHANNELS) + "⟧) / say which legal channel"
+        return _("say which legal channel ({given})").format(given=given("channel", "|".join(config.CHANNELS)))
     return None
 
 
 def _clock_start_given(f: Facts, a: Action) -> str | None:
     channel, v = a.values.get("channel"), a.values
     if v.get("decided_at") is not None and channel != "litigation":
-        return ("decided_at 只用于复议决定后提起行政诉讼(channel=litigation) / decided_at is the date of a 复议 "
-                "decision, for a lawsuit after it")
+        return _("decided_at is the date of a 复议 decision, for a lawsuit after it (channel=litigation)")
     if v.get("decided_at") is not None and v.get("known_at") is not None:
-        return "known_at 与 decided_at 只能给一个 / give known_at or decided_at, not both"
+        return _("give known_at or decided_at, not both")
     if channel in CLOCKED_CHANNELS and v.get("known_at") is None and v.get("decided_at") is None:
-        return ("需写明信访人知道该行为之日(⟦set known_at=日期⟧),不清楚的写 ⟦set known_at=unknown⟧,告知法定期限;"
-                "复议决定后起诉写 ⟦set decided_at=日期⟧ / say when the petitioner knew of the act "
-                "(⟦set known_at=DATE⟧, or ⟦set known_at=unknown⟧ to tell them the legal period instead of a date)")
+        return _("say when the petitioner knew of the act (⟦set known_at=DATE⟧, or ⟦set known_at=unknown⟧ to "
+                 "tell them the legal period instead of a date; after a 复议 decision, ⟦set decided_at=DATE⟧)")
     return None
 
 
 def _body_given(f: Facts, a: Action) -> str | None:
     if not (a.values.get("to") or "").strip():
-        return "需指明转送机关(⟦set to=机关名称⟧) / say which body it is transferred to"
+        return _("say which body it is transferred to (⟦set to=BODY⟧)")
     return None
 
 
 def _not_extended(f: Facts, a: Action) -> str | None:
     if f.get("extended_days"):
-        return "办理期限只能延长一次(信访工作条例第34条) / the handling period can be extended only once"
+        return _("the handling period can be extended only once (信访工作条例 art 34)")
     return None
 
 
 def _extension_within_30(f: Facts, a: Action) -> str | None:
     days = a.values.get("days", EXTENSION_MAX_DAYS)
     if not isinstance(days, int) or not 1 <= days <= EXTENSION_MAX_DAYS:
-        return (f"延长期限不得超过{EXTENSION_MAX_DAYS}日(信访工作条例第34条) / an extension is 1 to "
-                f"{EXTENSION_MAX_DAYS} days")
+        return _("an extension is 1 to {days} days (信访工作条例 art 34)").format(days=EXTENSION_MAX_DAYS)
     return None
 
 
 def _handling_head(f: Facts, a: Action) -> str | None:
     if a.actor_role not in config.HANDLING_HEADS:
-        return ("延长办理期限须经信访工作机构负责人批准(镇、县用户)(信访工作条例第34条) / an extension is approved "
-                "by the handling body's head (a town or county user)")
+        return _("an extension is approved by the handling body's head, a town or county user (信访工作条例 "
+                 "art 34)")
     return None
 
 
 def _answer_period_running(f: Facts, a: Action) -> str | None:
     end = f.get("answer_deadline")
     if end and a.at and a.at >= end:
-        return ("办理期限已届满,不能再延长(信访工作条例第34条) / the 60-day answer period has already run out: "
-                "it can no longer be extended")
+        return _("the 60-day answer period has already run out: it can no longer be extended (信访工作条例 art 34)")
     return None
 
 
 def _not_served(f: Facts, a: Action) -> str | None:
     if f.get("served_at"):
-        return "该处理意见已记录送达 / the service of this opinion is already recorded"
+        return _("the service of this opinion is already recorded")
     return None
 
 
@@ -179,13 +175,11 @@ def _window_closed_or_waived(f: Facts, a: Action) -> str | None:
         return None
     end = f.get("request_deadline")
     if not f.get("served_at"):
-        return ("处理意见尚未记录送达,复查期限尚未起算,不能办结(先 serve ⟦at⟧ 送达日期);信访人书面放弃复查的,"
-                "在 ⟦note⟧ 中记录 / the opinion's service is not recorded, so the 30 days for a review have not "
-                "begun: record it with serve, or record the petitioner's written waiver with ⟦note⟧")
+        return _("the opinion's service is not recorded, so the 30 days for a review have not begun: record it "
+                 "with serve ⟦at⟧, or record the petitioner's written waiver with ⟦note⟧")
     if end and a.at and a.at < end:
-        return ("复查/复核申请期限尚未届满,不能办结(信访工作条例第35、36条);信访人书面放弃的,在 ⟦note⟧ 中记录 / "
-                "the petitioner may still ask for a review: close after the 30 days, or record their written "
-                "waiver with ⟦note⟧")
+        return _("the petitioner may still ask for a review or recheck: close after the 30 days, or record their "
+                 "written waiver with ⟦note⟧ (信访工作条例 art 35, 36)")
     return None
 
 
@@ -195,46 +189,47 @@ def _opinion_given(f: Facts, a: Action) -> str | None:
     return None
 
 
-def _window(period: Period, what_zh: str, what_en: str):
+def _window(period: Period, what: str):
+    """``what``: the request, a catalog text (``N_``)."""
     def check(f: Facts, a: Action) -> str | None:
         end = f.get("request_deadline")
         if end and a.at and a.at >= end:
-            return (f"{what_zh}须在收到答复之日起{period.amount}日内提出({period.law}),已逾期 / "
-                    f"{what_en} must be asked for within {period.amount} days of the answer")
+            return _("{what} must be asked for within {days} days of the answer ({law}): too late").format(
+                what=_(what), days=period.amount, law=period.law)
         return None
     return check
 
 
 def _not_reviewed(f: Facts, a: Action) -> str | None:
     if f.get("reviewed"):
-        return "已经复查,可申请复核(request_recheck) / already reviewed once: ask for a recheck (复核) instead"
+        return _("already reviewed once: ask for a recheck (复核, request_recheck) instead")
     return None
 
 
 def _reviewed(f: Facts, a: Action) -> str | None:
     if not f.get("reviewed"):
-        return "须先经复查才能申请复核(信访工作条例第36条) / a recheck (复核) follows a review (复查)"
+        return _("a recheck (复核) follows a review (复查) (信访工作条例 art 36)")
     return None
 
 
 GUARDS = {
-    "routed_in_time": Guard(_routed_in_time, input=True, hint="⟦note⟧ 逾期理由 (if past 15 days)"),
+    "routed_in_time": Guard(_routed_in_time, input=True, hint=N_("⟦note⟧ the reason for the delay (if past 15 days)")),
     "note_given": note_given(),
     "channel_given": Guard(_channel_given, input=True, hint="⟦set channel=" + "|".join(config.CHANNELS) + "⟧"),
     "clock_start_given": Guard(_clock_start_given, input=True,
-                               hint=f"{given('known_at', 'DATE|unknown')} (复议/诉讼/仲裁), "
-                                    f"{given('decided_at', 'DATE')} (复议决定后起诉)"),
+                               hint=N_("⟦set known_at=DATE|unknown⟧ (复议/诉讼/仲裁), ⟦set decided_at=DATE⟧ "
+                                       "(a lawsuit after a 复议 decision)")),
     "handling_head": Guard(_handling_head),
     "answer_period_running": Guard(_answer_period_running),
     "not_served": Guard(_not_served),
     "window_closed_or_waived": Guard(_window_closed_or_waived, input=True,
-                                     hint="⟦note⟧ 信访人书面放弃复查/复核 (if the 30 days are still running)"),
-    "body_given": Guard(_body_given, input=True, hint="⟦set to=机关⟧"),
+                                     hint=N_("⟦note⟧ the petitioner's written waiver (if the 30 days are still running)")),
+    "body_given": Guard(_body_given, input=True, hint=N_("⟦set to=BODY⟧")),
     "not_extended": Guard(_not_extended),
     "extension_within_30": Guard(_extension_within_30, input=True, hint="⟦set days=1..30⟧"),
     "opinion_given": Guard(_opinion_given, input=True, hint="⟦set opinion=" + "|".join(OPINIONS) + "⟧"),
-    "review_in_time": Guard(_window(REVIEW_REQUEST, "复查", "a review")),
-    "recheck_in_time": Guard(_window(RECHECK_REQUEST, "复核", "a recheck")),
+    "review_in_time": Guard(_window(REVIEW_REQUEST, N_("a review (复查)"))),
+    "recheck_in_time": Guard(_window(RECHECK_REQUEST, N_("a recheck (复核)"))),
     "not_reviewed": Guard(_not_reviewed),
     "reviewed": Guard(_reviewed),
 }

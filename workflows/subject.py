@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import enum
 
-from workflows.base import Action, Facts, Guard, Input, Workflow
+from workflows.base import Action, Facts, Guard, Input, Workflow, given
+from workflows.i18n import _
 
 SUBJECT_CATEGORIES = {"correction": "社区矫正", "resettlement": "安置帮教"}
 EMPLOYMENT = {"employed": "就业", "self_employed": "自主创业", "unemployed": "未就业", "unable": "无劳动能力"}
@@ -29,7 +30,7 @@ TRIGGER_LABELS = {"register": "接收", "start": "宣告/开始帮教", "release
 
 def _reason_given(f: Facts, a: Action) -> str | None:
     if a.values.get("reason") not in TERMINATIONS:
-        return "需注明终止原因(⟦set reason=" + "|".join(TERMINATIONS) + "⟧) / say why supervision ends"
+        return _("say why supervision ends ({given})").format(given=given("reason", "|".join(TERMINATIONS)))
     return None
 
 

@@ -1,11 +1,12 @@
 """Keeping the Chinese catalog (a developer's tool; needs Babel, in the ``test`` extra).
 
-    python -m cli.locale.catalog update    # new English texts into zh_CN/LC_MESSAGES/mediation.po
+    python -m cli.locale.catalog update    # new English texts into workflows/locale/zh_CN/LC_MESSAGES/mediation.po
     python -m cli.locale.catalog compile   # the .po into the .mo the program reads
 
 The texts are the commands' help and options (walked from the click tree, exactly as click
-shows them), the short help of ``cli.COMMANDS``, our own ``_()`` calls in ``cli/``, and
-click's own messages (extracted from click's source by Babel).
+shows them), the short help of ``cli.COMMANDS``, the hints of the workflows' guards (walked
+from the workflows), our own ``_()`` and ``N_()`` calls in ``cli/``, ``mediation/`` and
+``workflows/``, and click's own messages (extracted from click's source by Babel).
 """
 
 from __future__ import annotations
@@ -15,9 +16,11 @@ from functools import cache
 import os
 import sys
 
-HERE = os.path.dirname(__file__)
-PO = os.path.join(HERE, "zh_CN", "LC_MESSAGES", "mediation.po")
-MO = os.path.join(HERE, "zh_CN", "LC_MESSAGES", "mediation.mo")
+from workflows.i18n import LOCALEDIR
+
+PO = os.path.join(LOCALEDIR, "zh_CN", "LC_MESSAGES", "mediation.po")
+MO = os.path.join(LOCALEDIR, "zh_CN", "LC_MESSAGES", "mediation.mo")
+ROOT = os.path.dirname(os.path.dirname(LOCALEDIR))
 
 
 def texts() -> list[str]:
@@ -40,9 +43,27 @@ def texts() -> list[str]:
     for module, attr, short in cli.COMMANDS.values():
         found.append(short)
         walk(getattr(importlib.import_module(module), attr))
-    for folder in (os.path.dirname(click.__file__), os.path.dirname(cli.__file__)):
+    found += hints()
+    for folder in (os.path.dirname(click.__file__), *(os.path.join(ROOT, p) for p in ("cli", "mediation", "workflows"))):
         found += extracted(folder)
     return list(dict.fromkeys(found))
+
+
+def hints() -> list[str]:
+    """What the workflows' guards say a step needs (``case next``), where it has words and not
+    only marks (``⟦set risk=…⟧`` reads the same in both languages)."""
+    import re
+
+    from workflows.base import _MARK
+    from workflows.dispute import DISPUTE
+    from workflows.matter import WORKFLOWS as MATTERS
+    from workflows.petition import PETITION
+    from workflows.subject import SUBJECT
+
+    out = []
+    for workflow in (DISPUTE, PETITION, SUBJECT, *MATTERS.values()):
+        out += [g.hint for g in workflow.guards.values() if re.search(r"[A-Za-z]", _MARK.sub("", g.hint))]
+    return out
 
 
 @cache
@@ -51,7 +72,7 @@ def extracted(folder: str) -> tuple[str, ...]:
     from babel.messages.extract import extract_from_dir
 
     out: list[str] = []
-    for _file, _line, message, _comments, _context in extract_from_dir(folder, keywords={"_": None,
+    for _file, _line, message, _comments, _context in extract_from_dir(folder, keywords={"_": None, "N_": None,
                                                                                         "ngettext": (1, 2)}):
         out += [message] if isinstance(message, str) else [m for m in message if m]
     return tuple(out)

@@ -11,9 +11,14 @@ from cli import main
 class Run:
     """Invoke ``mediation`` against one database, as a script would (no TTY, NO_COLOR)."""
 
-    def __init__(self, db_url: str):
+    def __init__(self, db_url: str, lang: str = "C.UTF-8"):
         self.db_url = db_url
-        self.runner = CliRunner(env={"NO_COLOR": "1", "COLUMNS": "100", "MEDIATION_USER": None})
+        self.runner = CliRunner(env={"NO_COLOR": "1", "COLUMNS": "100", "MEDIATION_USER": None, "LANG": lang,
+                                     "LANGUAGE": None, "LC_ALL": None, "LC_MESSAGES": None})
+
+    def speaking(self, lang: str) -> Run:
+        """The same database, at a terminal in another language (``zh_CN.UTF-8``)."""
+        return Run(self.db_url, lang)
 
     def __call__(self, *args: str, user: str | None = None, input: str | None = None):
         head = ["--db", self.db_url] + (["--as", user] if user else [])
@@ -32,7 +37,7 @@ class Run:
         assert result.exit_code == 1, result.output
         assert result.stdout == ""
         lines = result.stderr.strip().splitlines()
-        assert len(lines) == 1 and lines[0].startswith("Error: "), result.stderr
+        assert len(lines) == 1 and lines[0].startswith(("Error: ", "错误:")), result.stderr
         assert match in lines[0], lines[0]
         assert "Traceback" not in result.output
         return result

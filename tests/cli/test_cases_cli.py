@@ -54,7 +54,7 @@ def test_list_and_next(run):
     assert run.json("case", "list", "--year", "2020") == []
     nxt = run.json("case", "next", made["number"], user="刘调解")
     assert {b["trigger"] for b in nxt["blocked"]} == {"triage"}
-    assert "风险等级" in nxt["blocked"][0]["reasons"][0]
+    assert "risk level" in nxt["blocked"][0]["reasons"][0]
     assert {a["trigger"] for a in nxt["allowed"]} == {"redirect", "decline"}
     table = " ".join(run.ok("case", "next", made["number"], user="刘调解").stdout.split())  # wrapped at spaces
     assert "redirect" in table and "decline" in table and "risk level must be set" in table
@@ -67,7 +67,7 @@ def test_listing_overdue_cases(run):
 
 BAD = [
     (["case", "new", "--village", "不存在村", "--type", "邻里", "--summary", "x", "--party", "a"], "unknown village"),
-    (["case", "new", "--village", "龙潭村", "--type", "打架", "--summary", "x", "--party", "a"], "unknown type"),
+    (["case", "new", "--village", "龙潭村", "--type", "打架", "--summary", "x", "--party", "a"], "unknown dispute type"),
     (["case", "new", "--village", "龙潭村", "--type", "邻里", "--summary", "x", "--party", "a", "--risk", "紫"],
      "unknown risk"),
     (["case", "new", "--village", "龙潭村", "--type", "邻里", "--summary", "x", "--party", "张三,110105194912310021"],

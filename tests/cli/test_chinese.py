@@ -51,11 +51,13 @@ def test_a_case_from_registration_to_closed_and_a_petition_redirected_in_chinese
     assert redirected["channel_deadline"] is not None
 
 
-def test_chinese_words_refused_clearly(run):
-    ambiguous = run("user", "add", "某", "--role", "级", user="王主任")
-    assert ambiguous.exit_code == 2 and "角色" in ambiguous.stderr
-    run.refused("case", "do", "第9号", "研判分流", "--set", "风险=黄", user="刘调解", match="put a number with brackets")
-    unknown = run("petition", "new", "--village", "龙潭村", "--petitioner", "某", "--category", "劳动争议",
+def test_chinese_words_refused_clearly_in_chinese(run):
+    zh = run.speaking("zh_CN.UTF-8")
+    ambiguous = zh("user", "add", "某", "--role", "级", user="王主任")
+    assert ambiguous.exit_code == 2 and "未知角色 '级'" in ambiguous.stderr and "错误:" in ambiguous.stderr
+    zh.refused("case", "do", "第9号", "研判分流", "--set", "风险=黄", user="刘调解", match="带括号的编号须加引号")
+    zh.refused("case", "do", "第1号", "同意", user="刘调解", match="没有案件 '第1号'")
+    unknown = zh("petition", "new", "--village", "龙潭村", "--petitioner", "某", "--category", "劳动争议",
                   "--summary", "x", "--form", "托人带话", user="王主任")
     assert unknown.exit_code == 2 and "信访形式" in unknown.stderr and "走访" in unknown.stderr
 
@@ -86,12 +88,12 @@ def test_relative_days_and_this_year():
 
 
 def test_one_table_of_words():
-    assert choice("调解员", config.ROLES, "角色", "role") == "mediator"
-    assert choice("司法所", config.ROLES, "角色", "role") == "town"
-    assert choice("走访", FORMS, "信访形式", "form") == choice("来访", FORMS, "信访形式", "form") == "visit"
-    assert choice("道路交通", config.DISPUTE_TYPES, "类别", "type") == "道路交通事故"
-    with pytest.raises(InvalidValue, match="不唯一"):
-        choice("协议", {"a": "书面协议", "b": "口头协议"}, "协议形式", "agreement")
+    assert choice("调解员", config.ROLES, "role") == "mediator"
+    assert choice("司法所", config.ROLES, "role") == "town"
+    assert choice("走访", FORMS, "petition form") == choice("来访", FORMS, "petition form") == "visit"
+    assert choice("道路交通", config.DISPUTE_TYPES, "dispute type") == "道路交通事故"
+    with pytest.raises(InvalidValue, match="is ambiguous"):
+        choice("协议", {"a": "书面协议", "b": "口头协议"}, "agreement")
 
 
 def test_a_step_chosen_from_a_numbered_menu_at_a_terminal(run, monkeypatch):

@@ -59,3 +59,37 @@ def test_the_catalog_covers_every_text_of_the_program_and_is_compiled():
 
 def _click_texts(folder: str) -> set[str]:
     return set(catalog.extracted(folder))
+
+
+def test_every_translation_gives_the_same_facts_as_its_english():
+    """A refusal's placeholders are the facts it gives: the Chinese names each one its English
+    names, no more and no fewer (a typo in either would raise KeyError, or drop a number)."""
+    import re
+    import string
+
+    from babel.messages.pofile import read_po
+
+    with open(catalog.PO, "rb") as fh:
+        po = read_po(fh, locale="zh_CN")
+
+    def fields(text: str) -> set[str]:
+        if "%(" in text:  # click's older %-style texts
+            return set(re.findall(r"%\((\w+)\)", text))
+        return {name for _lit, name, _spec, _conv in string.Formatter().parse(text) if name is not None}
+
+    differ = [(m.id, m.string) for m in po if isinstance(m.id, str) and m.id and m.string
+              and fields(m.id) != fields(m.string)]
+    assert differ == []
+
+
+def test_refusals_are_worded_in_the_readers_language(run):
+    """The same refusal from the services, in each language: the facts are the same."""
+    english = run("case", "show", "(2021)营调字第077号", user="王主任")
+    chinese = run.speaking("zh_CN.UTF-8")("case", "show", "(2021)营调字第077号", user="王主任")
+    assert english.stderr.startswith("Error: no such case '(2021)营调字第077号'")
+    assert chinese.stderr.startswith("错误:没有案件 '(2021)营调字第077号'") and "no such" not in chinese.stderr
+    risky = run.json("case", "new", "--village", "龙潭村", "--type", "邻里", "--summary", "排水沟堵塞",
+                     "--party", "孙秀英", user="刘调解")
+    said = run.speaking("zh_CN.UTF-8").json("case", "next", str(risky["id"]), user="刘调解")
+    assert "需先评定风险等级" in said["blocked"][0]["reasons"][0]
+    assert "risk level must be set" in run.json("case", "next", str(risky["id"]), user="刘调解")["blocked"][0]["reasons"][0]

@@ -119,7 +119,7 @@ def test_unmasked_ledger_records_each_reading(sample, tmp_path):
     assert any(a["actor"] == "王主任" for a in shown["access"])
     refused = sample("case", "list", "--village", "朱家湾村", "--format", "csv", "--out", str(tmp_path / "x.csv"),
                      "--unmask", user="刘明山")
-    assert refused.exit_code == 1 and "只能办理本村" in refused.stderr and not (tmp_path / "x.csv").exists()
+    assert refused.exit_code == 1 and "acts only on records of their own village" in refused.stderr and not (tmp_path / "x.csv").exists()
 
 
 def test_a_ledger_that_cannot_be_written_is_one_line_and_no_file(run, tmp_path):
@@ -129,8 +129,8 @@ def test_a_ledger_that_cannot_be_written_is_one_line_and_no_file(run, tmp_path):
     run.refused("case", "list", "--format", "csv", "--encoding", "gbk", "--out", str(gbk), match="use --encoding utf-8")
     assert not gbk.exists()  # nothing half-written
     run.refused("case", "list", "--format", "xlsx", "--out", str(tmp_path / "none" / "台账.xlsx"),
-                match="cannot use that file")
-    run.refused("template", str(tmp_path / "none" / "t.xlsx"), match="cannot use that file")
+                match="cannot use the file")
+    run.refused("template", str(tmp_path / "none" / "t.xlsx"), match="cannot use the file")
 
 
 def test_three_bad_cells_are_three_located_problems_and_nothing_loads(sample, db_url, tmp_path):
@@ -174,10 +174,10 @@ def test_a_ledgers_shape_is_checked_before_anything_is_read(run, tmp_path):
     bad.write_text("编号,村(社区),步骤,日期,备注\n1,龙潭村,研判分流,2021-03-02,x\n", encoding="utf-8-sig")
     result = run("load", str(bad), user="刘调解")
     assert result.exit_code == 1
-    assert "台账!1:E: 未知列 '备注'" in result.stderr
+    assert "台账!1:E: unknown column '备注'" in result.stderr
     bad.write_text("编号,村(社区),步骤,日期\n1,龙潭村,研判分流,2021-03-02\n", encoding="gbk")
     result = run("load", str(bad), user="刘调解")
-    assert result.exit_code == 1 and "台账!2:A(编号)" in result.stderr and "登记行须在其步骤之前" in result.stderr
+    assert result.exit_code == 1 and "台账!2:A(编号)" in result.stderr and "row of 1 must come before its steps" in result.stderr
     junk = tmp_path / "x.xlsx"
     junk.write_bytes(b"not a workbook")
     result = run("load", str(junk), user="刘调解")

@@ -34,7 +34,7 @@ def test_petition_refusals_are_one_line_and_change_nothing(run):
                 user="王主任", match="known_at=unknown")
     run.refused("petition", "do", "1", "accept", "--at", "2021-06-30", user="王主任", match="15-day limit")
     run.refused("petition", "new", "--village", "朱家湾村", "--petitioner", "甲", "--category", "八卦",
-                "--summary", "x", user="王主任", match="unknown category")
+                "--summary", "x", user="王主任", match="unknown petition category")
     run.refused(*NEW[:2], "--village", "朱家湾村", *NEW[4:], user="刘调解", match="own village")
     assert snapshot(db) == before
     db.dispose()
@@ -45,7 +45,7 @@ def test_an_intake_refusal_is_recorded_and_says_why(run):
     result = run.ok(*NEW[:-1], "2021-05-12", user="王主任")
     assert "不予受理" in result.stdout and "written notice by 2021-05-27 24:00" in result.stdout
     shown = run.json("petition", "show", "2")
-    assert shown["state"] == "not_accepted" and not shown["first_time"] and "already being handled" in shown["refusal"]
+    assert shown["state"] == "not_accepted" and not shown["first_time"] and "正在办理中" in shown["refusal"]
 
 
 def test_a_group_visit_names_at_most_five_representatives(run):
@@ -83,7 +83,7 @@ def test_review_queue_and_decisions(run):
     assert q["escalations"] == [] and [i["number"] for i in q["red_risk"]] == ["(2021)营调字第001号"]
     assert all(i["kind"] in ("case", "petition", "matter") for i in q["due"])
     run.refused("review", user="刘调解", match="town and county")
-    run.refused("review", "approve", "1", user="王主任", match="'county'")
+    run.refused("review", "approve", "1", user="王主任", match="(county) user")
     run.ok("user", "add", "县矛调", "--role", "county", user="王主任")
     assert run.json("review", user="县矛调")["escalations"][0]["number"] == "(2021)营调字第001号"
     out = run.ok("review", "approve", "1", user="县矛调").stdout

@@ -54,7 +54,7 @@ def test_report_refusals(tmp_path):
     for fmt in ("xlsx", "csv", "docx"):  # a place that cannot be written: one line, no traceback
         nowhere = runner.invoke(main, ["--db", db, "report", "annual", "2020", "--format", fmt, "--out",
                                        str(tmp_path / "none" / f"r.{fmt}")])
-        assert nowhere.exit_code == 1 and "cannot use that file" in nowhere.stderr
+        assert nowhere.exit_code == 1 and "cannot use the file" in nowhere.stderr
         assert len(nowhere.stderr.strip().splitlines()) == 1
 
 

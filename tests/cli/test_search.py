@@ -45,7 +45,7 @@ def test_filters_by_party_type_and_mediator(run):
     assert _found(run, "--type", "邻里") == [first]
     assert _found(run, "--mediator", "刘调解") == [first]
     bad = run("case", "list", "--type", "打架")
-    assert bad.exit_code == 1 and "纠纷类别" in bad.stderr
+    assert bad.exit_code == 1 and "unknown dispute type" in bad.stderr
 
 
 def test_petitions_are_found_too(run):

@@ -125,7 +125,7 @@ def test_an_unwritable_place_is_one_line_not_a_traceback(db, tmp_path):
     loader.load(db, write(tmp_path, "setup.toml", SETUP))
     blocked = tmp_path / "file-not-dir"
     blocked.write_text("x")
-    refused(db, InvalidValue, "cannot write there", backup.backup, db, str(blocked / "sub" / "b.db"), actor="王主任")
+    refused(db, InvalidValue, "cannot write .*b.db: Not a directory", backup.backup, db, str(blocked / "sub" / "b.db"), actor="王主任")
     with pytest.raises(DatabaseError, match="cannot create the database"):
         Database(str(blocked / "sub" / "m.db"), create=True)
     assert os.path.isfile(blocked)

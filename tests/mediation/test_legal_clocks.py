@@ -210,7 +210,7 @@ def test_the_reconsideration_decision_runs_from_acceptance_and_extends_once(town
                     accepted=at("2022-02-24"))
     answered = matters.fire(town, actor="王主任", matter=m.number, trigger="answer", at=at("2022-03-07"))
     assert day(answered.deadline) == "2022-04-25"
-    refused(town, NotAllowed, "reason is required", matters.fire, town, actor="王主任", matter=m.number,
+    refused(town, NotAllowed, "the reason for the extension is required", matters.fire, town, actor="王主任", matter=m.number,
             trigger="extend", at=at("2022-04-20"))
     extended = matters.fire(town, actor="王主任", matter=m.number, trigger="extend", at=at("2022-04-20"),
                             note="案情复杂,复议机关负责人批准延长")
@@ -237,7 +237,7 @@ def test_the_appeal_counts_from_service_of_the_judgment_or_ruling(town):
     """行政诉讼法第85条: 15 days from service of a judgment, 10 of a ruling; 第48条: late, with reason."""
     m = matters.new(town, actor="王主任", kind="litigation", summary="某诉镇政府", at=at("2022-01-05"))
     matters.fire(town, actor="王主任", matter=m.number, trigger="defend", at=at("2022-01-12"))
-    refused(town, NotAllowed, "when the judgment was served", matters.fire, town, actor="王主任", matter=m.number,
+    refused(town, NotAllowed, "when the judgment or ruling was served", matters.fire, town, actor="王主任", matter=m.number,
             trigger="judge", at=at("2022-03-01"), values={"outcome": "lost"})
     judged = matters.fire(town, actor="王主任", matter=m.number, trigger="judge", at=at("2022-03-01"),
                           values={"outcome": "lost", "served_at": "2022-03-08"})

@@ -68,7 +68,7 @@ def test_full_course_accept_extend_answer_review_recheck_and_closed_for_good(tow
     final = do(town, p.number, "recheck_answer", "2021-10-08", opinion="explain")
     assert final.state == "closed" and final.final
     again = new(town, category="request", summary="请求修缮村道", when="2022-01-05")
-    assert again.state == "not_accepted" and "closed for good" in again.refusal and not again.first_time
+    assert again.state == "not_accepted" and "已经复核终结" in again.refusal and not again.first_time
     history = petitions.show(town, petition=p.number).history
     assert [e.trigger for e in history][-1] == "recheck_answer" and len(history) == final.version
 
@@ -93,12 +93,12 @@ def test_routing_after_15_days_needs_a_reason(town):
 def test_bad_routing_input_is_refused_and_changes_nothing(town):
     p = new(town)
     refused(town, NotAllowed, "legal channel", do, town, p.number, "redirect", "2021-05-11")
-    refused(town, InvalidValue, "unknown channel", do, town, p.number, "redirect", "2021-05-11", channel="court")
+    refused(town, InvalidValue, r"unknown channel \(法定途径\)", do, town, p.number, "redirect", "2021-05-11", channel="court")
     refused(town, NotAllowed, "transferred to", do, town, p.number, "transfer", "2021-05-11")
     refused(town, NotAllowed, "reason is required", do, town, p.number, "reject", "2021-05-11")
     refused(town, NotAllowed, "not allowed in state received", do, town, p.number, "answer", "2021-05-11",
             opinion="support")
-    refused(town, InvalidValue, "unknown category", new, town, category="gossip")
+    refused(town, InvalidValue, "unknown petition category", new, town, category="gossip")
     do(town, p.number, "accept", "2021-05-11")
     refused(town, NotAllowed, "1 to 30 days", do, town, p.number, "extend", "2021-05-12", note="x", days="31")
 
@@ -107,14 +107,14 @@ def test_intake_refusals_same_matter_and_skipped_levels(town):
     """不予受理 at intake is recorded, not lost: state not_accepted, the reason, a reject step."""
     new(town, petitioner=f"陈建国,{ID_OK}")
     repeat = new(town, petitioner="陈建国", summary="包工头 拖欠工资三个月!", when="2021-05-11")
-    assert repeat.state == "not_accepted" and "already being handled" in repeat.refusal
+    assert repeat.state == "not_accepted" and "正在办理中" in repeat.refusal
     assert not repeat.first_time and repeat.deadline is None
     assert timeutil.show_due(repeat.route_deadline) == "2021-05-26 24:00"  # the written notice: 15 days
     history = petitions.show(town, petition=repeat.number).history
     assert [(e.trigger, e.to) for e in history] == [("receive", "received"), ("reject", "not_accepted")]
     assert history[1].note == repeat.refusal and repeat.version == 2
     skipped = new(town, petitioner="孙秀英", category="civil", summary="宅基地纠纷", level="county", form="visit")
-    assert skipped.state == "not_accepted" and "skipped the town level" in skipped.refusal
+    assert skipped.state == "not_accepted" and "越级走访" in skipped.refusal
     # a letter to the county is not a visit: 逐级走访 concerns visits (and a refused petition does
     # not block the next one, though it was the first on the matter: this one is not 初信)
     letter = new(town, petitioner="孙秀英", category="civil", summary="宅基地纠纷", level="county", form="letter")

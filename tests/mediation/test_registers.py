@@ -18,11 +18,11 @@ def test_reconsideration_answer_in_10_working_days(town):
     assert m.number == "(2021)营复字第001号" and m.state == "received"
     # 10 working days from 09-29 across National Day (make-up 10-09): ends 10-19
     assert timeutil.show_due(m.deadline) == "2021-10-19 24:00"
-    refused(town, NotAllowed, "late", matters.fire, town, actor="王主任", matter=m.number, trigger="answer",
+    refused(town, NotAllowed, "past the limit for the answer", matters.fire, town, actor="王主任", matter=m.number, trigger="answer",
             at=at("2021-10-20"))
     ans = matters.fire(town, actor="王主任", matter=m.number, trigger="answer", at=at("2021-10-18"))
     assert ans.state == "answered"
-    refused(town, InvalidValue, "unknown outcome", matters.fire, town, actor="王主任", matter=m.number,
+    refused(town, InvalidValue, r"unknown outcome \(复议结果\)", matters.fire, town, actor="王主任", matter=m.number,
             trigger="decide", values={"outcome": "won"})
     done = matters.fire(town, actor="王主任", matter=m.number, trigger="decide", values={"outcome": "upheld"},
                         at=at("2021-11-30"))
