@@ -1,10 +1,24 @@
-"""State machines as data, on transitions. No database, no terminal (docs/architecture.md)."""
+"""State machines as data, on transitions. No database, no terminal (docs/architecture.md).
 
-from workflows.base import (AT, NOTE, Action, Due, Guard, Input, Option, Period, Reason, Refused, Result, Workflow,
-                            given, note_given, option, phrase)
+The names of ``workflows.base`` load on first use: the CLI imports ``workflows.i18n`` at start
+for its words, and must not pay for the machinery then."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from workflows.base import Workflow
 
 __all__ = ["AT", "NOTE", "Action", "Due", "Guard", "Input", "Option", "Period", "Reason", "Refused", "Result",
            "Workflow", "get", "given", "note_given", "option", "phrase"]
+
+
+def __getattr__(name: str):
+    if name in __all__ and name != "get":
+        from workflows import base
+        return getattr(base, name)
+    raise AttributeError(f"module 'workflows' has no attribute {name!r}")
 
 
 def get(name: str) -> Workflow:
