@@ -112,7 +112,7 @@ def test_what_cannot_be_printed_is_one_line(papers):
         (["petition", "print", "(2021)营信字第001号", "--form", "refusal"], "was not refused"),
         (["petition", "print", "(2021)营信字第007号", "--form", "redirect"], "was not redirected"),
         (["case", "print", "(2021)营调字第999号", "--form", "cover"], "no such case"),
-        (["case", "print", "1", "--form", "agreement", "--unmask"], "unmasking needs an acting user"),
+        (["case", "print", "1", "--form", "agreement", "--unmask"], "showing full ID numbers needs an acting user"),
     ]:
         result = runner.invoke(main, ["--db", db, *args, "--out", str(papers["dir"] / "never.docx")])
         assert result.exit_code == 1 and said in result.stderr, result.output
@@ -123,4 +123,4 @@ def test_what_cannot_be_printed_is_one_line(papers):
     number = next(c["number"] for c in json.loads(oral.stdout) if c.get("agreement") == "oral")
     result = runner.invoke(main, ["--db", db, "case", "print", number, "--form", "agreement", "--out",
                                   str(papers["dir"] / "never.docx")])
-    assert result.exit_code == 1 and "口头协议" in result.stderr
+    assert result.exit_code == 1 and "an oral agreement has no written form" in result.stderr
