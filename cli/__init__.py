@@ -101,7 +101,8 @@ class MediationGroup(click.Group):
         import warnings
 
         # A warning (e.g. no official holiday calendar for a year) is one line on stderr.
-        warnings.showwarning = lambda message, *_a, **_k: click.echo(f"Warning: {message}", err=True)
+        warnings.showwarning = lambda message, *_a, **_k: click.echo(
+            i18n._("Warning: {message}").format(message=message), err=True)
         try:
             return super().invoke(ctx)
         except InvalidRecords as exc:

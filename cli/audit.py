@@ -33,7 +33,8 @@ def audit_verify(app, town, as_json):
     else:
         d = app.display
         if result.problems:
-            t = d.table("类别 kind", "记录 record", "步 seq", "问题 what", "说明 detail", wrap=("说明 detail",))
+            detail = _("detail")
+            t = d.table(_("kind"), _("record"), _("step no."), _("problem"), detail, wrap=(detail,))
             for p in result.problems:
                 t.add_row(p.kind, p.record, "" if p.seq is None else str(p.seq), p.what, p.detail)
             d.print(t)

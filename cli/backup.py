@@ -27,8 +27,9 @@ def backup(app, path, as_json):
     view = backups.backup(app.db, path, actor=app.actor)
     if as_json:
         return dump_json(view)
-    app.display.line(f"backed up to {view.path} ({view.size:,} bytes" +
-                     (f", schema revision {view.revision})" if view.revision else ")"))
+    said = (_("backed up to {path} ({size} bytes, schema revision {revision})") if view.revision
+            else _("backed up to {path} ({size} bytes)"))
+    app.display.line(said.format(path=view.path, size=f"{view.size:,}", revision=view.revision))
 
 
 @click.command()
@@ -48,10 +49,12 @@ def restore(app, path, yes, as_json):
     db = app.db
     if not yes:
         if not interactive() or as_json:
-            raise click.UsageError("restore replaces every record in the database: confirm with --yes")
+            raise click.UsageError(_("restore replaces every record in the database: confirm with {option}").format(
+                option="--yes"))
         click.confirm(_("replace every record in {database} with the backup {path}?").format(
             database=app.db_location, path=path), abort=True)
     view = backups.restore(db, path, actor=app.actor)
     if as_json:
         return dump_json(view)
-    app.display.line(f"restored {app.db_location} from {view.path}; check it with `mediation audit verify`")
+    app.display.line(_("restored {location} from {path}; check it with {command}").format(
+        location=app.db_location, path=view.path, command="`mediation audit verify`"))

@@ -11,7 +11,7 @@ from cli.output import (
     complete_set, complete_villages, dump_json, for_terminal, interactive, json_option, need, render_access,
     step_values,
 )
-from cli.i18n import N_, _
+from cli.i18n import N_, _, ngettext
 
 
 def _complete_types(ctx, param, incomplete):
@@ -140,9 +140,9 @@ def case_new(app, village, type_, summary, parties, source, screening, risk, kin
     parties = list(parties)
     if not parties:
         if not (interactive() and not as_json):
-            raise click.UsageError("Missing option '--party'.")
+            raise click.UsageError(_("Missing option '{name}'.").format(name="--party"))
         while True:
-            p = click.prompt("当事人 party (NAME[,ID][,PHONE]; empty line to finish)", default="", show_default=False)
+            p = click.prompt(_("Party (NAME[,ID][,PHONE]; empty line to finish)"), default="", show_default=False)
             if not p.strip():
                 if parties:
                     break
@@ -195,11 +195,12 @@ def case_list(app, village, state, year, overdue, limit, text, party, type_, med
 
     if fmt != "table":
         if text or party or type_ or mediator:
-            raise click.UsageError("the ledger is narrowed by --village, --state and --year only.")
+            raise click.UsageError(_("the ledger is narrowed by {options} only.").format(options="--village, --state, --year"))
         return _write_ledger(app, fmt, out, unmask, encoding, village=village, state=state, year=year,
                              overdue=overdue, limit=limit, as_json=as_json)
     if out or unmask:
-        raise click.UsageError("--out and --unmask go with --format xlsx|csv (the ledger).")
+        raise click.UsageError(_("{options} go with {format} (the ledger).").format(options="--out, --unmask",
+                                                                           format="--format xlsx|csv"))
     views = cases.list_cases(app.db, village=village, state=state, year=year, overdue=overdue, limit=limit,
                              text=text, party=party, type=type_, mediator=mediator)
     if as_json:
@@ -213,7 +214,8 @@ def _write_ledger(app, fmt, out, unmask, encoding, *, village, state, year, over
     if not out:
         raise click.UsageError(f"--format {fmt} needs --out FILE (the ledger is written to a file).")
     if overdue or limit:
-        raise click.UsageError("the ledger holds every case of the filter: --overdue and --limit are for the list.")
+        raise click.UsageError(_("the ledger holds every case of the filter: {options} are for the list.").format(
+            options="--overdue, --limit"))
     table = list(ledger.rows(app.db, actor=app.actor, village=village, state=state, year=year, unmask=unmask))
     if fmt == "csv":
         count = ledger.write_csv(out, table, encoding=encoding)
@@ -221,7 +223,7 @@ def _write_ledger(app, fmt, out, unmask, encoding, *, village, state, year, over
         count = ledger.write_xlsx(out, table, villages=ledger.village_names(app.db))
     if as_json:
         return dump_json({"path": out, "rows": count, "format": fmt})
-    click.echo(f"wrote {out} ({count} rows)", err=True)
+    click.echo(_("wrote {path} ({count} rows)").format(path=out, count=count), err=True)
 
 
 @case.command("print")
@@ -243,7 +245,7 @@ def case_print(app, case_ref, form, out, unmask):
     from mediation import documents
 
     number = documents.print_case(app.db, actor=app.actor, case=case_ref, form=form, path=out, unmask=unmask)
-    click.echo(f"wrote {out} ({number} {documents.CASE_FORMS[form]})", err=True)
+    click.echo(_("wrote {path} ({what})").format(path=out, what=f"{number} {documents.CASE_FORMS[form]}"), err=True)
 
 
 @case.command("show")
@@ -306,8 +308,8 @@ def case_do(app, case_ref, trigger, note, at, sets, expect_version, as_json):
     if as_json:
         return dump_json(view)
     from workflows.dispute import DISPUTE, TRIGGER_LABELS
-    app.display.line(f"{view.number}: {trigger} {TRIGGER_LABELS.get(trigger, '')} → {view.state} "
-                     f"{view.state_label} (line {view.line}, version {view.version})")
+    app.display.line(f"{view.number}: {trigger} {TRIGGER_LABELS.get(trigger, '')} → {view.state} {view.state_label} "
+                     + _("(line {line}, version {version})").format(line=view.line, version=view.version))
 
 
 def add_undo(group: click.Group, *, record: str, zh: str) -> None:
@@ -336,7 +338,8 @@ def add_undo(group: click.Group, *, record: str, zh: str) -> None:
         view = service.undo(app.db, actor=app.actor, note=note, expect_version=expect_version, **{record: ref})
         if as_json:
             return dump_json(view)
-        app.display.line(f"{view.number}: undo → {view.state} {view.state_label} (version {view.version})")
+        app.display.line(f"{view.number}: undo → {view.state} {view.state_label} "
+                         + _("(version {version})").format(version=view.version))
 
 
 add_undo(case, record="case", zh="案件")
@@ -413,8 +416,8 @@ def case_next(app, case_ref, as_json):
     from workflows.dispute import STATE_LABELS, TRIGGER_LABELS
 
     d = app.display
-    d.line(f"{view.case.number}  {view.case.state} {view.case.state_label}  line {view.case.line}  "
-           f"version {view.case.version}")
+    d.line(f"{view.case.number}  {view.case.state} {view.case.state_label}  "
+           + _("line {line}  version {version}").format(line=view.case.line, version=view.case.version))
     render_options(d, view.options, view.permission, TRIGGER_LABELS, STATE_LABELS)
 
 
@@ -441,13 +444,13 @@ def render_list(d, views, title: str | None = None) -> None:
 
     from workflows.config import RISKS
 
-    columns = ("编号", "村(社区)", "类别", "状态", "线", "风险", "期限")
-    t = d.table(*columns, title=title, optional=("风险", "线"))
+    columns = (_("number"), _("village or community"), _("type"), _("state"), _("line"), _("risk"), _("due"))
+    t = d.table(*columns, title=title, optional=(_("risk"), _("line")))
     for v in views:
-        due = show_due(v.deadline, minutes=False) + (" 逾期" if v.overdue else "")
+        due = show_due(v.deadline, minutes=False) + (" " + _("overdue") if v.overdue else "")
         t.add_row(v.number, v.village, v.type, v.state_label, str(v.line), RISKS.get(v.risk or "", ""), due)
     d.page(t)
-    d.line(f"{len(views)} case(s)")
+    d.line(ngettext("{n} case", "{n} cases", len(views)).format(n=len(views)))
 
 
 def render_case(d, v) -> None:
@@ -458,46 +461,47 @@ def render_case(d, v) -> None:
     parties = "; ".join(
         ", ".join(x for x in (p.name, p.id_number, p.phone) if x) for p in v.party_details)
     pairs = [
-        ("编号 number", f"{v.number}  (id {v.id}, version {v.version})"),
-        ("状态 state", f"{v.state_label} {v.state} · {v.step}"),
-        ("村 village", f"{v.town} {v.village}"),
-        ("类别 type", f"{v.type} · {MEDIATION_KINDS.get(v.kind, v.kind)}" + (" · 群体性" if v.group else "")),
-        ("概要 summary", v.summary),
-        ("当事人 parties", parties),
-        ("线 line", f"{v.line} {LINES.get(v.line, '')}"),
-        ("风险 risk", f"{v.risk} {RISKS.get(v.risk, '')}" if v.risk else "未评定 not set"),
-        ("来源 source", " ".join(x for x in (SOURCES.get(v.source or "", v.source or ""),
+        (_("number"), _("{number}  (id {id}, version {version})").format(number=v.number, id=v.id, version=v.version)),
+        (_("state"), f"{v.state_label} {v.state} · {v.step}"),
+        (_("village"), f"{v.town} {v.village}"),
+        (_("type"), f"{v.type} · {MEDIATION_KINDS.get(v.kind, v.kind)}" + (" · " + _("group dispute") if v.group else "")),
+        (_("summary"), v.summary),
+        (_("parties"), parties),
+        (_("line"), f"{v.line} {LINES.get(v.line, '')}"),
+        (_("risk"), f"{v.risk} {RISKS.get(v.risk, '')}" if v.risk else _("not assessed")),
+        (_("source"), " ".join(x for x in (SOURCES.get(v.source or "", v.source or ""),
                                             SCREENING_MODES.get(v.screening or "", "")) if x)),
-        ("调解员 mediator", v.mediator),
-        ("登记 registered", show(v.registered_at)),
-        ("司法确认申请截止 apply by" if v.state == "agreed" else "期限 due",
-         (show_due(v.deadline) + (" 已逾期 overdue" if v.overdue else "")) if v.deadline else ""),
+        (_("mediator"), v.mediator),
+        (_("registered"), show(v.registered_at)),
+        (_("apply for judicial confirmation by") if v.state == "agreed" else _("due"),
+         (show_due(v.deadline) + (" " + _("overdue") if v.overdue else "")) if v.deadline else ""),
     ]
     if v.agreement:
-        pairs.append(("协议 agreement", f"{v.agreement} {v.terms or ''}".strip()
+        pairs.append((_("agreement"), f"{v.agreement} {v.terms or ''}".strip()
                       + (f" · ¥{v.amount}" if v.amount else "") + f" · {show(v.agreed_at)}"))
     if v.channel:
-        pairs.append(("分流 channel", f"{v.channel} {CHANNELS.get(v.channel, '')}"))
+        pairs.append((_("channel"), f"{v.channel} {CHANNELS.get(v.channel, '')}"))
     if v.petitions:
-        pairs.append(("信访 petitions", "、".join(v.petitions)))
+        pairs.append((_("petitions"), "、".join(v.petitions)))
     if v.satisfied is not None:
-        pairs.append(("回访 visit", "满意 satisfied" if v.satisfied else "不满意 not satisfied"))
+        pairs.append((_("follow-up visit"), _("satisfied") if v.satisfied else _("not satisfied")))
     if v.outcome or v.reopened:
-        pairs.append(("结果 outcome", (v.outcome or "") + (f" · 反复 reopened ×{v.reopened}" if v.reopened else "")))
+        pairs.append((_("outcome"), (v.outcome or "") + (" · " + _("reopened ×{times}").format(times=v.reopened) if v.reopened else "")))
     d.print(d.fields([(k, val) for k, val in pairs if val not in (None, "")]))
     if v.history:
         from workflows.dispute import STATE_LABELS
 
-        t = d.table("#", "时间 at", "操作 step", "→ 状态", "线", "操作人", "说明 note", wrap=("说明 note",))
+        note_column = _("note")
+        t = d.table("#", _("at"), _("step"), "→ " + _("state"), _("line"), _("by"), note_column, wrap=(note_column,))
         for e in v.history:
             when = _when(e.at)
             if abs((e.recorded_at - e.at).total_seconds()) >= 3600:
-                when += f"\n录入 {show(e.recorded_at, minutes=False)}"
+                when += "\n" + _("entered {day}").format(day=show(e.recorded_at, minutes=False))
             # registration values and agreement terms are in the fields above
             extra = "" if e.trigger == "register" else step_values(e.trigger, e.values, fields=DISPUTE.fields,
                                                                   skip=("terms",))
             note = "\n".join(x for x in (e.note, extra) if x)
-            step = TRIGGER_LABELS.get(e.trigger, e.trigger) + (" (已撤销 undone)" if e.undone else "")
+            step = TRIGGER_LABELS.get(e.trigger, e.trigger) + (" (" + _("undone") + ")" if e.undone else "")
             t.add_row(str(e.seq), when, step, STATE_LABELS.get(e.to, e.to), str(e.line), e.actor, note)
         d.print(t)
 

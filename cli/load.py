@@ -30,8 +30,9 @@ def load(app, path, as_json):
     if as_json:
         return dump_json(results)
     for r in results:
-        counts = ", ".join(f"{k} {n}" for k, n in sorted(r.loaded.items())) or "nothing new"
-        app.display.line(f"{r.path}: {counts}" + (f" ({r.skipped} already loaded)" if r.skipped else ""))
+        counts = ", ".join(f"{k} {n}" for k, n in sorted(r.loaded.items())) or _("nothing new")
+        app.display.line(f"{r.path}: {counts}"
+                         + (" (" + _("{count} already loaded").format(count=r.skipped) + ")" if r.skipped else ""))
 
 
 def run_load(app, db, path, *, quiet: bool = False):
@@ -43,7 +44,7 @@ def run_load(app, db, path, *, quiet: bool = False):
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     total = loader.count_records(path)
-    with Progress(TextColumn("载入 loading"), BarColumn(), MofNCompleteColumn(), console=app.display.err,
+    with Progress(TextColumn(_("loading")), BarColumn(), MofNCompleteColumn(), console=app.display.err,
                   transient=True) as bar:
         task = bar.add_task("load", total=total)
         return loader.load(db, path, progress=lambda n: bar.advance(task, n))
@@ -67,8 +68,8 @@ def template(app, path):
     from mediation import ledger
 
     if not path.lower().endswith(".xlsx"):
-        raise click.UsageError("the template is an Excel workbook: give a FILE ending in .xlsx")
+        raise click.UsageError(_("the template is an Excel workbook: give a FILE ending in {suffix}").format(suffix=".xlsx"))
     if os.path.exists(path):
         raise click.ClickException(_("{target} exists: choose another name").format(target=path))
     ledger.template(path, villages=ledger.village_names(app.db))
-    click.echo(f"wrote {path}", err=True)
+    click.echo(_("wrote {path}").format(path=path), err=True)

@@ -15,7 +15,7 @@ from functools import cached_property
 from typing import Any
 
 import click
-from cli.i18n import _
+from cli.i18n import _, ngettext
 
 
 def terminal_words(kind: str, arg: str) -> str:
@@ -46,10 +46,12 @@ def step_values(trigger: str, values: dict[str, Any], *, fields: Any = None, ski
 
     def shown(key: str, value: Any) -> str:
         if isinstance(value, bool):
-            return "是" if value else "否"
+            return _("yes") if value else _("no")
         spec = fields.get(key) if fields else None
         if spec is not None and spec.kind == "choice":
             return str(spec.options.get(value, value)).split("/")[0]
+        if spec is not None and spec.kind in ("date", "date_or_unknown") and isinstance(value, str) and "T" in value:
+            return _day(value)  # kept as an ISO instant; shown as the day a person wrote
         return str(value)
 
     def label(key: str) -> str:
@@ -60,13 +62,23 @@ def step_values(trigger: str, values: dict[str, Any], *, fields: Any = None, ski
     return sep.join(f"{label(k)}={shown(k, values[k])}" for k in keys)
 
 
+def _day(iso: str) -> str:
+    from datetime import datetime
+
+    from mediation.timeutil import show
+    try:
+        return show(datetime.fromisoformat(iso), minutes=False)
+    except ValueError:
+        return iso
+
+
 def render_access(display, access: list[dict[str, Any]] | None) -> None:
     """Who saw a record's personal data in full (for town and county users)."""
     if not access:
         return
     from mediation.timeutil import show
 
-    t = display.table("查看完整身份信息 unmasked by", "时间 at", title=None)
+    t = display.table(_("full identity seen by"), _("at"), title=None)
     for a in access:
         t.add_row(a["actor"], show(a["at"]))
     display.print(t)
@@ -280,15 +292,18 @@ def wrap_cjk(text: str, width: int) -> list[str]:
 
 
 def waited(since) -> str:
-    """How long something has waited, as a person says it: 已等待3天, 已等待2个月, 已等待6年."""
+    """How long something has waited, as a person says it: 已等待3天, 已等待2个月, 已等待6年
+    (waited 3 days, 2 months, 6 years)."""
     from mediation import timeutil
 
     days = max(0, (timeutil.now() - since).days)
     if days >= 365:
-        return f"已等待{days // 365}年"
+        n = days // 365
+        return ngettext("waited {n} year", "waited {n} years", n).format(n=n)
     if days >= 30:
-        return f"已等待{days // 30}个月"
-    return f"已等待{days}天" if days else "今天"
+        n = days // 30
+        return ngettext("waited {n} month", "waited {n} months", n).format(n=n)
+    return ngettext("waited {n} day", "waited {n} days", days).format(n=days) if days else _("today")
 
 
 def _completion_database(ctx):

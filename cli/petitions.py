@@ -9,8 +9,7 @@ from cli.output import (
     Labelled, complete_set, complete_villages, dump_json, json_option, need, render_access,
     step_values,
 )
-from cli.i18n import N_
-from cli.i18n import _
+from cli.i18n import N_, _, ngettext
 
 
 def _complete_triggers(ctx, param, incomplete):
@@ -65,12 +64,14 @@ def petition_new(app, village, petitioner, category, summary, form, level, matte
     if as_json:
         return dump_json(view)
     from mediation.timeutil import show_due
-    first = " 初信初访" if view.first_time else ""
+    first = "  " + _("first-time petition") if view.first_time else ""
     if view.state == "not_accepted":
         app.display.line(f"{view.number}  id {view.id}  {view.petitioner}  {view.refusal}")
-        app.display.line(f"  书面告知信访人不予受理 written notice by {show_due(view.route_deadline)}")
+        app.display.line("  " + _("written notice of refusal to the petitioner by {day}").format(
+            day=show_due(view.route_deadline)))
         return
-    app.display.line(f"{view.number}  id {view.id}  {view.petitioner}{first}  route by {show_due(view.route_deadline)}")
+    app.display.line(f"{view.number}  id {view.id}  {view.petitioner}{first}  "
+                     + _("route by {day}").format(day=show_due(view.route_deadline)))
 
 
 @petition.command("list")
@@ -99,13 +100,14 @@ def petition_list(app, village, state, year, overdue, text, as_json):
     from workflows.petition import CATEGORY_LABELS
 
     d = app.display
-    t = d.table("编号", "信访人", "类别", "状态", "初信", "期限", title=None, optional=("初信",))
+    t = d.table(_("number"), _("petitioner"), _("category"), _("state"), _("first time"), _("due"), title=None,
+                optional=(_("first time"),))
     for v in views:
-        due = show_due(v.deadline, minutes=False) + (" 逾期" if v.overdue else "")
+        due = show_due(v.deadline, minutes=False) + (" " + _("overdue") if v.overdue else "")
         t.add_row(v.number, v.petitioner, CATEGORY_LABELS.get(v.category, v.category).split("/")[0], v.state_label,
-                  "是" if v.first_time else "", due)
+                  _("yes") if v.first_time else "", due)
     d.page(t)
-    d.line(f"{len(views)} petition(s)")
+    d.line(ngettext("{n} petition", "{n} petitions", len(views)).format(n=len(views)))
 
 
 @petition.command("print")
@@ -124,7 +126,7 @@ def petition_print(app, petition_ref, form, out):
     from mediation import documents
 
     number = documents.print_petition(app.db, actor=app.actor, petition=petition_ref, form=form, path=out)
-    click.echo(f"wrote {out} ({number} {documents.PETITION_FORMS[form]})", err=True)
+    click.echo(_("wrote {path} ({what})").format(path=out, what=f"{number} {documents.PETITION_FORMS[form]}"), err=True)
 
 
 @petition.command("show")
@@ -150,33 +152,35 @@ def petition_show(app, ref, unmask, as_json):
     d = app.display
     person = ", ".join(x for x in (v.petitioner, v.petitioner_id_number, v.petitioner_phone) if x)
     pairs = [
-        ("编号 number", f"{v.number}  (id {v.id}, version {v.version})"),
-        ("状态 state", f"{v.state_label} {v.state}" + (" · 复核终结 closed for good" if v.final else "")),
-        ("信访人", person + (" · 初信初访 first time" if v.first_time else "")),
-        ("代表 representatives", "、".join(v.representatives)),
-        ("不予受理 refusal", v.refusal),
-        ("村 village", f"{v.town} {v.village}"),
-        ("类别 category", f"{v.category} {CATEGORY_LABELS.get(v.category, '')}"),
-        ("事项 summary", v.summary),
-        ("形式 / 层级", f"{FORMS.get(v.form, v.form)} · {LEVELS.get(v.level, v.level)}"),
-        ("收到 received", show(v.received_at)),
-        ("分流期限 route by", show_due(v.route_deadline)),
-        ("办理期限 answer by", show_due(v.answer_deadline) + (f" (延长 {v.extended_days} 日)" if v.extended_days else "")),
-        ("当前期限 due", show_due(v.deadline) + (" 已逾期 overdue" if v.overdue else "")),
-        ("处理意见 opinion", f"{v.opinion} {OPINIONS.get(v.opinion, '')}" if v.opinion else ""),
-        ("送达 served", show(v.served_at, minutes=False)
-         if v.served_at else ("未记录送达 not yet recorded" if v.state == "answered" else "")),
-        ("导入途径 channel", f"{v.channel} {CHANNELS.get(v.channel, '')}" if v.channel else ""),
-        ("途径时限 channel by", f"{show_due(v.channel_deadline, minutes=False)} · {v.channel_law}" if v.channel_deadline
-         else (f"日期未知,告知法定期限 tell the period: {v.channel_law}" if v.channel_law else "")),
-        ("转送 to", v.transferred_to),
-        ("关联案件 case", v.linked_case),
+        (_("number"), _("{number}  (id {id}, version {version})").format(number=v.number, id=v.id, version=v.version)),
+        (_("state"), f"{v.state_label} {v.state}" + (" · " + _("closed for good after the recheck") if v.final else "")),
+        (_("petitioner"), person + (" · " + _("first-time petition") if v.first_time else "")),
+        (_("representatives"), "、".join(v.representatives)),
+        (_("not accepted because"), v.refusal),
+        (_("village"), f"{v.town} {v.village}"),
+        (_("category"), f"{v.category} {CATEGORY_LABELS.get(v.category, '')}"),
+        (_("matter"), v.summary),
+        (_("form / level"), f"{FORMS.get(v.form, v.form)} · {LEVELS.get(v.level, v.level)}"),
+        (_("received"), show(v.received_at)),
+        (_("route by"), show_due(v.route_deadline)),
+        (_("answer by"), show_due(v.answer_deadline) + (" (" + _("extended by {days} days").format(days=v.extended_days)
+                                                            + ")" if v.extended_days else "")),
+        (_("due"), show_due(v.deadline) + (" " + _("overdue") if v.overdue else "")),
+        (_("opinion"), f"{v.opinion} {OPINIONS.get(v.opinion, '')}" if v.opinion else ""),
+        (_("served"), show(v.served_at, minutes=False)
+         if v.served_at else (_("not yet recorded") if v.state == "answered" else "")),
+        (_("channel"), f"{v.channel} {CHANNELS.get(v.channel, '')}" if v.channel else ""),
+        (_("channel by"), f"{show_due(v.channel_deadline, minutes=False)} · {v.channel_law}" if v.channel_deadline
+         else (_("day unknown: tell the legal period: {law}").format(law=v.channel_law) if v.channel_law else "")),
+        (_("transferred to"), v.transferred_to),
+        (_("linked case"), v.linked_case),
     ]
     d.print(d.fields([(k, x) for k, x in pairs if x]))
-    t = d.table("#", "时间 at", "操作 step", "→ 状态", "操作人", "说明 note", wrap=("说明 note",))
+    note_column = _("note")
+    t = d.table("#", _("at"), _("step"), "→ " + _("state"), _("by"), note_column, wrap=(note_column,))
     for e in v.history:
         extra = step_values(e.trigger, e.values, fields=PETITION.fields) if e.trigger != "receive" else ""
-        step = TRIGGER_LABELS.get(e.trigger, e.trigger) + (" (已撤销 undone)" if e.undone else "")
+        step = TRIGGER_LABELS.get(e.trigger, e.trigger) + (" (" + _("undone") + ")" if e.undone else "")
         t.add_row(str(e.seq), show(e.at), step, STATE_LABELS.get(e.to, e.to), e.actor,
                   "\n".join(x for x in (e.note, extra) if x))
     d.print(t)
@@ -220,12 +224,13 @@ def petition_do(app, ref, trigger, note, at, sets, expect_version, as_json):
                           at=_moment(at), values=values, expect_version=expect_version)
     if as_json:
         return dump_json(view)
-    due = f", due {show_due(view.deadline)}" if view.deadline else ""
+    due = ", " + _("due {day}").format(day=show_due(view.deadline)) if view.deadline else ""
     told = ""
     if trigger.strip() == "redirect" and view.channel_deadline:
-        told = f"; tell the petitioner: {view.channel} by {show_due(view.channel_deadline, minutes=False)}"
+        told = "; " + _("tell the petitioner: {channel} by {day}").format(
+            channel=view.channel, day=show_due(view.channel_deadline, minutes=False))
     elif trigger.strip() == "redirect" and view.channel_law:
-        told = f"; 知道日期未知,须告知信访人法定期限 tell the petitioner the legal period: {view.channel_law}"
+        told = "; " + _("the day is unknown: tell the petitioner the legal period: {law}").format(law=view.channel_law)
     app.display.line(f"{view.number}: {trigger} → {view.state} {view.state_label}{due}{told}")
 
 
@@ -279,7 +284,7 @@ def petition_next(app, ref, as_json):
     d.line(f"{view.petition.number}  {view.petition.state} {view.petition.state_label}")
     if view.petition.state == "received":
         target = r.channel or r.to or ""
-        d.line(f"建议 suggested: {r.trigger} {target} — {r.why}")
+        d.line(_("suggested: {trigger} {target} — {why}").format(trigger=r.trigger, target=target, why=r.why))
         if r.start_case:
-            d.line("  then: mediation case new … --petition " + view.petition.number)
+            d.line("  " + _("then: {command}").format(command="mediation case new … --petition " + view.petition.number))
     render_options(d, view.options, view.permission, TRIGGER_LABELS, STATE_LABELS)

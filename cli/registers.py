@@ -6,8 +6,7 @@ import click
 
 from cli.cases import _moment, _parse_sets, add_undo
 from cli.output import Labelled, complete_villages, dump_json, json_option, need, step_values
-from cli.i18n import N_
-from cli.i18n import _
+from cli.i18n import N_, _, ngettext
 
 
 @click.group()
@@ -43,7 +42,8 @@ def matter_new(app, kind, summary, town, at, accepted, as_json):
     if as_json:
         return dump_json(view)
     from mediation.timeutil import show_due
-    app.display.line(f"{view.number}  id {view.id}  {view.state_label}, due {show_due(view.deadline)}")
+    app.display.line(f"{view.number}  id {view.id}  {view.state_label}, "
+                     + _("due {day}").format(day=show_due(view.deadline)))
 
 
 @matter.command("list")
@@ -65,12 +65,13 @@ def matter_list(app, kind, year, overdue, as_json):
     views = matters.list_matters(app.db, kind=kind, year=year, overdue=overdue)
     if as_json:
         return dump_json(views)
-    t = app.display.table("编号", "id", "摘要", "状态", "结果", "期限", wrap=("摘要",))
+    summary = _("summary")
+    t = app.display.table(_("number"), "id", summary, _("state"), _("outcome"), _("due"), wrap=(summary,))
     for v in views:
         t.add_row(v.number, str(v.id), v.summary, v.state_label, v.outcome or "",
-                  show_due(v.deadline, minutes=False) + (" 逾期" if v.overdue else ""))
+                  show_due(v.deadline, minutes=False) + (" " + _("overdue") if v.overdue else ""))
     app.display.print(t)
-    app.display.line(f"{len(views)} matter(s)")
+    app.display.line(ngettext("{n} matter", "{n} matters", len(views)).format(n=len(views)))
 
 
 @matter.command("show")
@@ -93,18 +94,21 @@ def matter_show(app, ref, as_json):
         return dump_json(v)
     d = app.display
     d.print(d.fields([(k, x) for k, x in [
-        ("编号 number", f"{v.number}  (id {v.id}, version {v.version})"), (N_("Matter kind"), MATTER_KINDS[v.kind]),
-        (N_("Summary of the matter"), v.summary), ("状态 state", f"{v.state_label} {v.state}"),
-        ("收到 received", show(v.received_at)),
-        ("复议机关受理 accepted", show(v.accepted_at, minutes=False) + (" · 已延长30日 extended" if v.extended else "")),
-        ("送达 served", f"{DECISION_FORMS.get(v.decision_form, '')} {show(v.served_at, minutes=False)}"
+        (_("number"), _("{number}  (id {id}, version {version})").format(number=v.number, id=v.id, version=v.version)),
+        (_("Matter kind"), MATTER_KINDS[v.kind]),
+        (_("summary"), v.summary), (_("state"), f"{v.state_label} {v.state}"),
+        (_("received"), show(v.received_at)),
+        (_("accepted by the reconsideration body"), show(v.accepted_at, minutes=False)
+         + (" · " + _("extended by 30 days") if v.extended else "")),
+        (_("served"), f"{DECISION_FORMS.get(v.decision_form, '')} {show(v.served_at, minutes=False)}"
          if v.served_at else ""),
-        ("期限 due", show_due(v.deadline) or ("复议决定期限未知(未登记受理日期) unknown: no acceptance date"
-                                           if v.kind == "reconsideration" and v.state == "answered" else "")),
-        ("结果 outcome", v.outcome)] if x]))
-    t = d.table("#", "时间 at", "操作 step", "→ 状态", "操作人", "说明 note", wrap=("说明 note",))
+        (_("due"), show_due(v.deadline) or (_("unknown: the acceptance day is not recorded")
+                                            if v.kind == "reconsideration" and v.state == "answered" else "")),
+        (_("outcome"), v.outcome)] if x]))
+    note_column = _("note")
+    t = d.table("#", _("at"), _("step"), "→ " + _("state"), _("by"), note_column, wrap=(note_column,))
     for e in v.history:
-        step = TRIGGER_LABELS.get(e.trigger, e.trigger) + (" (已撤销 undone)" if e.undone else "")
+        step = TRIGGER_LABELS.get(e.trigger, e.trigger) + (" (" + _("undone") + ")" if e.undone else "")
         t.add_row(str(e.seq), show(e.at), step, e.to, e.actor,
                   "\n".join(x for x in (e.note, step_values(e.trigger, e.values)) if x))
     d.print(t)
@@ -136,7 +140,7 @@ def matter_do(app, ref, trigger, note, at, sets, expect_version, as_json):
     if as_json:
         return dump_json(view)
     from mediation.timeutil import show_due
-    due = f", due {show_due(view.deadline)}" if view.deadline else ""
+    due = ", " + _("due {day}").format(day=show_due(view.deadline)) if view.deadline else ""
     app.display.line(f"{view.number}: {trigger} → {view.state} {view.state_label}{due}")
 
 
@@ -221,12 +225,12 @@ def subject_list(app, category, village, as_json):
     views = subjects.list_subjects(app.db, category=category, village=village)
     if as_json:
         return dump_json(views)
-    t = app.display.table("id", "姓名", "类别", "村", "状态", "就业", "接收")
+    t = app.display.table("id", _("Name"), _("category"), _("village"), _("state"), _("employment"), _("received"))
     for v in views:
         t.add_row(str(v.id), v.name, SUBJECT_CATEGORIES[v.category], v.village or "", v.state_label,
-                  EMPLOYMENT.get(v.employment or "", "未登记"), show(v.received_at, minutes=False))
+                  EMPLOYMENT.get(v.employment or "", _("not recorded")), show(v.received_at, minutes=False))
     app.display.print(t)
-    app.display.line(f"{len(views)} subject(s)")
+    app.display.line(ngettext("{n} subject", "{n} subjects", len(views)).format(n=len(views)))
 
 
 @subject.command("show")
@@ -249,13 +253,13 @@ def subject_show(app, ref, as_json):
         return dump_json(v)
     d = app.display
     d.print(d.fields([(k, x) for k, x in [
-        ("id", str(v.id)), (N_("Name"), v.name), ("类别", SUBJECT_CATEGORIES[v.category]), ("村 village", v.village),
-        ("状态 state", f"{v.state_label} {v.state}"), ("接收 received", show(v.received_at)),
-        ("期满 term ends", show(v.term_end, minutes=False) + (" 已期满,待解除 due for release" if v.term_over else "")),
-        ("结束 ended", show(v.ended_at)), ("就业 employment", EMPLOYMENT.get(v.employment or "", ""))] if x]))
-    t = d.table("时间 at", "记录 event", "操作人")
+        ("id", str(v.id)), (_("Name"), v.name), (_("category"), SUBJECT_CATEGORIES[v.category]),
+        (_("village"), v.village), (_("state"), f"{v.state_label} {v.state}"), (_("received"), show(v.received_at)),
+        (_("term ends"), show(v.term_end, minutes=False) + (" " + _("term over, due for release") if v.term_over else "")),
+        (_("ended"), show(v.ended_at)), (_("employment"), EMPLOYMENT.get(v.employment or "", ""))] if x]))
+    t = d.table(_("at"), _("event"), _("by"))
     for e in v.history:
-        what = (f"就业状况 {EMPLOYMENT[e.values['status']]}" if e.trigger == "employment"
+        what = (_("employment: {status}").format(status=EMPLOYMENT[e.values['status']]) if e.trigger == "employment"
                 else TRIGGER_LABELS.get(e.trigger, e.trigger) + f" → {e.to}")
         t.add_row(show(e.at), what, e.actor)
     d.print(t)

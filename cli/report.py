@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from cli.output import dump_json, json_option
+from cli.i18n import _
 
 FORMATS = ("table", "json", "csv", "xlsx", "md", "docx")
 
@@ -48,17 +49,17 @@ def annual(app, year, as_of, town, fmt, out, encoding, as_json):
     if fmt == "xlsx":
         from mediation.report_formats import write_xlsx
         write_xlsx(r, out)
-        return click.echo(f"wrote {out}", err=True)
+        return click.echo(_("wrote {path}").format(path=out), err=True)
     if fmt == "docx":
         from mediation.documents import annual_report
         annual_report(r, out)
-        return click.echo(f"wrote {out}", err=True)
+        return click.echo(_("wrote {path}").format(path=out), err=True)
     if fmt == "table":
         if out:
             from rich.console import Console
             with open(out, "w", encoding="utf-8") as fh:
                 render(Console(file=fh, width=100, markup=False, highlight=False, emoji=False, no_color=True), r)
-            return click.echo(f"wrote {out}", err=True)
+            return click.echo(_("wrote {path}").format(path=out), err=True)
         return render(app.display.console, r)
     if fmt == "json":
         text = None
@@ -76,7 +77,7 @@ def annual(app, year, as_of, town, fmt, out, encoding, as_json):
         data = text.encode(file_encoding)  # before the file is opened: a refusal leaves none behind
         with open(out, "wb") as fh:
             fh.write(data)
-        click.echo(f"wrote {out}", err=True)
+        click.echo(_("wrote {path}").format(path=out), err=True)
     else:
         click.echo(text, nl=False)
 

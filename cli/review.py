@@ -31,18 +31,20 @@ def review(ctx, as_json):
     if as_json:
         return dump_json(q)
     d = app.display
-    sections = [("待审批上报 escalations", q.escalations), ("红色风险 red risk", q.red_risk),
-                ("逾期或三日内到期 due", q.due), ("待分流信访 petitions to route", q.new_petitions)]
+    sections = [(_("escalations to approve"), q.escalations), (_("red risk"), q.red_risk),
+                (_("overdue or due within three days"), q.due), (_("petitions to route"), q.new_petitions)]
     for title, items in sections:
         if not items:
             d.line(f"{title}: " + _("none"))
             continue
-        t = d.table("编号", "村", "期限", "说明", title=f"{title} ({len(items)})", wrap=("说明",))
+        note_column = _("note")
+        t = d.table(_("number"), _("village"), _("due"), note_column, title=f"{title} ({len(items)})",
+                    wrap=(note_column,))
         for i in items:
-            due = show_due(i.deadline) + (" 逾期" if i.overdue else "")
+            due = show_due(i.deadline) + (" " + _("overdue") if i.overdue else "")
             if i.since is not None:
                 due += f"\n{waited(i.since)}"
-            mark = "初信 " if i.first_time else ""
+            mark = _("first time") + " " if i.first_time else ""
             t.add_row(i.number, i.village, due, mark + i.detail)
         d.print(t)
 
@@ -85,4 +87,5 @@ def _decide(app, case_ref, approve, note, at, as_json):
     view = service.decide(app.db, actor=app.actor, case=case_ref, approve=approve, note=note, at=_moment(at))
     if as_json:
         return dump_json(view)
-    app.display.line(f"{view.number}: {'approved' if approve else 'returned'} → {view.state_label}, line {view.line}")
+    said = _("{number}: approved → {state}, line {line}") if approve else _("{number}: returned → {state}, line {line}")
+    app.display.line(said.format(number=view.number, state=view.state_label, line=view.line))

@@ -6,8 +6,7 @@ import click
 
 from cli.cases import _moment
 from cli.output import complete_villages, dump_json, json_option, need
-from cli.i18n import N_
-from cli.i18n import _
+from cli.i18n import N_, _, ngettext
 
 
 @click.group()
@@ -42,8 +41,9 @@ def screening_add(app, village, mode, found, prevented, note, at, as_json):
     if as_json:
         return dump_json(view)
     from mediation.timeutil import show
-    app.display.line(f"{view.village} {view.mode}排查 {show(view.at, minutes=False)}: "
-                     f"found {view.found}, prevented {view.prevented}")
+    app.display.line(_("{village} {mode} screening {day}: found {found}, prevented {prevented}").format(
+        village=view.village, mode=view.mode, day=show(view.at, minutes=False), found=view.found,
+        prevented=view.prevented))
 
 
 @screening.command("zero")
@@ -66,7 +66,7 @@ def screening_zero(app, village, month, as_json):
     view = service.zero_report(db, actor=app.actor, village=village, month=month)
     if as_json:
         return dump_json(view)
-    app.display.line(f"{view.village} {view.month} 零上报 zero report filed")
+    app.display.line(_("{village} {month}: zero report filed").format(village=view.village, month=view.month))
 
 
 @screening.command("list")
@@ -89,17 +89,20 @@ def screening_list(app, village, year, as_json):
     if as_json:
         return dump_json({"rounds": rounds, "zero_reports": zeros})
     d = app.display
-    t = d.table("日期", "村(社区)", "方式", "发现", "防止", "人员", "说明", wrap=("说明",))
+    note_column = _("note")
+    t = d.table(_("date"), _("village or community"), _("mode"), _("found"), _("prevented"), _("by"), note_column,
+                wrap=(note_column,))
     for r in rounds:
         t.add_row(show(r.at, minutes=False), r.village, r.mode, str(r.found), str(r.prevented), r.actor, r.note or "")
     d.print(t)
-    d.line(f"{len(rounds)} round(s)")
+    d.line(ngettext("{n} round", "{n} rounds", len(rounds)).format(n=len(rounds)))
     if not zeros:
-        return d.line("零上报 zero reports: " + _("none"))
+        return d.line(_("zero reports") + ": " + _("none"))
     months: dict[str, list[str]] = {}
     for z in zeros:
         months.setdefault(z.village, []).append(z.month)
-    t = d.table("村(社区)", "零上报月份 zero reports", title=None, wrap=("零上报月份 zero reports",))
+    months_column = _("months of zero reports")
+    t = d.table(_("village or community"), months_column, title=None, wrap=(months_column,))
     for village, ms in months.items():
         t.add_row(village, " ".join(ms))
     d.print(t)

@@ -8,7 +8,7 @@ import click
 
 from cli.output import Labelled, complete_villages, dump_json, json_option, need
 from workflows.config import Role
-from cli.i18n import N_
+from cli.i18n import N_, _
 
 
 
@@ -34,10 +34,12 @@ def init(app, town, villages, abbr, as_json):
                            actor=app.actor)
     if as_json:
         return dump_json(view)
-    verb = "created" if view.created else "exists"
-    app.display.line(f"{view.town} ({verb}, case numbers …{view.abbr}调字…): {len(view.villages)} villages"
-                     + (f", added {'、'.join(view.added_villages)}" if view.added_villages else ""))
-    app.display.line(f"database: {app.db_location}")
+    said = (_("{town} (created, case numbers …{abbr}调字…): {count} villages") if view.created
+            else _("{town} (exists, case numbers …{abbr}调字…): {count} villages"))
+    app.display.line(said.format(town=view.town, abbr=view.abbr, count=len(view.villages))
+                     + (", " + _("added {villages}").format(villages="、".join(view.added_villages))
+                        if view.added_villages else ""))
+    app.display.line(_("database: {location}").format(location=app.db_location))
 
 
 @click.command()
@@ -57,9 +59,11 @@ def upgrade(app, as_json):
     if as_json:
         return dump_json({"before": before, "revision": after, "database": app.db_location})
     if before == after:
-        app.display.line(f"schema up to date (revision {after}): {app.db_location}")
+        app.display.line(_("schema up to date (revision {revision}): {location}").format(
+            revision=after, location=app.db_location))
     else:
-        app.display.line(f"schema upgraded {before or 'empty'} → {after}: {app.db_location}")
+        app.display.line(_("schema upgraded {before} → {after}: {location}").format(
+            before=before or _("empty"), after=after, location=app.db_location))
 
 
 @click.group()
@@ -104,7 +108,8 @@ def user_add(app, name, role, village, town, login, password_stdin, as_json):
     if as_json:
         return dump_json(view)
     where = view.village or view.town or Role.county
-    app.display.line(f"added {view.name} ({view.role}, {where})" + (f", login {view.login}" if view.login else ""))
+    app.display.line(_("added {name} ({role}, {place})").format(name=view.name, role=view.role, place=where)
+                     + (", " + _("login {login}").format(login=view.login) if view.login else ""))
 
 
 @user.command("login")
@@ -132,7 +137,8 @@ def user_login(app, name, login, password_stdin, as_json):
     view = admin.give_login(db, actor=app.actor, name=name, login=login, password=password)
     if as_json:
         return dump_json(view)
-    app.display.line(f"{view.name} ({view.role}, {view.village or view.town or Role.county}): login {view.login}")
+    app.display.line(f"{view.name} ({view.role}, {view.village or view.town or Role.county}): "
+                     + _("login {login}").format(login=view.login))
 
 
 def _password(login: str | None, from_stdin: bool, *, as_json: bool) -> str | None:
@@ -141,16 +147,17 @@ def _password(login: str | None, from_stdin: bool, *, as_json: bool) -> str | No
 
     if login is None:
         if from_stdin:
-            raise click.UsageError("--password-stdin goes with --login")
+            raise click.UsageError(_("{option} goes with {other}").format(option="--password-stdin", other="--login"))
         return None
     if from_stdin:
         line = sys.stdin.readline().rstrip("\r\n")
         if not line:
-            raise click.UsageError("--password-stdin: stdin gave no password (one line, not empty)")
+            raise click.UsageError(_("{option}: stdin gave no password (one line, not empty)").format(option="--password-stdin"))
         return line
     if as_json or not interactive():
-        raise click.UsageError("a new login needs a password: type it at a terminal, or give --password-stdin")
-    return click.prompt("密码 password", hide_input=True, confirmation_prompt=True)
+        raise click.UsageError(_("a new login needs a password: type it at a terminal, or give {option}").format(
+            option="--password-stdin"))
+    return click.prompt(_("Password"), hide_input=True, confirmation_prompt=True)
 
 
 @user.command("list")
@@ -168,7 +175,7 @@ def user_list(app, as_json):
     users = admin.list_users(app.db)
     if as_json:
         return dump_json(users)
-    t = app.display.table(N_("Name"), N_("Role"), N_("Town"), "村 village", "登录 login")
+    t = app.display.table(_("Name"), _("Role"), _("Town"), _("village"), _("login"))
     for u in users:
         t.add_row(u.name, u.role, u.town or "", u.village or "", u.login or "")
     app.display.print(t)
@@ -203,8 +210,8 @@ def demo(app, out, as_json):
         return dump_json({"database": path, "report": r})
     render(app.display.console, r)
     app.display.line("")
-    app.display.line(f"demo database: {path}")
-    app.display.line("try:")
+    app.display.line(_("demo database: {path}").format(path=path))
+    app.display.line(_("try:"))
     app.display.line(f"  export MEDIATION_DB={path}")
     app.display.line("  mediation case list --village 龙潭村")
     app.display.line("  mediation report annual 2021 --format docx --out 2021年度统计.docx")

@@ -23,13 +23,15 @@ MO = os.path.join(LOCALEDIR, "zh_CN", "LC_MESSAGES", "mediation.mo")
 ROOT = os.path.dirname(os.path.dirname(LOCALEDIR))
 
 
-def texts() -> list[str]:
-    """Every text the program shows that the catalog may translate, in a stable order."""
+def texts() -> list[str | tuple[str, str]]:
+    """Every text the program shows that the catalog may translate, in a stable order; a
+    ``ngettext`` text is its (singular, plural) pair, one plural entry of the catalog (as
+    two plain entries, ``ngettext`` would never find them)."""
     import click
 
     import cli
 
-    found: list[str] = []
+    found: list[str | tuple[str, str]] = []
 
     def walk(command) -> None:
         english = getattr(command, "_english", None)  # what the code wrote, if shown translated
@@ -67,14 +69,17 @@ def hints() -> list[str]:
 
 
 @cache
-def extracted(folder: str) -> tuple[str, ...]:
+def extracted(folder: str) -> tuple[str | tuple[str, str], ...]:
     """The ``_()`` and ``ngettext()`` texts of a source folder (Babel's extractor)."""
     from babel.messages.extract import extract_from_dir
 
-    out: list[str] = []
+    out: list[str | tuple[str, str]] = []
     for _file, _line, message, _comments, _context in extract_from_dir(folder, keywords={"_": None, "N_": None,
                                                                                         "ngettext": (1, 2)}):
-        out += [message] if isinstance(message, str) else [m for m in message if m]
+        if isinstance(message, str):
+            out.append(message)
+        elif all(message):
+            out.append(tuple(message))
     return tuple(out)
 
 

@@ -145,7 +145,7 @@ def test_every_unmask_is_listed_in_the_records_access_history(run):
     assert [a["actor"] for a in office["access"]] == ["刘调解", "王主任"]
     assert all(a["at"].endswith("+08:00") for a in office["access"])
     table = run.ok("case", "show", made["number"], user="王主任").stdout
-    assert "unmasked by" in table and "刘调解" in table
+    assert "full identity seen by" in table and "刘调解" in table
     petition = run.json("petition", "new", "--village", "龙潭村", "--petitioner", f"孙秀英,{ID_OK}", "--category",
                         "request", "--summary", "修路", user="王主任")
     run.json("petition", "show", petition["number"], "--unmask", user="刘调解")

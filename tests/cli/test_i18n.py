@@ -32,6 +32,8 @@ def test_help_and_usage_errors_in_chinese(tmp_path):
     assert missing.exit_code == 2 and "缺少选项 '--type'" in missing.stderr and "错误:" in missing.stderr
     unknown = _run("zh_CN.UTF-8", "--db", db, "case", "frobnicate")
     assert unknown.exit_code == 2 and "没有命令 'frobnicate'" in unknown.stderr
+    extra = _run("zh_CN.UTF-8", "--db", db, "case", "list", "甲", "乙")  # click's ngettext: a plural entry
+    assert extra.exit_code == 2 and "多余的参数(甲 乙)" in extra.stderr
 
 
 def test_english_under_any_other_locale():
@@ -48,7 +50,8 @@ def test_the_catalog_covers_every_text_of_the_program_and_is_compiled():
 
     with open(catalog.PO, "rb") as fh:
         po = read_po(fh, locale="zh_CN")
-    translated = {m.id for m in po if m.id and m.string}
+    # a plural text (``ngettext``) is one entry, its id the (singular, plural) pair
+    translated = {m.id for m in po if m.id and (m.string if isinstance(m.string, str) else all(m.string))}
     import click
 
     click_dir = str(Path(click.__file__).parent)
@@ -79,7 +82,13 @@ def test_every_translation_gives_the_same_facts_as_its_english():
 
     differ = [(m.id, m.string) for m in po if isinstance(m.id, str) and m.id and m.string
               and fields(m.id) != fields(m.string)]
+    # a plural entry: every form names only what the English forms give, and all they share
+    for m in po:
+        if m.id and not isinstance(m.id, str):
+            given, shared = fields(m.id[0]) | fields(m.id[1]), fields(m.id[0]) & fields(m.id[1])
+            differ += [(m.id, s) for s in m.string if s and not (shared <= fields(s) <= given)]
     assert differ == []
+    assert any(m.id and not isinstance(m.id, str) and all(m.string) for m in po)  # plurals are checked
 
 
 def test_refusals_are_worded_in_the_readers_language(run):

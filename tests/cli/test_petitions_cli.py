@@ -43,7 +43,9 @@ def test_petition_refusals_are_one_line_and_change_nothing(run):
 def test_an_intake_refusal_is_recorded_and_says_why(run):
     run.ok(*NEW, user="王主任")
     result = run.ok(*NEW[:-1], "2021-05-12", user="王主任")
-    assert "不予受理" in result.stdout and "written notice by 2021-05-27 24:00" in result.stdout
+    assert "不予受理" in result.stdout and "written notice of refusal to the petitioner by 2021-05-27 24:00" in result.stdout
+    shown = run.speaking("zh_CN.UTF-8").ok("petition", "show", "2").stdout
+    assert "不予受理" in shown and "编号" in shown
     shown = run.json("petition", "show", "2")
     assert shown["state"] == "not_accepted" and not shown["first_time"] and "正在办理中" in shown["refusal"]
 
@@ -89,7 +91,8 @@ def test_review_queue_and_decisions(run):
     out = run.ok("review", "approve", "1", user="县矛调").stdout
     assert "line 3" in out
     text = run.ok("review", user="王主任").stdout
-    assert "红色风险" in text
+    assert "red risk (1)" in text
+    assert "红色风险 (1)" in run.speaking("zh_CN.UTF-8").ok("review", user="王主任").stdout
 
 
 def test_screening_from_the_terminal(run):

@@ -23,11 +23,23 @@ from workflows.petition import STATE_LABELS as PETITION_STATES
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_cases" / "yingpan-2021"
 
 
-@pytest.fixture(scope="module")
-def shown(tmp_path_factory):
-    """What a person sees at an 80-column terminal: the demo, the lists and every case."""
+# the labels of the show views and tables: in Chinese, these too must stay whole
+LABELS = ("number", "village or community", "apply for judicial confirmation by", "follow-up visit",
+          "overdue or due within three days", "escalations to approve", "petitions to route", "months of zero reports",
+          "full identity seen by", "closed for good after the recheck", "accepted by the reconsideration body",
+          "term over, due for release", "not accepted because", "first-time petition", "linked case")
+
+
+@pytest.fixture(scope="module", params=["C.UTF-8", "zh_CN.UTF-8"])
+def shown(tmp_path_factory, request):
+    """What a person sees at an 80-column terminal: the demo, the lists and every case, in
+    English and in Chinese (the labels differ in width)."""
+    import gettext
+
+    from workflows.i18n import DOMAIN, LOCALEDIR
+
     db = str(tmp_path_factory.mktemp("terminal") / "demo.db")
-    runner = CliRunner(env={"NO_COLOR": "1", "COLUMNS": "80", "MEDIATION_USER": None})
+    runner = CliRunner(env={"NO_COLOR": "1", "COLUMNS": "80", "MEDIATION_USER": None, "LANG": request.param})
 
     def out(*args: str) -> str:
         result = runner.invoke(main, list(args), catch_exceptions=False)
@@ -47,6 +59,10 @@ def shown(tmp_path_factory):
     words |= set(PETITION_STATES.values()) | {v for v in TRIGGER_LABELS.values() if "/" not in v}
     words |= {c["village"] for c in cases}
     words |= set(re.findall(r"\d{4}-\d{2}-\d{2}", "".join(screens.values())))
+    if request.param.startswith("zh"):
+        chinese = gettext.translation(DOMAIN, LOCALEDIR, languages=["zh_CN"]).gettext
+        words |= {chinese(label) for label in LABELS}
+        assert "编号" in screens["case list"] and "当事人" in screens["case show (2021)营调字第001号"]
     return screens, words
 
 
@@ -71,6 +87,7 @@ def test_no_internal_value_and_no_ellipsis_in_the_lists(shown):
     screens, _ = shown
     for name, text in screens.items():
         assert "amount_fen" not in text and "_fen" not in text, name
+        assert not re.search(r"\d{4}-\d{2}-\d{2}T\d", text), name  # a day as people write it, not an ISO instant
     for name in ("case list", "petition list", "user list"):
         assert "…" not in screens[name], (name, screens[name][:400])
     assert "协议金额=" in screens["case show (2021)营调字第001号"]
@@ -86,8 +103,11 @@ def test_prose_wraps_after_punctuation_and_never_inside_a_number():
     assert wrap_cjk(summary, 40)[0].endswith(",")
 
 
-def test_relative_times_read_naturally():
+def test_relative_times_read_naturally(monkeypatch):
     now = timeutil.now()
+    assert waited(now - timedelta(days=6 * 365 + 3)) == "waited 6 years"
+    assert waited(now - timedelta(days=31)) == "waited 1 month"
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
     assert waited(now - timedelta(days=6 * 365 + 3)) == "已等待6年"
     assert waited(now - timedelta(days=65)) == "已等待2个月"
     assert waited(now - timedelta(days=3, hours=2)) == "已等待3天"
