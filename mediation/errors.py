@@ -61,4 +61,6 @@ class InvalidRecords(MediationError):
 
     def __init__(self, problems: list[str]):
         self.problems = problems
-        super().__init__(f"{len(problems)} problem(s) found; nothing was loaded")
+        from workflows.i18n import _
+
+        super().__init__(_("{count} problem(s) found; nothing was loaded").format(count=len(problems)))

@@ -163,28 +163,35 @@ def read(path: str) -> tuple[dict[str, Any], Any]:
         raise InvalidRecords(problems)
     order = list(cases)
 
-    def place(file: str, rec, problem: str) -> str:
+    def place(file: str, rec, problem) -> str:
+        """The cell a loader ``Problem`` belongs in: a step's problem in its row, in the column
+        of the field it names (an action's ``at``; for a step the services refused, the value
+        its refusal asks for, else the step itself); a registration field in the first row."""
         key = order[rec.index - 1] if 0 < rec.index <= len(order) else None
         where = places.get(key)
         if where is None:
             return f"{file}: {problem}"
-        head, _sep, rest = problem.partition(": ")
-        field = head.split("[", 1)[0].split(" ", 1)[0]
-        if field == "actions":
-            i = int(head.split("[", 1)[1].split("]", 1)[0])
-            row = where["actions"][i]
-            step, _sep, said = rest.partition(": ") if head == "actions" else (head, "", rest)
-            said = said or rest
-            mentioned = [f for f, spec in DISPUTE.fields.items() if f"{{ {f} =" in said or spec.label in said]
-            target = (mentioned[0] if mentioned else "at" if ("日期" in said or "date" in said)
-                      else "note" if said.startswith("note") or "说明" in said else "do")
-            return f"{os.path.basename(file)}: {cell(row, target)}: {said}"
-        if field in column and rest:
-            return f"{os.path.basename(file)}: {cell(where['row'], field)}: {rest}"
-        named = [f for f in ("petition", "village", "by") if f in column and f in problem.split(" ", 2)[:2]]
-        return f"{os.path.basename(file)}: {cell(where['row'], named[0] if named else 'key')}: {problem}"
+        file = os.path.basename(file)
+        if problem.field == "actions" and problem.index is not None:
+            row = where["actions"][problem.index]
+            target = problem.sub if problem.sub in column else _asked(problem) if problem.step else "do"
+            return f"{file}: {cell(row, target)}: {problem.said}"
+        if problem.field in column:
+            return f"{file}: {cell(where['row'], problem.field)}: {problem.said}"
+        return f"{file}: {cell(where['row'], 'key')}: {problem}"
 
     return {"case": [cases[k] for k in order]}, place
+
+
+def _asked(problem) -> str:
+    """The column of a refused step's problem: what its refusal asks for (its first mark that
+    is a column: a value, the date, the note), else a value it names by its label, else the step."""
+    for kind, arg in problem.asks:
+        key = arg.split("=", 1)[0] if kind == "set" else kind if kind in ("note", "at") else ""
+        if key in HEADER:
+            return key
+    named = [f for f, spec in DISPUTE.fields.items() if spec.label in problem.said]
+    return named[0] if named else "do"
 
 
 def _text(value: Any) -> str:

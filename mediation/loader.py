@@ -42,6 +42,7 @@ from mediation.db import Database, UnitOfWork
 from mediation.errors import InvalidRecords, MediationError
 from mediation.models import Case, ImportKey, Petition, User
 from workflows import config
+from workflows.base import marks
 from workflows.i18n import _
 
 # Processing order: what a record refers to is loaded before it. Petitions that concern a
@@ -75,25 +76,49 @@ NUMBERS = {"found", "prevented"}
 DATES = {"at", "month", "term_end", "released", "accepted"}
 
 
-def _type_problems(d: dict[str, Any], prefix: str = "") -> list[str]:
-    """Fields of the wrong TOML type (a string where a list belongs, a number for a name …)."""
+@dataclass(frozen=True)
+class Problem:
+    """One problem of a record, and where in it: ``field`` (``type``, ``parties``, ``actions``;
+    empty for the record as a whole), the list ``index`` within it, the ``sub`` field of that
+    item (an action's ``at``, a party's ``phone``) and, for a step the services refused, the
+    ``step`` it was. A TOML file names the path (``actions[3].at: …``); a ledger turns the same
+    facts into its ``sheet!row:column`` (``mediation.ledger``) without reading the words."""
+
+    said: str
+    field: str = ""
+    index: int | None = None
+    sub: str = ""
+    step: str = ""
+    asks: tuple[tuple[str, str], ...] = ()  # a refusal's marks: what would satisfy it (workflows.phrase)
+
+    @property
+    def path(self) -> str:
+        out = self.field + (f"[{self.index}]" if self.index is not None else "") + (f".{self.sub}" if self.sub else "")
+        return out + (f" {self.step}" if self.step else "")
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.said}" if self.path else self.said
+
+
+def _type_problems(d: dict[str, Any]) -> list[tuple[str, str]]:
+    """Fields of the wrong TOML type (a string where a list belongs, a number for a name …), as
+    (field, what is wrong)."""
     out = []
     for k, v in d.items():
-        where = f"{prefix}{k}"
         if k in LISTS:
             if not isinstance(v, list):
-                out.append(f"{where}: expected a list [ … ]")
+                out.append((k, _("expected a list [ … ]")))
         elif k in NUMBERS:
             if not isinstance(v, int) or isinstance(v, bool):
-                out.append(f"{where}: expected a whole number")
+                out.append((k, _("expected a whole number")))
         elif k == "set":
             if not isinstance(v, dict):
-                out.append(f"{where}: expected a table {{ key = value }}")
+                out.append((k, _("expected a table {{ key = value }}").format()))
         elif k in DATES:
             if not isinstance(v, (str, date)):
-                out.append(f"{where}: expected a date")
+                out.append((k, _("expected a date")))
         elif not isinstance(v, str):
-            out.append(f"{where}: expected text in quotes")
+            out.append((k, _("expected text in quotes")))
     return out
 
 
@@ -177,10 +202,10 @@ def load_file(db: Database, path: str, *, progress: Callable[[int], None] | None
 
 
 # Where a problem of a record is: ``file: case 12 (key …): parties[1]: …`` for TOML.
-Place = Callable[[str, Record, str], str]
+Place = Callable[[str, Record, Problem], str]
 
 
-def _toml_place(name: str, rec: Record, problem: str) -> str:
+def _toml_place(name: str, rec: Record, problem: Problem) -> str:
     return f"{name}: {rec.where}: {problem}"
 
 
@@ -192,7 +217,8 @@ def load_data(db: Database, path: str, data: dict[str, Any], *, progress: Callab
     problems: list[str] = []
     unknown = set(data) - {"by", "town", "user", *FIELDS}
     for key in sorted(unknown):
-        problems.append(f"{name}: unknown section '{key}' (known: town, user, {', '.join(FIELDS)})")
+        problems.append(f"{name}: " + _("unknown section '{key}' (known: {known})").format(
+            key=key, known=", ".join(("town", "user", *FIELDS))))
     default_by = data.get("by")
     problems += _section_problems(name, data)
     result = FileResult(path=path)
@@ -234,9 +260,10 @@ def load_data(db: Database, path: str, data: dict[str, Any], *, progress: Callab
                         s.flush()
                 result.loaded[_base(rec.kind)] = result.loaded.get(_base(rec.kind), 0) + 1
             except _ActionFailed as exc:
-                problems.append(place(name, rec, f"{exc.where}: {_said(exc.error)}"))
+                problems.append(place(name, rec, Problem(_said(exc.error), "actions", exc.index, step=exc.step,
+                                                         asks=marks(exc.error.message))))
             except MediationError as exc:
-                problems.append(place(name, rec, _said(exc)))
+                problems.append(place(name, rec, Problem(_said(exc))))
             _tick(progress)
         if problems:
             raise InvalidRecords(problems)  # the batch's transaction rolls back: nothing is kept
@@ -297,23 +324,23 @@ def _section_problems(name: str, data: dict[str, Any]) -> list[str]:
     """Shape of the file-level parts: ``by``, ``[town]`` and ``[[user]]``."""
     out = []
     if "by" in data and not isinstance(data["by"], str):
-        out.append(f"{name}: by: expected text in quotes")
+        out.append(f"{name}: by: " + _("expected text in quotes"))
     if "town" in data:
         town = data["town"]
         if not isinstance(town, dict):
-            out.append(f"{name}: town: expected a table [town] with name and villages")
+            out.append(f"{name}: town: " + _("expected a table [town] with name and villages"))
         else:
-            out += [f"{name}: town.{p}" for p in _type_problems(town)]
+            out += [f"{name}: town.{k}: {said}" for k, said in _type_problems(town)]
             villages = town.get("villages", [])
             if isinstance(villages, list) and not all(isinstance(v, str) for v in villages):
-                out.append(f"{name}: town.villages: expected names in quotes")
+                out.append(f"{name}: town.villages: " + _("expected names in quotes"))
     users = data.get("user", [])
     if not isinstance(users, list):
-        out.append(f"{name}: user: expected [[user]] tables")
+        out.append(f"{name}: user: " + _("expected [[user]] tables"))
     else:
         for i, u in enumerate(users, 1):
-            out += ([f"{name}: user {i}: expected a table of fields"] if not isinstance(u, dict)
-                    else [f"{name}: user {i}: {p}" for p in _type_problems(u)])
+            out += ([f"{name}: user {i}: " + _("expected a table of fields")] if not isinstance(u, dict)
+                    else [f"{name}: user {i}: {k}: {said}" for k, said in _type_problems(u)])
     return out
 
 
@@ -349,7 +376,7 @@ def _check_keys(name: str, records: list[Record]) -> list[str]:
             continue
         k = f"{_base(rec.kind)}:{key}"
         if k in seen:
-            out.append(f"{name}: {rec.where}: key: duplicate of {seen[k].where}")
+            out.append(f"{name}: {rec.where}: key: " + _("duplicate of {record}").format(record=seen[k].where))
         else:
             seen[k] = rec
     return out
@@ -364,22 +391,23 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def _validate(rec: Record) -> list[str]:
+def _validate(rec: Record) -> list[Problem]:
     """Field-level problems of one record, each with its field path."""
     d, kind = rec.data, _base(rec.kind)
     if "_bad" in d:
-        return ["not a table of fields"]
-    out = [f"{f}: unknown field (known: {', '.join(sorted(FIELDS[kind]))})" for f in sorted(set(d) - FIELDS[kind])]
-    out += [f"{f}: required" for f in REQUIRED[kind] if f not in d]
-    out += _type_problems({k: v for k, v in d.items() if k in FIELDS[kind]})
+        return [Problem(_("not a table of fields"))]
+    known = ", ".join(sorted(FIELDS[kind]))
+    out = [Problem(_("unknown field (known: {known})").format(known=known), f) for f in sorted(set(d) - FIELDS[kind])]
+    out += [Problem(_("required"), f) for f in REQUIRED[kind] if f not in d]
+    out += [Problem(said, k) for k, said in _type_problems({k: v for k, v in d.items() if k in FIELDS[kind]})]
     for i, p in enumerate(d.get("parties", []) if isinstance(d.get("parties"), list) else []):
         if not isinstance(p, str):
-            out.append(f"parties[{i}]: expected text in quotes")
+            out.append(Problem(_("expected text in quotes"), "parties", i))
     for i, j in enumerate(d.get("employment", []) if isinstance(d.get("employment"), list) else []):
         if not isinstance(j, dict):
-            out.append(f"employment[{i}]: expected a table {{ status = …, at = … }}")
+            out.append(Problem(_("expected a table {{ status = …, at = … }}").format(), "employment", i))
         else:
-            out += _type_problems(j, f"employment[{i}].")
+            out += [Problem(said, "employment", i, k) for k, said in _type_problems(j)]
     choices = {("case", "type"): config.DISPUTE_TYPES, ("case", "risk"): config.RISKS,
                ("case", "kind"): config.MEDIATION_KINDS, ("case", "screening"): config.SCREENING_MODES,
                ("petition", "category"): petitions.PETITION_CATEGORIES, ("screening", "mode"): config.SCREENING_MODES}
@@ -388,12 +416,12 @@ def _validate(rec: Record) -> list[str]:
             try:
                 validation.choice(_text(d[f]), options, f)
             except MediationError as exc:
-                out.append(f"{f}: {_said(exc)}")
+                out.append(Problem(_said(exc), f))
     if "at" in d:
         try:
             _moment(d["at"])
         except MediationError as exc:
-            out.append(f"at: {_said(exc)}")
+            out.append(Problem(_said(exc), "at"))
     parties = d.get("parties", []) if kind == "case" and isinstance(d.get("parties"), list) else []
     for i, p in enumerate(parties):
         if not isinstance(p, str):
@@ -406,36 +434,38 @@ def _validate(rec: Record) -> list[str]:
             looks_id = len([c for c in part if c.isdigit()]) >= 15 or part.upper().endswith("X")
             problem = validation.id_number_problem(part) if looks_id else validation.phone_problem(part)
             if problem:
-                out.append(f"parties[{i}].{'id_number' if looks_id else 'phone'}: {problem}")
+                out.append(Problem(problem, "parties", i, "id_number" if looks_id else "phone"))
         if not parts[0]:
-            out.append(f"parties[{i}].name: required")
+            out.append(Problem(_("required"), "parties", i, "name"))
     if kind == "petition" and "petitioner" in d:
         try:
             validation.party(_text(d["petitioner"]))
         except MediationError as exc:
-            out.append(f"petitioner: {_said(exc)}")
+            out.append(Problem(_said(exc), "petitioner"))
     previous = None
     for i, a in enumerate(d.get("actions", []) if isinstance(d.get("actions"), list) else []):
         if not isinstance(a, dict):
-            out.append(f"actions[{i}]: not a table")
+            out.append(Problem(_("not a table"), "actions", i))
             continue
-        out += [f"actions[{i}].{f}: unknown field" for f in sorted(set(a) - ACTION_FIELDS)]
-        out += _type_problems({k: v for k, v in a.items() if k in ACTION_FIELDS}, f"actions[{i}].")
+        out += [Problem(_("unknown field"), "actions", i, f) for f in sorted(set(a) - ACTION_FIELDS)]
+        out += [Problem(said, "actions", i, k) for k, said in _type_problems({k: v for k, v in a.items()
+                                                                              if k in ACTION_FIELDS})]
         if "do" not in a:
-            out.append(f"actions[{i}].do: required")
+            out.append(Problem(_("required"), "actions", i, "do"))
         if "at" not in a:
-            out.append(f"actions[{i}].at: required")
+            out.append(Problem(_("required"), "actions", i, "at"))
             continue
         try:
             when = _moment(a["at"]).at
         except MediationError as exc:
-            out.append(f"actions[{i}].at: {_said(exc)}")
+            out.append(Problem(_said(exc), "actions", i, "at"))
             continue
         start = previous if previous is not None else _start(d)
         if start is not None and when < start and timeutil.local_date(when) != timeutil.local_date(start):
-            out.append(f"actions[{i}].at: {timeutil.show(when, minutes=False)} is before "
-                       f"{'actions[%d]' % (i - 1) if previous is not None else 'the record'} "
-                       f"({timeutil.show(start, minutes=False)}): dates out of order")
+            said = (_("{day} is before the step before it ({earlier}): dates out of order") if previous is not None
+                    else _("{day} is before the record's own date ({earlier}): dates out of order"))
+            out.append(Problem(said.format(day=timeutil.show(when, minutes=False),
+                                           earlier=timeutil.show(start, minutes=False)), "actions", i, "at"))
         previous = when
     return out
 
@@ -448,8 +478,8 @@ def _start(d: dict[str, Any]) -> datetime | None:
 
 
 class _ActionFailed(Exception):
-    def __init__(self, where: str, error: MediationError):
-        self.where, self.error = where, error
+    def __init__(self, index: int, step: str, error: MediationError):
+        self.index, self.step, self.error = index, step, error
 
 
 def _moment(value: Any):
@@ -538,7 +568,7 @@ def _actions(d: dict[str, Any], by: str | None, fire: Callable[[dict[str, Any], 
         try:
             fire(a, a.get("by", by))
         except MediationError as exc:
-            raise _ActionFailed(f"actions[{i}] {a.get('do')}", exc) from None
+            raise _ActionFailed(i, str(a.get("do")), exc) from None
 
 
 def _town(db: UnitOfWork, name: str, t: dict[str, Any], default_by: str | None, problems: list[str]) -> bool:
@@ -559,7 +589,8 @@ def _user(db: UnitOfWork, s, name: str, i: int, u: dict[str, Any], default_by: s
     existing = s.exec(select(User).where(User.name == u.get("name"))).first()
     if existing is not None:
         if existing.role != u.get("role"):
-            problems.append(f"{where}: exists with role {existing.role}, not {u.get('role')}")
+            problems.append(f"{where}: " + _("exists with role {role}, not {given}").format(role=existing.role,
+                                                                                          given=u.get("role")))
         return False
     try:
         admin.add_user(db, actor=u.get("by", default_by), name=u.get("name", ""), role=u.get("role", ""),

@@ -51,6 +51,11 @@ def plain_words(kind: str, arg: str) -> str:
     return arg if kind in ("opt", "set") else kind
 
 
+def marks(text: str) -> tuple[tuple[str, str], ...]:
+    """The marks of a text, in order, as (kind, argument): what a refusal says would satisfy it."""
+    return tuple(_MARK.findall(text))
+
+
 def phrase(text: str, words: Words = plain_words) -> str:
     """``text`` with its marks rendered by ``words`` (default: the bare names)."""
     if "⟦" not in text:

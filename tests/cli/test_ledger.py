@@ -224,3 +224,30 @@ def test_the_template_offers_its_lists(run, tmp_path):
     assert "示例" in "".join(str(c.value) for c in wb["填写说明"]["A"])
     assert run("template", str(path)).exit_code == 1  # never overwrites
     assert run("template", str(tmp_path / "t.csv")).exit_code == 2
+
+
+def test_a_refused_step_is_placed_in_the_cell_its_refusal_asks_for(run, tmp_path):
+    """The loader hands the ledger each problem's facts (row, field, what the refusal asks for),
+    not words to parse: the same cells in either language."""
+    path = tmp_path / "龙潭村.csv"
+    rows = [ledger.HEADERS]
+
+    def row(**cells):
+        rows.append([cells.get(ledger.FIELD[h], "") for h in ledger.HEADERS])
+
+    row(key="L-1", village="龙潭村", type="邻里", summary="排水沟堵塞", parties="孙秀英\n吴大海", do="登记",
+        at="2021-03-02", by="刘调解")
+    row(key="L-1", do="研判分流", at="2021-03-02")  # no 风险等级: the workflow asks for it
+    row(key="L-2", village="龙潭村", type="邻里", summary="院墙", parties="张三\n李四", do="登记", at="2021-03-02",
+        by="刘调解")
+    row(key="L-2", do="研判分流", at="2021-02-01", risk="黄")  # before its registration
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    letters = {h: chr(ord("A") + ledger.HEADERS.index(h)) for h in ("风险等级", "日期")}
+    for lang, words in (("C.UTF-8", ("risk", "dates out of order")), ("zh_CN.UTF-8", ("风险", "日期顺序"))):
+        result = run.speaking(lang)("load", str(path), user="刘调解")
+        assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+        said = result.stderr
+        assert f"龙潭村.csv: 龙潭村!3:{letters['风险等级']}(风险等级): " in said and words[0] in said, said
+        assert f"龙潭村.csv: 龙潭村!5:{letters['日期']}(日期): " in said and words[1] in said, said
+    assert run.json("case", "list") == []

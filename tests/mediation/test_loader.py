@@ -109,7 +109,7 @@ def test_every_problem_is_located_and_nothing_is_kept(db, tmp_path):
     assert "bad.toml: case 1 (key c1): parties[0].id_number: the ID number's check digit is wrong: it should be X " \
            "(GB 11643)" in problems
     assert any(p.startswith("bad.toml: case 1 (key c1): type: ") for p in problems)
-    assert any("actions[3].at: 2021-05-01 is before actions[2]" in p for p in problems)
+    assert any("actions[3].at: 2021-05-01 is before the step before it" in p for p in problems)
     assert any(p.startswith("bad.toml: screening 1 (key s1): mode: ") for p in problems)
     assert snapshot(db) == before
 
