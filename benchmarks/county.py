@@ -61,6 +61,7 @@ SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁�
 GIVEN = ("秀英桂兰建国明山志强玉梅宏伟长青文华学军新民凤英金花德福春生海燕丽娟红梅小龙国庆永强晓东立新"
          "建华淑珍秀兰桂芳玉兰凤兰玉珍翠兰秀珍建军卫东俊杰子轩浩然欣怡梓涵雨桐思远博文婷婷佳怡")
 SUMMARY = "因琐事发生纠纷,经排查登记在案,当事人双方各执一词,需调解员上门了解情况并组织双方协商"
+SUMMARY_WORD = "协商"  # a two-character word every case's summary holds: the broadest word search
 
 
 def _traces():

@@ -1,6 +1,6 @@
 """Benchmarks: every figure beside the floor it cannot beat, measured in the same run.
 
-    python benchmarks/run.py [--scale N] [--db URL] [--runs K] [--json]
+    python benchmarks/run.py [--scale N] [--db URL] [--runs K] [--only NAME …] [--json]
 
 Figures (medians of --runs runs; peak RSS is the measured process's own VmHWM):
   cold_help        whole-process `mediation --help`          / `python -c "import click"`
@@ -8,8 +8,9 @@ Figures (medians of --runs runs; peak RSS is the measured process's own VmHWM):
   load_rate        records/s through `mediation load`        / raw executemany of the same final rows
   report_annual    `report annual` over the county (N cases) / hand-written GROUP BY SQL, same figures
   report_login     PostgreSQL: the same report as a town user's own login (row-level security) / as the owner
-  search           `case list --search NAME` through the service (a party's name; and its pinyin initials,
-                   first 20) / the same trigram query on the raw driver
+  search           `case list --search NAME` through the service (a party's name; its pinyin initials,
+                   first 20; a two-character word of the summary, which every case holds, first 20)
+                   / the same index query on the raw driver
   transition_rate  triggers/s through the services, each committed with its audit event (floor: 1,000/s target;
                    also shown: the same transaction's statements on the raw driver)
 SQLite always; PostgreSQL too with --db (a scratch schema is created there and dropped).
@@ -161,7 +162,8 @@ def search_figures(url: str, dialect: str, runs: int, name: str, scale: int) -> 
     db = Database(url)
     out = []
     try:
-        for label, text, limit in (("search", name, None), ("search_initials", search.pinyin(name)[0], 20)):
+        for label, text, limit in (("search", name, None), ("search_initials", search.pinyin(name)[0], 20),
+                                   ("search_word", county_mod.SUMMARY_WORD, 20)):
             found = len(cases.list_cases(db, text=text, limit=limit))
             ours = median_time(lambda t=text, n=limit: _timed(lambda: cases.list_cases(db, text=t, limit=n)), runs)
             floor = median_time(lambda t=text, n=limit: _timed(lambda: _raw_search(url, dialect, t, n)), runs)
@@ -181,6 +183,10 @@ def _raw_search(url: str, dialect: str, text: str, limit: int | None) -> list:
     if dialect == "sqlite":
         import sqlite3
         hits = " UNION ".join("SELECT rowid FROM case_search WHERE search LIKE ?" for _ in likes)
+        if len(text) == 2 and not text.isascii():  # a two-character word: through the index's vocabulary
+            hits = ("SELECT DISTINCT case_search.rowid FROM case_search_vocab JOIN case_search ON case_search MATCH "
+                    "('\"' || case_search_vocab.term || '\"') WHERE term >= ? AND term < ?")
+            likes = [text, text + "\U0010ffff"]
         conn = sqlite3.connect(url.split(":///", 1)[1])
         try:
             return conn.execute(f"SELECT * FROM dispute_case WHERE id IN ({hits}) ORDER BY registered_at, id{cap}",
@@ -188,7 +194,7 @@ def _raw_search(url: str, dialect: str, text: str, limit: int | None) -> list:
         finally:
             conn.close()
     import psycopg
-    where = " OR ".join("search ILIKE %s" for _ in likes)
+    where = " OR ".join(("search ILIKE %s" if text.upper() != text.lower() else "search LIKE %s") for _ in likes)
     with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as conn:
         return conn.execute(f"SELECT * FROM dispute_case WHERE {where} ORDER BY registered_at, id{cap}",
                             likes).fetchall()
@@ -279,8 +285,14 @@ def main(argv=None) -> int:
     ap.add_argument("--runs", type=int, default=5, help="runs per figure; the median is reported (default 5)")
     ap.add_argument("--load-records", type=int, help="records in the load benchmark (default: min(20000, scale/5))")
     ap.add_argument("--transitions", type=int, default=200, help="cases × 5 triggers in transition_rate")
+    ap.add_argument("--only", nargs="+", metavar="NAME", help="only these figures (cold_help, report_annual, "
+                    "search, cold_write, transition_rate, load_rate, report_login); the county is built all the same")
     ap.add_argument("--json", action="store_true", help="print one JSON document instead of a table")
     args = ap.parse_args(argv)
+
+    def wanted(name: str) -> bool:
+        return not args.only or name in args.only
+
     log = (lambda *a: print(*a, file=sys.stderr)) if args.json else print
     work = Path(tempfile.mkdtemp(prefix="mediation-bench-"))
     figures = []
@@ -294,12 +306,18 @@ def main(argv=None) -> int:
         county = county_mod.County(args.scale)
         rows = county_mod.write_sqlite(sqlite_path, county)
         log(f"  {rows} rows in {time.perf_counter() - start:.1f} s")
-        figures.append(cold_help(args.runs))
-        figures.append(report_annual(f"sqlite:///{sqlite_path}", "sqlite", year, args.runs, args.scale))
-        figures += search_figures(f"sqlite:///{sqlite_path}", "sqlite", args.runs, county.probe, args.scale)
-        figures.append(cold_write(sqlite_path, args.runs))
-        figures.append(transition_rate(f"sqlite:///{work / 'transitions.db'}", "sqlite", args.transitions))
-        figures.append(load_rate(f"sqlite:///{work / 'load.db'}", "sqlite", load_records, work, min(args.runs, 3)))
+        if wanted("cold_help"):
+            figures.append(cold_help(args.runs))
+        if wanted("report_annual"):
+            figures.append(report_annual(f"sqlite:///{sqlite_path}", "sqlite", year, args.runs, args.scale))
+        if wanted("search"):
+            figures += search_figures(f"sqlite:///{sqlite_path}", "sqlite", args.runs, county.probe, args.scale)
+        if wanted("cold_write"):
+            figures.append(cold_write(sqlite_path, args.runs))
+        if wanted("transition_rate"):
+            figures.append(transition_rate(f"sqlite:///{work / 'transitions.db'}", "sqlite", args.transitions))
+        if wanted("load_rate"):
+            figures.append(load_rate(f"sqlite:///{work / 'load.db'}", "sqlite", load_records, work, min(args.runs, 3)))
         if args.db:
             made_before = _server_objects(args.db)
             schema = f"mediation_bench_{uuid.uuid4().hex[:8]}"
@@ -308,14 +326,19 @@ def main(argv=None) -> int:
                 log(f"building the county on PostgreSQL (schema {schema}) …")
                 county = county_mod.County(args.scale)
                 county_mod.write_postgres(pg, county)
-                figures.append(report_annual(pg, "postgresql", year, args.runs, args.scale))
-                figures.append(report_login(pg, year, args.runs))
-                figures += search_figures(pg, "postgresql", args.runs, county.probe, args.scale)
-                rawsql.pg_reset(args.db, schema)
-                pg = rawsql.pg_schema(args.db, schema)
-                figures.append(transition_rate(pg, "postgresql", args.transitions))
-                rawsql.pg_reset(args.db, schema)
-                figures.append(load_rate(args.db, "postgresql", load_records, work, min(args.runs, 3)))
+                if wanted("report_annual"):
+                    figures.append(report_annual(pg, "postgresql", year, args.runs, args.scale))
+                if wanted("report_login"):
+                    figures.append(report_login(pg, year, args.runs))
+                if wanted("search"):
+                    figures += search_figures(pg, "postgresql", args.runs, county.probe, args.scale)
+                if wanted("transition_rate"):
+                    rawsql.pg_reset(args.db, schema)
+                    pg = rawsql.pg_schema(args.db, schema)
+                    figures.append(transition_rate(pg, "postgresql", args.transitions))
+                if wanted("load_rate"):
+                    rawsql.pg_reset(args.db, schema)
+                    figures.append(load_rate(args.db, "postgresql", load_records, work, min(args.runs, 3)))
             finally:
                 rawsql.pg_drop(args.db, schema)
     finally:

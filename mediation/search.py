@@ -6,8 +6,15 @@ pinyin (full and initials) at registration, and every note as its step is writte
 ``records.write_transition`` and the bulk writer, the two places a step is written). The
 database indexes it by trigrams: SQLite through an FTS5 table (``tokenize='trigram'``) kept in
 step by triggers, PostgreSQL through a ``pg_trgm`` GIN index. Both answer a substring of three
-characters or more from the index; a shorter one (a two-character name) is still found, by a
-scan. ID numbers and phones are never put in the text.
+characters or more from the index. ID numbers and phones are never put in the text.
+
+Two Chinese characters are a word (工资, 宅基, a name such as 程兰), too short for a trigram.
+They are found anywhere in the text: on SQLite from the index too, through its vocabulary
+(``fts5vocab``): every place ``ab`` occurs starts a trigram ``ab?``, because the text always
+ends with a space, so the trigrams that start with ``ab`` are looked up in the vocabulary and
+matched. PostgreSQL's trigrams have no such list, and it scans. Two Latin letters are pinyin
+initials (``zs``), found as a whole name's initials or the start of a pinyin, not inside one
+(``an`` is in half of all names). One character of either is found by a scan.
 
 Pinyin comes from pypinyin's character table, read directly (importing the package costs about
 115 ms, which every ``case new`` would pay): a character's first reading, tones removed.
@@ -60,13 +67,19 @@ def text_for(summary: str, names: list[str]) -> str:
     words = [summary.strip()]
     for name in names:
         words += [f"|{w}|" for w in (name, *pinyin(name)) if w]
-    return " ".join(w for w in words if w)
+    return _ended(" ".join(w for w in words if w))
 
 
 def appended(text: str | None, *more: Any) -> str:
     """The search text with a step's note (or a correction's new values) added."""
     extra = " ".join(str(m).strip() for m in more if m is not None and str(m).strip())
-    return f"{text or ''} {extra}".strip() if extra else (text or "")
+    return _ended(f"{text or ''} {extra}") if extra else (text or "")
+
+
+def _ended(text: str) -> str:
+    """The text with one space at its end: the last two characters of a note then start a
+    trigram too, and a two-character word there is found from the index."""
+    return text.strip() + " "
 
 
 def owned(name: str | None) -> bool:
@@ -75,13 +88,23 @@ def owned(name: str | None) -> bool:
     return bool(name) and (name.startswith(tuple(SEARCHABLE.values())) or name.endswith("_search"))
 
 
+def _normal(query: str) -> str:
+    return unicodedata.normalize("NFKC", query).strip().lower()
+
+
+def _initials(q: str) -> bool:
+    """Two Latin letters or digits: pinyin initials, not a Chinese word."""
+    return len(q) == 2 and q.isascii()
+
+
 def patterns(query: str) -> tuple[list[str], bool]:
     """The LIKE patterns (escape ``\\``) that find ``query``, and whether the trigram index
-    answers them: three characters or more anywhere; two as the start or end of a name (or its
-    pinyin); one only by a scan."""
-    q = unicodedata.normalize("NFKC", query).strip().lower()
+    answers them: three characters or more anywhere; two Latin letters as the start or end of
+    a name's pinyin; two Chinese characters anywhere (the index answers them only through
+    SQLite's vocabulary: ``condition``); one only by a scan."""
+    q = _normal(query)
     literal = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    if len(q) == 2:
+    if _initials(q):
         return [f"%|{literal}%", f"%{literal}|%"], True
     return [f"%{literal}%"], len(q) >= 3
 
@@ -92,6 +115,15 @@ def condition(table, query: str, dialect: str):
     from sqlalchemy import literal_column, or_, select, text, union
 
     likes, indexed = patterns(query)
+    q = _normal(query)
+    if dialect == "sqlite" and len(q) == 2 and not _initials(q):
+        # Every trigram that starts with the two characters, from the index's vocabulary,
+        # matched as a phrase: the rows that hold the word, without reading any row.
+        fts = SEARCHABLE[table.__tablename__]
+        return table.id.in_(text(
+            f"SELECT DISTINCT {fts}.rowid FROM {fts}_vocab JOIN {fts} ON {fts} MATCH "
+            f"('\"' || replace({fts}_vocab.term, '\"', '\"\"') || '\"') "
+            f"WHERE {fts}_vocab.term >= :low AND {fts}_vocab.term < :high").bindparams(low=q, high=q + "\U0010ffff"))
     if dialect == "sqlite" and indexed and "\\" not in "".join(likes):
         # No ESCAPE clause: with one, FTS5 scans instead of using its trigrams (50x slower).
         fts = SEARCHABLE[table.__tablename__]
@@ -99,7 +131,10 @@ def condition(table, query: str, dialect: str):
             literal_column(f"{fts}.search").like(p)) for p in likes]
         return table.id.in_(hits[0] if len(hits) == 1 else union(*hits))
     if dialect == "postgresql":  # backslash is PostgreSQL's own LIKE escape: no clause to get in the way
-        return or_(*(table.search.ilike(p) for p in likes))
+        # ILIKE only when case can matter: on Chinese text LIKE finds the same rows, and a scan
+        # (one or two characters) reads them three times faster.
+        cased = q.upper() != q
+        return or_(*((table.search.ilike(p) if cased else table.search.like(p)) for p in likes))
     return or_(*(table.search.like(p, escape="\\") for p in likes))  # SQLite LIKE ignores ASCII case
 
 
@@ -124,6 +159,8 @@ def install(connection) -> None:
                 f"INSERT INTO {fts}({fts}, rowid, search) VALUES ('delete', old.id, old.search); "
                 f"INSERT INTO {fts}(rowid, search) VALUES (new.id, new.search); END")
             connection.exec_driver_sql(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")
+            # its terms, for two-character words (``condition``)
+            connection.exec_driver_sql(f"CREATE VIRTUAL TABLE IF NOT EXISTS {fts}_vocab USING fts5vocab({fts}, 'row')")
     elif connection.dialect.name == "postgresql":
         if not connection.exec_driver_sql("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'").first():
             connection.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public")
@@ -138,6 +175,7 @@ def uninstall(connection) -> None:
         if connection.dialect.name == "sqlite":
             connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {fts}_insert")
             connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {fts}_update")
+            connection.exec_driver_sql(f"DROP TABLE IF EXISTS {fts}_vocab")
             connection.exec_driver_sql(f"DROP TABLE IF EXISTS {fts}")
         else:
             connection.exec_driver_sql(f"DROP INDEX IF EXISTS ix_{table}_search")

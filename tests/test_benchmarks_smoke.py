@@ -15,7 +15,7 @@ from tests.conftest import PG_URL, _pg_schema_url
 
 ROOT = Path(__file__).resolve().parent.parent
 FIGURES = {"cold_help", "cold_write", "report_annual[sqlite]", "transition_rate[sqlite]", "load_rate[sqlite]",
-           "search[sqlite]", "search_initials[sqlite]"}
+           "search[sqlite]", "search_initials[sqlite]", "search_word[sqlite]"}
 
 
 def _run(*extra: str) -> dict:
@@ -38,6 +38,8 @@ def _check(doc: dict, names: set[str]) -> None:
 
 def test_the_benchmark_runs_on_sqlite():
     _check(_run(), FIGURES)
+    only = {f["name"] for f in _run("--only", "search")["figures"]}
+    assert only == {"search[sqlite]", "search_initials[sqlite]", "search_word[sqlite]"}
 
 
 @pytest.mark.postgres
@@ -55,6 +57,7 @@ def test_the_benchmark_runs_on_postgresql():
 
     before = bench_schemas()
     _check(_run("--db", PG_URL), FIGURES | {"report_annual[postgresql]", "report_login[postgresql]",
-                                            "search[postgresql]", "transition_rate[postgresql]",
+                                            "search[postgresql]", "search_word[postgresql]",
+                                            "transition_rate[postgresql]",
                                             "load_rate[postgresql]"})
     assert bench_schemas() == before  # the run cleans up after itself

@@ -35,6 +35,23 @@ def test_a_case_is_found_by_name_pinyin_summary_and_note(run):
     assert _found(run, "--search", "%") == [] and _found(run, "--search", "_") == []  # literal, not a wildcard
 
 
+def test_a_two_character_word_is_found_anywhere(run):
+    """Chinese words are often two characters: a word of the summary, of a note (at its very
+    end too), or inside a name, not only a name's start or end; two Latin letters stay
+    initials, never the inside of a pinyin."""
+    first = run.json(*NEW, user="刘调解")["number"]
+    other = run.json("case", "new", "--village", "朱家湾村", "--type", "合同", "--summary", "包工头拖欠工资三个月",
+                     "--party", "钱多多", "--party", "赵四", "--at", "2021-03-05", user="周调解")["number"]
+    for word, found in (("工资", [other]), ("堵塞", [first]), ("水沟", [first]), ("多多", [other]), ("秀英", [first]),
+                        ("孙秀", [first]), ("秀", [first]), ("宅基", [])):
+        assert _found(run, "--search", word) == found, word
+    run.ok("case", "do", first, "triage", "--set", "risk=黄", "--note", "涉及宅基", "--at", "2021-03-03",
+           user="刘调解")
+    assert _found(run, "--search", "宅基") == [first]  # the last two characters of the text
+    assert _found(run, "--search", "un") == [] and _found(run, "--search", "sx") == [first]
+    assert [p["petitioner"] for p in run.json("petition", "list", "--search", "工资")] == []
+
+
 def test_filters_by_party_type_and_mediator(run):
     first = run.json(*NEW, user="刘调解")["number"]
     run.json("case", "new", "--village", "龙潭村", "--type", "合同", "--summary", "借款", "--party", "甲某",

@@ -88,6 +88,9 @@ def test_release_0_1_upgrades_to_the_current_schema_and_keeps_its_rows(empty_url
     from mediation import matters, petitions, timeutil
 
     assert petitions.show(db, petition="(2021)营信字第001号").refusal == "户籍事项属公安机关职责"
+    # an old record is found by a two-character word, the last of its search text too (0007, 0008)
+    for word in ("迁移", "职责", "彭某"):
+        assert [v.number for v in petitions.list_petitions(db, text=word)] == ["(2021)营信字第001号"], word
     judged = matters.show(db, matter="(2021)营诉字第001号")
     assert timeutil.local_date(judged.served_at) == date(2021, 8, 20) and judged.decision_form == "judgment"
     db.dispose()
@@ -223,4 +226,29 @@ def test_release_0_1s_sample_database_upgrades_and_gives_the_same_2021_report(em
     assert now == then
     db = Database(empty_url)
     assert audit.verify(db).ok
+    db.dispose()
+
+
+def test_0008_makes_the_texts_of_0007_findable_by_two_characters_and_goes_back(empty_url):
+    """A database at 0007 (search texts without their closing space, no FTS5 vocabulary) is
+    brought to 0008 and back."""
+    from alembic import command
+
+    from mediation import cases, timeutil
+
+    db = Database(empty_url, create=True)
+    db.create_schema()
+    from mediation import admin
+    admin.init_town(db, town="营盘镇", villages=["龙潭村"], actor=None)
+    admin.add_user(db, actor=None, name="刘调解", role="mediator", village="龙潭村")
+    cases.register(db, actor="刘调解", village="龙潭村", type="邻里", summary="排水沟堵塞", parties=["孙秀英"],
+                   at=timeutil.parse_at("2021-03-02"))
+    with db.engine.begin() as conn:
+        command.downgrade(migrate._config(conn), "0007")
+        assert conn.execute(text("SELECT search FROM dispute_case")).scalar_one().endswith("|")
+    assert db.create_schema() == migrate.head() == "0008"
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT search FROM dispute_case")).scalar_one().endswith("| ")
+    for word in ("堵塞", "秀英", "sxy"):
+        assert [v.summary for v in cases.list_cases(db, text=word)] == ["排水沟堵塞"], word
     db.dispose()
