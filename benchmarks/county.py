@@ -322,22 +322,22 @@ COLUMNS = {
                      "search"],
     "party": ["id", "case_id", "position", "name", "id_number", "phone"],
     "case_event": ["id", "case_id", "seq", "trigger", "from_state", "to_state", "line", "actor", "at", "recorded_at",
-                   "note", "values"],
+                   "note", "values", "town_id"],
     "petition": ["id", "town_id", "year", "seq", "number", "village_id", "petitioner", "petitioner_id_number",
                  "petitioner_phone", "category", "matter", "summary", "form", "level", "state", "first_time",
                  "received_at", "recorded_at", "route_deadline", "accepted_at", "answer_deadline", "extended_days",
                  "answered_at", "opinion", "reviewed", "requested_at", "final", "channel", "channel_deadline",
                  "channel_law", "transferred_to", "case_id", "deadline", "last_event_at", "version"],
     "petition_event": ["id", "petition_id", "seq", "trigger", "from_state", "to_state", "actor", "at", "recorded_at",
-                       "note", "values"],
+                       "note", "values", "town_id"],
     "matter": ["id", "town_id", "year", "seq", "number", "kind", "summary", "state", "received_at", "recorded_at",
                "answered_at", "decided_at", "outcome", "deadline", "last_event_at", "version"],
     "matter_event": ["id", "matter_id", "seq", "trigger", "from_state", "to_state", "actor", "at", "recorded_at",
-                     "note", "values"],
+                     "note", "values", "town_id"],
     "subject": ["id", "town_id", "village_id", "name", "category", "state", "received_at", "recorded_at", "term_end",
                 "ended_at", "end_reason", "last_event_at", "version"],
     "subject_event": ["id", "subject_id", "seq", "trigger", "from_state", "to_state", "actor", "at", "recorded_at",
-                      "note", "values"],
+                      "note", "values", "town_id"],
     "employment": ["id", "subject_id", "status", "at", "recorded_at", "actor"],
     "screening_round": ["id", "town_id", "village_id", "mode", "found", "prevented", "at", "recorded_at", "actor",
                         "note"],
@@ -353,7 +353,7 @@ def batches(county: County, size: int = 20_000) -> Iterator[tuple[str, list[tupl
     for row, parties, events in county.cases():
         buf["dispute_case"].append(row)
         buf["party"] += parties
-        buf["case_event"] += events
+        buf["case_event"] += [(*e, row[1]) for e in events]  # each event with its case's town
         if len(buf["case_event"]) >= size:
             yield from ((t, rows) for t, rows in buf.items())
             buf = {t: [] for t in buf}
@@ -362,13 +362,13 @@ def batches(county: County, size: int = 20_000) -> Iterator[tuple[str, list[tupl
         rows, events = [], []
         for row, evs in gen:
             rows.append(row)
-            events += evs
+            events += [(*e, row[1]) for e in evs]
         yield table, rows
         yield f"{table}_event", events
     subjects, events, jobs = [], [], []
     for row, evs, js in county.subjects():
         subjects.append(row)
-        events += evs
+        events += [(*e, row[1]) for e in evs]
         jobs += js
     yield "subject", subjects
     yield "subject_event", events

@@ -149,12 +149,13 @@ def raw_transitions(url: str, dialect: str, numbers: list[str], rounds: int) -> 
                 cur.execute(begin)
             cur.execute(f"SELECT * FROM dispute_case WHERE number = {p}{lock}", (number,))
             row = cur.fetchone()
-            case_id, version = row[0], row[-1]
+            names = [d[0] for d in cur.description]
+            case_id, town_id, version = (row[names.index(c)] for c in ("id", "town_id", "version"))
             cur.execute(f"UPDATE dispute_case SET state = {p}, last_event_at = {p}, deadline = NULL, "
                         f"version = version + 1 WHERE id = {p} AND version = {p}", ("raw", at, case_id, version))
-            cur.execute('INSERT INTO case_event (case_id, seq, "trigger", from_state, to_state, line, actor, at, '
-                        f'recorded_at, note, "values") VALUES ({", ".join([p] * 11)})',
-                        (case_id, version + 1, "raw", "raw", "raw", 1, "raw", at, at, None, '{"raw": 1}'))
+            cur.execute('INSERT INTO case_event (case_id, town_id, seq, "trigger", from_state, to_state, line, actor, '
+                        f'at, recorded_at, note, "values") VALUES ({", ".join([p] * 12)})',
+                        (case_id, town_id, version + 1, "raw", "raw", "raw", 1, "raw", at, at, None, '{"raw": 1}'))
             cur.execute(f"SELECT 'party', position, name, id_number, phone FROM party WHERE case_id = {p} "
                         f"UNION ALL SELECT 'petition', id, number, NULL, NULL FROM petition WHERE case_id = {p} "
                         "ORDER BY 1, 2", (case_id, case_id))

@@ -111,6 +111,7 @@ class CaseWriter:
                 row["case_id"] = case_id
             for row in values["events"]:
                 row["case_id"] = case_id
+                row["town_id"] = values["town_id"]
                 row.setdefault("prior", None)  # the registration has nothing before it
                 row.setdefault("undone", False)
             party_rows += values["parties"]

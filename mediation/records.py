@@ -84,7 +84,7 @@ def write_transition(s, row, *, kind: str, table, event_table, fk: str, changes:
     if done.rowcount != 1:
         raise ConcurrentChange(_("{label} was changed by another terminal at the same moment; nothing was written, "
                                  "look again and retry").format(label=label))
-    s.execute(_insert(event_table), {fk: row.id, **event})
+    s.execute(_insert(event_table), {fk: row.id, "town_id": row.town_id, **event})
     for key, value in {**changes, "version": loaded + 1}.items():
         set_committed_value(row, key, value)  # what was written, without reading it back
 
@@ -112,7 +112,7 @@ def opening_events(s, row, *, kind: str, event_table, fk: str, events: list[dict
     """A new record's first events (its registration, and an intake refusal), chained, added to
     the session with the record's ``last_hash`` (the record must have its id already)."""
     row.last_hash = audit.chain(kind, row.id, events)
-    s.add_all(event_table(**{fk: row.id}, **e) for e in events)
+    s.add_all(event_table(**{fk: row.id}, town_id=row.town_id, **e) for e in events)
 
 
 @cache

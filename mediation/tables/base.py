@@ -35,6 +35,9 @@ class EventFields(SQLModel):
     """What every audit event records: one row per state change, written in the change's
     transaction; ``at`` is when it happened, ``recorded_at`` when it was entered."""
 
+    # The record's town (a record never leaves it): what the offices' row-level security reads
+    # on each event, instead of looking up its record (docs/performance.md, "Row-level security").
+    town_id: int = Field(foreign_key="town.id")
     seq: int
     trigger: str
     from_state: str | None = None

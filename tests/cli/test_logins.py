@@ -217,6 +217,15 @@ def test_plain_sql_sees_and_changes_only_the_logins_rows(shared):
                            "'served', now(), now(), now(), 1)", "permission denied", t=town)
     other = s.sql("周调解", "SELECT id FROM dispute_case")[0][0]
     s.sql_refused("刘调解", "INSERT INTO party (case_id, name) VALUES (:c, '冒名')", "row-level security", c=other)
+    # An event goes only onto a record the writer sees, with that record's town (the offices'
+    # policy reads the event's own town_id: a forged one would show it to another town).
+    event = ('INSERT INTO case_event (case_id, town_id, seq, "trigger", to_state, line, actor, at, recorded_at) '
+             "VALUES (:c, :t, 99, 'x', 'x', 1, 'x', now(), now())")
+    elsewhere, its_town = s.sql("县矛调", "SELECT id, town_id FROM dispute_case WHERE town_id <> :t", t=town)[0]
+    s.sql_refused("王主任", event, "row-level security", c=elsewhere, t=town)
+    s.sql_refused("刘调解", event, "row-level security", c=s.sql("刘调解", "SELECT id FROM dispute_case")[0][0],
+                  t=its_town)
+    assert s.sql("王主任", "SELECT count(*) FROM case_event WHERE town_id <> :t", t=town) == [(0,)]
     # Events are written once: only ``undone`` may change.
     s.sql_refused("刘调解", "UPDATE case_event SET actor = '王主任'", "permission denied")
     assert s.sql("刘调解", "UPDATE case_event SET undone = undone") == 1
