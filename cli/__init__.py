@@ -115,6 +115,12 @@ class MediationGroup(click.Group):
         except UnicodeEncodeError as exc:  # a file asked for in a narrower encoding (--encoding gbk)
             raise click.ClickException(i18n._("'{text}' cannot be written in {encoding}: use --encoding utf-8").format(
                 text=exc.object[exc.start:exc.end], encoding=exc.encoding.upper())) from None
+        except BrokenPipeError:  # the reader left (`… | head`): nothing more to say, and no one to say it to
+            import os
+            import sys
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise SystemExit(1) from None
         except OSError as exc:  # a file people named (--out, a template, a document) that cannot be used
             where = exc.filename or ""
             raise click.ClickException(i18n._("cannot use the file {path}: {reason}").format(

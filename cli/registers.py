@@ -87,7 +87,7 @@ def matter_show(app, ref, as_json):
     """
     from mediation import matters
     from mediation.timeutil import show, show_due
-    from workflows.matter import DECISION_FORMS, MATTER_KINDS, TRIGGER_LABELS
+    from workflows.matter import DECISION_FORMS, MATTER_KINDS, STATE_LABELS, TRIGGER_LABELS, WORKFLOWS
 
     v = matters.show(app.db, matter=ref)
     if as_json:
@@ -109,8 +109,10 @@ def matter_show(app, ref, as_json):
     t = d.table("#", _("at"), _("step"), "→ " + _("state"), _("by"), note_column, wrap=(note_column,))
     for e in v.history:
         step = TRIGGER_LABELS.get(e.trigger, e.trigger) + (" (" + _("undone") + ")" if e.undone else "")
-        t.add_row(str(e.seq), show(e.at), step, e.to, e.actor,
-                  "\n".join(x for x in (e.note, step_values(e.trigger, e.values)) if x))
+        # the registration's kind is in the fields above; a step's values under their labels
+        values = "" if e.trigger == "register" else step_values(e.trigger, e.values, fields=WORKFLOWS[v.kind].fields)
+        t.add_row(str(e.seq), show(e.at), step, STATE_LABELS.get(e.to, e.to), e.actor,
+                  "\n".join(x for x in (e.note, values) if x))
     d.print(t)
 
 
@@ -246,7 +248,7 @@ def subject_show(app, ref, as_json):
     """
     from mediation import subjects
     from mediation.timeutil import show
-    from workflows.subject import SUBJECT_CATEGORIES, EMPLOYMENT, TRIGGER_LABELS
+    from workflows.subject import SUBJECT_CATEGORIES, EMPLOYMENT, STATE_LABELS, TRIGGER_LABELS
 
     v = subjects.show(app.db, subject=ref)
     if as_json:
@@ -260,7 +262,7 @@ def subject_show(app, ref, as_json):
     t = d.table(_("at"), _("event"), _("by"))
     for e in v.history:
         what = (_("employment: {status}").format(status=EMPLOYMENT[e.values['status']]) if e.trigger == "employment"
-                else TRIGGER_LABELS.get(e.trigger, e.trigger) + f" → {e.to}")
+                else TRIGGER_LABELS.get(e.trigger, e.trigger) + f" → {STATE_LABELS.get(e.to, e.to)}")
         t.add_row(show(e.at), what, e.actor)
     d.print(t)
 

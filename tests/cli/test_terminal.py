@@ -5,6 +5,7 @@ never reach the screen; relative times read as people say them."""
 from __future__ import annotations
 
 import json
+import os
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -111,3 +112,19 @@ def test_relative_times_read_naturally(monkeypatch):
     assert waited(now - timedelta(days=6 * 365 + 3)) == "已等待6年"
     assert waited(now - timedelta(days=65)) == "已等待2个月"
     assert waited(now - timedelta(days=3, hours=2)) == "已等待3天"
+
+
+def test_a_reader_who_leaves_early_gets_no_error_line(tmp_path):
+    """`mediation case list | head -3`: the pipe closes under the command's feet; it stops
+    without a word on stderr (neither ours nor Python's at exit)."""
+    import shlex
+    import subprocess
+    import sys
+
+    db = str(tmp_path / "demo.db")
+    assert CliRunner().invoke(main, ["demo", "--out", db]).exit_code == 0
+    command = f"{shlex.quote(sys.executable)} -m cli --db {shlex.quote(db)} case list"
+    for _ in range(3):  # the break comes wherever the reader leaves: try a few times
+        piped = subprocess.run(["bash", "-c", f"set -o pipefail; {command} | head -3"], capture_output=True,
+                               text=True, env={**os.environ, "COLUMNS": "80"})
+        assert "number" in piped.stdout and piped.stderr == "", piped.stderr
