@@ -48,7 +48,7 @@ def _parse_sets(pairs: tuple[str, ...]) -> dict[str, str]:
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep or not key.strip():
-            raise click.BadParameter(f"'{pair}' is not KEY=VALUE", param_hint="--set")
+            raise click.BadParameter(_("'{pair}' is not KEY=VALUE").format(pair=pair), param_hint="--set")
         values[key.strip()] = value
     return values
 
@@ -212,7 +212,8 @@ def _write_ledger(app, fmt, out, unmask, encoding, *, village, state, year, over
     from mediation import ledger
 
     if not out:
-        raise click.UsageError(f"--format {fmt} needs --out FILE (the ledger is written to a file).")
+        raise click.UsageError(_("{option} needs {out} (the ledger is written to a file).").format(
+            option=f"--format {fmt}", out="--out FILE"))
     if overdue or limit:
         raise click.UsageError(_("the ledger holds every case of the filter: {options} are for the list.").format(
             options="--overdue, --limit"))

@@ -39,8 +39,9 @@ def annual(app, year, as_of, town, fmt, out, encoding, as_json):
 
     fmt = "json" if as_json else fmt
     if fmt in ("xlsx", "docx") and not out:
-        raise click.UsageError(f"--format {fmt} needs --out FILE (a {'workbook' if fmt == 'xlsx' else 'document'} "
-                               "is not text).")
+        said = (_("{option} needs {out} (a workbook is not text).") if fmt == "xlsx"
+                else _("{option} needs {out} (a document is not text)."))
+        raise click.UsageError(said.format(option=f"--format {fmt}", out="--out FILE"))
     day = None
     if as_of:
         from mediation.timeutil import local_date, parse_at

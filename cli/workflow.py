@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from cli.output import dump_json, json_option
+from cli.i18n import _
 
 @click.group()
 def workflow():
@@ -27,8 +28,8 @@ def workflow_show(app, name, as_json):
     try:
         w = workflows.get(name)
     except KeyError:
-        raise click.BadParameter(f"unknown workflow '{name}'; one of: {', '.join(workflows.NAMES)}",
-                                 param_hint="NAME") from None
+        raise click.BadParameter(_("unknown workflow '{name}'; one of: {known}").format(
+            name=name, known=", ".join(workflows.NAMES)), param_hint="NAME") from None
     if as_json:
         return dump_json({
             "name": w.name, "states": w.state_names(), "initial": w.initial.value,

@@ -503,7 +503,8 @@ def _key_number(s, kind: str, key: Any, table) -> str:
         try:  # a ledger names a record that was not imported by its number
             return getattr(access, kind)(s, str(key)).number
         except MediationError:
-            raise MediationError(f"{kind} key '{key}' not found (it must be loaded first)") from None
+            raise MediationError(_("{kind} key '{key}' not found (it must be loaded first)").format(
+                kind=kind, key=key)) from None
     return s.get(table, found.record_id).number
 
 
