@@ -115,12 +115,8 @@ class MediationGroup(click.Group):
         except UnicodeEncodeError as exc:  # a file asked for in a narrower encoding (--encoding gbk)
             raise click.ClickException(i18n._("'{text}' cannot be written in {encoding}: use --encoding utf-8").format(
                 text=exc.object[exc.start:exc.end], encoding=exc.encoding.upper())) from None
-        except BrokenPipeError:  # the reader left (`… | head`): nothing more to say, and no one to say it to
-            import os
-            import sys
-
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            raise SystemExit(1) from None
+        except BrokenPipeError:  # the reader left (`… | head`): click's own handling says nothing, exits 1
+            raise
         except OSError as exc:  # a file people named (--out, a template, a document) that cannot be used
             where = exc.filename or ""
             raise click.ClickException(i18n._("cannot use the file {path}: {reason}").format(
@@ -148,5 +144,3 @@ def main(ctx: click.Context, db: str | None, actor: str | None) -> None:
           --summary "宅基地边界争执" --party 张三 --party 李四
     """
     ctx.obj = App(db, actor)
-
-
