@@ -8,8 +8,8 @@ from typing import Any
 import click
 
 from cli.output import (
-    complete_set, complete_villages, dump_json, for_terminal, interactive, json_option, need, render_access,
-    step_values,
+    complete_set, complete_villages, dump_json, for_terminal, history_table, interactive, json_option, need, numbered,
+    render_access, step_label, step_values,
 )
 from cli.i18n import N_, _, ngettext
 
@@ -140,7 +140,7 @@ def case_new(app, village, type_, summary, parties, source, screening, risk, kin
     parties = list(parties)
     if not parties:
         if not (interactive() and not as_json):
-            raise click.UsageError(_("Missing option '{name}'.").format(name="--party"))
+            raise click.UsageError(_("Missing option '{option}'.").format(option="--party"))
         while True:
             p = click.prompt(_("Party (NAME[,ID][,PHONE]; empty line to finish)"), default="", show_default=False)
             if not p.strip():
@@ -308,7 +308,7 @@ def case_do(app, case_ref, trigger, note, at, sets, expect_version, as_json):
                       values=values, expect_version=expect_version)
     if as_json:
         return dump_json(view)
-    from workflows.dispute import DISPUTE, TRIGGER_LABELS
+    from workflows.dispute import TRIGGER_LABELS
     app.display.line(f"{view.number}: {trigger} {TRIGGER_LABELS.get(trigger, '')} → {view.state} {view.state_label} "
                      + _("(line {line}, version {version})").format(line=view.line, version=view.version))
 
@@ -462,7 +462,7 @@ def render_case(d, v) -> None:
     parties = "; ".join(
         ", ".join(x for x in (p.name, p.id_number, p.phone) if x) for p in v.party_details)
     pairs = [
-        (_("number"), _("{number}  (id {id}, version {version})").format(number=v.number, id=v.id, version=v.version)),
+        numbered(v),
         (_("state"), f"{v.state_label} {v.state} · {v.step}"),
         (_("village"), f"{v.town} {v.village}"),
         (_("type"), f"{v.type} · {MEDIATION_KINDS.get(v.kind, v.kind)}" + (" · " + _("group dispute") if v.group else "")),
@@ -492,8 +492,7 @@ def render_case(d, v) -> None:
     if v.history:
         from workflows.dispute import STATE_LABELS
 
-        note_column = _("note")
-        t = d.table("#", _("at"), _("step"), "→ " + _("state"), _("line"), _("by"), note_column, wrap=(note_column,))
+        t = history_table(d, line=True)
         for e in v.history:
             when = _when(e.at)
             if abs((e.recorded_at - e.at).total_seconds()) >= 3600:
@@ -502,8 +501,7 @@ def render_case(d, v) -> None:
             extra = "" if e.trigger == "register" else step_values(e.trigger, e.values, fields=DISPUTE.fields,
                                                                   skip=("terms",))
             note = "\n".join(x for x in (e.note, extra) if x)
-            step = TRIGGER_LABELS.get(e.trigger, e.trigger) + (" (" + _("undone") + ")" if e.undone else "")
-            t.add_row(str(e.seq), when, step, STATE_LABELS.get(e.to, e.to), str(e.line), e.actor, note)
+            t.add_row(str(e.seq), when, step_label(TRIGGER_LABELS, e), STATE_LABELS.get(e.to, e.to), str(e.line), e.actor, note)
         d.print(t)
 
 

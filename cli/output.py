@@ -72,6 +72,24 @@ def _day(iso: str) -> str:
         return iso
 
 
+def numbered(v) -> tuple[str, str]:
+    """A record's first field in a ``show`` view: its number, id and version."""
+    return _("number"), _("{number}  (id {id}, version {version})").format(number=v.number, id=v.id, version=v.version)
+
+
+def history_table(display, *, line: bool = False):
+    """A record's steps: #, when, the step, the state it led to, (the case's line), who, and
+    the note with the step's values (the one column that wraps)."""
+    note = _("note")
+    return display.table("#", _("at"), _("step"), "→ " + _("state"), *((_("line"),) if line else ()), _("by"), note,
+                         wrap=(note,))
+
+
+def step_label(labels: dict[str, str], event) -> str:
+    """A history step by its label, marked when a later undo took it back."""
+    return labels.get(event.trigger, event.trigger) + (" (" + _("undone") + ")" if event.undone else "")
+
+
 def render_access(display, access: list[dict[str, Any]] | None) -> None:
     """Who saw a record's personal data in full (for town and county users)."""
     if not access:

@@ -6,8 +6,8 @@ import click
 
 from cli.cases import _moment, _parse_sets, add_undo, render_options
 from cli.output import (
-    Labelled, complete_set, complete_villages, dump_json, json_option, need, render_access,
-    step_values,
+    Labelled, complete_set, complete_villages, dump_json, history_table, json_option, need, numbered, render_access,
+    step_label, step_values,
 )
 from cli.i18n import N_, _, ngettext
 
@@ -152,7 +152,7 @@ def petition_show(app, ref, unmask, as_json):
     d = app.display
     person = ", ".join(x for x in (v.petitioner, v.petitioner_id_number, v.petitioner_phone) if x)
     pairs = [
-        (_("number"), _("{number}  (id {id}, version {version})").format(number=v.number, id=v.id, version=v.version)),
+        numbered(v),
         (_("state"), f"{v.state_label} {v.state}" + (" · " + _("closed for good after the recheck") if v.final else "")),
         (_("petitioner"), person + (" · " + _("first-time petition") if v.first_time else "")),
         (_("representatives"), "、".join(v.representatives)),
@@ -176,12 +176,10 @@ def petition_show(app, ref, unmask, as_json):
         (_("linked case"), v.linked_case),
     ]
     d.print(d.fields([(k, x) for k, x in pairs if x]))
-    note_column = _("note")
-    t = d.table("#", _("at"), _("step"), "→ " + _("state"), _("by"), note_column, wrap=(note_column,))
+    t = history_table(d)
     for e in v.history:
         extra = step_values(e.trigger, e.values, fields=PETITION.fields) if e.trigger != "receive" else ""
-        step = TRIGGER_LABELS.get(e.trigger, e.trigger) + (" (" + _("undone") + ")" if e.undone else "")
-        t.add_row(str(e.seq), show(e.at), step, STATE_LABELS.get(e.to, e.to), e.actor,
+        t.add_row(str(e.seq), show(e.at), step_label(TRIGGER_LABELS, e), STATE_LABELS.get(e.to, e.to), e.actor,
                   "\n".join(x for x in (e.note, extra) if x))
     d.print(t)
     render_access(d, v.access)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import click
 
 from cli.cases import _moment, _parse_sets, add_undo
-from cli.output import Labelled, complete_villages, dump_json, json_option, need, step_values
+from cli.output import (
+    Labelled, complete_villages, dump_json, history_table, json_option, need, numbered, step_label, step_values,
+)
 from cli.i18n import N_, _, ngettext
 
 
@@ -94,7 +96,7 @@ def matter_show(app, ref, as_json):
         return dump_json(v)
     d = app.display
     d.print(d.fields([(k, x) for k, x in [
-        (_("number"), _("{number}  (id {id}, version {version})").format(number=v.number, id=v.id, version=v.version)),
+        numbered(v),
         (_("Matter kind"), MATTER_KINDS[v.kind]),
         (_("summary"), v.summary), (_("state"), f"{v.state_label} {v.state}"),
         (_("received"), show(v.received_at)),
@@ -105,13 +107,11 @@ def matter_show(app, ref, as_json):
         (_("due"), show_due(v.deadline) or (_("unknown: the acceptance day is not recorded")
                                             if v.kind == "reconsideration" and v.state == "answered" else "")),
         (_("outcome"), v.outcome)] if x]))
-    note_column = _("note")
-    t = d.table("#", _("at"), _("step"), "→ " + _("state"), _("by"), note_column, wrap=(note_column,))
+    t = history_table(d)
     for e in v.history:
-        step = TRIGGER_LABELS.get(e.trigger, e.trigger) + (" (" + _("undone") + ")" if e.undone else "")
         # the registration's kind is in the fields above; a step's values under their labels
         values = "" if e.trigger == "register" else step_values(e.trigger, e.values, fields=WORKFLOWS[v.kind].fields)
-        t.add_row(str(e.seq), show(e.at), step, STATE_LABELS.get(e.to, e.to), e.actor,
+        t.add_row(str(e.seq), show(e.at), step_label(TRIGGER_LABELS, e), STATE_LABELS.get(e.to, e.to), e.actor,
                   "\n".join(x for x in (e.note, values) if x))
     d.print(t)
 
