@@ -96,7 +96,9 @@ def raw_insert(loaded: str, dialect: str, work: Path, runs: int) -> float:
         db.dispose()
         if dialect == "sqlite":
             import sqlite3
+            from mediation import chain
             conn = sqlite3.connect(target)
+            chain.register_functions(conn)  # the towns' chains are the database's work, on the floor too
             conn.execute("PRAGMA journal_mode=WAL")
             start = time.perf_counter()
             for t in TABLES:

@@ -20,7 +20,11 @@ def _bounds(year: int):
 def _connect(url: str, dialect: str):
     if dialect == "sqlite":
         import sqlite3
-        return sqlite3.connect(url.split(":///", 1)[1])
+
+        from mediation import chain
+        conn = sqlite3.connect(url.split(":///", 1)[1])
+        chain.register_functions(conn)  # the towns' chains are the database's work, on the floor too
+        return conn
     import psycopg
     dsn = url.replace("postgresql+psycopg://", "postgresql://")
     return psycopg.connect(dsn)

@@ -68,7 +68,7 @@ class Problem:
     kind: str  # case | petition | matter | subject
     record: str  # its number (subjects: id and name)
     seq: int | None  # the event, when one is named
-    what: str  # edited | deleted | reordered | unchained | record_edited
+    what: str  # edited | deleted | reordered | unchained | record_edited (a chain's: see mediation/chain.py)
     detail: str
 
     def to_json(self) -> dict[str, Any]:
@@ -79,6 +79,7 @@ class Problem:
 class Verification:
     records: int = 0
     events: int = 0
+    links: int = 0  # of the towns' chains
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -86,7 +87,7 @@ class Verification:
         return not self.problems
 
     def to_json(self) -> dict[str, Any]:
-        return {"ok": self.ok, "records": self.records, "events": self.events,
+        return {"ok": self.ok, "records": self.records, "events": self.events, "links": self.links,
                 "problems": [p.to_json() for p in self.problems]}
 
 
@@ -143,8 +144,10 @@ def _original_place(kind: str, record_id: int, event: dict[str, Any], events: li
     return None
 
 
-def verify(db, *, town: str | None = None) -> Verification:
-    """Recompute every record's chain (of one town, or all), streaming record by record."""
+def verify(db, *, town: str | None = None, seal: str | None = None, actor: str | None = None) -> Verification:
+    """Recompute every record's chain (of one town, or all), streaming record by record, then
+    each town's chain over every item its counts read (``mediation.chain``); with ``seal``
+    (a code ``audit seal`` printed), that the town's chain still holds that head."""
     from sqlalchemy import select
 
     from mediation import access
@@ -153,9 +156,15 @@ def verify(db, *, town: str | None = None) -> Verification:
 
     registers = (("case", Case, CaseEvent, "case_id"), ("petition", Petition, PetitionEvent, "petition_id"),
                  ("matter", Matter, MatterEvent, "matter_id"), ("subject", Subject, SubjectEvent, "subject_id"))
+    from mediation import chain, permissions
+    from mediation.tables.places import Town
+
+    sealed = chain.parse_code(seal) if seal else None
     result = Verification()
     with db.read() as s:
-        town_id = access.town(s, town).id if town else None
+        # A town's chain runs through every village: checked by who sees the whole town.
+        permissions.may_verify(access.optional_actor(s, actor), own_login=s.info.get("login") is not None)
+        town_id = access.town(s, town).id if (town or sealed) else None
         for kind, table, event_table, fk in registers:
             t, e = table.__table__, event_table.__table__
             label = (t.c.number if "number" in t.c else t.c.name).label("label")
@@ -177,4 +186,33 @@ def verify(db, *, town: str | None = None) -> Verification:
                 result.events += len(found)
                 name = record["label"] if kind != "subject" else f"{record['id']} {record['label']}"
                 result.problems += check_record(kind, name, record, found)
+        labels = _Labels(s)
+        for town_row in s.scalars(select(Town).order_by(Town.id)).all() if town_id is None else [s.get(Town, town_id)]:
+            links, problems = chain.town_problems(s, town_row, labels=labels, seal=sealed)
+            result.links += links
+            result.problems += problems
     return result
+
+
+class _Labels:
+    """How a problem names the record an item belongs to: a register's number (a subject: its
+    id and name), read once per register."""
+
+    def __init__(self, s):
+        self.s = s
+        self.known: dict[str, dict[int, str]] = {}
+
+    def __call__(self, table: str, record_id: int | None, *, item: int | None = None) -> str:
+        from sqlalchemy import text
+
+        from mediation import chain
+
+        register = chain.ITEMS.get(table, (None, ""))[0]
+        if register is None or record_id is None:
+            return f"{table} {item if item is not None else record_id}"
+        if register not in self.known:
+            source = {"case": "SELECT id, number FROM dispute_case", "petition": "SELECT id, number FROM petition",
+                      "matter": "SELECT id, number FROM matter",
+                      "subject": "SELECT id, CAST(id AS TEXT) || ' ' || name FROM subject"}[register]
+            self.known[register] = dict(self.s.connection().execute(text(source)).all())
+        return self.known[register].get(record_id, f"{register} id {record_id}")

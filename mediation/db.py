@@ -244,9 +244,15 @@ def _sqlite_connect(dbapi_connection, _record) -> None:
     cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cur.execute("PRAGMA synchronous=FULL")  # a village office loses power; a commit must survive
     cur.close()
+    from mediation import chain
+
+    chain.register_functions(dbapi_connection)  # what the town chains' triggers call
 
 
 def _sqlite_begin(conn) -> None:
+    from mediation import chain
+
+    chain.begin(conn.connection.dbapi_connection)  # a new transaction: the chains name it
     conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("sqlite_write") else "BEGIN")
 
 

@@ -48,6 +48,12 @@ BELONGING: dict[str, tuple[str, str]] = {
     "subject_event": ("subject_id", "subject"), "employment": ("subject_id", "subject"),
 }
 EVENTS = ("case_event", "petition_event", "matter_event", "subject_event")
+# An import key's kind and its record's table.
+IMPORTED = {"case": "dispute_case", "petition": "petition", "matter": "matter", "subject": "subject",
+            "screening": "screening_round"}
+# Every table under row-level security; the rest (town, village names, the revision) every login
+# of the database reads (tests/cli/test_catalog.py holds the list of those).
+GUARDED = set(PLACED) | set(BELONGING) | {"access_log", "app_user", "village", "import_key", "chain_link"}
 # Rights beyond SELECT, per group. Nothing is ever deleted, so no one may DELETE; events are
 # written once (only ``undone`` changes); users, villages and towns are added, not changed.
 _ALL = tuple(GROUPS.values())
@@ -58,11 +64,15 @@ WRITES: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
     ("INSERT", EVENTS + ("access_log",), _ALL),
     ("UPDATE (undone)", EVENTS, _ALL),
     ("INSERT, UPDATE", ("matter",), _OFFICES),
-    ("INSERT", ("app_user", "village"), _OFFICES),
+    # (``login`` may only be NULL, its policy says: a login is given by ``mediation_give_login``)
+    ("INSERT (name, role, town_id, village_id, created_at, login)", ("app_user",), _OFFICES),
+    ("INSERT", ("village",), _OFFICES),
     ("INSERT", ("town",), (GROUPS[Role.county],)),
 ]
 
-_ME = "(SELECT mediation_{}(current_user))"
+# The connected person is ``session_user`` (who logged in), read inside each function: a
+# function answers for the caller only, never for a login named by an argument.
+_ME = "(SELECT mediation_{}())"
 ALL, TOWN, VILLAGE, HOME_TOWN, NAME, ROLE = (_ME.format(f) for f in
                                              ("all", "town", "village", "home_town", "name", "role"))
 
@@ -74,31 +84,46 @@ def _scope(town: str, village: str | None) -> str:
 
 
 def _functions(schema: str) -> list[str]:
-    """The acting user of a login, read past the policies (``SECURITY DEFINER``): the policies
-    call these once per statement (``(SELECT f(current_user))`` is an init plan). ``PARALLEL
-    SAFE``: they only read, so a login's report may use parallel workers as the owner's does."""
+    """The acting user of the connected login, read past the policies (``SECURITY DEFINER``):
+    the policies call these once per statement (``(SELECT f())`` is an init plan). Each answers
+    for ``session_user`` alone (who logged in; ``SET ROLE`` does not change it), so no login
+    learns another's place or role. ``PARALLEL SAFE``: they only read, so a login's report may
+    use parallel workers as the owner's does."""
     head = (f"LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER SET search_path = {_ident(schema)}, pg_temp AS $$ ")
-    one = "FROM app_user u WHERE u.login = $1"
+    one = "FROM app_user u WHERE u.login = session_user"
     sql = [
-        f"CREATE OR REPLACE FUNCTION mediation_all(name) RETURNS boolean {head}"
+        f"CREATE OR REPLACE FUNCTION mediation_all() RETURNS boolean {head}"
         f"SELECT coalesce((SELECT u.role = 'county' OR (u.role = 'town' AND u.town_id IS NULL) {one}), false) $$",
-        f"CREATE OR REPLACE FUNCTION mediation_town(name) RETURNS integer {head}"
+        f"CREATE OR REPLACE FUNCTION mediation_town() RETURNS integer {head}"
         f"SELECT u.town_id {one} AND u.role = 'town' $$",
-        f"CREATE OR REPLACE FUNCTION mediation_village(name) RETURNS integer {head}"
+        f"CREATE OR REPLACE FUNCTION mediation_village() RETURNS integer {head}"
         f"SELECT u.village_id {one} AND u.role = 'mediator' $$",
-        f"CREATE OR REPLACE FUNCTION mediation_home_town(name) RETURNS integer {head}SELECT u.town_id {one} $$",
-        f"CREATE OR REPLACE FUNCTION mediation_name(name) RETURNS text {head}SELECT u.name::text {one} $$",
-        f"CREATE OR REPLACE FUNCTION mediation_role(name) RETURNS text {head}SELECT u.role::text {one} $$",
+        f"CREATE OR REPLACE FUNCTION mediation_home_town() RETURNS integer {head}SELECT u.town_id {one} $$",
+        f"CREATE OR REPLACE FUNCTION mediation_name() RETURNS text {head}SELECT u.name::text {one} $$",
+        f"CREATE OR REPLACE FUNCTION mediation_role() RETURNS text {head}SELECT u.role::text {one} $$",
         f"CREATE OR REPLACE FUNCTION mediation_county_exists() RETURNS boolean {head}"
         "SELECT EXISTS (SELECT 1 FROM app_user WHERE role = 'county') $$",
+        # Whether a village is one of a town's (a new user's village must be of their town).
+        f"CREATE OR REPLACE FUNCTION mediation_village_in(integer, integer) RETURNS boolean {head}"
+        "SELECT EXISTS (SELECT 1 FROM village v WHERE v.id = $1 AND v.town_id = $2) $$",
+        # Whether the connected login is the schema owner's (no person: it runs init and upgrade).
+        f"CREATE OR REPLACE FUNCTION mediation_is_owner() RETURNS boolean {head}"
+        "SELECT NOT EXISTS (SELECT 1 FROM app_user WHERE login = session_user) "
+        "AND pg_has_role(session_user, (SELECT tableowner FROM pg_tables WHERE schemaname = current_schema() "
+        "AND tablename = 'app_user'), 'MEMBER') $$",
     ]
     definer = f"LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = {_ident(schema)}, pg_temp AS $$"
     # The next number of a town's yearly register, counted over every village (a mediator's
-    # login sees only theirs), with the town locked until the numbering transaction ends.
+    # login sees only theirs), with the town locked until the numbering transaction ends. Only
+    # for the owner and the people of that town (or of every town): no one locks or counts
+    # another town's register.
     sql.append(f"""CREATE OR REPLACE FUNCTION mediation_next_seq(p_register text, p_town integer, p_year integer,
         p_kind text DEFAULT NULL) RETURNS integer {definer}
 DECLARE n integer;
 BEGIN
+  IF NOT (mediation_is_owner() OR mediation_all() OR p_town = mediation_home_town()) THEN
+    RAISE EXCEPTION 'mediation: % may not number town %', session_user, p_town USING ERRCODE = '42501';
+  END IF;
   PERFORM 1 FROM town WHERE id = p_town FOR UPDATE;
   IF p_register = 'dispute_case' THEN
     SELECT max(seq) INTO n FROM dispute_case WHERE town_id = p_town AND year = p_year;
@@ -121,7 +146,7 @@ BEGIN
   IF target.id IS NULL THEN RAISE EXCEPTION 'mediation: no user %', p_user; END IF;
   SELECT * INTO caller FROM app_user WHERE login = session_user;
   IF caller.id IS NULL THEN
-    IF NOT pg_has_role(session_user, current_user, 'MEMBER') THEN
+    IF NOT mediation_is_owner() THEN
       RAISE EXCEPTION 'mediation: % is neither a user nor the schema owner', session_user USING ERRCODE = '42501';
     END IF;
   ELSIF caller.role = 'county' THEN
@@ -132,6 +157,9 @@ BEGIN
   ELSE
     RAISE EXCEPTION 'mediation: % may not give % a login', caller.name, target.name USING ERRCODE = '42501';
   END IF;
+  IF target.village_id IS NOT NULL AND NOT mediation_village_in(target.village_id, target.town_id) THEN
+    RAISE EXCEPTION 'mediation: % has a village outside their town', target.name USING ERRCODE = '42501';
+  END IF;
   IF target.login IS NOT NULL THEN
     RAISE EXCEPTION 'mediation: % already has login %', target.name, target.login;
   END IF;
@@ -140,6 +168,11 @@ BEGIN
   UPDATE app_user SET login = p_login WHERE id = p_user;
 END $$""")
     return sql
+
+
+# The functions of earlier releases, which answered for any login named (dropped on install).
+_OLD_FUNCTIONS = ("mediation_all(name)", "mediation_town(name)", "mediation_village(name)",
+                  "mediation_home_town(name)", "mediation_name(name)", "mediation_role(name)")
 
 
 def _policies(tables: set[str], towned: set[str] = frozenset(EVENTS)) -> list[str]:
@@ -180,19 +213,37 @@ def _policies(tables: set[str], towned: set[str] = frozenset(EVENTS)) -> list[st
         # The office reads its town's trail; anyone records (and sees) their own reading.
         mine = f"actor = {NAME}"
         policy("access_log", "mediation_read", "SELECT", f"({ALL} OR town_id = {TOWN} OR {mine})", None)
-        policy("access_log", "mediation_write", "INSERT", None, f"({mine} AND town_id = {HOME_TOWN})")
+        policy("access_log", "mediation_write", "INSERT", None, f"({mine} AND ({ALL} OR town_id = {HOME_TOWN}))")
     if "app_user" in tables:
         # Everyone sees themselves, the people of their place, and the offices above them.
         offices = f"(role <> 'mediator' AND (town_id IS NULL OR town_id = {HOME_TOWN}))"
         seen = f"(login = current_user OR {_scope('town_id', 'village_id')} OR {offices})"
-        adds = (f"({ROLE} = 'county' OR ({ROLE} = 'town' AND (role = 'county' AND NOT mediation_county_exists()"
-                f" OR role <> 'county' AND ({ALL} OR town_id = {TOWN}))))")
+        # Who may add whom (``permissions.may_add_user``), and a well-formed user: a mediator
+        # has a village of their own town, no one else has a village, a county user no town;
+        # a login is given only through ``mediation_give_login``.
+        adds = (f"(({ROLE} = 'county' OR ({ROLE} = 'town' AND (role = 'county' AND NOT mediation_county_exists()"
+                f" OR role <> 'county' AND ({ALL} OR town_id = {TOWN}))))"
+                " AND login IS NULL AND role IN ('mediator', 'town', 'county')"
+                " AND (role = 'mediator') = (village_id IS NOT NULL)"
+                " AND (role <> 'county' OR town_id IS NULL)"
+                " AND (village_id IS NULL OR mediation_village_in(village_id, town_id)))")
         policy("app_user", "mediation_read", "SELECT", seen, None)
         policy("app_user", "mediation_add", "INSERT", None, adds)
     if "village" in tables:
         policy("village", "mediation_read", "SELECT", "(true)", None)
         policy("village", "mediation_add", "INSERT", None, f"({ALL} OR town_id = {TOWN})")
-    for table in sorted(tables & (set(PLACED) | set(BELONGING) | {"access_log", "app_user", "village"})):
+    if "import_key" in tables:
+        # Which record a key of an import file became: seen and written with that record.
+        kinds = " ".join(f"WHEN '{kind}' THEN EXISTS (SELECT 1 FROM {table} r WHERE r.id = record_id)"
+                         for kind, table in IMPORTED.items())
+        # (a zero report's key names no record: its month and village are unique on their own)
+        keyed = f"({ALL} OR CASE kind {kinds} WHEN 'zero_report' THEN true ELSE false END)"
+        policy("import_key", "mediation_place", "ALL", keyed, keyed)
+    if "chain_link" in tables:
+        # The town chains (mediation/chain.py): written by their triggers alone, read by the office
+        # of the town (a mediator's login sees one village, too little to check a town's chain).
+        policy("chain_link", "mediation_read", "SELECT", f"({ALL} OR town_id = {TOWN})", None)
+    for table in sorted(tables & GUARDED):
         sql.append(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
     return sql
 
@@ -220,8 +271,18 @@ def install(connection) -> None:
     towned = {t for t in tables & set(EVENTS) if any(c["name"] == "town_id" for c in inspector.get_columns(t))}
     for statement in _functions(schema) + _policies(tables, towned):
         connection.exec_driver_sql(statement.replace("%", "%%"))  # the driver's placeholders
+    for fn in _OLD_FUNCTIONS:  # no policy reads them any more
+        connection.exec_driver_sql(f"DROP FUNCTION IF EXISTS {fn}")
     groups = ", ".join(GROUPS.values())
     connection.exec_driver_sql(f"GRANT USAGE ON SCHEMA {_ident(schema)} TO {groups}")
+    # Every right is given anew: what an earlier release granted is taken back first.
+    connection.exec_driver_sql(f"REVOKE ALL ON ALL TABLES IN SCHEMA {_ident(schema)} FROM PUBLIC, {groups}")
+    for fn in _our_functions(connection, schema):
+        # No function of ours is anyone's by default (PostgreSQL gives EXECUTE to PUBLIC); each
+        # checks its caller's place itself. Trigger functions run only as triggers.
+        connection.exec_driver_sql(f"REVOKE ALL ON FUNCTION {fn} FROM PUBLIC")
+        if not fn.startswith("mediation_link"):
+            connection.exec_driver_sql(f"GRANT EXECUTE ON FUNCTION {fn} TO {groups}")
     connection.exec_driver_sql(f"GRANT SELECT ON ALL TABLES IN SCHEMA {_ident(schema)} TO {groups}")
     connection.exec_driver_sql(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA {_ident(schema)} TO {groups}")
     for rights, names, to in WRITES:
@@ -240,7 +301,7 @@ def uninstall(connection) -> None:
     schema = connection.exec_driver_sql("SELECT current_schema()").scalar()
     tables = set(inspect(connection).get_table_names())
     groups = ", ".join(GROUPS.values())
-    for table in sorted(tables & (set(PLACED) | set(BELONGING) | {"access_log", "app_user", "village"})):
+    for table in sorted(tables & GUARDED):
         for name in ("mediation_place", "mediation_read", "mediation_write", "mediation_add", "mediation_office",
                      "mediation_mediator"):
             connection.exec_driver_sql(f"DROP POLICY IF EXISTS {name} ON {table}")
@@ -248,10 +309,19 @@ def uninstall(connection) -> None:
     connection.exec_driver_sql(f"REVOKE ALL ON ALL TABLES IN SCHEMA {_ident(schema)} FROM {groups}")
     connection.exec_driver_sql(f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA {_ident(schema)} FROM {groups}")
     connection.exec_driver_sql(f"REVOKE USAGE ON SCHEMA {_ident(schema)} FROM {groups}")
-    for fn in ("mediation_all(name)", "mediation_town(name)", "mediation_village(name)", "mediation_home_town(name)",
-               "mediation_name(name)", "mediation_role(name)", "mediation_county_exists()",
-               "mediation_next_seq(text, integer, integer, text)", "mediation_give_login(integer, text, text)"):
+    from mediation import chain
+
+    chain.uninstall(connection)
+    for fn in _our_functions(connection, schema):
         connection.exec_driver_sql(f"DROP FUNCTION IF EXISTS {fn}")
+
+
+def _our_functions(connection, schema: str) -> list[str]:
+    """Every function of this schema named ``mediation_…``, with its argument types, from the
+    catalog (so that one added later is covered too)."""
+    return list(connection.exec_driver_sql(
+        "SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+        "WHERE n.nspname = %s AND p.proname LIKE 'mediation\\_%%' ORDER BY 1", (schema,)).scalars())
 
 
 def _ident(name: str) -> str:

@@ -15,7 +15,7 @@ BASE = "0001"
 # The revisions this release knows, oldest first, the last being the one it runs on. Kept here
 # so that every command can check a database's revision without loading Alembic (a test keeps
 # this list equal to mediation/migrations/versions).
-KNOWN = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009")
+KNOWN = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010")
 HEAD = KNOWN[-1]
 
 def older() -> str:
@@ -69,8 +69,11 @@ def ensure_schema(connection) -> tuple[str | None, str]:
         if not inspector.has_table("dispute_case"):
             from mediation import logins, search
 
+            from mediation import chain
+
             target_metadata().create_all(connection)
             command.stamp(cfg, "head")
+            chain.install(connection)  # the town chains' triggers
             logins.install(connection)  # PostgreSQL: group roles, rights, row-level security
             search.install(connection)  # the trigram index of what finding a case searches
             return None, head()

@@ -3,7 +3,7 @@ path imports from ``mediation.tables.<module>`` instead, and builds only what it
 
 from mediation.tables.base import EventFields, Numbered, TownNumbered, UTCDateTime  # noqa: F401
 from mediation.tables.disputes import Case, CaseEvent, Party  # noqa: F401
-from mediation.tables.imports import AccessLog, ImportKey  # noqa: F401
+from mediation.tables.imports import AccessLog, ChainLink, ImportKey  # noqa: F401
 from mediation.tables.petitions import Petition, PetitionEvent  # noqa: F401
 from mediation.tables.places import Town, User, Village  # noqa: F401
 from mediation.tables.registers import (Employment, Matter, MatterEvent, ScreeningRound, Subject,  # noqa: F401

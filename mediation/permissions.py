@@ -143,6 +143,15 @@ def may_keep_backups(user: Actor, *, own_login: bool = False) -> None:
         raise PermissionDenied(_("backups are taken and restored by town or county users"))
 
 
+def may_verify(user: Actor | None, *, own_login: bool = False) -> None:
+    """A town's chain runs through every village of the town: checked by the offices (and by
+    whoever holds the whole database, on SQLite or as the schema owner). A mediator's own login
+    sees one village, too little to tell a removed row from one it may not see."""
+    if own_login and user is not None and user.role not in OFFICE_ROLES:
+        raise PermissionDenied(_("the trail is verified by town or county users: a mediator's login sees one "
+                                 "village of the town's chain"))
+
+
 def may_set_up_places(user: Actor, *, town_id: int | None) -> None:
     """Adding villages (``town_id``: the town's) or a new town (``None``), once the database has
     users: a town user for their own town, a county user for any."""

@@ -34,3 +34,19 @@ class AccessLog(SQLModel, table=True):
     actor: str
     at: datetime = Field(sa_type=UTCDateTime)
     what: str  # unmask
+
+
+class ChainLink(SQLModel, table=True):
+    """One link of a town's chain (mediation/chain.py): every row a count reads — records,
+    their events, parties, employment, screening rounds, zero reports — is linked here when it
+    is written, in the order written, by the database's own triggers."""
+
+    __tablename__ = "chain_link"
+    town_id: int = Field(primary_key=True)
+    seq: int = Field(primary_key=True)
+    tx: str  # the transaction that wrote the item (its steps explain it: mediation/chain.py)
+    kind: str  # the item's table
+    item_id: int
+    record_id: int  # the record the item belongs to (a party's case; a record's own id)
+    item_hash: str
+    hash: str
