@@ -16,7 +16,7 @@ import subprocess
 from dataclasses import dataclass
 from typing import Any
 
-from mediation import migrate
+from mediation import files, migrate
 from mediation.db import Database
 from mediation.errors import DatabaseError, InvalidValue
 from workflows.i18n import _
@@ -50,27 +50,36 @@ def backup(db: Database, path: str, *, actor: str | None) -> BackupView:
         os.makedirs(os.path.dirname(target) or ".", exist_ok=True)
     except OSError as exc:
         raise InvalidValue(_("cannot write {target}: {reason}").format(target=target, reason=exc.strerror)) from None
+    try:
+        with files.private(target, replace=False) as tmp:
+            if db.dialect == "sqlite":
+                _sqlite_copy(db, tmp)
+            else:
+                args, env = _pg_args(db)
+                _run_pg(["pg_dump", "--format=custom", "--no-owner", f"--file={tmp}", *args], env, what="pg_dump")
+    except FileExistsError:
+        raise InvalidValue(_("{target} exists: choose another name").format(target=target)) from None
+    except OSError as exc:
+        raise InvalidValue(_("cannot write {target}: {reason}").format(target=target, reason=exc.strerror)) from None
     if db.dialect == "sqlite":
-        src = sqlite3.connect(_sqlite_path(db))
-        try:
-            dst = sqlite3.connect(target)
-            try:
-                src.backup(dst)  # all pages in one step: one consistent snapshot
-                dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
-            finally:
-                dst.close()
-        except sqlite3.Error as exc:
-            _discard(target)
-            raise DatabaseError(_("the backup failed: {reason}").format(reason=exc)) from None
-        finally:
-            src.close()
-        os.chmod(target, 0o600)  # it holds citizens' ID numbers, like the database itself
         return BackupView(target, "sqlite", _sqlite_revision(target), os.path.getsize(target))
-    args, env = _pg_args(db)
-    _run_pg(["pg_dump", "--format=custom", "--no-owner", f"--file={target}", *args], env, what="pg_dump",
-            target=target)
-    os.chmod(target, 0o600)
     return BackupView(target, "postgresql", None, os.path.getsize(target))
+
+
+def _sqlite_copy(db: Database, tmp: str) -> None:
+    """The database as one read transaction sees it, into the (empty, private) file ``tmp``."""
+    src = sqlite3.connect(_sqlite_path(db))
+    try:
+        dst = sqlite3.connect(tmp)
+        try:
+            src.backup(dst)  # all pages in one step: one consistent snapshot
+            dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+        finally:
+            dst.close()
+    except sqlite3.Error as exc:
+        raise DatabaseError(_("the backup failed: {reason}").format(reason=exc)) from None
+    finally:
+        src.close()
 
 
 def restore(db: Database, path: str, *, actor: str | None) -> BackupView:

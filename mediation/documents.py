@@ -222,7 +222,7 @@ def annual_report(report: AnnualReport, path: str) -> None:
     matrix = matrix_rows(report)
     _table(doc, matrix[0], matrix[1:], size=7.5)
     doc.add_paragraph(COUNTING_RULES)
-    doc.save(path)
+    _save(doc, path)
 
 
 # --- a case's papers -----------------------------------------------------------------------
@@ -259,7 +259,7 @@ def agreement(view, path: str, *, confirmation_last_day: date | None) -> None:
                 [f"{view.village}人民调解委员会", "(印章)"],
                 ["", _day(view.agreed_at)]]
     _table(doc, None, signing, widths=[8, 7.5])
-    doc.save(path)
+    _save(doc, path)
 
 
 def cover(view, path: str) -> None:
@@ -282,7 +282,7 @@ def cover(view, path: str) -> None:
     _table(doc, None, rows, widths=[4.5, 11])
     doc.add_paragraph()
     doc.add_paragraph("卷内目录:申请书或受理登记表、调查笔录、调解笔录、人民调解协议书、回访记录。")
-    doc.save(path)
+    _save(doc, path)
 
 
 # --- a petition's notices ------------------------------------------------------------------
@@ -298,7 +298,7 @@ def refusal(view, path: str, *, office: str, dated: Any = None) -> None:
     doc.add_paragraph()
     doc.add_paragraph(office)
     doc.add_paragraph(_day(dated or timeutil.now()))
-    doc.save(path)
+    _save(doc, path)
 
 
 def redirect(view, path: str, *, office: str, channel: str, law: str | None, dated: Any = None) -> None:
@@ -317,7 +317,7 @@ def redirect(view, path: str, *, office: str, channel: str, law: str | None, dat
     doc.add_paragraph()
     doc.add_paragraph(office)
     doc.add_paragraph(_day(dated or timeutil.now()))
-    doc.save(path)
+    _save(doc, path)
 
 
 # --- the services' entry points ------------------------------------------------------------
@@ -372,3 +372,11 @@ def print_petition(db, *, actor: str | None, petition: str, form: str, path: str
              dated=redirected[-1].at if redirected else None)
     return view.number
 
+
+
+def _save(doc, path: str) -> None:
+    """A case's paper holds names, and ID numbers when unmasked: private from its first byte."""
+    from mediation import files
+
+    with files.private(path) as tmp:
+        doc.save(tmp)

@@ -22,6 +22,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from mediation import files
 from mediation.errors import InvalidRecords
 from workflows import config
 from workflows.dispute import DISPUTE
@@ -279,7 +280,7 @@ def write_csv(path: str, table: Iterator[list[Any]], *, encoding: str = "utf-8")
         w.writerow(["" if v is None else _text(v) if isinstance(v, (date, datetime)) else v for v in row])
         lines += 1
     data = out.getvalue().encode("utf-8-sig" if encoding == "utf-8" else "gbk")
-    with open(path, "wb") as fh:
+    with files.private(path) as tmp, open(tmp, "wb") as fh:  # ID numbers and phones, when unmasked
         fh.write(data)
     return lines - 1
 
@@ -301,7 +302,8 @@ def write_xlsx(path: str, table: Iterator[list[Any]], *, villages: list[str]) ->
                 at.number_format = "yyyy-mm-dd hh:mm" if (at.value.hour, at.value.minute) != (0, 0) else "yyyy-mm-dd"
             ws.cell(ws.max_row, HEADERS.index(HEADER["amount"]) + 1).number_format = "0.00"
     _dress(wb, ws, villages=villages, rows=max(count + 200, 1000))
-    wb.save(path)
+    with files.private(path) as tmp:  # ID numbers and phones, when unmasked
+        wb.save(tmp)
     return count
 
 

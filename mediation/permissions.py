@@ -143,6 +143,15 @@ def may_keep_backups(user: Actor, *, own_login: bool = False) -> None:
         raise PermissionDenied(_("backups are taken and restored by town or county users"))
 
 
+def may_report_on(user: Actor, town: Place) -> None:
+    """A report of a town counts what the login sees: the town's own people (and the county)
+    report on it; anyone else would see nothing and print zeros, so it is refused."""
+    home = getattr(user, "town_id", None)
+    if user.role == Role.county or (user.role == Role.town and home is None) or home == town.id:
+        return
+    raise PermissionDenied(_("{name} reports on their own town, not {town}").format(name=user.name, town=town.name))
+
+
 def may_verify(user: Actor | None, *, own_login: bool = False) -> None:
     """A town's chain runs through every village of the town: checked by the offices (and by
     whoever holds the whole database, on SQLite or as the schema owner). A mediator's own login

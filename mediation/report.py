@@ -20,7 +20,7 @@ from sqlalchemy import exists, false, func, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import select
 
-from mediation import access, timeutil, validation
+from mediation import access, permissions, timeutil, validation
 from mediation.db import UnitOfWork
 from mediation.errors import InvalidValue
 from mediation.models import (Case, CaseEvent, Employment, Matter, Petition, PetitionEvent, ScreeningRound,
@@ -82,6 +82,8 @@ def annual(db: UnitOfWork, *, year: int, as_of: date | None = None, town: str | 
             town = next(t.name for t in towns if t.id == login.town_id)  # so its report is of its own town
         if town or len(towns) <= 1:
             town_row = access.town(s, town)
+            if login is not None:  # another town's report would be all zeros: refused, not answered
+                permissions.may_report_on(login, town_row)
             scope, place, town_id = town_row.name, "全镇", town_row.id
         else:  # a county database and no town named: every town's totals together
             scope, place, town_id = f"全县 ({len(towns)} 个乡镇)", "全县", None
