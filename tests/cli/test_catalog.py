@@ -1,0 +1,175 @@
+"""The server's rules as an attacker meets them: read from the schema's own catalog (every
+table, policy and function there is, not a list someone keeps), and tried with plain SQL as
+each kind of login on a database of two towns. A table or function added later is covered
+without anyone remembering to add it here: an unknown one fails until it is judged.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from tests.cli.test_logins import Shared, shared  # noqa: F401  (the fixture)
+
+pytestmark = pytest.mark.postgres
+
+# Tables every login of the database reads whole: the places' names and the schema revision.
+SHARED_TABLES = {"town", "village", "alembic_version"}
+
+
+def _owner(s: Shared, statement: str, **params):
+    engine = create_engine(s.owner)
+    try:
+        with engine.begin() as conn:
+            result = conn.execute(text(statement), params)
+            return result.all() if result.returns_rows else result.rowcount
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def two_towns(shared):  # noqa: F811
+    """营盘镇 (王主任, 刘调解, 周调解, 县矛调 have logins) and 杏坪镇, whose 杏主任 gets one too."""
+    s = shared
+    login = f"t{s.suffix}_xing"
+    s.roles.append(login)
+    s.ok("县矛调", "user", "login", "杏主任", "--login", login, "--password-stdin", input="secret 密码\n")
+    s.logins["杏主任"] = login
+    s.ok("杏主任", "matter", "new", "--kind", "reconsideration", "--summary", "杏坪某复议", "--at", "2021-05-06",
+         "--accepted", "2021-05-06")
+    s.ok("王主任", "screening", "add", "--village", "龙潭村", "--mode", "逐个", "--found", "2", "--at", "2021-04-01")
+    towns = dict(_owner(s, "SELECT name, id FROM town"))
+    return s, towns["营盘镇"], towns["杏坪镇"]
+
+
+def _tables(s: Shared) -> dict[str, dict]:
+    rows = _owner(s, """SELECT c.relname, c.relrowsecurity,
+                               array(SELECT a.attname::text FROM pg_attribute a WHERE a.attrelid = c.oid
+                                     AND a.attnum > 0 AND NOT a.attisdropped) AS columns
+                        FROM pg_class c WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r'""")
+    return {name: {"rls": rls, "columns": set(cols)} for name, rls, cols in rows}
+
+
+def _parent_with_town(s: Shared, table: str) -> tuple[str, str] | None:
+    """(the column, the table it points to) of a foreign key to a table that has a town."""
+    rows = _owner(s, """SELECT a.attname::text, f.relname::text FROM pg_constraint k
+                        JOIN pg_class t ON t.oid = k.conrelid JOIN pg_class f ON f.oid = k.confrelid
+                        JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.conkey[1]
+                        WHERE k.contype = 'f' AND t.relname = :t AND t.relnamespace = current_schema()::regnamespace
+                          AND EXISTS (SELECT 1 FROM pg_attribute x WHERE x.attrelid = f.oid AND x.attname = 'town_id')
+                          AND f.relname <> 'town'""", t=table)
+    return (rows[0][0], rows[0][1]) if rows else None
+
+
+def test_every_table_shows_a_town_login_only_its_town(two_towns):
+    s, ying, xing = two_towns
+    tables = _tables(s)
+    judged = []
+    for table, info in sorted(tables.items()):
+        if table in SHARED_TABLES:
+            continue
+        assert info["rls"], f"{table}: no row-level security, and not a table every login may read"
+        if "town_id" in info["columns"]:
+            of_other = f"SELECT count(*) FROM {table} WHERE town_id = :other"
+        elif (parent := _parent_with_town(s, table)) is not None:
+            column, ptable = parent
+            of_other = (f"SELECT count(*) FROM {table} x WHERE EXISTS (SELECT 1 FROM {ptable} p "
+                        f"WHERE p.id = x.{column} AND p.town_id = :other)")
+        elif table == "import_key":
+            continue  # keys follow their record: test_import_keys_follow_their_record
+        else:
+            pytest.fail(f"{table}: neither a town nor a record with one; judge it here")
+        for who, other in (("杏主任", ying), ("王主任", xing), ("刘调解", xing)):
+            assert s.sql(who, of_other, other=other) == [(0,)], (table, who)
+            # deleting is no one's right (changing: test_no_login_writes_outside_its_place)
+            s.sql_refused(who, f"DELETE FROM {table}", "permission denied")
+        judged.append(table)
+    assert {"dispute_case", "party", "case_event", "matter", "employment", "chain_link", "access_log"} <= set(judged)
+
+
+def test_no_login_writes_outside_its_place(two_towns):
+    s, ying, xing = two_towns
+    for table, info in sorted(_tables(s).items()):
+        if "town_id" not in info["columns"] or table in SHARED_TABLES or table == "app_user":
+            continue
+        col = sorted(info["columns"] - {"id", "town_id"})[0]
+        for who, other in (("杏主任", ying), ("王主任", xing), ("刘调解", xing)):
+            try:
+                changed = s.sql(who, f'UPDATE {table} SET "{col}" = "{col}" WHERE town_id = :o', o=other)
+            except Exception as exc:  # noqa: BLE001 - a refusal is as good as nothing changed
+                assert "permission denied" in str(exc), (table, who, exc)
+                continue
+            assert changed == 0, (table, who)
+        # Moving one's own rows into another town is refused by the server.
+        if table in ("dispute_case", "petition", "subject", "screening_round", "matter"):
+            for who, other in (("杏主任", ying), ("王主任", xing)):
+                if s.sql(who, f"SELECT count(*) FROM {table}")[0][0]:
+                    s.sql_refused(who, f"UPDATE {table} SET town_id = :o", "row-level security", o=other)
+
+
+def test_every_function_is_no_ones_by_default_and_pinned(two_towns):
+    s, _ying, _xing = two_towns
+    rows = _owner(s, """SELECT p.oid::regprocedure::text, p.proname::text, p.prosecdef, p.proconfig,
+                               EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) a
+                                       WHERE a.grantee = 0 AND a.privilege_type = 'EXECUTE') AS public
+                        FROM pg_proc p WHERE p.pronamespace = current_schema()::regnamespace
+                          AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')""")
+    assert rows
+    for signature, name, definer, config, public in rows:
+        assert name.startswith("mediation_"), f"{signature}: not ours; judge it here"
+        assert not public, f"{signature}: PUBLIC may execute it"
+        assert any(c.startswith("search_path=") for c in (config or [])), f"{signature}: search_path not pinned"
+        assert definer, signature
+        # Nothing takes a login to answer for: each reads the connected one.
+        assert "(name)" not in signature, signature
+
+
+def test_a_town_cannot_take_over_another(two_towns):
+    s, ying, xing = two_towns
+    jinmi = _owner(s, "SELECT id FROM village WHERE name = '金米村'")[0][0]
+    # A user of 营盘镇 placed in 杏坪镇's village, or given a login by plain SQL: refused.
+    s.sql_refused("王主任", "INSERT INTO app_user (name, role, town_id, village_id, created_at) "
+                           "VALUES ('x', 'mediator', :t, :v, now())", "row-level security", t=ying, v=jinmi)
+    s.sql_refused("王主任", "INSERT INTO app_user (name, role, town_id, village_id, created_at, login) "
+                           "VALUES ('x', 'town', :t, NULL, now(), :l)", "row-level security", t=ying,
+                  l=s.logins["刘调解"] + "_x")
+    s.sql_refused("王主任", "INSERT INTO app_user (name, role, town_id, village_id, created_at) "
+                           "VALUES ('x', 'mediator', :t, NULL, now())", "row-level security", t=ying)
+    # Numbering: only one's own town's register is counted and locked.
+    s.sql_refused("刘调解", "SELECT mediation_next_seq('dispute_case', :t, 2021)", "may not number", t=xing)
+    s.sql_refused("杏主任", "SELECT mediation_next_seq('dispute_case', :t, 2021)", "may not number", t=ying)
+    assert s.sql("周调解", "SELECT mediation_next_seq('dispute_case', :t, 2021)", t=ying) == [(3,)]
+    # The helpers answer for the connected login only.
+    assert s.sql("刘调解", "SELECT mediation_name(), mediation_role(), mediation_town()") == [("刘调解", "mediator", None)]
+    s.sql_refused("刘调解", "SELECT mediation_name(:l)", "does not exist", l=s.logins["王主任"])
+    # Another town's report is refused, not a page of zeros.
+    s.refused("王主任", "report", "annual", "2021", "--town", "杏坪镇", match="reports on their own town")
+    s.refused("刘调解", "audit", "verify", match="verified by town or county users")
+
+
+def test_the_county_reads_id_numbers_through_the_log(two_towns):
+    s, _ying, _xing = two_towns
+    full = s.json("县矛调", "case", "show", "(2021)营调字第001号", "--unmask")
+    assert full["party_details"][0]["id_number"] == "11010519491231002X"
+    assert s.sql("王主任", "SELECT actor FROM access_log") == [("县矛调",)]
+
+
+def test_import_keys_follow_their_record(two_towns):
+    s, ying, xing = two_towns
+    case = s.sql("县矛调", "SELECT id FROM dispute_case WHERE town_id = :t", t=xing)[0][0]
+    _owner(s, "INSERT INTO import_key (key, kind, record_id, source, loaded_at) VALUES ('case:x', 'case', :c, 'f', "
+              "now())", c=case)
+    assert s.sql("王主任", "SELECT count(*) FROM import_key") == [(0,)]
+    assert s.sql("王主任", "UPDATE import_key SET record_id = 1") == 0
+    assert s.sql("县矛调", "SELECT count(*) FROM import_key") == [(1,)]
+
+
+def test_the_chain_is_whole_as_each_office_sees_it(two_towns):
+    s, _ying, _xing = two_towns
+    assert s.json("王主任", "audit", "verify", "--town", "营盘镇")["ok"]
+    sealed = s.json("杏主任", "audit", "seal", "--town", "杏坪镇")
+    assert sealed["town"] == "杏坪镇" and sealed["events"] > 0
+    assert s.json("县矛调", "audit", "verify", "--town", "杏坪镇", "--seal", sealed["code"])["ok"]
+    # No login writes a link, nor changes one.
+    s.sql_refused("王主任", "UPDATE chain_link SET hash = 'x'", "permission denied")
+    s.sql_refused("王主任", "INSERT INTO chain_link VALUES (1, 999, 'x', 'party', 1, 1, 'x', 'x')", "permission denied")
