@@ -97,8 +97,8 @@ def guided(display, next_view, workflow, note: str | None, values: dict[str, str
 
 
 def _moment(text: str | None):
-    if not text:
-        return None
+    if text is None:
+        return None  # not given: now ('' is given, and no date)
     from mediation.timeutil import parse_at
     return parse_at(text)
 
@@ -163,9 +163,9 @@ def case_new(app, village, type_, summary, parties, source, screening, risk, kin
 @case.command("list")
 @click.option("--village", shell_complete=complete_villages, help="Only this village.")
 @click.option("--state", help="Only cases in this state (e.g. mediating).")
-@click.option("--year", type=int, help="Only cases registered in this year (Asia/Shanghai).")
+@click.option("--year", type=click.IntRange(1949, 2100), help="Only cases registered in this year (Asia/Shanghai).")
 @click.option("--overdue", is_flag=True, help="Only cases past the deadline of their current step.")
-@click.option("--limit", type=click.IntRange(min=1), help="At most this many cases.")
+@click.option("--limit", type=click.IntRange(1, 1_000_000), help="At most this many cases.")
 @click.option("--search", "text", metavar="TEXT", help="A party's name, a word of the summary or a note, or "
               "pinyin initials (sxy finds 孙秀英).")
 @click.option("--party", help="Only cases with a party of this name (or part of it).")

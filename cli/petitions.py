@@ -77,7 +77,7 @@ def petition_new(app, village, petitioner, category, summary, form, level, matte
 @petition.command("list")
 @click.option("--village", shell_complete=complete_villages, help="Only this village.")
 @click.option("--state", help="Only petitions in this state.")
-@click.option("--year", type=int, help="Only petitions received in this year.")
+@click.option("--year", type=click.IntRange(1949, 2100), help="Only petitions received in this year.")
 @click.option("--overdue", is_flag=True, help="Only open petitions past their deadline.")
 @click.option("--search", "text", metavar="TEXT", help="The petitioner's name, a word of the summary or a note, "
               "or pinyin initials.")

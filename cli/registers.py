@@ -50,7 +50,7 @@ def matter_new(app, kind, summary, town, at, accepted, as_json):
 
 @matter.command("list")
 @click.option("--kind", type=Labelled("workflows.matter:MATTER_KINDS", N_("matter kind")))
-@click.option("--year", type=int)
+@click.option("--year", type=click.IntRange(1949, 2100))
 @click.option("--overdue", is_flag=True, help="Only matters past their deadline.")
 @json_option
 @click.pass_obj

@@ -17,8 +17,8 @@ def screening():
 @screening.command("add")
 @click.option("--village", shell_complete=complete_villages, help="The village screened.")
 @click.option("--mode", help="逐个 (key persons), 拉网 (sweep), 反复 (key places), 专项 (campaign).")
-@click.option("--found", type=click.IntRange(min=0), default=0, show_default=True, help="Disputes found.")
-@click.option("--prevented", type=click.IntRange(min=0), default=0, show_default=True,
+@click.option("--found", type=click.IntRange(0, 100_000), default=0, show_default=True, help="Disputes found.")
+@click.option("--prevented", type=click.IntRange(0, 100_000), default=0, show_default=True,
               help="Disputes prevented from escalating (防民转刑, 防群体性上访).")
 @click.option("--note", help="Where, who, what.")
 @click.option("--at", "at", metavar="DATE", help="When the round took place (back-dating).")
@@ -71,7 +71,7 @@ def screening_zero(app, village, month, as_json):
 
 @screening.command("list")
 @click.option("--village", shell_complete=complete_villages, help="Only this village.")
-@click.option("--year", type=int, help="Only this year.")
+@click.option("--year", type=click.IntRange(1949, 2100), help="Only this year.")
 @json_option
 @click.pass_obj
 def screening_list(app, village, year, as_json):

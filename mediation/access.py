@@ -148,7 +148,7 @@ def _record(session: Session, table, ref: str, *, lock: bool, noun: str, example
         return found
     m = _NUMBER.search(norm)
     short = None if m else _THIS_YEAR.search(norm)
-    if m or short:
+    if (m or short) and len((m or short).group(2 if m else 1)) <= 9:  # a longer one is no number of ours
         from mediation import timeutil
 
         # 营调字第1号 or 第1号 said without a year: this year's register.
@@ -163,7 +163,7 @@ def _record(session: Session, table, ref: str, *, lock: bool, noun: str, example
             raise InvalidValue(_("{noun} number '{ref}' is ambiguous: {numbers}").format(
                 noun=_(noun), ref=ref, numbers=", ".join(r.number for r in rows)))
     raise NotFound(_("no such {noun} '{ref}' (give the id or a number like {example}; at a shell, put a number with "
-                     "brackets in quotes: \"{example}\")").format(noun=_(noun), ref=ref, example=example))
+                     "brackets in quotes: \"{example}\")").format(noun=_(noun), ref=ref[:60], example=example))
 
 
 @cache

@@ -45,7 +45,8 @@ def check_registration(*, type: str, summary: str, parties: list[str], source: s
                        screening: str | None = None, risk: str | None = None, kind: str | None = None,
                        petition: str | None = None) -> Registration:
     dispute_type = validation.choice(type, config.DISPUTE_TYPES, N_("dispute type"))
-    if not (summary or "").strip():
+    summary = validation.clean_text(summary, N_("summary"), limit="summary", multiline=True)
+    if not summary:
         raise InvalidValue(_("a summary of the dispute is required ({option})").format(option=option("summary")))
     if not parties:
         raise InvalidValue(_("at least one party is required ({option})").format(option=option("party")))

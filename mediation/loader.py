@@ -39,11 +39,11 @@ from mediation import (
 )
 from mediation.bulk import CaseWriter
 from mediation.db import Database, UnitOfWork
-from mediation.errors import InvalidRecords, MediationError
+from mediation.errors import InvalidRecords, InvalidValue, MediationError
 from mediation.models import Case, ImportKey, Petition, User
 from workflows import config
 from workflows.base import marks
-from workflows.i18n import _
+from workflows.i18n import N_, _
 
 # Processing order: what a record refers to is loaded before it. Petitions that concern a
 # case (``case = …``) come after the cases; petitions a case starts (``petition = …`` on the
@@ -235,7 +235,8 @@ def load_data(db: Database, path: str, data: dict[str, Any], *, progress: Callab
             if _user(batch, s, name, i, u, default_by, problems):
                 result.loaded["user"] = result.loaded.get("user", 0) + 1
             _tick(progress)
-        existing = _existing_keys(s, [f"{_base(r.kind)}:{r.data['key']}" for r in records if "key" in r.data])
+        existing = _existing_keys(s, [f"{_base(r.kind)}:{_text(r.data['key']).strip()}" for r in records
+                                      if "key" in r.data])
         writer = CaseWriter(s)
         for rec in records:
             field_problems = _validate(rec)
@@ -243,7 +244,15 @@ def load_data(db: Database, path: str, data: dict[str, Any], *, progress: Callab
                 problems += [place(name, rec, p) for p in field_problems]
                 _tick(progress)
                 continue
-            import_key = f"{_base(rec.kind)}:{rec.data['key']}"
+            try:
+                key = validation.clean_text(_text(rec.data["key"]), N_("key"), limit="key")
+                if not key:
+                    raise InvalidValue(_("a record's key is empty: every record needs a key of its own"))
+            except MediationError as exc:
+                problems.append(place(name, rec, Problem(_said(exc), "key")))
+                _tick(progress)
+                continue
+            import_key = f"{_base(rec.kind)}:{key}"
             if import_key in existing:
                 result.skipped += 1
                 _tick(progress)
@@ -260,7 +269,7 @@ def load_data(db: Database, path: str, data: dict[str, Any], *, progress: Callab
                         s.flush()
                 result.loaded[_base(rec.kind)] = result.loaded.get(_base(rec.kind), 0) + 1
             except _ActionFailed as exc:
-                problems.append(place(name, rec, Problem(_said(exc.error), "actions", exc.index, step=exc.step,
+                problems.append(place(name, rec, Problem(_said(exc.error), exc.field, exc.index, step=exc.step,
                                                          asks=marks(exc.error.message))))
             except MediationError as exc:
                 problems.append(place(name, rec, Problem(_said(exc))))
@@ -478,8 +487,10 @@ def _start(d: dict[str, Any]) -> datetime | None:
 
 
 class _ActionFailed(Exception):
-    def __init__(self, index: int, step: str, error: MediationError):
-        self.index, self.step, self.error = index, step, error
+    """A refused entry of a record's list: ``field`` is the list (actions, employment)."""
+
+    def __init__(self, index: int, step: str | None, error: MediationError, field: str = "actions"):
+        self.index, self.step, self.error, self.field = index, step, error, field
 
 
 def _moment(value: Any):
@@ -556,7 +567,7 @@ def _replay(db: UnitOfWork, s, rec: Record, default_by: str | None) -> int:
                 subjects.employment(db, actor=item.get("by", by), subject=str(view.id),
                                     status=item.get("status", ""), at=_moment(item.get("at")))
         except MediationError as exc:
-            raise _ActionFailed(f"{what}[{i}]" + (f" {item.get('do')}" if what == "actions" else ""), exc) from None
+            raise _ActionFailed(i, str(item.get("do")) if what == "actions" else None, exc, field=what) from None
     return view.id
 
 

@@ -162,6 +162,7 @@ def decide(reg: Register, row, *, user, trigger: str, note: str | None, at, valu
     anything with the record's columns as attributes (a loaded row, or an import's draft);
     ``at`` when it happened as the user gave it (``None``: now); ``recorded`` when it was entered
     (default now)."""
+    note = _note(note)
     workflow = reg.workflow(row)
     trigger = workflow.trigger_named(trigger)  # 研判分流 is triage
     typed = typing.parse(workflow, values, user=resolve_user)
@@ -205,6 +206,7 @@ def undo(s, reg: Register, row, *, user, note: str | None) -> None:
     from mediation import permissions
 
     label = reg.label(row)
+    note = _note(note)
     if not (note or "").strip():
         raise NotAllowed(_("{label}: say why the step is taken back ({note})").format(label=label, note=NOTE))
     e = reg.event_table.__table__
@@ -269,6 +271,7 @@ def amend(s, reg: Register, row, *, user, note: str | None, changes: Mapping[str
     holding each field's old and new value as people read them (``shown``: field → (old, new)),
     who and when; the state is unchanged. The caller has checked the values and the right."""
     label = reg.label(row)
+    note = _note(note)
     if not (note or "").strip():
         raise NotAllowed(_("{label}: say why the record is corrected ({note})").format(label=label, note=NOTE))
     if not shown:
@@ -293,6 +296,7 @@ def void(s, reg: Register, row, *, user, note: str | None) -> None:
     permissions.may_void(user)
     if row.state == "void":
         raise NotAllowed(_("{label}: already void").format(label=label))
+    note = _note(note)
     if not (note or "").strip():
         raise NotAllowed(_("{label}: say why the registration is void ({note})").format(label=label, note=NOTE))
     e = reg.event_table.__table__
@@ -304,6 +308,14 @@ def void(s, reg: Register, row, *, user, note: str | None) -> None:
         event.update(reg.event_extra(row, {}))
     write_transition(s, row, kind=reg.name, table=reg.table, event_table=reg.event_table, fk=reg.fk,
                      changes={"state": "void", "deadline": None, "outcome": "void"}, label=label, event=event)
+
+
+def _note(note: str | None) -> str | None:
+    """A step's note as people typed it, within the limits every text keeps (mediation/validation.py)."""
+    from mediation import validation
+    from workflows.i18n import N_
+
+    return validation.clean_text(note, N_("note"), multiline=True)
 
 
 def _jsonable(value: Any) -> Any:

@@ -41,11 +41,19 @@ class ZeroView:
     actor: str
 
 
+# More disputes than a village could find in one round: a typing slip, not a count.
+MOST_FOUND = 100_000
+
+
 def _count(value: int | None, what: str) -> int:
     if value is None:
         return 0
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidValue(_("{what} is a whole number").format(what=what))
     if value < 0:
         raise InvalidValue(_("{what} cannot be negative").format(what=what))
+    if value > MOST_FOUND:
+        raise InvalidValue(_("{what} is at most {most}").format(what=what, most=MOST_FOUND))
     return value
 
 
@@ -61,6 +69,11 @@ def add_round(db: UnitOfWork, *, actor: str | None, village: str, mode: str, fou
     if it found disputes (the zero report would no longer be true)."""
     mode_key = validation.choice(mode, config.SCREENING_MODES, N_("screening mode"))
     n_found, n_prevented = _count(found, option("found")), _count(prevented, option("prevented"))
+    if n_prevented > n_found:  # 防止激化: of the disputes found
+        raise InvalidValue(_("{prevented} ({n_prevented}) cannot exceed {found} ({n_found}): the disputes kept from "
+                             "escalating are among those found").format(
+            prevented=option("prevented"), found=option("found"), n_prevented=n_prevented, n_found=n_found))
+    note = validation.clean_text(note, N_("note"), multiline=True) if note else note
     with db.write() as s:
         user = access.actor(s, actor)
         village_row = access.village(s, village)

@@ -105,6 +105,9 @@ def parse_at(text: str) -> Moment:
         rest = rest.strip().lstrip("Tt").strip()
         raw = f"{y}-{int(mo):02d}-{int(d):02d}" + (f"T{rest}" if rest else "")
     date_only = len(raw) <= 10 and "T" not in raw and ":" not in raw
+    if not raw or len(raw) > 40 or _BARE_NUMBER.fullmatch(raw):  # '-1', '12': no day anyone meant
+        raise InvalidValue(_("not a valid date: '{text}' (use YYYY-MM-DD or YYYY-MM-DDTHH:MM)").format(
+            text=text[:60]))
     if _ISO.match(raw):
         try:
             parsed = datetime.fromisoformat(raw)
@@ -116,6 +119,7 @@ def parse_at(text: str) -> Moment:
     return _parse_with_pendulum(text, raw, date_only)
 
 
+_BARE_NUMBER = re.compile(r"[+-]?\d*(\.\d*)?|[+-].*")
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?([+-]\d{2}:\d{2}|Z)?)?$")
 
 

@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from mediation.errors import InvalidValue
-from workflows.i18n import _
+from workflows.i18n import N_, _
 
 _ID_WEIGHTS = [2 ** (17 - i) % 11 for i in range(17)]
 _ID_CHECK = "10X98765432"
@@ -72,11 +72,11 @@ def party(spec: str) -> PartySpec:
     """``NAME[,ID_NUMBER][,PHONE]``; full-width commas are accepted. The ID and phone are
     recognised by shape, so ``NAME,PHONE`` works too."""
     parts = [p.strip() for p in re.split(r"[,,]", spec)]
-    name = parts[0] if parts else ""
+    name = clean_text(parts[0], N_("party name"), limit="name") if parts else ""
     if not name:
-        raise InvalidValue(_("a party needs a name: '{spec}'").format(spec=spec))
+        raise InvalidValue(_("a party needs a name: '{spec}'").format(spec=shown(spec)))
     if len(parts) > 3:
-        raise InvalidValue(_("a party is NAME[,ID_NUMBER][,PHONE]: '{spec}'").format(spec=spec))
+        raise InvalidValue(_("a party is NAME[,ID_NUMBER][,PHONE]: '{spec}'").format(spec=shown(spec)))
     id_no = tel = None
     for extra in parts[1:]:
         if not extra:
@@ -106,21 +106,52 @@ def mask_phone(value: str | None) -> str | None:
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
 
 
+# What people type, bounded the same on both engines (README, "Limits"): a name, a summary or a
+# note longer than this is a paste gone wrong, not a record.
+MOST_CHARS = {"name": 50, "summary": 2000, "note": 2000, "key": 200}
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_LINE_BREAKS = re.compile(r"[\r\n\t\u2028\u2029]")
+# Amounts above this (1,000,000,000 元) are slips of the keyboard.
+MOST_FEN = 10 ** 11
+
+
+def shown(value: object, most: int = 60) -> str:
+    """A bad value as a refusal quotes it: at most ``most`` characters (a 10 MB paste is not echoed)."""
+    text = str(value)
+    return text if len(text) <= most else text[:most] + "…"
+
+
+def clean_text(value: str | None, what: str, *, limit: str = "note", multiline: bool = False) -> str | None:
+    """Typed text checked: no NUL or control characters (a line break only where ``multiline``),
+    at most ``MOST_CHARS[limit]`` characters. Stripped; ``None`` or empty stays as it is."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise InvalidValue(_("{what} is text: '{value}'").format(what=_(what), value=shown(value)))
+    v = value.strip()
+    if _CONTROL.search(v) or (not multiline and _LINE_BREAKS.search(v)):
+        raise InvalidValue(_("{what} holds a control character or line break: '{value}'").format(
+            what=_(what), value=shown(v.encode("unicode_escape").decode())))
+    if len(v) > MOST_CHARS[limit]:
+        raise InvalidValue(_("{what} is {n} characters long, at most {most}: '{value}'").format(
+            what=_(what), n=len(v), most=MOST_CHARS[limit], value=shown(v)))
+    return v
+
+
 def amount_fen(text: str | int | float | Decimal) -> int:
     """An amount in yuan (``5000``, ``5,000.50``, ``¥5000``, ``5000元``) → integer fen (分)."""
     raw = str(text).strip().replace(",", "").replace(",", "").lstrip("¥￥").removesuffix("元").strip()
     try:
         value = Decimal(raw)
     except InvalidOperation:
-        raise InvalidValue(_("not an amount in yuan: '{text}'").format(text=text)) from None
+        raise InvalidValue(_("not an amount in yuan: '{text}'").format(text=shown(text))) from None
     if not value.is_finite() or value < 0:
-        raise InvalidValue(_("an amount must be zero or more: '{text}'").format(text=text))
+        raise InvalidValue(_("an amount must be zero or more: '{text}'").format(text=shown(text)))
+    if value * 100 > MOST_FEN:  # before quantize, which fails on 1e400
+        raise InvalidValue(_("amount too large: '{text}'").format(text=shown(text)))
     if value != value.quantize(Decimal("0.01")):
-        raise InvalidValue(_("an amount has at most 2 decimals (fen): '{text}'").format(text=text))
-    fen = int(value * 100)
-    if fen >= 10 ** 15:
-        raise InvalidValue(_("amount too large: '{text}'").format(text=text))
-    return fen
+        raise InvalidValue(_("an amount has at most 2 decimals (fen): '{text}'").format(text=shown(text)))
+    return int(value * 100)
 
 
 def yuan(fen: int | None) -> str:
@@ -135,7 +166,7 @@ def yes_no(text: str) -> bool:
         return True
     if t in {"no", "n", "false", "0", "否", "不满意"}:
         return False
-    raise InvalidValue(_("'{text}' should be yes or no").format(text=text))
+    raise InvalidValue(_("'{text}' should be yes or no").format(text=shown(text)))
 
 
 def choice(value: str, options: dict[str, str] | tuple[str, ...], what: str) -> str:
@@ -161,5 +192,6 @@ def choice(value: str, options: dict[str, str] | tuple[str, ...], what: str) -> 
     listed = ", ".join(f"{k}({l})" if k != l else k for k, l in named.items())
     if len(near) > 1:
         raise InvalidValue(_("{what} '{value}' is ambiguous: {candidates}").format(
-            what=_(what), value=value, candidates=", ".join(f"{k}({named[k]})" if k != named[k] else k for k in near)))
-    raise InvalidValue(_("unknown {what} '{value}'; one of: {listed}").format(what=_(what), value=value, listed=listed))
+            what=_(what), value=shown(value), candidates=", ".join(f"{k}({named[k]})" if k != named[k] else k for k in near)))
+    raise InvalidValue(_("unknown {what} '{value}'; one of: {listed}").format(what=_(what), value=shown(value),
+                                                                             listed=listed))
