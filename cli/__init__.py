@@ -111,7 +111,7 @@ class MediationGroup(click.Group):
             raise click.ClickException(str(exc)) from None
         except MediationError as exc:
             from cli.output import terminal_words
-            raise click.ClickException(exc.phrased(terminal_words)) from None
+            raise click.ClickException(_one_line(exc.phrased(terminal_words))) from None
         except UnicodeEncodeError as exc:  # a file asked for in a narrower encoding (--encoding gbk)
             raise click.ClickException(i18n._("'{text}' cannot be written in {encoding}: use --encoding utf-8").format(
                 text=exc.object[exc.start:exc.end], encoding=exc.encoding.upper())) from None
@@ -121,6 +121,11 @@ class MediationGroup(click.Group):
             where = exc.filename or ""
             raise click.ClickException(i18n._("cannot use the file {path}: {reason}").format(
                 path=where, reason=exc.strerror or exc)) from None
+
+
+def _one_line(message: str) -> str:
+    """A refusal is one line, whatever a quoted value held (a line break, an escape sequence)."""
+    return "".join(c if c.isprintable() or c == " " else c.encode("unicode_escape").decode() for c in message)
 
 
 @click.group(cls=MediationGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -110,6 +110,7 @@ def mask_phone(value: str | None) -> str | None:
 # note longer than this is a paste gone wrong, not a record.
 MOST_CHARS = {"name": 50, "summary": 2000, "note": 2000, "key": 200}
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_UNSEEN = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
 _LINE_BREAKS = re.compile(r"[\r\n\t\u2028\u2029]")
 # Amounts above this (1,000,000,000 元) are slips of the keyboard.
 MOST_FEN = 10 ** 11
@@ -118,7 +119,8 @@ MOST_FEN = 10 ** 11
 def shown(value: object, most: int = 60) -> str:
     """A bad value as a refusal quotes it: at most ``most`` characters (a 10 MB paste is not echoed)."""
     text = str(value)
-    return text if len(text) <= most else text[:most] + "…"
+    cut = text if len(text) <= most else text[:most] + "…"
+    return _UNSEEN.sub(lambda m: m.group().encode("unicode_escape").decode(), cut)  # one line, whatever was typed
 
 
 def clean_text(value: str | None, what: str, *, limit: str = "note", multiline: bool = False) -> str | None:
@@ -131,7 +133,7 @@ def clean_text(value: str | None, what: str, *, limit: str = "note", multiline: 
     v = value.strip()
     if _CONTROL.search(v) or (not multiline and _LINE_BREAKS.search(v)):
         raise InvalidValue(_("{what} holds a control character or line break: '{value}'").format(
-            what=_(what), value=shown(v.encode("unicode_escape").decode())))
+            what=_(what), value=shown(v)))
     if len(v) > MOST_CHARS[limit]:
         raise InvalidValue(_("{what} is {n} characters long, at most {most}: '{value}'").format(
             what=_(what), n=len(v), most=MOST_CHARS[limit], value=shown(v)))
