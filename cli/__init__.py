@@ -107,7 +107,7 @@ class MediationGroup(click.Group):
             return super().invoke(ctx)
         except InvalidRecords as exc:
             for problem in exc.problems:
-                click.echo(problem, err=True)
+                click.echo(_one_line(problem), err=True)
             raise click.ClickException(str(exc)) from None
         except MediationError as exc:
             from cli.output import terminal_words

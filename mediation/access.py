@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import bindparam
 from sqlmodel import select
 
+from mediation import validation
 from mediation.errors import InvalidValue, NotFound, PermissionDenied
 from mediation.tables.disputes import Case
 from mediation.tables.places import Town, User, Village
@@ -148,12 +149,13 @@ def _record(session: Session, table, ref: str, *, lock: bool, noun: str, example
         return found
     m = _NUMBER.search(norm)
     short = None if m else _THIS_YEAR.search(norm)
-    if (m or short) and len((m or short).group(2 if m else 1)) <= 9:  # a longer one is no number of ours
+    digits = (m.group(2) if m else short.group(1)) if (m or short) else ""
+    if digits and len(digits) <= 9:  # a longer one is no number of ours
         from mediation import timeutil
 
         # 营调字第1号 or 第1号 said without a year: this year's register.
         year = int(m.group(1)) if m else timeutil.local_date(timeutil.now()).year
-        seq = int((m or short).group(2 if m else 1))
+        seq = int(digits)
         rows = session.exec(select(table.id, table.number).where(table.year == year, table.seq == seq)).all()
         prefix = norm[: m.start(2)] if m else norm[: short.start(1)]
         rows = [r for r in rows if _prefix_matches(prefix, r.number)]
@@ -163,7 +165,8 @@ def _record(session: Session, table, ref: str, *, lock: bool, noun: str, example
             raise InvalidValue(_("{noun} number '{ref}' is ambiguous: {numbers}").format(
                 noun=_(noun), ref=ref, numbers=", ".join(r.number for r in rows)))
     raise NotFound(_("no such {noun} '{ref}' (give the id or a number like {example}; at a shell, put a number with "
-                     "brackets in quotes: \"{example}\")").format(noun=_(noun), ref=ref[:60], example=example))
+                     "brackets in quotes: \"{example}\")").format(noun=_(noun), ref=validation.shown(ref),
+                                                                          example=example))
 
 
 @cache

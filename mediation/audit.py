@@ -150,17 +150,15 @@ def verify(db, *, town: str | None = None, seal: str | None = None, actor: str |
     (a code ``audit seal`` printed), that the town's chain still holds that head."""
     from sqlalchemy import select
 
-    from mediation import access
+    from mediation import access, chain, permissions
     from mediation.models import (Case, CaseEvent, Matter, MatterEvent, Petition, PetitionEvent, Subject,
-                                  SubjectEvent)
+                                  SubjectEvent, Town)
 
     registers = (("case", Case, CaseEvent, "case_id"), ("petition", Petition, PetitionEvent, "petition_id"),
                  ("matter", Matter, MatterEvent, "matter_id"), ("subject", Subject, SubjectEvent, "subject_id"))
-    from mediation import chain, permissions
-    from mediation.tables.places import Town
-
     sealed = chain.parse_code(seal) if seal else None
     result = Verification()
+    names: dict[tuple[str, int], str] = {}  # (register, id) → how problems name the record
     with db.read() as s:
         # A town's chain runs through every village: checked by who sees the whole town.
         permissions.may_verify(access.optional_actor(s, actor), own_login=s.info.get("login") is not None)
@@ -184,35 +182,11 @@ def verify(db, *, town: str | None = None, seal: str | None = None, actor: str |
                     group = next(groups, None)
                 result.records += 1
                 result.events += len(found)
-                name = record["label"] if kind != "subject" else f"{record['id']} {record['label']}"
+                name = names[(kind, record["id"])] = \
+                    record["label"] if kind != "subject" else f"{record['id']} {record['label']}"
                 result.problems += check_record(kind, name, record, found)
-        labels = _Labels(s)
         for town_row in s.scalars(select(Town).order_by(Town.id)).all() if town_id is None else [s.get(Town, town_id)]:
-            links, problems = chain.town_problems(s, town_row, labels=labels, seal=sealed)
+            links, problems = chain.town_problems(s, town_row, names=names, seal=sealed)
             result.links += links
             result.problems += problems
     return result
-
-
-class _Labels:
-    """How a problem names the record an item belongs to: a register's number (a subject: its
-    id and name), read once per register."""
-
-    def __init__(self, s):
-        self.s = s
-        self.known: dict[str, dict[int, str]] = {}
-
-    def __call__(self, table: str, record_id: int | None, *, item: int | None = None) -> str:
-        from sqlalchemy import text
-
-        from mediation import chain
-
-        register = chain.ITEMS.get(table, (None, ""))[0]
-        if register is None or record_id is None:
-            return f"{table} {item if item is not None else record_id}"
-        if register not in self.known:
-            source = {"case": "SELECT id, number FROM dispute_case", "petition": "SELECT id, number FROM petition",
-                      "matter": "SELECT id, number FROM matter",
-                      "subject": "SELECT id, CAST(id AS TEXT) || ' ' || name FROM subject"}[register]
-            self.known[register] = dict(self.s.connection().execute(text(source)).all())
-        return self.known[register].get(record_id, f"{register} id {record_id}")

@@ -50,13 +50,16 @@ def backup(db: Database, path: str, *, actor: str | None) -> BackupView:
         os.makedirs(os.path.dirname(target) or ".", exist_ok=True)
     except OSError as exc:
         raise InvalidValue(_("cannot write {target}: {reason}").format(target=target, reason=exc.strerror)) from None
+    dump = ["pg_dump", "--format=custom", "--no-owner"]
+    if db.dialect != "sqlite":
+        args, env = _pg_args(db)
+        _need_tool([*dump, f"--file={target}", *args], what="pg_dump")  # the command as it would be run there
     try:
         with files.private(target, replace=False) as tmp:
             if db.dialect == "sqlite":
                 _sqlite_copy(db, tmp)
             else:
-                args, env = _pg_args(db)
-                _run_pg(["pg_dump", "--format=custom", "--no-owner", f"--file={tmp}", *args], env, what="pg_dump")
+                _run_pg([*dump, f"--file={tmp}", *args], env, what="pg_dump")
     except FileExistsError:
         raise InvalidValue(_("{target} exists: choose another name").format(target=target)) from None
     except OSError as exc:
@@ -157,22 +160,18 @@ def _pg_args(db: Database) -> tuple[list[str], dict[str, str]]:
     return args, env
 
 
-def _run_pg(cmd: list[str], env: dict[str, str], *, what: str, target: str | None = None) -> None:
+def _need_tool(cmd: list[str], *, what: str) -> None:
+    """Refuse with the command to run on the server when the tool is not on this machine."""
     if shutil.which(cmd[0]) is None:
         shown = " ".join(c for c in cmd)
         raise DatabaseError(_("{what} is not on this machine: run `{shown}` on the database server (PGPASSWORD in "
                               "the environment)").format(what=what, shown=shown))
+
+
+def _run_pg(cmd: list[str], env: dict[str, str], *, what: str) -> None:
+    _need_tool(cmd, what=what)
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
     if proc.returncode != 0:
-        if target:
-            _discard(target)
         last = (proc.stderr.strip().splitlines() or [f"exit {proc.returncode}"])[-1]
         raise DatabaseError(_("{what} failed: {reason}").format(what=what, reason=last))
-
-
-def _discard(path: str) -> None:
-    try:
-        os.remove(path)
-    except OSError:
-        pass
 

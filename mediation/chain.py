@@ -55,8 +55,7 @@ ITEMS: dict[str, tuple[str | None, str]] = {
     "subject": ("subject", "id"), "employment": ("subject", "subject_id"), "subject_event": ("subject", "subject_id"),
     "screening_round": (None, "id"), "zero_report": (None, "id"),
 }
-EVENT_TABLES = {"case_event": "case", "petition_event": "petition", "matter_event": "matter",
-                "subject_event": "subject"}
+EVENT_TABLES = frozenset(t for t in ITEMS if t.endswith("_event"))
 # How an item finds its town: its own column, or its record's.
 _TOWN_VIA = {"party": ("case_id", "dispute_case"), "employment": ("subject_id", "subject")}
 # Not part of an item's hash: what finding searches (derived from the rest), and an event's
@@ -202,20 +201,17 @@ def uninstall(connection) -> None:
 _TX = itertools.count(1)
 
 
-def register_functions(dbapi_connection) -> None:
-    """SQLite: the functions the triggers call, on each new connection. ``mediation_tx()`` names
-    the transaction under way (a new name at each BEGIN: ``begin``)."""
+def register_functions(dbapi_connection) -> dict[str, str]:
+    """SQLite: the functions the triggers call, on a new connection. ``mediation_tx()`` names the
+    transaction under way; the state returned is the connection's, and ``begin`` gives it a new
+    name at each BEGIN (the caller keeps it with the connection: its pool record's ``info``)."""
     state = {"tx": _new_tx()}
     dbapi_connection.create_function("mediation_sha256", 1, lambda text: sha256(text or ""), deterministic=True)
     dbapi_connection.create_function("mediation_tx", 0, lambda: state["tx"])
-    _STATES[id(dbapi_connection)] = state
+    return state
 
 
-_STATES: dict[int, dict[str, str]] = {}
-
-
-def begin(dbapi_connection) -> None:
-    state = _STATES.get(id(dbapi_connection))
+def begin(state: dict[str, str] | None) -> None:
     if state is not None:
         state["tx"] = _new_tx()
 
@@ -274,8 +270,17 @@ def parse_code(code: str) -> tuple[int, str]:
     return int(m.group(1)), "".join(m.group(i) for i in range(2, 6)).lower()
 
 
-def town_problems(s, town_row, *, labels, seal: tuple[int, str] | None = None) -> tuple[int, list]:
-    """Every way the town's chain and its items fail; (links read, problems)."""
+def town_problems(s, town_row, *, names: dict[tuple[str, int], str],
+                  seal: tuple[int, str] | None = None) -> tuple[int, list]:
+    """Every way the town's chain and its items fail; (links read, problems). ``names``: how
+    problems name a record, by (register, id), as the records' own chains were read."""
+
+    def labels(table: str, record_id: int, *, item: int | None = None) -> str:
+        register = ITEMS.get(table, (None, ""))[0]
+        if register is None:
+            return f"{table} {item if item is not None else record_id}"
+        return names.get((register, record_id), f"{register} id {record_id}")
+
     from sqlalchemy import text
 
     from mediation.audit import Problem

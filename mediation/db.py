@@ -246,13 +246,13 @@ def _sqlite_connect(dbapi_connection, _record) -> None:
     cur.close()
     from mediation import chain
 
-    chain.register_functions(dbapi_connection)  # what the town chains' triggers call
+    _record.info["chain"] = chain.register_functions(dbapi_connection)  # what the towns' chains' triggers call
 
 
 def _sqlite_begin(conn) -> None:
     from mediation import chain
 
-    chain.begin(conn.connection.dbapi_connection)  # a new transaction: the chains name it
+    chain.begin(conn.connection.info.get("chain"))  # a new transaction: the chains name it
     conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("sqlite_write") else "BEGIN")
 
 

@@ -3,12 +3,13 @@ their first byte and complete when they appear under their name.
 
 A file is written under a temporary name beside its target, created 0600 with ``O_EXCL``, and
 renamed onto the target only when the writer has finished; a writer that fails, or a process
-killed half-way, leaves at most a ``.…partial`` file that no one takes for the real one.
+killed half-way, leaves at most a hidden ``.NAME.….partial`` file that no one takes for the real one.
 """
 
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -19,8 +20,10 @@ def private(path: str, *, replace: bool = True) -> Iterator[str]:
     ``replace=False`` an existing ``path`` is never overwritten (the rename is a link)."""
     target = os.path.abspath(path)
     folder, name = os.path.split(target)
-    tmp = os.path.join(folder, f".{name}.{os.getpid()}.partial")
-    fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".partial")  # 0600, O_EXCL
+    except OSError as exc:  # named as the file people asked for, not the temporary one
+        raise OSError(exc.errno, exc.strerror, target) from None
     os.close(fd)
     try:
         yield tmp

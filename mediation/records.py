@@ -12,12 +12,12 @@ from typing import Any
 from sqlalchemy import bindparam, func, insert, text, update
 from sqlmodel import select
 
-from mediation import audit, deadlines, search, timeutil
+from mediation import audit, deadlines, search, timeutil, validation
 from mediation import values as typing
 from mediation.errors import ConcurrentChange, InvalidValue, NotAllowed
 from mediation.tables.base import UTCDateTime
 from workflows import NOTE, Action, Due, Period, Refused
-from workflows.i18n import _
+from workflows.i18n import N_, _
 
 
 def next_seq(s, table, town_id: int, year: int, *, kind: str | None = None) -> int:
@@ -312,9 +312,6 @@ def void(s, reg: Register, row, *, user, note: str | None) -> None:
 
 def _note(note: str | None) -> str | None:
     """A step's note as people typed it, within the limits every text keeps (mediation/validation.py)."""
-    from mediation import validation
-    from workflows.i18n import N_
-
     return validation.clean_text(note, N_("note"), multiline=True)
 
 

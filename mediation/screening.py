@@ -73,7 +73,7 @@ def add_round(db: UnitOfWork, *, actor: str | None, village: str, mode: str, fou
         raise InvalidValue(_("{prevented} ({n_prevented}) cannot exceed {found} ({n_found}): the disputes kept from "
                              "escalating are among those found").format(
             prevented=option("prevented"), found=option("found"), n_prevented=n_prevented, n_found=n_found))
-    note = validation.clean_text(note, N_("note"), multiline=True) if note else note
+    note = validation.clean_text(note, N_("note"), multiline=True)
     with db.write() as s:
         user = access.actor(s, actor)
         village_row = access.village(s, village)

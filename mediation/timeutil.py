@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from mediation.errors import InvalidValue
+from mediation.validation import shown
 from workflows.i18n import _
 
 TZ = "Asia/Shanghai"
@@ -107,12 +108,12 @@ def parse_at(text: str) -> Moment:
     date_only = len(raw) <= 10 and "T" not in raw and ":" not in raw
     if not raw or len(raw) > 40 or _BARE_NUMBER.fullmatch(raw):  # '-1', '12': no day anyone meant
         raise InvalidValue(_("not a valid date: '{text}' (use YYYY-MM-DD or YYYY-MM-DDTHH:MM)").format(
-            text=_shown(text)))
+            text=shown(text)))
     if _ISO.match(raw):
         try:
             parsed = datetime.fromisoformat(raw)
         except ValueError:
-            raise InvalidValue(_("not a valid date: '{text}' (use YYYY-MM-DD or YYYY-MM-DDTHH:MM)").format(text=_shown(text))) from None
+            raise InvalidValue(_("not a valid date: '{text}' (use YYYY-MM-DD or YYYY-MM-DDTHH:MM)").format(text=shown(text))) from None
         if parsed.tzinfo is None:
             parsed = parsed.replace(tzinfo=SHANGHAI)
         return Moment(at=utc(parsed), date_only=date_only)
@@ -130,11 +131,11 @@ def _parse_with_pendulum(text: str, raw: str, date_only: bool) -> Moment:
     try:
         parsed = pendulum.parse(raw, tz=TZ, strict=False)
     except (ParserError, ValueError, TypeError, OverflowError):
-        raise InvalidValue(_("not a valid date: '{text}' (use YYYY-MM-DD or YYYY-MM-DDTHH:MM)").format(text=_shown(text))) from None
+        raise InvalidValue(_("not a valid date: '{text}' (use YYYY-MM-DD or YYYY-MM-DDTHH:MM)").format(text=shown(text))) from None
     if isinstance(parsed, pendulum.Date) and not isinstance(parsed, pendulum.DateTime):
         parsed = pendulum.datetime(parsed.year, parsed.month, parsed.day, tz=TZ)
     if not isinstance(parsed, pendulum.DateTime):
-        raise InvalidValue(_("not a date: '{text}'").format(text=_shown(text)))
+        raise InvalidValue(_("not a date: '{text}'").format(text=shown(text)))
     return Moment(at=utc(parsed), date_only=date_only)
 
 
@@ -230,8 +231,3 @@ def resolve(moment: Moment | None, *, not_before: datetime | None, what: str = "
                 at=show(at), what=what or _("the previous step"), before=show(not_before)))
     return at
 
-
-def _shown(text: str) -> str:
-    from mediation.validation import shown
-
-    return shown(text)

@@ -109,7 +109,7 @@ def mask_phone(value: str | None) -> str | None:
 # What people type, bounded the same on both engines (README, "Limits"): a name, a summary or a
 # note longer than this is a paste gone wrong, not a record.
 MOST_CHARS = {"name": 50, "summary": 2000, "note": 2000, "key": 200}
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # a tab, CR and LF are line breaks
 _UNSEEN = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
 _LINE_BREAKS = re.compile(r"[\r\n\t\u2028\u2029]")
 # Amounts above this (1,000,000,000 元) are slips of the keyboard.

@@ -7,9 +7,7 @@ without anyone remembering to add it here: an unknown one fails until it is judg
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import create_engine, text
-
-from tests.cli.test_logins import Shared, shared  # noqa: F401  (the fixture)
+from tests.cli.test_logins import Shared, _owner_sql, shared  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.postgres
 
@@ -18,13 +16,7 @@ SHARED_TABLES = {"town", "village", "alembic_version"}
 
 
 def _owner(s: Shared, statement: str, **params):
-    engine = create_engine(s.owner)
-    try:
-        with engine.begin() as conn:
-            result = conn.execute(text(statement), params)
-            return result.all() if result.returns_rows else result.rowcount
-    finally:
-        engine.dispose()
+    return _owner_sql(statement, s.owner, **params)
 
 
 @pytest.fixture

@@ -78,11 +78,13 @@ class Shared:
         assert match in str(caught.value.orig)
 
 
-def _owner_sql(statement: str) -> None:
-    engine = create_engine(PG_URL)
+def _owner_sql(statement: str, url: str = PG_URL, **params):
+    """Plain SQL as the schema owner (of ``url``'s schema): rows, or the row count of a change."""
+    engine = create_engine(url)
     try:
         with engine.begin() as conn:
-            conn.execute(text(statement))
+            result = conn.execute(text(statement), params)
+            return result.all() if result.returns_rows else result.rowcount
     finally:
         engine.dispose()
 
