@@ -160,7 +160,7 @@ def raw_transitions(url: str, dialect: str, numbers: list[str], rounds: int) -> 
             cur.execute('INSERT INTO case_event (case_id, town_id, seq, "trigger", from_state, to_state, line, actor, '
                         f'at, recorded_at, note, "values") VALUES ({", ".join([p] * 12)})',
                         (case_id, town_id, version + 1, "raw", "raw", "raw", 1, "raw", at, at, None, '{"raw": 1}'))
-            cur.execute(f"SELECT 'party', position, name, id_number, phone FROM party WHERE case_id = {p} "
+            cur.execute(f"SELECT 'party', position, name, id_number_masked, phone_masked FROM party WHERE case_id = {p} "
                         f"UNION ALL SELECT 'petition', id, number, NULL, NULL FROM petition WHERE case_id = {p} "
                         "ORDER BY 1, 2", (case_id, case_id))
             cur.fetchall()

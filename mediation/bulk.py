@@ -135,7 +135,7 @@ class CaseWriter:
         database's own id aside), converted by the column types' own bind processing."""
         if not rows:
             return
-        columns = [c for c in table.columns if not (c.primary_key and c.name not in rows[0])]
+        columns = [c for c in table.columns if not (c.primary_key and c.name not in rows[0]) and c.computed is None]
         pick = itemgetter(*(c.name for c in columns))
         dialect = self.s.get_bind().dialect
         converted = [(i, f) for i, f in enumerate(_converter(c.type, dialect) for c in columns) if f]

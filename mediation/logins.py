@@ -121,7 +121,7 @@ def _functions(schema: str) -> list[str]:
         p_kind text DEFAULT NULL) RETURNS integer {definer}
 DECLARE n integer;
 BEGIN
-  IF NOT (mediation_is_owner() OR mediation_all() OR p_town = mediation_home_town()) THEN
+  IF NOT coalesce(mediation_is_owner() OR mediation_all() OR p_town = mediation_home_town(), false) THEN
     RAISE EXCEPTION 'mediation: % may not number town %', session_user, p_town USING ERRCODE = '42501';
   END IF;
   PERFORM 1 FROM town WHERE id = p_town FOR UPDATE;
@@ -138,6 +138,10 @@ BEGIN
 END $$""")
     # A user's own login, made by the schema owner's rights, when the connected person may
     # (``permissions.may_give_login``, checked again here for plain SQL callers).
+    # ID numbers and phones in full, with their access-log rows (mediation/personal.py).
+    from mediation import personal
+
+    sql.append(personal.unmask_function(definer, _scope("r.town_id", "r.village_id")))
     sql.append(f"""CREATE OR REPLACE FUNCTION mediation_give_login(p_user integer, p_login text, p_password text)
         RETURNS void {definer}
 DECLARE caller app_user; target app_user;
@@ -255,6 +259,8 @@ def install(connection) -> None:
 
     if connection.dialect.name != "postgresql":
         return
+    from mediation import personal
+
     schema = connection.exec_driver_sql("SELECT current_schema()").scalar()
     missing = [g for g in GROUPS.values()
                if not connection.exec_driver_sql("SELECT 1 FROM pg_roles WHERE rolname = %s", (g,)).first()]
@@ -283,7 +289,15 @@ def install(connection) -> None:
         connection.exec_driver_sql(f"REVOKE ALL ON FUNCTION {fn} FROM PUBLIC")
         if not fn.startswith("mediation_link"):
             connection.exec_driver_sql(f"GRANT EXECUTE ON FUNCTION {fn} TO {groups}")
-    connection.exec_driver_sql(f"GRANT SELECT ON ALL TABLES IN SCHEMA {_ident(schema)} TO {groups}")
+    # Every column may be read but an ID number's or a phone's: those only through
+    # ``mediation_unmask``, which logs the reading (a right on the table would cover them too).
+    private = {table: set(columns) for table, columns in personal.PRIVATE.items() if table in tables}
+    open_tables = sorted(tables - set(private))
+    if open_tables:
+        connection.exec_driver_sql(f"GRANT SELECT ON {', '.join(open_tables)} TO {groups}")
+    for table, hidden in private.items():
+        readable = ", ".join(_ident(c["name"]) for c in inspector.get_columns(table) if c["name"] not in hidden)
+        connection.exec_driver_sql(f"GRANT SELECT ({readable}) ON {table} TO {groups}")
     connection.exec_driver_sql(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA {_ident(schema)} TO {groups}")
     for rights, names, to in WRITES:
         present = [t for t in names if t in tables]

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlmodel import select
 
-from mediation import access, permissions, records, search, timeutil, validation
+from mediation import access, permissions, personal, records, search, timeutil, validation
 from mediation.db import UnitOfWork
 from mediation.errors import InvalidValue, NotAllowed
 from mediation.models import Case, Petition, PetitionEvent, Town, Village
@@ -169,9 +169,11 @@ def _representatives(names, form: str) -> list[str]:
 def _same_matter(s, town_id: int, spec: validation.PartySpec, key: str) -> list[Petition]:
     rows = s.exec(select(Petition).where(Petition.town_id == town_id, Petition.petitioner == spec.name,
                                          Petition.matter == key).order_by(Petition.received_at)).all()
-    # Two people with one name are told apart by their ID numbers when both are known.
-    return [r for r in rows if not (spec.id_number and r.petitioner_id_number
-                                    and r.petitioner_id_number != spec.id_number)]
+    # Two people with one name are told apart by their ID numbers when both are known: by the
+    # masks (the full numbers are read only through the logged path), which differ for two
+    # people unless their region and last four digits are the same.
+    mask = validation.mask_id(spec.id_number)
+    return [r for r in rows if not (mask and r.petitioner_id_number_masked and r.petitioner_id_number_masked != mask)]
 
 
 def intake_refusal(earlier: list[Petition], form: str, level: str) -> str | None:
@@ -217,13 +219,17 @@ def amend(db: UnitOfWork, *, actor: str | None, petition: str, note: str | None,
         fix = records.Correction(s, user, row, village=village)
         fix.text("summary", summary)
         if petitioner:
+            # The full numbers are not read (mediation/personal.py): one typed is written, and
+            # the trail holds it masked, as shown (a retyped number is a correction too).
             spec = validation.party(petitioner)
-            new = (spec.name, spec.id_number or row.petitioner_id_number, spec.phone or row.petitioner_phone)
-            old = (row.petitioner, row.petitioner_id_number, row.petitioner_phone)
-            if new != old:
-                fix.changes.update(petitioner=new[0], petitioner_id_number=new[1], petitioner_phone=new[2])
-                masked = [(x[0], validation.mask_id(x[1]), validation.mask_phone(x[2])) for x in (old, new)]
-                fix.shown["petitioner"] = tuple(",".join(y for y in x if y) for x in masked)
+            old = (row.petitioner, row.petitioner_id_number_masked, row.petitioner_phone_masked)
+            new = (spec.name, validation.mask_id(spec.id_number) if spec.id_number else old[1],
+                   validation.mask_phone(spec.phone) if spec.phone else old[2])
+            if new != old or spec.id_number or spec.phone:
+                fix.changes.update(petitioner=spec.name, **({"petitioner_id_number": spec.id_number}
+                                                             if spec.id_number else {}),
+                                   **({"petitioner_phone": spec.phone} if spec.phone else {}))
+                fix.shown["petitioner"] = tuple(",".join(y for y in x if y) for x in (old, new))
         records.amend(s, REGISTER, row, user=user, note=note, changes=fix.changes, shown=fix.shown)
         return _view(s, row)
 
@@ -277,12 +283,12 @@ def show(db: UnitOfWork, *, petition: str, actor: str | None = None, unmask: boo
         user = access.actor(s, actor) if (unmask or actor) else None
         if unmask:
             permissions.may_act_on(user, row)
-            records.unmasked(s, row, kind="petition", user=user)
+        full = personal.reveal(s, "petition", [row], user=user)[row.id][0] if unmask else None
         office = user is not None and permissions.problem(permissions.may_review, user) is None
         events = s.exec(select(PetitionEvent).where(PetitionEvent.petition_id == row.id)
                         .order_by(PetitionEvent.seq)).all()
-        view = _view(s, row, unmask=unmask, history=[event_view(e) for e in events])
-        return replace(view, access=records.access_history(s, row, kind="petition")) if office else view
+        view = _view(s, row, full=full, history=[event_view(e) for e in events])
+        return replace(view, access=personal.history(s, row, kind="petition")) if office else view
 
 
 def next_actions(db: UnitOfWork, *, petition: str, actor: str | None = None) -> PetitionNext:
@@ -318,14 +324,15 @@ def link_case(s, petition_ref: str, case_row: Case, user, when) -> str:
     return row.number
 
 
-def _view(s, row: Petition, *, unmask: bool = False, history=None) -> PetitionView:
+def _view(s, row: Petition, *, full: tuple | None = None, history=None) -> PetitionView:
+    """``full``: the petitioner's (ID number, phone) when unmasked (``mediation.personal``)."""
     village, town = s.exec(select(Village.name, Town.name).join(Town, Town.id == Village.town_id)
                            .where(Village.id == row.village_id)).one()
     linked = s.exec(select(Case.number).where(Case.id == row.case_id)).first() if row.case_id else None
     return PetitionView(
         id=row.id, number=row.number, town=town, village=village, petitioner=row.petitioner,
-        petitioner_id_number=row.petitioner_id_number if unmask else validation.mask_id(row.petitioner_id_number),
-        petitioner_phone=row.petitioner_phone if unmask else validation.mask_phone(row.petitioner_phone),
+        petitioner_id_number=full[0] if full else row.petitioner_id_number_masked,
+        petitioner_phone=full[1] if full else row.petitioner_phone_masked,
         category=row.category, matter=row.matter, summary=row.summary, form=row.form, level=row.level,
         state=row.state, first_time=row.first_time, received_at=row.received_at,
         representatives=list(row.representatives or []), refusal=row.refusal, served_at=row.served_at,

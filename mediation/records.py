@@ -87,25 +87,8 @@ def write_transition(s, row, *, kind: str, table, event_table, fk: str, changes:
     s.execute(_insert(event_table), {fk: row.id, "town_id": row.town_id, **event})
     for key, value in {**changes, "version": loaded + 1}.items():
         set_committed_value(row, key, value)  # what was written, without reading it back
-
-
-def unmasked(s, row, *, kind: str, user) -> list[dict[str, Any]]:
-    """Record that ``user`` sees the record's personal data in full, in the caller's (write)
-    transaction; the record's access history, for the office to read (who, when, what)."""
-    from mediation.tables.imports import AccessLog
-
-    s.add(AccessLog(town_id=row.town_id, kind=kind, record_id=row.id, actor=user.name, at=timeutil.now(),
-                    what="unmask"))
-    s.flush()
-    return access_history(s, row, kind=kind)
-
-
-def access_history(s, row, *, kind: str) -> list[dict[str, Any]]:
-    from mediation.tables.imports import AccessLog
-
-    logs = s.exec(select(AccessLog).where(AccessLog.kind == kind, AccessLog.record_id == row.id)
-                  .order_by(AccessLog.at, AccessLog.id)).all()
-    return [{"actor": a.actor, "at": a.at, "what": a.what} for a in logs]
+    if _DERIVED_FROM.intersection(changes):  # the masks the database derives are read again
+        s.expire(row, [c.name for c in row.__table__.columns if c.computed is not None])
 
 
 def opening_events(s, row, *, kind: str, event_table, fk: str, events: list[dict[str, Any]]) -> None:
@@ -230,9 +213,21 @@ def undo(s, reg: Register, row, *, user, note: str | None) -> None:
                      changes=restored, label=label, event=event)
 
 
+def _private() -> set[str]:
+    from mediation.personal import PRIVATE
+
+    return set().union(*PRIVATE.values())
+
+
+_DERIVED_FROM = _private()
+
+
 def prior_of(row, changes: Mapping[str, Any]) -> dict[str, Any]:
-    """What undo would put back: the columns a step changes, as they are before it (JSON)."""
-    return {k: _jsonable(getattr(row, k)) for k in changes if k not in ("last_hash", "search")}
+    """What undo would put back: the columns a step changes, as they are before it (JSON).
+    Never an ID number or a phone (events are read by everyone who sees the record; a step
+    that changes one, a correction, is not undone)."""
+    hidden = {"last_hash", "search", *_DERIVED_FROM}
+    return {k: _jsonable(getattr(row, k)) for k in changes if k not in hidden}
 
 
 class Correction:

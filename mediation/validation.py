@@ -93,17 +93,22 @@ def party(spec: str) -> PartySpec:
 
 
 def mask_id(value: str | None) -> str | None:
-    """``411002199001011234`` → ``4110**********1234``."""
-    if not value:
-        return value
-    return value[:4] + "*" * (len(value) - 8) + value[-4:]
+    """``411002199001011234`` → ``4110**********1234`` (what the database's ``…_masked``
+    columns hold: ``mediation.tables.base.masked``)."""
+    return _mask(value, 4)
 
 
 def mask_phone(value: str | None) -> str | None:
     """``13812345678`` → ``138****5678``."""
+    return _mask(value, 3)
+
+
+def _mask(value: str | None, head: int) -> str | None:
     if not value:
         return value
-    return value[:3] + "*" * (len(value) - 7) + value[-4:]
+    if len(value) <= head + 4:
+        return "*" * len(value)
+    return value[:head] + "*" * (len(value) - head - 4) + value[-4:]
 
 
 # What people type, bounded the same on both engines (README, "Limits"): a name, a summary or a

@@ -167,12 +167,13 @@ def options_json(options: list[Option], permission: str | None) -> dict[str, lis
     }
 
 
-def case_view(row, place: tuple[str, str], parties, *, unmask: bool = False,
+def case_view(row, place: tuple[str, str], parties, *, full: list | None = None,
               history: list[EventView] | None = None, petitions: list[str] | None = None) -> CaseView:
+    """``parties``: rows with ``name`` and the masks; ``full``: their (ID number, phone) in
+    order, when unmasked (``mediation.personal``)."""
     town, village = place
-    details = [PartyView(name=p.name,
-                         id_number=p.id_number if unmask else validation.mask_id(p.id_number),
-                         phone=p.phone if unmask else validation.mask_phone(p.phone)) for p in parties]
+    details = [PartyView(name=p.name, id_number=full[i][0] if full else p.id_number_masked,
+                         phone=full[i][1] if full else p.phone_masked) for i, p in enumerate(parties)]
     return CaseView(
         id=row.id, number=row.number, town=town, village=village, type=row.type, summary=row.summary,
         state=row.state, line=row.line, risk=row.risk, kind=row.kind, source=row.source,

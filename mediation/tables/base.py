@@ -69,3 +69,34 @@ class Numbered(TownNumbered):
     """… that belongs to a village (cases, petitions)."""
 
     village_id: int = Field(foreign_key="village.id", index=True)
+
+
+_STARS = "*" * 64
+
+
+def masked(column: str, head: int):
+    """A column the database derives from ``column``: its value as people see it unmasked only
+    through the logged path (``validation.mask_id`` / ``mask_phone`` in SQL, the same on both
+    engines). On a shared PostgreSQL server people's logins may read this and not ``column``
+    (``mediation.logins``); the full value comes only with its access-log row
+    (``mediation.personal``)."""
+    from sqlalchemy import Column, Computed, String
+
+    x = column
+    expr = (f"CASE WHEN length({x}) > {head + 4} THEN substr({x}, 1, {head}) || substr('{_STARS}', 1, "
+            f"length({x}) - {head + 4}) || substr({x}, length({x}) - 3) ELSE substr('{_STARS}', 1, length({x})) END")
+    return Field(default=None, sa_column=Column(String, Computed(expr, persisted=True)))
+
+
+def private_columns(*names: str):
+    """``__mapper_args__`` that keep ``names`` out of every ORM load: never read with the row,
+    and reading the attribute raises instead of quietly selecting it (on PostgreSQL a person's
+    login may not, and on both engines the full value is read only through
+    ``mediation.personal``). Written as any column."""
+    from sqlalchemy.orm import declared_attr, deferred
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        return {"properties": {n: deferred(cls.__table__.c[n], raiseload=True) for n in names}}
+
+    return __mapper_args__

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from mediation.tables.base import EventFields, Numbered, UTCDateTime
+from mediation.tables.base import EventFields, Numbered, UTCDateTime, masked, private_columns
 
 
 class Case(Numbered, table=True):
@@ -51,12 +51,16 @@ class Case(Numbered, table=True):
 
 
 class Party(SQLModel, table=True):
+    __mapper_args__ = private_columns("id_number", "phone")
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="dispute_case.id", index=True)
     position: int
     name: str
+    # Read only through the logged path (mediation/personal.py); lists and views read the masks.
     id_number: str | None = None
     phone: str | None = None
+    id_number_masked: str | None = masked("id_number", 4)
+    phone_masked: str | None = masked("phone", 3)
 
 
 class CaseEvent(EventFields, table=True):

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import JSON, Index, UniqueConstraint
 from sqlmodel import Field
 
-from mediation.tables.base import EventFields, Numbered, UTCDateTime
+from mediation.tables.base import EventFields, Numbered, UTCDateTime, masked, private_columns
 
 
 class Petition(Numbered, table=True):
@@ -19,9 +19,13 @@ class Petition(Numbered, table=True):
         Index("ix_petition_town_received", "town_id", "received_at"),
         Index("ix_petition_state_deadline", "state", "deadline"),
     )
+    __mapper_args__ = private_columns("petitioner_id_number", "petitioner_phone")
     petitioner: str
+    # Read only through the logged path (mediation/personal.py); lists and views read the masks.
     petitioner_id_number: str | None = None
     petitioner_phone: str | None = None
+    petitioner_id_number_masked: str | None = masked("petitioner_id_number", 4)
+    petitioner_phone_masked: str | None = masked("petitioner_phone", 3)
     category: str
     matter: str  # normalised key of the matter: same person + same matter = the same petition
     summary: str
