@@ -34,14 +34,15 @@ def id_number_problem(value: str) -> str | None:
         return _("the birth date {date} in the ID number is invalid").format(date=v[6:14])
     expected = _ID_CHECK[sum(int(c) * w for c, w in zip(v[:17], _ID_WEIGHTS)) % 11]
     if v[17] != expected:
-        return _("the ID number's check digit is wrong: it should be {expected} (GB 11643)").format(expected=expected)
+        # (not which digit it should be: a refusal printed or logged would hand out a valid number)
+        return _("the ID number's check digit is wrong (GB 11643)")
     return None
 
 
 def id_number(value: str) -> str:
     problem = id_number_problem(value)
-    if problem:
-        raise InvalidValue(f"{value}: {problem}")
+    if problem:  # the number masked, as everywhere it is shown
+        raise InvalidValue(f"{shown(mask_id(value.strip()) or '')}: {problem}")
     return value.strip().upper()
 
 

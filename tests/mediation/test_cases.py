@@ -116,7 +116,9 @@ def test_bad_input_is_refused_and_changes_nothing(town):
     refused(town, NotFound, "unknown village", new_case, town, village="不存在村")
     refused(town, InvalidValue, "unknown dispute type", new_case, town, type="打架")
     refused(town, InvalidValue, "unknown risk", new_case, town, risk="purple")
-    refused(town, InvalidValue, "check digit", new_case, town, parties=[f"张三,{ID_BAD}"])
+    # Said masked, and without the right check digit (which would complete a valid number).
+    refused(town, InvalidValue, r"^1101\*{10}0021: the ID number's check digit is wrong \(GB 11643\)$", new_case, town,
+            parties=[f"张三,{ID_BAD}"])
     refused(town, InvalidValue, "mobile", new_case, town, parties=["张三,12345"])
     refused(town, InvalidValue, "in the future", new_case, town, when="2099-01-01")
     refused(town, InvalidValue, "implausibly early", new_case, town, when="0221-03-02")
