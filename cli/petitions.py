@@ -157,6 +157,9 @@ def petition_show(app, ref, unmask, as_json):
         (_("petitioner"), person + (" · " + _("first-time petition") if v.first_time else "")),
         (_("representatives"), "、".join(v.representatives)),
         (_("not accepted because"), v.refusal),
+        (_("written notice served"), show(v.notified_at, minutes=False) if v.notified_at
+         else (_("not yet recorded (`petition do {ref} notify --at DATE`)").format(ref=v.id)
+               if v.state == "not_accepted" else "")),
         (_("village"), f"{v.town} {v.village}"),
         (_("category"), f"{v.category} {CATEGORY_LABELS.get(v.category, '')}"),
         (_("matter"), v.summary),

@@ -101,9 +101,9 @@ def matter_show(app, ref, as_json):
         (_("summary"), v.summary), (_("state"), f"{v.state_label} {v.state}"),
         (_("received"), show(v.received_at)),
         (_("accepted by the reconsideration body"), show(v.accepted_at, minutes=False)
-         + (" · " + _("extended by 30 days") if v.extended else "")),
+         + (" · " + _("extended by {days} days").format(days=v.extension_days or 30) if v.extended else "")),
         (_("served"), f"{DECISION_FORMS.get(v.decision_form, '')} {show(v.served_at, minutes=False)}"
-         if v.served_at else ""),
+         + (" · " + _("second instance, final (两审终审)") if v.instance == 2 else "") if v.served_at else ""),
         (_("due"), show_due(v.deadline) or (_("unknown: the acceptance day is not recorded")
                                             if v.kind == "reconsideration" and v.state == "answered" else "")),
         (_("outcome"), v.outcome)] if x]))
@@ -122,7 +122,7 @@ def matter_show(app, ref, as_json):
 @click.option("--note", help="Why (required when late, and by extend).")
 @click.option("--at", "at", metavar="DATE", help="When it happened.")
 @click.option("--set", "sets", multiple=True, metavar="KEY=VALUE",
-              help="outcome=… (decide, judge); served_at=DATE and form=judgment|ruling (judge).")
+              help="outcome=… (decide, judge); served_at=DATE and form=judgment|ruling (judge); days=1..30 (extend).")
 @click.option("--expect-version", type=int, metavar="N")
 @json_option
 @click.pass_obj
@@ -133,7 +133,7 @@ def matter_do(app, ref, trigger, note, at, sets, expect_version, as_json):
     Example:
       mediation --as 王主任 matter do 1 defend --at 2021-06-15
       mediation --as 王主任 matter do 1 judge --set outcome=won --set served_at=2021-09-12 --at 2021-09-10
-      mediation --as 王主任 matter do 2 extend --note "案情复杂,复议机关批准延长"
+      mediation --as 王主任 matter do 2 extend --set days=30 --note "案情复杂,复议机关批准延长"
     """
     from mediation import matters
 
@@ -152,22 +152,25 @@ add_undo(matter, record="matter", zh="事项")
 @matter.command("amend")
 @click.argument("ref", metavar="MATTER")
 @click.option("--summary", help="The corrected summary.")
+@click.option("--accepted", metavar="DATE", help="行政复议: the day the 复议机关 accepted the application (its "
+              "60 days to decide run from it).")
 @click.option("--note", help="Why the record is corrected (required).")
 @click.option("--expect-version", type=int, metavar="N", help="Refuse unless the matter is at this version.")
 @json_option
 @click.pass_obj
-def matter_amend(app, ref, summary, note, expect_version, as_json):
-    """Correct a matter's summary (更正), as one audited step.
+def matter_amend(app, ref, summary, accepted, note, expect_version, as_json):
+    """Correct a matter's summary or acceptance day (更正), as one audited step.
 
     \b
     Example:
       mediation --as 王主任 matter amend 1 --summary "某养殖户诉营盘镇人民政府限期拆除决定案" --note "案由笔误"
+      mediation --as 王主任 matter amend 2 --accepted 2026-01-04 --note "补录复议机关受理日期"
     """
     from mediation import matters
 
     note = need(note, "--note", N_("Why the record is corrected"), as_json=as_json)
     view = matters.amend(app.db, actor=app.actor, matter=ref, note=note, summary=summary,
-                         expect_version=expect_version)
+                         accepted=_moment(accepted), expect_version=expect_version)
     if as_json:
         return dump_json(view)
     app.display.line(_("{number}: amended (version {version})").format(number=view.number, version=view.version))
@@ -248,7 +251,7 @@ def subject_show(app, ref, as_json):
     """
     from mediation import subjects
     from mediation.timeutil import show
-    from workflows.subject import SUBJECT_CATEGORIES, EMPLOYMENT, STATE_LABELS, TRIGGER_LABELS
+    from workflows.subject import END_REASONS, SUBJECT_CATEGORIES, EMPLOYMENT, STATE_LABELS, TRIGGER_LABELS
 
     v = subjects.show(app.db, subject=ref)
     if as_json:
@@ -258,7 +261,8 @@ def subject_show(app, ref, as_json):
         ("id", str(v.id)), (_("Name"), v.name), (_("category"), SUBJECT_CATEGORIES[v.category]),
         (_("village"), v.village), (_("state"), f"{v.state_label} {v.state}"), (_("received"), show(v.received_at)),
         (_("term ends"), show(v.term_end, minutes=False) + (" " + _("term over, due for release") if v.term_over else "")),
-        (_("ended"), show(v.ended_at)), (_("employment"), EMPLOYMENT.get(v.employment or "", ""))] if x]))
+        (_("ended"), show(v.ended_at) + (f" · {END_REASONS.get(v.end_reason, v.end_reason)}" if v.end_reason else "")),
+        (_("employment"), EMPLOYMENT.get(v.employment or "", ""))] if x]))
     t = d.table(_("at"), _("event"), _("by"))
     for e in v.history:
         what = (_("employment: {status}").format(status=EMPLOYMENT[e.values['status']]) if e.trigger == "employment"
@@ -271,22 +275,25 @@ def subject_show(app, ref, as_json):
 @click.argument("ref", metavar="ID")
 @click.option("--name", help="The corrected name.")
 @click.option("--village", shell_complete=complete_villages, help="Move the subject to this village of its town (town or county users).")
+@click.option("--term-end", metavar="DATE", help="社区矫正: the day the correction term ends.")
+@click.option("--released", metavar="DATE", help="安置帮教: the day of release from prison (帮教 runs 5 years).")
 @click.option("--note", help="Why the record is corrected (required).")
 @click.option("--expect-version", type=int, metavar="N", help="Refuse unless the subject is at this version.")
 @json_option
 @click.pass_obj
-def subject_amend(app, ref, name, village, note, expect_version, as_json):
-    """Correct a subject's name or village (更正), as one audited step.
+def subject_amend(app, ref, name, village, term_end, released, note, expect_version, as_json):
+    """Correct a subject's name, village, term end or release day (更正), as one audited step.
 
     \b
     Example:
       mediation --as 王主任 subject amend 3 --name 赵某某 --note "姓名登记不全"
+      mediation --as 王主任 subject amend 3 --term-end 2027-03-01 --note "按判决书更正矫正期满日"
     """
     from mediation import subjects
 
     note = need(note, "--note", N_("Why the record is corrected"), as_json=as_json)
     view = subjects.amend(app.db, actor=app.actor, subject=ref, note=note, name=name, village=village,
-                          expect_version=expect_version)
+                          term_end=_moment(term_end), released=_moment(released), expect_version=expect_version)
     if as_json:
         return dump_json(view)
     app.display.line(_("subject {id} {name}: amended (version {version})").format(
@@ -298,16 +305,21 @@ def subject_amend(app, ref, name, village, note, expect_version, as_json):
 @click.argument("trigger")
 @click.option("--note")
 @click.option("--at", "at", metavar="DATE")
-@click.option("--set", "sets", multiple=True, metavar="KEY=VALUE", help="reason=… (terminate).")
+@click.option("--set", "sets", multiple=True, metavar="KEY=VALUE",
+              help="ground=term_served|pardon (release); reason=death|moved (terminate); "
+                   "grounds=probation_revoked|parole_revoked|imprisoned (revoke).")
 @click.option("--expect-version", type=int, metavar="N")
 @json_option
 @click.pass_obj
 def subject_do(app, ref, trigger, note, at, sets, expect_version, as_json):
-    """Fire a subject trigger: start (宣告/开始帮教), release (解除), terminate (终止).
+    """Fire a subject trigger: start (宣告/开始帮教), release (解除, at 期满 or on 赦免), terminate
+    (终止), revoke (撤销缓刑/假释, 收监执行).
 
     \b
     Example:
       mediation --as 王主任 subject do 3 start --at 2021-02-05
+      mediation --as 王主任 subject do 3 release --at 2023-01-10
+      mediation --as 王主任 subject do 4 revoke --set grounds=probation_revoked --note "法院裁定撤销缓刑"
     """
     from mediation import subjects
 

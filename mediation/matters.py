@@ -41,6 +41,8 @@ class MatterView(RecordView):
     served_at: Any
     decision_form: str | None
     extended: bool
+    extension_days: int | None
+    instance: int | None
     outcome: str | None
     deadline: Any
     version: int
@@ -59,11 +61,8 @@ def new(db: UnitOfWork, *, actor: str | None, kind: str, summary: str, at: timeu
     kind_key = validation.choice(kind, MATTER_KINDS, N_("matter kind"))
     if not (summary or "").strip():
         raise InvalidValue(_("a summary of the matter is required ({option})").format(option=option("summary")))
-    if accepted is not None and kind_key != "reconsideration":
-        raise InvalidValue(_("{option} is the 复议机关's acceptance of a 行政复议 application: it is for "
-                             "reconsiderations only").format(option=option("accepted")))
-    if accepted is not None and accepted.at > timeutil.now():
-        raise InvalidValue(_("the acceptance date is in the future"))
+    if accepted is not None:
+        _check_accepted(kind_key, accepted, received=timeutil.resolve(at, not_before=None))
     with db.write() as s:
         town_row = access.town(s, town) if town else None
         user = access.actor(s, actor)
@@ -90,6 +89,19 @@ def new(db: UnitOfWork, *, actor: str | None, kind: str, summary: str, at: timeu
         return _view(s, row)
 
 
+def _check_accepted(kind: str, accepted: timeutil.Moment, *, received) -> None:
+    """The 复议机关 accepts the application, then sends the town its copy (行政复议法第48条)."""
+    if kind != "reconsideration":
+        raise InvalidValue(_("{option} is the 复议机关's acceptance of a 行政复议 application: it is for "
+                             "reconsiderations only").format(option=option("accepted")))
+    if accepted.at > timeutil.now():
+        raise InvalidValue(_("the acceptance date is in the future"))
+    if timeutil.local_date(accepted.at) > timeutil.local_date(received):
+        raise InvalidValue(_("the acceptance ({accepted}) cannot come after the town received the copy of the "
+                             "application ({received}): the copy follows it (行政复议法 art 48)").format(
+            accepted=timeutil.local_date(accepted.at).isoformat(), received=timeutil.local_date(received).isoformat()))
+
+
 def _acting_on(s, actor: str | None, matter: str, expect_version: int | None):
     """The acting user and the matter, locked and checked (the town's office, version seen)."""
     row = access.matter(s, matter, lock=True)
@@ -109,12 +121,22 @@ def fire(db: UnitOfWork, *, actor: str | None, matter: str, trigger: str, note: 
 
 
 def amend(db: UnitOfWork, *, actor: str | None, matter: str, note: str | None, summary: str | None = None,
-          expect_version: int | None = None) -> MatterView:
-    """更正: correct the summary, as one audited step with the old and new values."""
+          accepted: timeutil.Moment | None = None, expect_version: int | None = None) -> MatterView:
+    """更正: correct the summary, or a 复议's acceptance day (its decision deadline follows), as
+    one audited step with the old and new values."""
     with db.write() as s:
         user, row = _acting_on(s, actor, matter, expect_version)
         fix = records.Correction(s, user, row)
         fix.text("summary", summary)
+        if accepted is not None:
+            _check_accepted(row.kind, accepted, received=row.received_at)
+            day = timeutil.local_date(accepted.at)
+            if row.accepted_at is None or timeutil.local_date(row.accepted_at) != day:
+                old = timeutil.local_date(row.accepted_at).isoformat() if row.accepted_at else None
+                fix.set("accepted_at", accepted.at, shown=(old, day.isoformat()))
+                deadline = records.due(deadline_basis(row.kind, {**_facts(row), "accepted_at": accepted.at}))
+                if deadline != row.deadline:
+                    fix.changes["deadline"] = deadline
         records.amend(s, REGISTER, row, user=user, note=note, changes=fix.changes, shown=fix.shown)
         return _view(s, row)
 
@@ -131,7 +153,8 @@ def undo(db: UnitOfWork, *, actor: str | None, matter: str, note: str | None,
 def _facts(row: Matter) -> dict[str, Any]:
     return {"state": row.state, "received_at": row.received_at, "answered_at": row.answered_at,
             "decided_at": row.decided_at, "deadline": row.deadline, "accepted_at": row.accepted_at,
-            "extended": row.extended, "served_at": row.served_at, "decision_form": row.decision_form}
+            "extended": row.extended, "extension_days": row.extension_days, "served_at": row.served_at,
+            "decision_form": row.decision_form, "instance": row.instance}
 
 
 REGISTER = records.Register(
@@ -165,5 +188,5 @@ def _view(s, row: Matter, history=None) -> MatterView:
     return MatterView(id=row.id, number=row.number, town=town, kind=row.kind, summary=row.summary, state=row.state,
                       received_at=row.received_at, accepted_at=row.accepted_at, answered_at=row.answered_at,
                       decided_at=row.decided_at, served_at=row.served_at, decision_form=row.decision_form,
-                      extended=row.extended,
+                      extended=row.extended, extension_days=row.extension_days, instance=row.instance,
                       outcome=row.outcome, deadline=row.deadline, version=row.version, history=history)

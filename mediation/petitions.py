@@ -15,8 +15,8 @@ from mediation.errors import InvalidValue, NotAllowed
 from mediation.models import Case, Petition, PetitionEvent, Town, Village
 from mediation.views import EventView, RecordView, event_view, options_json
 from workflows import Action, Option, config, option
-from workflows.petition import (CATEGORY_LABELS, FORMS, LEVELS, MAX_REPRESENTATIVES, OPEN_STATES, PETITION, ROUTES,
-                                STATE_LABELS, Route, deadline_basis)
+from workflows.petition import (CATEGORY_LABELS, CLOCK_STATES, FORMS, LEVELS, MAX_REPRESENTATIVES, OPEN_STATES,
+                                PETITION, ROUTES, STATE_LABELS, Route, deadline_basis)
 from workflows.i18n import N_, _
 
 PETITION_CATEGORIES = {k: CATEGORY_LABELS[k] for k in ROUTES}
@@ -25,9 +25,9 @@ PETITION_CATEGORIES = {k: CATEGORY_LABELS[k] for k in ROUTES}
 @dataclass(frozen=True)
 class PetitionView(RecordView):
     state_labels = STATE_LABELS
-    instants = ("received_at", "served_at")
+    instants = ("received_at", "served_at", "notified_at")
     deadlines = ("route_deadline", "answer_deadline", "deadline", "channel_deadline")
-    clock_states = OPEN_STATES
+    clock_states = CLOCK_STATES
 
     id: int
     number: str
@@ -47,6 +47,7 @@ class PetitionView(RecordView):
     representatives: list[str]
     refusal: str | None
     served_at: Any
+    notified_at: Any
     route_deadline: Any
     answer_deadline: Any
     deadline: Any
@@ -139,7 +140,7 @@ def new(db: UnitOfWork, *, actor: str | None, village: str, petitioner: str, cat
             # Registered, then not accepted at intake: the same ``reject`` step as a refusal
             # at routing, so every count of 不予受理 sees it; the written notice is due by the
             # route deadline (15 days, 信访工作条例第22条).
-            row.state, row.refusal, row.deadline, row.version = "not_accepted", refusal, None, 2
+            row.state, row.refusal, row.version = "not_accepted", refusal, 2  # (the deadline: the notice's)
             events.append(dict(seq=2, trigger="reject", from_state="received", to_state="not_accepted",
                                actor=user.name, at=when, recorded_at=row.recorded_at, note=refusal,
                                values={"intake": True}))
@@ -248,7 +249,7 @@ def _facts(row: Petition) -> dict[str, Any]:
         "state": row.state, "received_at": row.received_at, "route_deadline": row.route_deadline,
         "accepted_at": row.accepted_at, "answered_at": row.answered_at, "requested_at": row.requested_at,
         "extended_days": row.extended_days, "reviewed": row.reviewed, "final": row.final,
-        "answer_deadline": row.answer_deadline, "served_at": row.served_at,
+        "answer_deadline": row.answer_deadline, "served_at": row.served_at, "notified_at": row.notified_at,
         "request_deadline": row.deadline if row.state == "answered" else None, "category": row.category,
     }
 
@@ -256,7 +257,7 @@ def _facts(row: Petition) -> dict[str, Any]:
 REGISTER = records.Register(
     name="petition", table=Petition, event_table=PetitionEvent, fk="petition_id", workflow=lambda row: PETITION,
     facts=_facts, deadline_basis=lambda row, facts: deadline_basis(facts), label=lambda row: row.number,
-    clock_states=OPEN_STATES)
+    clock_states=CLOCK_STATES)
 
 
 def list_petitions(db: UnitOfWork, *, village: str | None = None, state: str | None = None,
@@ -336,6 +337,7 @@ def _view(s, row: Petition, *, full: tuple | None = None, history=None) -> Petit
         category=row.category, matter=row.matter, summary=row.summary, form=row.form, level=row.level,
         state=row.state, first_time=row.first_time, received_at=row.received_at,
         representatives=list(row.representatives or []), refusal=row.refusal, served_at=row.served_at,
+        notified_at=row.notified_at,
         route_deadline=row.route_deadline,
         answer_deadline=row.answer_deadline, deadline=row.deadline, opinion=row.opinion, channel=row.channel,
         channel_deadline=row.channel_deadline, channel_law=row.channel_law, transferred_to=row.transferred_to,

@@ -257,8 +257,17 @@ def _corrections(s, f: _Filters) -> dict[str, Any]:
     total = sum(by_status.values())
     subjects = total - sum(by_status[x] for x in config.EMPLOYMENT_RATE_EXCLUDED)
     employed = sum(by_status[x] for x in config.EMPLOYMENT_RATE_EMPLOYED)
+    # How supervision ended in the year (社区矫正法第44–46条): 解除 (期满/赦免), 终止 (死亡/迁出),
+    # 撤销缓刑/假释 or 收监执行 (before 撤销 was its own step, a ``terminate`` with that reason).
+    ended = {"released": 0, "terminated": 0, "revoked": 0}
+    for state, reason, n in s.exec(select(Subject.state, Subject.end_reason, func.count()).where(
+            *f.of(Subject), Subject.ended_at >= f.start, Subject.ended_at < f.end)
+            .group_by(Subject.state, Subject.end_reason)).all():
+        kind = "revoked" if state == "revoked" or reason in ("revoked", "imprisoned") else state
+        if kind in ended:
+            ended[kind] += n
     return {"subjects": subjects, "employed": employed, "employment_rate": employment_rate(employed, subjects),
-            "rule": employment_rule(), "by_status": by_status}
+            "rule": employment_rule(), "by_status": by_status, "ended": ended}
 
 
 def employment_rate(employed: int, subjects: int) -> str:

@@ -94,6 +94,8 @@ def sections(report: AnnualReport) -> list[tuple[str, list[Row]]]:
         Row("就业创业", c["employed"], "count", "corrections.employed"),
         Row("创业就业率", Decimal(c["employment_rate"].rstrip("%")) / 100, "percent", "corrections.employment_rate"),
         *[Row(status.get(k, k), n, "count", f"corrections.by_status.{k}") for k, n in c["by_status"].items()],
+        *[Row(label, c["ended"][k], "count", f"corrections.ended.{k}")
+          for k, label in (("released", "本年解除"), ("terminated", "本年终止"), ("revoked", "本年撤销/收监"))],
         Row("计算规则", c["rule"], "text", "corrections.rule"),
     ]
     return [("矛盾纠纷", disputes), ("三线管控 各线调结", lines), ("纠纷分类", by_type), ("各村(社区)", by_village),

@@ -15,7 +15,7 @@ from workflows.matter import MATTER_KINDS, TOWN_CLOCK_STATES
 from workflows import config
 from workflows.config import Role
 from workflows.dispute import CLOCK_STATES, FINAL_STATES
-from workflows.petition import OPEN_STATES
+from workflows.petition import CLOCK_STATES as PETITION_CLOCK_STATES
 
 DUE_SOON = timedelta(days=3)
 
@@ -98,7 +98,7 @@ def queue(db: UnitOfWork, *, actor: str | None) -> Queue:
                                                           Case.deadline <= horizon), Case)).all()]
         due += [Item("petition", r.id, r.number, r.deadline, villages[r.village_id], r.state,
                      f"{r.petitioner}: {r.summary}", first_time=r.first_time)
-                for r in s.exec(scoped(select(Petition).where(Petition.state.in_(OPEN_STATES),
+                for r in s.exec(scoped(select(Petition).where(Petition.state.in_(PETITION_CLOCK_STATES),
                                                               Petition.deadline <= horizon), Petition)).all()]
         # The town's own deadlines in 行政复议/行政应诉: its answer (10 working days), its defence
         # (15 days), its decision to appeal (15 days); a 复议 awaiting the county's decision is not here.

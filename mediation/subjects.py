@@ -58,8 +58,11 @@ class SubjectView:
 
     def to_json(self) -> dict[str, Any]:
         d = {k: getattr(self, k) for k in self.__dataclass_fields__ if k not in ("history", "employment_history")}
-        for k in ("received_at", "term_end", "ended_at"):
+        for k in ("received_at", "ended_at"):
             d[k] = timeutil.iso(d[k])
+        # The term's end is a day, like every other deadline (the term's last day; 安置帮教: the
+        # fifth anniversary of release).
+        d["term_end"] = timeutil.local_date(self.term_end).isoformat() if self.term_end else None
         d["term_over"] = self.term_over
         d.update(category_label=SUBJECT_CATEGORIES[self.category], state_label=self.state_label)
         if self.history is not None:
@@ -79,13 +82,14 @@ def new(db: UnitOfWork, *, actor: str | None, name: str, category: str, village:
         raise InvalidValue(_("{option} (the release date) is for resettlement subjects").format(option=option("released")))
     if term_end is not None and cat != "correction":
         raise InvalidValue(_("{option} (the end of the term) is for correction subjects").format(option=option("term_end")))
-    if released is not None and released.at > timeutil.now():
-        raise InvalidValue(_("the release date is in the future"))
-    end = term_end.at if term_end else None
-    if released is not None:
-        import pendulum
-
-        end = timeutil.utc(pendulum.instance(timeutil.local(released.at)).add(years=RESETTLEMENT_YEARS))
+    # Without them no clock can run: a subject would be counted every year for ever.
+    if cat == "correction" and term_end is None:
+        raise InvalidValue(_("a 社区矫正 subject needs the day the correction term ends ({option})").format(
+            option=option("term_end")))
+    if cat == "resettlement" and released is None:
+        raise InvalidValue(_("a 安置帮教 subject needs the day of release from prison ({option}): 帮教 runs five years "
+                             "from it").format(option=option("released")))
+    end = _term_end(term_end, released)
     if not (name or "").strip():
         raise InvalidValue(_("a name is required"))
     with db.write() as s:
@@ -117,6 +121,18 @@ def new(db: UnitOfWork, *, actor: str | None, name: str, category: str, village:
         return _view(s, row)
 
 
+def _term_end(term_end: timeutil.Moment | None, released: timeutil.Moment | None):
+    """The end of the subject's clock: the correction term's last day, or five years after
+    release from prison (安置帮教)."""
+    if released is not None:
+        if released.at > timeutil.now():
+            raise InvalidValue(_("the release date is in the future"))
+        import pendulum
+
+        return timeutil.utc(pendulum.instance(timeutil.local(released.at)).add(years=RESETTLEMENT_YEARS))
+    return term_end.at if term_end else None
+
+
 def _load(s, ref: str, *, lock: bool = False) -> Subject:
     raw = (ref or "").strip()
     if not raw.isdigit() or len(raw) > 15:
@@ -142,18 +158,35 @@ def fire(db: UnitOfWork, *, actor: str | None, subject: str, trigger: str, note:
 
 REGISTER = records.Register(
     name="subject", table=Subject, event_table=SubjectEvent, fk="subject_id", workflow=lambda row: SUBJECT,
-    facts=lambda row: {"state": row.state}, label=lambda row: f"对象 {row.id} {row.name}")
+    facts=lambda row: {"state": row.state, "category": row.category, "term_end": row.term_end},
+    label=lambda row: f"对象 {row.id} {row.name}")
 
 
 def amend(db: UnitOfWork, *, actor: str | None, subject: str, note: str | None, name: str | None = None,
-          village: str | None = None, expect_version: int | None = None) -> SubjectView:
-    """更正: correct the name or the village, as one audited step with the old and new values."""
+          village: str | None = None, term_end: timeutil.Moment | None = None,
+          released: timeutil.Moment | None = None, expect_version: int | None = None) -> SubjectView:
+    """更正: correct the name, the village, or the end of the subject's clock (a correction
+    term's end; a resettlement subject's release from prison, five years before it), as one
+    audited step with the old and new values."""
     with db.write() as s:
         user = access.actor(s, actor)
         row = _load(s, subject, lock=True)
         records.check_version(row, expect_version, f"对象 {row.id}")
         fix = records.Correction(s, user, row, village=village)
         fix.text("name", name)
+        if term_end is not None and row.category != "correction":
+            raise InvalidValue(_("{option} (the end of the term) is for correction subjects").format(
+                option=option("term_end")))
+        if released is not None and row.category != "resettlement":
+            raise InvalidValue(_("{option} (the release date) is for resettlement subjects").format(
+                option=option("released")))
+        end = _term_end(term_end, released)
+        if end is not None and end != row.term_end:
+            if end <= row.received_at:
+                raise InvalidValue(_("the term ends on {end}, before the subject was received").format(
+                    end=timeutil.show(end, minutes=False)))
+            old = timeutil.show(row.term_end, minutes=False) if row.term_end else None
+            fix.set("term_end", end, shown=(old, timeutil.show(end, minutes=False)))
         records.amend(s, REGISTER, row, user=user, note=note, changes=fix.changes, shown=fix.shown)
         return _view(s, row)
 

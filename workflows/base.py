@@ -98,6 +98,16 @@ class Guard:
     law: str = ""
 
 
+def extension_within(most: int, law: str) -> Guard:
+    """An extension of ``days`` (default ``most``): a whole number from 1 to ``most``."""
+    def check(f: Facts, a: Action) -> str | None:
+        days = a.values.get("days", most)
+        if not isinstance(days, int) or not 1 <= days <= most:
+            return _("an extension is 1 to {days} days ({law})").format(days=most, law=law)
+        return None
+    return Guard(check, input=True, hint=f"⟦set days=1..{most}⟧")
+
+
 def note_given(what: str = N_("a reason")) -> Guard:
     """The guard every workflow shares: a step that must say why (``what``: a catalog text)."""
     def check(f: Facts, a: Action) -> str | None:

@@ -5,16 +5,19 @@ working days of receiving the copy of the application (art 48); the county decid
 days of *its acceptance* of the application, extendable once by 30 (art 62). 行政应诉 (the
 town as defendant, 行政诉讼法): defence and evidence within 15 days of being served (art 67);
 an appeal within 15 days of the *service* of a judgment, 10 of a ruling (art 85); a late
-appeal is recorded with its reason, as an application to extend the period (art 48).
+appeal is recorded with its reason, as an application to extend the period (art 48); the
+second instance is final (art 7, 两审终审), and a judgment is final, and the matter closed
+without a reason, only once the appeal period has run.
 Rules and articles: docs/legal-clocks.md.
 """
 
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
-from workflows.base import Action, Facts, Guard, Input, Period, Workflow, given, note_given
+from workflows.base import Action, Facts, Guard, Input, Period, Workflow, extension_within, given, note_given
 from workflows.i18n import N_, _
 
 MATTER_KINDS = {"reconsideration": "行政复议", "litigation": "行政应诉"}
@@ -89,10 +92,60 @@ def _served_given(f: Facts, a: Action) -> str | None:
     return None
 
 
+def _served_after_judgment(f: Facts, a: Action) -> str | None:
+    """A judgment is served on or after the day it is given (the step's date)."""
+    served = a.values.get("served_at")
+    if served is not None and a.at is not None and _day(served) < _day(a.at):
+        return _("the service ({served}) cannot come before the judgment or ruling it serves ({at})").format(
+            served=_day(served).isoformat(), at=_day(a.at).isoformat())
+    return None
+
+
 def _not_extended(f: Facts, a: Action) -> str | None:
     if f.get("extended"):
         return _("the decision period can be extended only once (行政复议法 art 62)")
     return None
+
+
+def _decision_period_running(f: Facts, a: Action) -> str | None:
+    """Extended only while the 60 days run (行政复议法第62条: 情况复杂、不能在规定期限内作出
+    决定的 … 可以适当延长): a period that has ended cannot be lengthened afterwards."""
+    end = f.get("deadline")
+    if not f.get("accepted_at") or end is None:
+        return _("the decision period is unknown without the day the 复议机关 accepted the application: record it "
+                 "first (⟦opt accepted⟧ of matter amend)")
+    if a.at is not None and a.at >= end:
+        return _("the 60-day decision period ended on {day}: it can no longer be extended (行政复议法 art 62)").format(
+            day=_last_day(end).isoformat())
+    return None
+
+
+def _appealable(f: Facts, a: Action) -> str | None:
+    if f.get("instance") == 2:
+        return _("a second-instance judgment or ruling is final (行政诉讼法 art 7, 两审终审): it cannot be appealed")
+    return None
+
+
+def _final_or_noted(f: Facts, a: Action) -> str | None:
+    """Closed once the judgment is final: at second instance, or when the appeal period has
+    run (行政诉讼法第85条); before that only with the reason (e.g. both sides' written waiver)."""
+    end = f.get("deadline")
+    if f.get("instance") == 2 or end is None or (a.at is not None and a.at >= end) or (a.note or "").strip():
+        return None
+    return _("the judgment is not final until the appeal period ends on {day} (行政诉讼法 art 85): record why it is "
+             "closed now with ⟦note⟧").format(day=_last_day(end).isoformat())
+
+
+_SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def _day(instant: datetime) -> date:
+    return instant.astimezone(_SHANGHAI).date()
+
+
+def _last_day(end: datetime) -> date:
+    """A deadline is the instant the period has run out (00:00 after its last day)."""
+    return date.fromordinal(_day(end).toordinal() - 1)
 
 
 
@@ -102,8 +155,9 @@ def _outcome(f: Facts, a: Action) -> dict:
 
 
 def _judged(f: Facts, a: Action) -> dict:
+    """The judgment of the first instance, or of the second after an appeal (final)."""
     return {"outcome": a.values["outcome"], "decided_at": a.at, "served_at": a.values["served_at"],
-            "decision_form": a.values.get("form") or "judgment"}
+            "decision_form": a.values.get("form") or "judgment", "instance": 2 if f.get("state") == "appealed" else 1}
 
 
 def _stamp(key: str):
@@ -118,7 +172,8 @@ RECONSIDERATION = Workflow(
         {"trigger": "answer", "source": ReconsiderationState.received, "dest": ReconsiderationState.answered,
          "conditions": ["answered_in_time"], "after": "stamp_answered"},
         {"trigger": "extend", "source": ReconsiderationState.answered, "dest": ReconsiderationState.answered,
-         "conditions": ["not_extended", "note_given"], "after": "mark_extended"},
+         "conditions": ["not_extended", "decision_period_running", "extension_within_30", "note_given"],
+         "after": "mark_extended"},
         {"trigger": "decide", "source": ReconsiderationState.answered, "dest": ReconsiderationState.decided,
          "conditions": ["outcome_given"], "after": "record_outcome"},
     ],
@@ -128,12 +183,16 @@ RECONSIDERATION = Workflow(
         "outcome_given": Guard(_outcome_in(RECONSIDERATION_OUTCOMES), input=True,
                                hint="⟦set outcome=" + "|".join(RECONSIDERATION_OUTCOMES) + "⟧"),
         "not_extended": Guard(_not_extended),
+        "decision_period_running": Guard(_decision_period_running),
+        "extension_within_30": extension_within(DECISION_EXTENSION_DAYS, "行政复议法第62条"),
         "note_given": note_given(N_("the reason for the extension")),
     },
     effects={"stamp_answered": _stamp("answered_at"), "record_outcome": _outcome,
-             "mark_extended": lambda f, a: {"extended": True}},
-    inputs={"decide": ("outcome",)},
-    fields={"outcome": Input("choice", "复议结果", RECONSIDERATION_OUTCOMES)},
+             "mark_extended": lambda f, a: {"extended": True,
+                                            "extension_days": a.values.get("days", DECISION_EXTENSION_DAYS)}},
+    inputs={"decide": ("outcome",), "extend": ("days",)},
+    fields={"outcome": Input("choice", "复议结果", RECONSIDERATION_OUTCOMES),
+            "days": Input("count", "延长天数", column=None)},
     labels=STATE_LABELS,
     trigger_labels=TRIGGER_LABELS,
 )
@@ -144,10 +203,12 @@ LITIGATION = Workflow(
         {"trigger": "defend", "source": LitigationState.served, "dest": LitigationState.defended,
          "conditions": ["defended_in_time"], "after": "stamp_answered"},
         {"trigger": "judge", "source": [LitigationState.defended, LitigationState.appealed],
-         "dest": LitigationState.judged, "conditions": ["outcome_given", "served_given"], "after": "record_judgment"},
+         "dest": LitigationState.judged, "conditions": ["outcome_given", "served_given", "served_after_judgment"],
+         "after": "record_judgment"},
         {"trigger": "appeal", "source": LitigationState.judged, "dest": LitigationState.appealed,
-         "conditions": ["appeal_in_time"]},
-        {"trigger": "close", "source": LitigationState.judged, "dest": LitigationState.closed},
+         "conditions": ["appealable", "appeal_in_time"]},
+        {"trigger": "close", "source": LitigationState.judged, "dest": LitigationState.closed,
+         "conditions": ["final_or_noted"]},
     ],
     guards={
         "defended_in_time": Guard(_in_time("deadline", N_("the defence (15 days)"), DEFENCE.law), input=True,
@@ -155,6 +216,10 @@ LITIGATION = Workflow(
         "outcome_given": Guard(_outcome_in(LITIGATION_OUTCOMES), input=True,
                                hint="⟦set outcome=" + "|".join(LITIGATION_OUTCOMES) + "⟧"),
         "served_given": Guard(_served_given, input=True, hint="⟦set served_at=DATE⟧ [⟦set form=judgment|ruling⟧]"),
+        "served_after_judgment": Guard(_served_after_judgment, input=True, hint="⟦set served_at=DATE⟧"),
+        "appealable": Guard(_appealable),
+        "final_or_noted": Guard(_final_or_noted, input=True,
+                                hint=N_("⟦note⟧ why it is closed before the appeal period ends")),
         "appeal_in_time": Guard(_appeal_in_time, input=True, hint=N_("⟦note⟧ the reason for the delay (if past the appeal period)")),
     },
     effects={"stamp_answered": _stamp("answered_at"), "record_judgment": _judged},
@@ -177,18 +242,19 @@ CLOCK_STATES = TOWN_CLOCK_STATES | {"answered"}
 
 def deadline_basis(kind: str, facts: Facts) -> tuple[datetime, Period] | None:
     """The town's answer (10 working days from the copy), then the 复议机关's decision (60
-    days from its acceptance, 90 once extended; unknown without the acceptance date); the
-    town's defence (15 days from service), then its appeal (from the judgment's service)."""
+    days from its acceptance, up to 90 once extended; unknown without the acceptance date); the
+    town's defence (15 days from service), then its appeal (from the judgment's service; none
+    after a second-instance judgment, which is final)."""
     state = facts["state"]
     if kind == "reconsideration":
         if state == "received":
             return facts["received_at"], ANSWER
         if state == "answered" and facts.get("accepted_at"):
-            extra = DECISION_EXTENSION_DAYS if facts.get("extended") else 0
+            extra = (facts.get("extension_days") or DECISION_EXTENSION_DAYS) if facts.get("extended") else 0
             return facts["accepted_at"], Period(DECISION.amount + extra, "days", law=DECISION.law)
         return None
     if state == "served":
         return facts["received_at"], DEFENCE
-    if state == "judged" and facts.get("served_at"):
+    if state == "judged" and facts.get("served_at") and facts.get("instance") != 2:  # 两审终审: final
         return facts["served_at"], APPEAL_RULING if facts.get("decision_form") == "ruling" else APPEAL
     return None

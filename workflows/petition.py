@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from workflows import config
-from workflows.base import Action, Due, Facts, Guard, Input, Period, Workflow, given, note_given
+from workflows.base import Action, Due, Facts, Guard, Input, Period, Workflow, extension_within, given, note_given
 from workflows.i18n import N_, _
 
 
@@ -41,7 +41,7 @@ TRIGGER_LABELS = {
     "receive": "登记", "accept": "受理", "redirect": "诉访分离导入", "transfer": "转送/交办",
     "reject": "不予受理", "extend": "延期", "answer": "出具处理意见", "request_review": "申请复查",
     "review_answer": "复查答复", "request_recheck": "申请复核", "recheck_answer": "复核答复", "close": "办结",
-    "serve": "送达处理意见", "start_case": "转人民调解", "undo": "撤销上一步", "amend": "更正",
+    "serve": "送达处理意见", "notify": "送达不予受理告知书", "start_case": "转人民调解", "undo": "撤销上一步", "amend": "更正",
 }
 OPINIONS = {"support": "予以支持", "explain": "解释说明", "not_support": "不予支持", "mediated": "调解和解"}
 FORMS = {"letter": "来信", "visit": "来访/走访", "phone": "来电", "web": "网上信访"}
@@ -111,6 +111,21 @@ def _routed_in_time(f: Facts, a: Action) -> str | None:
     return None
 
 
+def _not_notified(f: Facts, a: Action) -> str | None:
+    if f.get("notified_at"):
+        return _("the written notice of 不予受理 is already recorded as served")
+    return None
+
+
+def _notice_in_time(f: Facts, a: Action) -> str | None:
+    """The written notice of 不予受理 is due within the 15 days of routing (信访工作条例第22条);
+    a later one is still recorded, with the reason for the delay."""
+    if f.get("route_deadline") and a.at and a.at >= f["route_deadline"] and not (a.note or "").strip():
+        return _("the written notice is past its 15 days: record the reason for the delay with ⟦note⟧ (信访工作条例 "
+                 "art 22)")
+    return None
+
+
 def _channel_given(f: Facts, a: Action) -> str | None:
     if a.values.get("channel") not in config.CHANNELS:
         return _("say which legal channel ({given})").format(given=given("channel", "|".join(config.CHANNELS)))
@@ -138,13 +153,6 @@ def _body_given(f: Facts, a: Action) -> str | None:
 def _not_extended(f: Facts, a: Action) -> str | None:
     if f.get("extended_days"):
         return _("the handling period can be extended only once (信访工作条例 art 34)")
-    return None
-
-
-def _extension_within_30(f: Facts, a: Action) -> str | None:
-    days = a.values.get("days", EXTENSION_MAX_DAYS)
-    if not isinstance(days, int) or not 1 <= days <= EXTENSION_MAX_DAYS:
-        return _("an extension is 1 to {days} days (信访工作条例 art 34)").format(days=EXTENSION_MAX_DAYS)
     return None
 
 
@@ -189,13 +197,14 @@ def _opinion_given(f: Facts, a: Action) -> str | None:
     return None
 
 
-def _window(period: Period, what: str):
-    """``what``: the request, a catalog text (``N_``)."""
+def _window(period: Period, what: str, served: str):
+    """``what``: the request; ``served``: the opinion whose service starts its days (catalog
+    texts, ``N_``)."""
     def check(f: Facts, a: Action) -> str | None:
         end = f.get("request_deadline")
         if end and a.at and a.at >= end:
-            return _("{what} must be asked for within {days} days of the answer ({law}): too late").format(
-                what=_(what), days=period.amount, law=period.law)
+            return _("{what} must be asked for within {days} days of receiving {served} ({law}): too late").format(
+                what=_(what), days=period.amount, served=_(served), law=period.law)
         return None
     return check
 
@@ -222,14 +231,16 @@ GUARDS = {
     "handling_head": Guard(_handling_head),
     "answer_period_running": Guard(_answer_period_running),
     "not_served": Guard(_not_served),
+    "not_notified": Guard(_not_notified),
+    "notice_in_time": Guard(_notice_in_time, input=True, hint=N_("⟦note⟧ the reason for the delay (if past 15 days)")),
     "window_closed_or_waived": Guard(_window_closed_or_waived, input=True,
                                      hint=N_("⟦note⟧ the petitioner's written waiver (if the 30 days are still running)")),
     "body_given": Guard(_body_given, input=True, hint=N_("⟦set to=BODY⟧")),
     "not_extended": Guard(_not_extended),
-    "extension_within_30": Guard(_extension_within_30, input=True, hint="⟦set days=1..30⟧"),
+    "extension_within_30": extension_within(EXTENSION_MAX_DAYS, "信访工作条例第34条"),
     "opinion_given": Guard(_opinion_given, input=True, hint="⟦set opinion=" + "|".join(OPINIONS) + "⟧"),
-    "review_in_time": Guard(_window(REVIEW_REQUEST, N_("a review (复查)"))),
-    "recheck_in_time": Guard(_window(RECHECK_REQUEST, N_("a recheck (复核)"))),
+    "review_in_time": Guard(_window(REVIEW_REQUEST, N_("a review (复查)"), N_("the written answer"))),
+    "recheck_in_time": Guard(_window(RECHECK_REQUEST, N_("a recheck (复核)"), N_("the review (复查) opinion"))),
     "not_reviewed": Guard(_not_reviewed),
     "reviewed": Guard(_reviewed),
 }
@@ -278,6 +289,7 @@ EFFECTS = {
     "mark_reviewed": _set(reviewed=True, answered_at="AT"),
     "review_requested": _set(requested_at="AT", served_at=None),
     "served": _set(served_at="AT"),
+    "notified": _set(notified_at="AT"),
     "refused": lambda f, a: {"refusal": (a.note or "").strip() or None},
     "final": _set(final=True),
 }
@@ -291,6 +303,9 @@ TRANSITIONS = [
      "conditions": ["routed_in_time", "body_given"]},
     {"trigger": "reject", "source": P.received, "dest": P.not_accepted,
      "conditions": ["routed_in_time", "note_given"], "after": "refused"},
+    # 送达不予受理告知书: the step's ``at`` is the day the written notice reached the petitioner.
+    {"trigger": "notify", "source": P.not_accepted, "dest": P.not_accepted,
+     "conditions": ["not_notified", "notice_in_time"], "after": "notified"},
     {"trigger": "extend", "source": P.handling, "dest": P.handling,
      "conditions": ["handling_head", "not_extended", "answer_period_running", "note_given", "extension_within_30"],
      "after": ["extended", "answer_due"]},
@@ -335,6 +350,9 @@ PETITION = Workflow(
 )
 
 OPEN_STATES = frozenset({"received", "handling", "answered", "review", "recheck"})
+# States whose deadline, once passed, makes the petition overdue: the open ones, and a refusal
+# whose written notice is not yet served.
+CLOCK_STATES = OPEN_STATES | {"not_accepted"}
 
 
 def deadline_basis(facts: Facts) -> tuple[datetime, Period] | None:
@@ -354,6 +372,9 @@ def deadline_basis(facts: Facts) -> tuple[datetime, Period] | None:
         return facts["requested_at"], REVIEW_ANSWER
     if state == "recheck":
         return facts["requested_at"], RECHECK_ANSWER
+    if state == "not_accepted" and not facts.get("notified_at"):
+        # The written notice of 不予受理 (信访工作条例第22条): within the 15 days of routing.
+        return facts["received_at"], ROUTE
     return None
 
 

@@ -49,6 +49,8 @@ class Petition(Numbered, table=True):
     opinion: str | None = None
     # 送达: when the petitioner received the current written opinion; 复查/复核 count from it.
     served_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # 不予受理: the day the written notice reached the petitioner (its 15 days: 信访工作条例第22条).
+    notified_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     reviewed: bool = False
     requested_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     final: bool = False

@@ -24,11 +24,14 @@ class Matter(TownNumbered, table=True):
     accepted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     # 行政复议: the decision period was extended by 30 days (once).
     extended: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    extension_days: int | None = None  # how many (at most 30); before migration 0012: 30
     answered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     # 行政应诉: when the judgment or ruling (decision_form) was served; the appeal counts from it.
     served_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     decision_form: str | None = None
+    # 行政应诉: the instance of the judgment recorded (2 after an appeal: final, 两审终审).
+    instance: int | None = None
     outcome: str | None = None
     deadline: datetime | None = Field(default=None, sa_type=UTCDateTime)
     last_event_at: datetime = Field(sa_type=UTCDateTime)

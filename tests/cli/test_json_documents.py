@@ -42,7 +42,8 @@ def test_no_json_document_has_upper_case_keys_and_deadlines_are_days(run):
         ("matter", "new", "--kind", "reconsideration", "--summary", "不服罚款", "--accepted", "2021-12-01",
          "--at", "2021-12-03"),
         ("matter", "do", "(2021)营复字第001号", "answer", "--at", "2021-12-10"),
-        ("subject", "list"), ("subject", "show", "1"), ("subject", "new", "某", "--category", "correction"),
+        ("subject", "list"), ("subject", "show", "1"), ("subject", "new", "某", "--category", "correction",
+                                                                     "--term-end", "2027-06-30"),
         ("subject", "do", "37", "start"), ("subject", "employment", "37", "employed"),
         ("workflow", "show", "petition"),
     ]

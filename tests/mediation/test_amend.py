@@ -59,6 +59,7 @@ def test_petitions_matters_and_subjects_are_corrected_too(town):
                          summary="某养殖户诉镇政府").summary == "某养殖户诉镇政府"
     refused(town, PermissionDenied, "town or county", matters.amend, town, actor="刘调解", matter=m.number,
             note="x", summary="y")
-    sub = subjects.new(town, actor="刘调解", name="赵某", category="correction", village="龙潭村", at=at("2022-03-01"))
+    sub = subjects.new(town, actor="刘调解", name="赵某", category="correction", village="龙潭村", at=at("2022-03-01"),
+                       term_end=at("2023-03-01"))
     assert subjects.amend(town, actor="刘调解", subject=str(sub.id), note="姓名不全", name="赵某某").name == "赵某某"
     assert audit.verify(town).ok

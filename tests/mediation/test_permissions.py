@@ -33,7 +33,7 @@ def test_a_town_user_registers_only_in_their_own_town(two_towns):
     refused(db, PermissionDenied, "own town", screening.add_round, db, actor="王主任", village="马房子村", mode="拉网",
             at=at("2022-03-01"))
     refused(db, PermissionDenied, "own town", subjects.new, db, actor="王主任", name="某", category="correction",
-            town="曹坪镇", at=at("2022-03-01"))
+            town="曹坪镇", at=at("2022-03-01"), term_end=at("2023-03-01"))
     refused(db, PermissionDenied, "own town", matters.new, db, actor="王主任", kind="litigation", summary="x",
             town="曹坪镇", at=at("2022-03-01"))
     refused(db, PermissionDenied, "own town", admin.add_user, db, actor="王主任", name="新人", role="mediator",
@@ -48,7 +48,7 @@ def test_a_town_user_acts_only_on_their_own_towns_records(two_towns):
                              summary="修桥", at=at("2022-03-01"))
     matter = matters.new(db, actor="曹主任", kind="litigation", summary="某诉曹坪镇", at=at("2022-03-01"))
     subject = subjects.new(db, actor="曹主任", name="某", category="correction", village="马房子村",
-                           at=at("2022-03-01"))
+                           at=at("2022-03-01"), term_end=at("2023-03-01"))
     refused(db, PermissionDenied, "own town", cases.fire, db, actor="王主任", case=case.number, trigger="triage",
             values={"risk": "red"})
     refused(db, PermissionDenied, "own town", petitions.fire, db, actor="王主任", petition=petition.number,
@@ -86,8 +86,9 @@ def test_only_the_office_handles_matters_and_town_level_subjects(two_towns):
     db = two_towns
     refused(db, PermissionDenied, "town or county", matters.new, db, actor="刘调解", kind="litigation", summary="x")
     refused(db, PermissionDenied, "own village", subjects.new, db, actor="刘调解", name="某", category="correction",
-            village="马房子村")
-    town_level = subjects.new(db, actor="王主任", name="某", category="resettlement", at=at("2022-03-01"))
+            village="马房子村", term_end=at("2027-03-01"))
+    town_level = subjects.new(db, actor="王主任", name="某", category="resettlement", at=at("2022-03-01"),
+                              released=at("2022-02-01"))
     refused(db, PermissionDenied, "own village", subjects.fire, db, actor="刘调解", subject=str(town_level.id),
             trigger="start")
 

@@ -108,8 +108,8 @@ def test_intake_refusals_same_matter_and_skipped_levels(town):
     new(town, petitioner=f"陈建国,{ID_OK}")
     repeat = new(town, petitioner="陈建国", summary="包工头 拖欠工资三个月!", when="2021-05-11")
     assert repeat.state == "not_accepted" and "正在办理中" in repeat.refusal
-    assert not repeat.first_time and repeat.deadline is None
-    assert timeutil.show_due(repeat.route_deadline) == "2021-05-26 24:00"  # the written notice: 15 days
+    assert not repeat.first_time and repeat.deadline == repeat.route_deadline
+    assert timeutil.show_due(repeat.deadline) == "2021-05-26 24:00"  # the written notice: 15 days
     history = petitions.show(town, petition=repeat.number).history
     assert [(e.trigger, e.to) for e in history] == [("receive", "received"), ("reject", "not_accepted")]
     assert history[1].note == repeat.refusal and repeat.version == 2

@@ -54,7 +54,7 @@ def test_only_town_or_county_users_handle_matters(town):
 
 def test_subject_lifecycle_and_employment_history(town):
     s = subjects.new(town, actor="刘调解", name="赵某", category="correction", village="龙潭村",
-                     at=at("2021-02-01"))
+                     at=at("2021-02-01"), term_end=at("2021-12-01"))
     assert s.state == "received" and s.employment is None
     subjects.fire(town, actor="刘调解", subject=str(s.id), trigger="start", at=at("2021-02-05"))
     subjects.employment(town, actor="刘调解", subject=str(s.id), status="unemployed", at=at("2021-02-05"))
@@ -79,7 +79,7 @@ def test_subject_refusals(town):
     refused(town, InvalidValue, "unknown subject category", subjects.new, town, actor="王主任", name="x",
             category="parole")
     refused(town, InvalidValue, "named by its id", subjects.show, town, subject="赵某")
-    s = subjects.new(town, actor="王主任", name="钱某", category="resettlement")
+    s = subjects.new(town, actor="王主任", name="钱某", category="resettlement", released=at("2022-01-01"))
     refused(town, InvalidValue, "unknown employment status", subjects.employment, town, actor="王主任",
             subject=str(s.id), status="retired")
     refused(town, PermissionDenied, "own village", subjects.employment, town, actor="刘调解", subject=str(s.id),

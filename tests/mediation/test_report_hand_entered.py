@@ -50,7 +50,8 @@ def test_hand_entered_2022(town):
     matters.new(town, actor="王主任", kind="reconsideration", summary="不服罚款", at=at("2022-06-01"))
     screening.add_round(town, actor="刘调解", village="龙潭村", mode="专项", found=2, at=at("2022-02-01"))
     for i, status in enumerate(["employed", "self_employed", "unemployed"]):
-        s = subjects.new(town, actor="王主任", name=f"对象{i}", category="resettlement", at=at("2022-01-10"))
+        s = subjects.new(town, actor="王主任", name=f"对象{i}", category="resettlement", at=at("2022-01-10"),
+                         released=at("2021-12-20"))
         subjects.employment(town, actor="王主任", subject=str(s.id), status=status, at=at("2022-02-01"))
 
     r = report.annual(town, year=2022, as_of=date(2022, 12, 31)).to_json()

@@ -27,6 +27,8 @@ SATISFY = {
     "handling_head": ({}, {"actor_role": "town"}),
     "answer_period_running": ({"answer_deadline": AT + timedelta(seconds=1)}, {}),
     "not_served": ({"served_at": None}, {}),
+    "not_notified": ({"notified_at": None}, {}),
+    "notice_in_time": ({"route_deadline": AT + timedelta(days=1)}, {}),
     "window_closed_or_waived": ({"served_at": AT - timedelta(days=31), "request_deadline": AT}, {}),
 }
 VIOLATE = {
@@ -37,14 +39,16 @@ VIOLATE = {
     "not_extended": ({"extended_days": 30}, {}, "only once"),
     "extension_within_30": ({}, {"values": {"days": 31}}, "1 to 30 days"),
     "opinion_given": ({}, {"values": {"opinion": "maybe"}}, "opinion"),
-    "review_in_time": ({"request_deadline": AT}, {}, "within 30 days"),
-    "recheck_in_time": ({"request_deadline": AT}, {}, "within 30 days"),
+    "review_in_time": ({"request_deadline": AT}, {}, "within 30 days of receiving the written answer"),
+    "recheck_in_time": ({"request_deadline": AT}, {}, "within 30 days of receiving the review"),
     "not_reviewed": ({"reviewed": True}, {}, "already reviewed"),
     "reviewed": ({"reviewed": False}, {}, "follows a review"),
     "clock_start_given": ({}, {"values": {"channel": "reconsideration"}}, "known_at=unknown"),
     "handling_head": ({}, {"actor_role": "mediator"}, "a town or county user"),
     "answer_period_running": ({"answer_deadline": AT}, {}, "already run out"),
     "not_served": ({"served_at": AT - timedelta(days=1)}, {}, "already recorded"),
+    "not_notified": ({"notified_at": AT - timedelta(days=1)}, {}, "already recorded as served"),
+    "notice_in_time": ({"route_deadline": AT}, {"note": None}, "past its 15 days"),
     "window_closed_or_waived": ({"served_at": AT - timedelta(days=2), "request_deadline": AT + timedelta(days=28)},
                                 {"note": ""}, "may still ask for a review"),
 }
