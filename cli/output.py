@@ -43,6 +43,7 @@ def step_values(trigger: str, values: dict[str, Any], *, fields: Any = None, ski
     if trigger == "amend":
         return sep.join(f"{k}: {v.get('old') or '—'} → {v.get('new') or '—'}" for k, v in values.items()
                         if isinstance(v, dict))
+    skip = (*skip, "late")  # (shown with the step's label)
 
     def shown(key: str, value: Any) -> str:
         if isinstance(value, bool):
@@ -86,8 +87,9 @@ def history_table(display, *, line: bool = False):
 
 
 def step_label(labels: dict[str, str], event) -> str:
-    """A history step by its label, marked when a later undo took it back."""
-    return labels.get(event.trigger, event.trigger) + (" (" + _("undone") + ")" if event.undone else "")
+    """A history step by its label, marked when it was late (逾期) or a later undo took it back."""
+    return (labels.get(event.trigger, event.trigger) + (" (" + _("late") + ")" if getattr(event, "late", False) else "")
+            + (" (" + _("undone") + ")" if event.undone else ""))
 
 
 def render_access(display, access: list[dict[str, Any]] | None) -> None:

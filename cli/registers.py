@@ -106,6 +106,8 @@ def matter_show(app, ref, as_json):
          + (" · " + _("second instance, final (两审终审)") if v.instance == 2 else "") if v.served_at else ""),
         (_("due"), show_due(v.deadline) or (_("unknown: the acceptance day is not recorded")
                                             if v.kind == "reconsideration" and v.state == "answered" else "")),
+        (_("undecided past its period"), _("the applicant may sue by {day} ({law})").format(
+            day=show_due(v.sue_by, minutes=False), law="行政诉讼法第45条") if v.sue_by else ""),
         (_("outcome"), v.outcome)] if x]))
     t = history_table(d)
     for e in v.history:

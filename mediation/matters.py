@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from sqlmodel import select
@@ -14,7 +15,7 @@ from mediation.errors import InvalidValue
 from mediation.models import Matter, MatterEvent, Town
 from mediation.views import EventView, RecordView, event_view
 from workflows import config, option
-from workflows.matter import CLOCK_STATES, MATTER_KINDS, STATE_LABELS, WORKFLOWS, deadline_basis
+from workflows.matter import CLOCK_STATES, MATTER_KINDS, STATE_LABELS, SUE_AFTER_SILENCE, WORKFLOWS, deadline_basis
 from workflows.i18n import N_, _
 
 NUMBER_FORMATS = {"reconsideration": config.RECONSIDERATION_NUMBER_FORMAT,
@@ -48,8 +49,17 @@ class MatterView(RecordView):
     version: int
     history: list[EventView] | None = None
 
+    @property
+    def sue_by(self):
+        """A 复议 whose decision period has run out undecided: the end of the applicant's 15
+        days to sue instead (行政诉讼法第45条), counted from the period's last day."""
+        if self.kind != "reconsideration" or self.state != "answered" or not self.overdue:
+            return None
+        return records.due((self.deadline - timedelta(days=1), SUE_AFTER_SILENCE))
+
     def to_json(self) -> dict[str, Any]:
-        return {**super().to_json(), "kind_label": MATTER_KINDS[self.kind]}
+        return {**super().to_json(), "kind_label": MATTER_KINDS[self.kind],
+                "sue_by": timeutil.iso_deadline(self.sue_by) if self.sue_by else None}
 
 
 def new(db: UnitOfWork, *, actor: str | None, kind: str, summary: str, at: timeutil.Moment | None = None,

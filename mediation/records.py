@@ -156,6 +156,11 @@ def decide(reg: Register, row, *, user, trigger: str, note: str | None, at, valu
                                Action(actor_role=user.role, at=when, note=note, values=typed))
     except Refused as refusal:
         raise NotAllowed(f"{reg.label(row)}: {refusal.text}", reasons=refusal.reasons) from None
+    late = trigger in workflow.clocked.get(row.state, ()) and row.deadline is not None and when >= row.deadline
+    if late and not (note or "").strip():
+        raise NotAllowed(_("{label}: {step} is late, its deadline was {day}: record the reason for the delay "
+                           "({note})").format(label=reg.label(row), step=workflow.trigger_labels.get(trigger, trigger),
+                                              day=timeutil.show_due(row.deadline, minutes=False), note=NOTE))
     changes = typing.columns(workflow, typed)
     changes.update({k: due(_basis(v)) if isinstance(v, Due) else v for k, v in result.changes.items()})
     changes["state"] = result.dest
@@ -163,9 +168,11 @@ def decide(reg: Register, row, *, user, trigger: str, note: str | None, at, valu
     new_facts = {**facts, **typed, **changes}
     if reg.deadline_basis is not None:
         changes["deadline"] = due(reg.deadline_basis(row, new_facts))
+    said = typing.for_event(workflow, typed)
+    if late:  # taken after the deadline it was for (the history shows 逾期; the report counts it)
+        said = {**(said or {}), "late": True}
     event = dict(trigger=trigger, from_state=result.source, to_state=result.dest, actor=user.name, at=when,
-                 recorded_at=recorded or timeutil.now(), note=(note or "").strip() or None,
-                 values=typing.for_event(workflow, typed) or None)
+                 recorded_at=recorded or timeutil.now(), note=(note or "").strip() or None, values=said or None)
     if reg.event_extra:
         event.update(reg.event_extra(row, new_facts))
     return changes, event

@@ -23,8 +23,8 @@ from sqlmodel import select
 from mediation import access, permissions, timeutil, validation
 from mediation.db import UnitOfWork
 from mediation.errors import InvalidValue
-from mediation.models import (Case, CaseEvent, Employment, Matter, Petition, PetitionEvent, ScreeningRound,
-                              Subject, Town, Village, ZeroReport)
+from mediation.models import (Case, CaseEvent, Employment, Matter, MatterEvent, Petition, PetitionEvent,
+                              ScreeningRound, Subject, Town, Village, ZeroReport)
 from workflows import config, option
 from workflows.dispute import FINAL_STATES
 from workflows.i18n import _
@@ -42,6 +42,7 @@ class AnnualReport:
     petitions: dict[str, Any]
     screening: dict[str, Any]
     corrections: dict[str, Any]
+    late_steps: dict[str, int]
     summary_zh: str
     by_village_type: dict[str, dict[str, int]]
 
@@ -52,7 +53,7 @@ class AnnualReport:
             "administrative_reconsideration": self.administrative_reconsideration,
             "administrative_litigation": self.administrative_litigation,
             "petitions": self.petitions, "screening": self.screening, "corrections": self.corrections,
-            "summary_zh": self.summary_zh, "by_village_type": self.by_village_type,
+            "late_steps": self.late_steps, "summary_zh": self.summary_zh, "by_village_type": self.by_village_type,
         }
 
 
@@ -105,11 +106,12 @@ def annual(db: UnitOfWork, *, year: int, as_of: date | None = None, town: str | 
             *f.of(Case), Case.kind == "administrative", *f.window(Case.registered_at), Case.state != "void")).one()
         screening = _screening(s, f, as_of)
         corrections = _corrections(s, f)
+        late_steps = _late_steps(s, f)
     report = dict(year=year, town=scope, as_of=as_of, disputes=disputes,
                   administrative_mediation=admin_mediation,
                   administrative_reconsideration=matters.get("reconsideration", 0),
                   administrative_litigation=matters.get("litigation", 0), petitions=petitions,
-                  screening=screening, corrections=corrections, by_village_type=matrix)
+                  screening=screening, corrections=corrections, late_steps=late_steps, by_village_type=matrix)
     return AnnualReport(summary_zh=summary_zh(report, place), **report)
 
 
@@ -224,6 +226,22 @@ def _petitions(s, f: _Filters) -> dict[str, Any]:
         "representatives_groups": s.exec(select(func.count()).select_from(Petition)
                                          .where(*received_in_year, Petition.representatives.is_not(None))).one(),
     }
+
+
+def _late_steps(s, f: _Filters) -> dict[str, int]:
+    """Steps taken in the year after the deadline they were for (``records.decide`` marks
+    them): a petition routed, answered or its notice served late; a 复议 answered or decided
+    late; a defence or an appeal late."""
+    out = {"petitions": s.exec(select(func.count()).select_from(PetitionEvent).where(
+        *f.of(PetitionEvent), *f.window(PetitionEvent.at), PetitionEvent.undone == false(),
+        PetitionEvent.values["late"].as_boolean().is_(True))).one()}
+    by_kind = dict(s.exec(select(Matter.kind, func.count()).select_from(MatterEvent)
+                          .join(Matter, Matter.id == MatterEvent.matter_id)
+                          .where(*f.of(MatterEvent), *f.window(MatterEvent.at), MatterEvent.undone == false(),
+                                 MatterEvent.values["late"].as_boolean().is_(True))
+                          .group_by(Matter.kind)).all())
+    out.update(reconsideration=by_kind.get("reconsideration", 0), litigation=by_kind.get("litigation", 0))
+    return out
 
 
 def _screening(s, f: _Filters, as_of: date) -> dict[str, Any]:

@@ -98,8 +98,11 @@ def sections(report: AnnualReport) -> list[tuple[str, list[Row]]]:
           for k, label in (("released", "本年解除"), ("terminated", "本年终止"), ("revoked", "本年撤销/收监"))],
         Row("计算规则", c["rule"], "text", "corrections.rule"),
     ]
+    late = [Row(label, report.late_steps[k], "count", f"late_steps.{k}")
+            for k, label in (("petitions", "信访逾期办理步骤"), ("reconsideration", "行政复议逾期步骤"),
+                             ("litigation", "行政应诉逾期步骤"))]
     return [("矛盾纠纷", disputes), ("三线管控 各线调结", lines), ("纠纷分类", by_type), ("各村(社区)", by_village),
-            ("信访", petitions), ("四网排查", screening), ("社区矫正/安置帮教", corrections)]
+            ("信访", petitions), ("四网排查", screening), ("社区矫正/安置帮教", corrections), ("逾期办理", late)]
 
 
 def to_csv(report: AnnualReport) -> str:

@@ -32,10 +32,15 @@ class EventView:
     values: dict[str, Any]
     undone: bool = False  # taken back by a later undo step
 
+    @property
+    def late(self) -> bool:
+        """Taken after the deadline it was for (``records.decide``)."""
+        return bool(self.values.get("late"))
+
     def to_json(self) -> dict[str, Any]:
         return {"seq": self.seq, "trigger": self.trigger, "from": self.from_, "to": self.to, "line": self.line,
                 "actor": self.actor, "at": timeutil.iso(self.at), "recorded_at": timeutil.iso(self.recorded_at),
-                "note": self.note, "values": self.values, "undone": self.undone}
+                "note": self.note, "values": self.values, "undone": self.undone, "late": self.late}
 
 
 class RecordView:

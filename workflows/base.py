@@ -242,7 +242,11 @@ class Workflow:
         fields: Mapping[str, Input] | None = None,
         labels: Mapping[str, str] | None = None,
         trigger_labels: Mapping[str, str] | None = None,
+        clocked: Mapping[str, tuple[str, ...]] | None = None,
     ):
+        """``clocked``: per state, the steps its running deadline is for (the office's own: an
+        answer, a decision, a defence); taken once that deadline has passed, a step is late:
+        it needs the reason and its event says so (``mediation.records.decide``)."""
         self.name = name
         self.states = states
         self.transitions = transitions
@@ -253,6 +257,7 @@ class Workflow:
         self.fields = dict(fields or {})
         self.labels = dict(labels or {})
         self.trigger_labels = dict(trigger_labels or {})
+        self.clocked = {state: frozenset(triggers) for state, triggers in (clocked or {}).items()}
         self._check_definition()
         self._triggers = dict.fromkeys(t["trigger"] for t in self.transitions)  # ordered, O(1) lookup
         self._inputs = {trigger: frozenset(keys) for trigger, keys in self.inputs.items()}

@@ -48,6 +48,10 @@ DEFENCE = Period(15, "days", law="行政诉讼法第67条: 收到起诉状副本
 APPEAL = Period(15, "days", law="行政诉讼法第85条: 判决书送达之日起15日内上诉")
 APPEAL_RULING = Period(10, "days", law="行政诉讼法第85条: 裁定书送达之日起10日内上诉")
 DECISION_FORMS = {"judgment": "判决", "ruling": "裁定"}
+# When the 复议机关 lets its period pass without a decision, the applicant may sue within 15
+# days of the period's end: what the town should expect (and tell, if asked).
+SUE_AFTER_SILENCE = Period(15, "days", law="行政诉讼法第45条: 复议机关逾期不作决定的,申请人可以在复议期满之日起"
+                                           "十五日内向人民法院提起诉讼")
 
 STATE_LABELS = {"received": "已收到申请书副本", "answered": "已答复", "decided": "已决定", "served": "已送达起诉状",
                 "defended": "已答辩", "judged": "已判决", "appealed": "已上诉", "closed": "已结案"}
@@ -191,6 +195,8 @@ RECONSIDERATION = Workflow(
              "mark_extended": lambda f, a: {"extended": True,
                                             "extension_days": a.values.get("days", DECISION_EXTENSION_DAYS)}},
     inputs={"decide": ("outcome",), "extend": ("days",)},
+    # the town's answer (10 working days); the 复议机关's decision (60 days, or as extended)
+    clocked={"received": ("answer",), "answered": ("decide",)},
     fields={"outcome": Input("choice", "复议结果", RECONSIDERATION_OUTCOMES),
             "days": Input("count", "延长天数", column=None)},
     labels=STATE_LABELS,
@@ -224,6 +230,7 @@ LITIGATION = Workflow(
     },
     effects={"stamp_answered": _stamp("answered_at"), "record_judgment": _judged},
     inputs={"judge": ("outcome", "served_at", "form")},
+    clocked={"served": ("defend",), "judged": ("appeal",)},  # the town's defence, its appeal
     fields={"outcome": Input("choice", "判决结果", LITIGATION_OUTCOMES),
             "served_at": Input("date", "判决书/裁定书送达之日"),
             "form": Input("choice", "文书类型", DECISION_FORMS, column="decision_form")},

@@ -344,9 +344,15 @@ INPUTS: dict[str, tuple[str, ...]] = {
     "recheck_answer": ("opinion",),
 }
 
+# The steps each state's deadline is for: routing (15 days), the answer (60, or as extended),
+# the 复查 and 复核 answers (30), the written notice of 不予受理 (15).
+CLOCKED = {"received": ("accept", "redirect", "transfer", "reject"), "handling": ("answer",),
+           "review": ("review_answer",), "recheck": ("recheck_answer",), "not_accepted": ("notify",)}
+
 PETITION = Workflow(
     name="petition", states=PetitionState, transitions=TRANSITIONS, initial=P.received,
     guards=GUARDS, effects=EFFECTS, inputs=INPUTS, fields=FIELDS, labels=STATE_LABELS, trigger_labels=TRIGGER_LABELS,
+    clocked=CLOCKED,
 )
 
 OPEN_STATES = frozenset({"received", "handling", "answered", "review", "recheck"})

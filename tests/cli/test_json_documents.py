@@ -34,7 +34,7 @@ def test_no_json_document_has_upper_case_keys_and_deadlines_are_days(run):
         ("petition", "list"), ("petition", "show", "1"), ("petition", "next", "11"),
         ("petition", "new", "--village", "龙潭村", "--petitioner", "甲", "--category", "request", "--summary", "修路",
          "--representative", "甲"),
-        ("petition", "do", "11", "answer", "--set", "opinion=support"),
+        ("petition", "do", "11", "answer", "--set", "opinion=support", "--note", "逾期答复:涉及多部门"),
         ("review",), ("report", "annual", "2021"),
         ("screening", "list"), ("screening", "add", "--village", "龙潭村", "--mode", "拉网"),
         ("screening", "zero", "--village", "龙潭村", "--month", "2021-12"),
