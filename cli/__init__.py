@@ -62,6 +62,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "backup": ("cli.backup", "backup", "Copy the database to a new FILE while others keep working (a consistent..."),
     "restore": ("cli.backup", "restore", "Replace the database's contents with the backup in FILE (asks first)."),
     "audit": ("cli.audit", "audit", "The tamper-evident trail of every record's steps (校验审计链)."),
+    "calendar": ("cli.calendar", "calendar", "The holiday calendar deadlines count on: load a year's State Council..."),
     "workflow": ("cli.workflow", "workflow", "The state machines behind cases, petitions, matters and subjects."),
     "demo": ("cli.setup", "demo", "The main job on the embedded default: a fresh SQLite database, the 2021..."),
 }

@@ -9,7 +9,7 @@ import click
 
 from cli.output import (
     complete_set, complete_villages, dump_json, for_terminal, history_table, interactive, json_option, need, numbered,
-    render_access, step_label, step_values,
+    provisional_mark, render_access, step_label, step_values,
 )
 from cli.i18n import N_, _, ngettext
 
@@ -475,7 +475,8 @@ def render_case(d, v) -> None:
         (_("mediator"), v.mediator),
         (_("registered"), show(v.registered_at)),
         (_("apply for judicial confirmation by") if v.state == "agreed" else _("due"),
-         (show_due(v.deadline) + (" " + _("overdue") if v.overdue else "")) if v.deadline else ""),
+         (show_due(v.deadline) + (" " + _("overdue") if v.overdue else "") + provisional_mark(v.deadline))
+         if v.deadline else ""),
     ]
     if v.agreement:
         pairs.append((_("agreement"), f"{v.agreement} {v.terms or ''}".strip()

@@ -40,10 +40,10 @@ def step_values(trigger: str, values: dict[str, Any], *, fields: Any = None, ski
     """An event's values for a history table: a correction as ``field: old → new``; a step's
     values under the labels its workflow gives them (``fields``: 协议金额=3100.00, a choice by
     its label), and nothing the program keeps for itself (``amount_fen``)."""
-    if trigger == "amend":
+    if trigger in ("amend", "calendar"):  # a correction; a deadline moved by a holiday notice
         return sep.join(f"{k}: {v.get('old') or '—'} → {v.get('new') or '—'}" for k, v in values.items()
                         if isinstance(v, dict))
-    skip = (*skip, "late")  # (shown with the step's label)
+    skip = (*skip, "late", "lapsed")  # (shown with the step's label, or beside the deadline told)
 
     def shown(key: str, value: Any) -> str:
         if isinstance(value, bool):
@@ -84,6 +84,13 @@ def history_table(display, *, line: bool = False):
     note = _("note")
     return display.table("#", _("at"), _("step"), "→ " + _("state"), *((_("line"),) if line else ()), _("by"), note,
                          wrap=(note,))
+
+
+def provisional_mark(deadline) -> str:
+    """`` 暂定`` after a deadline that ends in a year whose 调休 are not known yet."""
+    from mediation.deadlines import provisional
+
+    return " " + _("provisional") if provisional(deadline) else ""
 
 
 def step_label(labels: dict[str, str], event) -> str:

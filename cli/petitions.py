@@ -7,7 +7,7 @@ import click
 from cli.cases import _moment, _parse_sets, add_undo, render_options
 from cli.output import (
     Labelled, complete_set, complete_villages, dump_json, history_table, json_option, need, numbered, render_access,
-    step_label, step_values,
+    provisional_mark, step_label, step_values,
 )
 from cli.i18n import N_, _, ngettext
 
@@ -168,12 +168,14 @@ def petition_show(app, ref, unmask, as_json):
         (_("route by"), show_due(v.route_deadline)),
         (_("answer by"), show_due(v.answer_deadline) + (" (" + _("extended by {days} days").format(days=v.extended_days)
                                                             + ")" if v.extended_days else "")),
-        (_("due"), show_due(v.deadline) + (" " + _("overdue") if v.overdue else "")),
+        (_("due"), show_due(v.deadline) + (" " + _("overdue") if v.overdue else "") + provisional_mark(v.deadline)),
         (_("opinion"), f"{v.opinion} {OPINIONS.get(v.opinion, '')}" if v.opinion else ""),
         (_("served"), show(v.served_at, minutes=False)
          if v.served_at else (_("not yet recorded") if v.state == "answered" else "")),
         (_("channel"), f"{v.channel} {CHANNELS.get(v.channel, '')}" if v.channel else ""),
-        (_("channel by"), f"{show_due(v.channel_deadline, minutes=False)} · {v.channel_law}" if v.channel_deadline
+        (_("channel by"), f"{show_due(v.channel_deadline, minutes=False)} · {v.channel_law}"
+         + (" · " + _("had already run when told; what remains: {remedy}").format(remedy=v.channel_remedy)
+            if v.channel_lapsed else "") if v.channel_deadline
          else (_("day unknown: tell the legal period: {law}").format(law=v.channel_law) if v.channel_law else "")),
         (_("transferred to"), v.transferred_to),
         (_("linked case"), v.linked_case),
@@ -227,7 +229,12 @@ def petition_do(app, ref, trigger, note, at, sets, expect_version, as_json):
         return dump_json(view)
     due = ", " + _("due {day}").format(day=show_due(view.deadline)) if view.deadline else ""
     told = ""
-    if trigger.strip() == "redirect" and view.channel_deadline:
+    if trigger.strip() == "redirect" and view.channel_lapsed:
+        told = "; " + _("the period for {channel} ran out on {day}, before this redirect: tell the petitioner what "
+                        "remains: {remedy}").format(channel=view.channel, day=show_due(view.channel_deadline,
+                                                                                     minutes=False),
+                                                     remedy=view.channel_remedy)
+    elif trigger.strip() == "redirect" and view.channel_deadline:
         told = "; " + _("tell the petitioner: {channel} by {day}").format(
             channel=view.channel, day=show_due(view.channel_deadline, minutes=False))
     elif trigger.strip() == "redirect" and view.channel_law:

@@ -6,7 +6,8 @@ import click
 
 from cli.cases import _moment, _parse_sets, add_undo
 from cli.output import (
-    Labelled, complete_villages, dump_json, history_table, json_option, need, numbered, step_label, step_values,
+    Labelled, complete_villages, dump_json, history_table, json_option, need, numbered, provisional_mark, step_label,
+    step_values,
 )
 from cli.i18n import N_, _, ngettext
 
@@ -104,7 +105,7 @@ def matter_show(app, ref, as_json):
          + (" · " + _("extended by {days} days").format(days=v.extension_days or 30) if v.extended else "")),
         (_("served"), f"{DECISION_FORMS.get(v.decision_form, '')} {show(v.served_at, minutes=False)}"
          + (" · " + _("second instance, final (两审终审)") if v.instance == 2 else "") if v.served_at else ""),
-        (_("due"), show_due(v.deadline) or (_("unknown: the acceptance day is not recorded")
+        (_("due"), show_due(v.deadline) + provisional_mark(v.deadline) or (_("unknown: the acceptance day is not recorded")
                                             if v.kind == "reconsideration" and v.state == "answered" else "")),
         (_("undecided past its period"), _("the applicant may sue by {day} ({law})").format(
             day=show_due(v.sue_by, minutes=False), law="行政诉讼法第45条") if v.sue_by else ""),

@@ -142,6 +142,9 @@ class Database:
         if revision != migrate.HEAD:
             raise DatabaseError(migrate.older() if revision in migrate.KNOWN else migrate.newer(revision))
         self._revision_checked = True
+        from mediation import calendars
+
+        calendars.use(session)  # the holiday notices the office loaded, for every deadline counted
 
     @contextmanager
     def batch(self) -> Iterator[Batch]:

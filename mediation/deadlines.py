@@ -6,9 +6,11 @@ still known — 全国年节及纪念日放假办法 fixes 元旦, 春节, 清�
 a holiday that falls on a weekend is made up on a working day — so they come from the
 ``holidays`` package (which computes China's, lunar dates included), with weekends; only the
 yearly 调休 arrangement (which weekend days become working days) is unknown, and a warning
-says so once per year and process. A local holiday file (``MEDIATION_HOLIDAYS``, TOML with
-``holidays`` and ``workdays`` lists of dates) overrides both, for the office to enter the
-State Council's notice when it is published. A period whose last day is a rest day ends on
+says so once per year and process. The office enters the State Council's notice when it
+is published (``mediation calendar load``, kept in the database for every terminal:
+``use_loaded``), which overrides both; a local file (``MEDIATION_HOLIDAYS``, TOML with
+``holidays`` and ``workdays`` lists of dates) overrides everything, for one terminal. A
+deadline counted on a year without either is provisional (``provisional``). A period whose last day is a rest day ends on
 the next working day when its rule says so (民事诉讼法 art 85; 行政复议法 art 88), at the
 end of that day in Asia/Shanghai.
 """
@@ -32,6 +34,19 @@ class CalendarWarning(UserWarning):
 
 
 _warned: set[int] = set()
+# The notices loaded into the database (``use_loaded``): year → (rest days, make-up workdays).
+_loaded: dict[int, tuple[frozenset[date], frozenset[date]]] = {}
+
+
+def use_loaded(notices: dict[int, tuple[frozenset[date], frozenset[date]]]) -> None:
+    """Count on the notices the database holds (once per process, and after a load); the
+    cached periods are forgotten when they change."""
+    if notices != _loaded:
+        _loaded.clear()
+        _loaded.update(notices)
+        last_day.cache_clear()
+        due.cache_clear()
+        official.cache_clear()
 
 
 @lru_cache(maxsize=1)
@@ -54,6 +69,7 @@ def _local_file() -> tuple[frozenset[date], frozenset[date]]:
 def reload_local_calendar() -> None:
     """Forget the cached holiday file (after ``MEDIATION_HOLIDAYS`` changes)."""
     _local_file.cache_clear()
+    official.cache_clear()
     statutory_holidays.cache_clear()
     last_day.cache_clear()
     due.cache_clear()
@@ -66,6 +82,10 @@ def is_workday(day: date) -> bool:
         return False
     if day in workdays:
         return True
+    notice = _loaded.get(day.year)
+    if notice is not None:  # the year's notice lists every rest day and every 调休 working day
+        rest, work = notice
+        return day not in rest and (day in work or day.weekday() < 5)
     import chinese_calendar
 
     try:
@@ -74,9 +94,34 @@ def is_workday(day: date) -> bool:
         if day.year not in _warned:
             _warned.add(day.year)
             warnings.warn(_("no State Council calendar for {year}: statutory holidays and weekends are used, "
-                            "make-up workdays (调休) are unknown (set MEDIATION_HOLIDAYS to a file with that year's "
-                            "notice)").format(year=day.year), CalendarWarning, stacklevel=2)
+                            "make-up workdays (调休) are unknown, and its deadlines are provisional (暂定) until "
+                            "the office loads that year's notice (`mediation calendar load FILE`)").format(
+                year=day.year), CalendarWarning, stacklevel=2)
         return day.weekday() < 5 and day not in statutory_holidays(day.year)
+
+
+@lru_cache(maxsize=64)
+def official(year: int) -> bool:
+    """Whether ``year``'s 调休 are known: the package's data, a notice loaded, or the local
+    file naming a day of that year."""
+    if year in _loaded:
+        return True
+    holidays, workdays = _local_file()
+    if any(d.year == year for d in holidays | workdays):
+        return True
+    import chinese_calendar
+
+    try:
+        chinese_calendar.is_workday(date(year, 6, 1))
+    except NotImplementedError:
+        return False
+    return True
+
+
+def provisional(deadline: datetime | None) -> bool:
+    """A deadline whose last day falls in a year without its 调休 known: it may move when the
+    notice is loaded (暂定)."""
+    return deadline is not None and not official(timeutil.deadline_day(deadline).year)
 
 
 @lru_cache(maxsize=64)

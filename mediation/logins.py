@@ -67,6 +67,7 @@ WRITES: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
     # (``login`` may only be NULL, its policy says: a login is given by ``mediation_give_login``)
     ("INSERT (name, role, town_id, village_id, created_at, login)", ("app_user",), _OFFICES),
     ("INSERT", ("village",), _OFFICES),
+    ("INSERT, UPDATE", ("calendar_year",), _OFFICES),  # the holiday notices: the whole database's
     ("INSERT", ("town",), (GROUPS[Role.county],)),
 ]
 

@@ -72,6 +72,16 @@ def may_review(user: Actor) -> None:
         raise PermissionDenied(_("the review queue is for town and county users"))
 
 
+def may_load_calendar(user: Actor, *, towns: int) -> None:
+    """The year's holiday notice is the database's, loaded by an office (it moves deadlines):
+    in a database of several towns, by the county, whose login sees every town's deadlines."""
+    if user.role not in OFFICE_ROLES:
+        raise PermissionDenied(_("the holiday calendar is loaded by town or county users"))
+    if towns > 1 and user.role == Role.town and user.town_id is not None:
+        raise PermissionDenied(_("this database holds {towns} towns: their calendar is loaded by a county user, "
+                                 "so that every town's deadlines move with it").format(towns=towns))
+
+
 def may_handle_matters(user: Actor, town_id: int | None = None) -> None:
     """行政复议 / 行政应诉 against a town: its own town user, or a county user."""
     if user.role not in OFFICE_ROLES:

@@ -16,7 +16,7 @@ from mediation.models import Case, Petition, PetitionEvent, Town, Village
 from mediation.views import EventView, RecordView, event_view, options_json
 from workflows import Action, Option, config, option
 from workflows.petition import (CATEGORY_LABELS, CLOCK_STATES, FORMS, LEVELS, MAX_REPRESENTATIVES, OPEN_STATES,
-                                PETITION, ROUTES, STATE_LABELS, Route, deadline_basis)
+                                PETITION, ROUTES, STATE_LABELS, LAPSED_REMEDIES, Route, deadline_basis)
 from workflows.i18n import N_, _
 
 PETITION_CATEGORIES = {k: CATEGORY_LABELS[k] for k in ROUTES}
@@ -55,6 +55,9 @@ class PetitionView(RecordView):
     channel: str | None
     channel_deadline: Any
     channel_law: str | None
+    # The period had already run when the petitioner was told (``lapsed``): what remains to them.
+    channel_lapsed: bool
+    channel_remedy: str | None
     transferred_to: str | None
     extended_days: int
     reviewed: bool
@@ -330,6 +333,12 @@ def _view(s, row: Petition, *, full: tuple | None = None, history=None) -> Petit
     village, town = s.exec(select(Village.name, Town.name).join(Town, Town.id == Village.town_id)
                            .where(Village.id == row.village_id)).one()
     linked = s.exec(select(Case.number).where(Case.id == row.case_id)).first() if row.case_id else None
+    lapsed = False
+    if row.channel_deadline is not None:
+        told = s.exec(select(PetitionEvent.values).where(
+            PetitionEvent.petition_id == row.id, PetitionEvent.trigger == "redirect",
+            PetitionEvent.undone.is_(False)).order_by(PetitionEvent.seq.desc()).limit(1)).first()
+        lapsed = bool((told or {}).get("lapsed"))
     return PetitionView(
         id=row.id, number=row.number, town=town, village=village, petitioner=row.petitioner,
         petitioner_id_number=full[0] if full else row.petitioner_id_number_masked,
@@ -340,7 +349,8 @@ def _view(s, row: Petition, *, full: tuple | None = None, history=None) -> Petit
         notified_at=row.notified_at,
         route_deadline=row.route_deadline,
         answer_deadline=row.answer_deadline, deadline=row.deadline, opinion=row.opinion, channel=row.channel,
-        channel_deadline=row.channel_deadline, channel_law=row.channel_law, transferred_to=row.transferred_to,
+        channel_deadline=row.channel_deadline, channel_law=row.channel_law, channel_lapsed=lapsed,
+        channel_remedy=LAPSED_REMEDIES.get(row.channel) if lapsed else None, transferred_to=row.transferred_to,
         extended_days=row.extended_days, reviewed=row.reviewed, final=row.final, linked_case=linked,
         version=row.version, history=history,
     )

@@ -171,6 +171,8 @@ def decide(reg: Register, row, *, user, trigger: str, note: str | None, at, valu
     said = typing.for_event(workflow, typed)
     if late:  # taken after the deadline it was for (the history shows 逾期; the report counts it)
         said = {**(said or {}), "late": True}
+    if any(changes.get(column) is not None and changes[column] <= when for column in workflow.told):
+        said = {**(said or {}), "lapsed": True}  # told a period that had already run
     event = dict(trigger=trigger, from_state=result.source, to_state=result.dest, actor=user.name, at=when,
                  recorded_at=recorded or timeutil.now(), note=(note or "").strip() or None, values=said or None)
     if reg.event_extra:

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from mediation import timeutil, validation
+from mediation.deadlines import provisional
 from workflows import Option, config
 from workflows.dispute import CLOCK_STATES, STATE_LABELS, STEPS
 
@@ -64,13 +65,18 @@ class RecordView:
         return (self.state in self.clock_states and self.deadline is not None
                 and self.deadline < timeutil.now())
 
+    @property
+    def provisional(self) -> bool:
+        """The deadline ends in a year whose 调休 are not known yet (暂定; ``mediation.deadlines``)."""
+        return provisional(self.deadline)
+
     def to_json(self) -> dict[str, Any]:
         d = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("history", "access")}
         for k in self.instants:
             d[k] = timeutil.iso(d[k])
         for k in self.deadlines:
             d[k] = timeutil.iso_deadline(d[k])
-        d.update(state_label=self.state_label, overdue=self.overdue)
+        d.update(state_label=self.state_label, overdue=self.overdue, provisional=self.provisional)
         if getattr(self, "access", None) is not None:
             d["access"] = [{**a, "at": timeutil.iso(a["at"])} for a in self.access]
         if self.history is not None:
@@ -134,7 +140,8 @@ class CaseView:
         for key in ("registered_at", "recorded_at", "agreed_at"):
             d[key] = timeutil.iso(d[key])
         d["deadline"] = timeutil.iso_deadline(self.deadline)
-        d.update(state_label=self.state_label, step=self.step, overdue=self.overdue, group=self.group)
+        d.update(state_label=self.state_label, step=self.step, overdue=self.overdue, group=self.group,
+                 provisional=provisional(self.deadline))
         if self.history is None:
             d.pop("history")
         else:

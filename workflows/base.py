@@ -243,10 +243,13 @@ class Workflow:
         labels: Mapping[str, str] | None = None,
         trigger_labels: Mapping[str, str] | None = None,
         clocked: Mapping[str, tuple[str, ...]] | None = None,
+        told: tuple[str, ...] = (),
     ):
         """``clocked``: per state, the steps its running deadline is for (the office's own: an
         answer, a decision, a defence); taken once that deadline has passed, a step is late:
-        it needs the reason and its event says so (``mediation.records.decide``)."""
+        it needs the reason and its event says so (``mediation.records.decide``). ``told``: the
+        columns holding a deadline a person is told of (not the office's); one already past
+        when told is recorded so (``lapsed`` in the event), never announced as to come."""
         self.name = name
         self.states = states
         self.transitions = transitions
@@ -258,6 +261,7 @@ class Workflow:
         self.labels = dict(labels or {})
         self.trigger_labels = dict(trigger_labels or {})
         self.clocked = {state: frozenset(triggers) for state, triggers in (clocked or {}).items()}
+        self.told = tuple(told)
         self._check_definition()
         self._triggers = dict.fromkeys(t["trigger"] for t in self.transitions)  # ordered, O(1) lookup
         self._inputs = {trigger: frozenset(keys) for trigger, keys in self.inputs.items()}

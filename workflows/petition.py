@@ -41,7 +41,7 @@ TRIGGER_LABELS = {
     "receive": "登记", "accept": "受理", "redirect": "诉访分离导入", "transfer": "转送/交办",
     "reject": "不予受理", "extend": "延期", "answer": "出具处理意见", "request_review": "申请复查",
     "review_answer": "复查答复", "request_recheck": "申请复核", "recheck_answer": "复核答复", "close": "办结",
-    "serve": "送达处理意见", "notify": "送达不予受理告知书", "start_case": "转人民调解", "undo": "撤销上一步", "amend": "更正",
+    "serve": "送达处理意见", "notify": "送达不予受理告知书", "start_case": "转人民调解", "undo": "撤销上一步", "amend": "更正", "calendar": "按节假日安排调整期限",
 }
 OPINIONS = {"support": "予以支持", "explain": "解释说明", "not_support": "不予支持", "mediated": "调解和解"}
 FORMS = {"letter": "来信", "visit": "来访/走访", "phone": "来电", "web": "网上信访"}
@@ -352,8 +352,19 @@ CLOCKED = {"received": ("accept", "redirect", "transfer", "reject"), "handling":
 PETITION = Workflow(
     name="petition", states=PetitionState, transitions=TRANSITIONS, initial=P.received,
     guards=GUARDS, effects=EFFECTS, inputs=INPUTS, fields=FIELDS, labels=STATE_LABELS, trigger_labels=TRIGGER_LABELS,
-    clocked=CLOCKED,
+    clocked=CLOCKED, told=("channel_deadline",),
 )
+
+# What remains to a petitioner whose period for the channel had already run when redirected.
+LAPSED_REMEDIES = {
+    "reconsideration": "行政复议法第20条: 因不可抗力或者其他正当理由耽误法定申请期限的,申请期限自障碍消除之日起继续计算;"
+                       "行政机关未告知申请行政复议的权利、行政复议机关和申请期限的,自知道或者应当知道之日起计算,"
+                       "但自知道或者应当知道行政行为内容之日起最长不得超过一年",
+    "litigation": "行政诉讼法第48条: 因不可抗力或者其他不属于其自身的原因耽误起诉期限的,被耽误的时间不计算在起诉期限内;"
+                  "因前款规定以外的其他特殊情况耽误起诉期限的,在障碍消除后十日内,可以申请延长期限,是否准许由人民法院决定",
+    "arbitration": "仲裁时效因当事人一方向对方主张权利、向有关部门请求权利救济或者对方同意履行义务而中断,"
+                   "因不可抗力或者其他正当理由不能申请仲裁的中止(劳动争议调解仲裁法第27条)",
+}
 
 OPEN_STATES = frozenset({"received", "handling", "answered", "review", "recheck"})
 # States whose deadline, once passed, makes the petition overdue: the open ones, and a refusal

@@ -1,10 +1,10 @@
-"""Towns, their villages, and the users who act in them."""
+"""Towns, their villages, the users who act in them, and the calendar they count on."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import JSON, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from mediation.tables.base import UTCDateTime
@@ -35,3 +35,17 @@ class User(SQLModel, table=True):
     created_at: datetime = Field(sa_type=UTCDateTime)
     # The person's own PostgreSQL login (``mediation.logins``): connected as it, they act as this user.
     login: str | None = None
+
+
+class CalendarYear(SQLModel, table=True):
+    """A year's State Council holiday notice (国务院办公厅关于某年部分节假日安排的通知), as the
+    office loaded it (``mediation calendar load``): its rest days and its make-up working days
+    (调休). Every terminal of the database counts periods on it (``mediation.deadlines``)."""
+
+    __tablename__ = "calendar_year"
+    year: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    holidays: list[str] = Field(sa_type=JSON)  # ISO days
+    workdays: list[str] = Field(sa_type=JSON)
+    source: str
+    loaded_by: str
+    loaded_at: datetime = Field(sa_type=UTCDateTime)

@@ -12,7 +12,7 @@ from tests.cli.test_logins import Shared, _owner_sql, shared  # noqa: F401  (the
 pytestmark = pytest.mark.postgres
 
 # Tables every login of the database reads whole: the places' names and the schema revision.
-SHARED_TABLES = {"town", "village", "alembic_version"}
+SHARED_TABLES = {"town", "village", "alembic_version", "calendar_year"}
 
 
 def _owner(s: Shared, statement: str, **params):
@@ -225,3 +225,24 @@ def test_the_chain_is_whole_as_each_office_sees_it(two_towns):
     # No login writes a link, nor changes one.
     s.sql_refused("王主任", "UPDATE chain_link SET hash = 'x'", "permission denied")
     s.sql_refused("王主任", "INSERT INTO chain_link VALUES (1, 999, 'x', 'party', 1, 1, 'x', 'x')", "permission denied")
+
+
+def test_a_county_loads_the_calendar_and_every_towns_deadlines_move(two_towns, tmp_path):
+    s, _ying, _xing = two_towns
+    from mediation import deadlines
+
+    numbers = []
+    for who in ("王主任", "杏主任"):
+        s.ok(who, "matter", "new", "--kind", "reconsideration", "--summary", "不服处罚", "--at", "2026-11-05",
+             "--accepted", "2026-11-02")
+        number = s.json(who, "matter", "list")[-1]["number"]
+        assert s.json(who, "matter", "do", number, "answer", "--at", "2026-11-10")["deadline"] == "2027-01-04"
+        numbers.append(number)
+    notice = tmp_path / "2027.toml"
+    notice.write_text("year = 2027\nholidays = [2027-01-01]\nworkdays = [2027-01-02]\n", encoding="utf-8")
+    try:
+        s.refused("王主任", "calendar", "load", str(notice), match="county user")
+        moved = s.json("县矛调", "calendar", "load", str(notice))["moved"]
+        assert sorted(m["number"] for m in moved) == sorted(numbers)
+    finally:
+        deadlines.use_loaded({})

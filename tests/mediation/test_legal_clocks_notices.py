@@ -53,3 +53,20 @@ def test_an_intake_refusal_owes_the_notice_too(town):
     repeat = petition(town, "2026-06-01", summary="请求修缮村道!")
     assert repeat.state == "not_accepted" and day(repeat.deadline) == "2026-06-16"
     assert pdo(town, repeat.number, "notify", "2026-06-05").deadline is None
+
+
+def test_a_redirect_never_announces_a_date_already_past(town):
+    """Row "行政复议" of the channels (行政复议法第20条): known 2026-06-01, the 60 days end Friday
+    2026-07-31; redirected 2026-11-02, the petitioner is told the period has run and what
+    remains (第20条第2、3款), and the step records it."""
+    p = petitions.new(town, actor="王主任", village="朱家湾村", petitioner="赵某", category="admin_act",
+                      summary="不服罚款", at=at("2026-10-28"))
+    late = pdo(town, p.number, "redirect", "2026-11-02", channel="reconsideration", known_at="2026-06-01")
+    assert day(late.channel_deadline) == "2026-07-31" and late.channel_lapsed
+    assert late.channel_remedy.startswith("行政复议法第20条") and "一年" in late.channel_remedy
+    assert petitions.show(town, petition=p.number).history[-1].values.get("lapsed") is True
+    q = petitions.new(town, actor="王主任", village="朱家湾村", petitioner="钱某", category="admin_act",
+                      summary="不服处罚", at=at("2026-10-28"))
+    told = pdo(town, q.number, "redirect", "2026-11-02", channel="reconsideration", known_at="2026-10-20")
+    assert not told.channel_lapsed and told.channel_remedy is None
+    assert told.to_json()["channel_lapsed"] is False
