@@ -46,7 +46,7 @@ PATHS = [
          ("agree", "m", {"agreement": "written", "terms": "申请司法确认", "amount": "A"}),
          ("apply_confirmation", "m", {}), ("confirm", "m", {}), ("fulfil", "m", {}), ("visit", "m", {"satisfied": True})]),
     (6, [("triage", "m", {"risk": "yellow"}), ("start", "m", {"mediator": "M"}), ("fail", "m", {}),
-         ("redirect", "m", {"channel": "litigation"})]),
+         ("redirect", "m", {"channel": "litigation", "known_at": "unknown"})]),
     (3, [("triage", "m", {"risk": "red"}), ("redirect", "m", {"channel": "police"})]),
     (2, [("triage", "m", {"risk": "green"}), ("start", "m", {"mediator": "M"}), ("agree", "m", {"agreement": "oral"}),
          ("fulfil", "m", {}), ("visit", "m", {"satisfied": True}), ("reopen", "m", {}), ("start", "m", {"mediator": "M"}),

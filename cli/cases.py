@@ -311,6 +311,12 @@ def case_do(app, case_ref, trigger, note, at, sets, expect_version, as_json):
     from workflows.dispute import TRIGGER_LABELS
     app.display.line(f"{view.number}: {trigger} {TRIGGER_LABELS.get(trigger, '')} → {view.state} {view.state_label} "
                      + _("(line {line}, version {version})").format(line=view.line, version=view.version))
+    if view.state == "redirected" and view.channel_law:  # what the parties are to be told
+        from mediation.timeutil import show_due
+        app.display.line("  " + (_("tell the parties: {channel} by {day} ({law})").format(
+            channel=view.channel, day=show_due(view.channel_deadline, minutes=False), law=view.channel_law)
+            if view.channel_deadline else _("the day is unknown: tell the parties the legal period: {law}").format(
+                law=view.channel_law)))
 
 
 def add_undo(group: click.Group, *, record: str, zh: str) -> None:
@@ -483,6 +489,11 @@ def render_case(d, v) -> None:
                       + (f" · ¥{v.amount}" if v.amount else "") + f" · {show(v.agreed_at)}"))
     if v.channel:
         pairs.append((_("channel"), f"{v.channel} {CHANNELS.get(v.channel, '')}"))
+    if v.channel_law:
+        pairs.append((_("channel by"), (show_due(v.channel_deadline, minutes=False) + " · " if v.channel_deadline
+                                        else _("day unknown") + " · ") + v.channel_law))
+    if v.confirmation_accepted_at:
+        pairs.append((_("court accepted the confirmation"), show(v.confirmation_accepted_at, minutes=False)))
     if v.petitions:
         pairs.append((_("petitions"), "、".join(v.petitions)))
     if v.satisfied is not None:

@@ -360,7 +360,8 @@ def _facts(row: Case) -> dict[str, Any]:
         "confirmation_deadline": window_end, "confirmation_last_day": timeutil.deadline_day(window_end),
         "state": row.state, "line": row.line, "risk": row.risk, "kind": row.kind, "mediator": row.mediator,
         "agreement": row.agreement, "terms": row.terms, "amount": row.amount_fen, "agreed_at": row.agreed_at,
-        "confirmation_applied_at": row.confirmation_applied_at, "channel": row.channel,
+        "confirmation_applied_at": row.confirmation_applied_at, "channel": row.channel, "type": row.type,
+        "confirmation_accepted_at": row.confirmation_accepted_at,
         "satisfied": row.satisfied, "reopened": row.reopened, "line_since": row.line_since,
         "registered_at": row.registered_at,
     }

@@ -111,6 +111,9 @@ class CaseView:
     amount: str | None = None
     agreed_at: datetime | None = None
     channel: str | None = None
+    channel_deadline: datetime | None = None  # the party's own last day for the channel
+    channel_law: str | None = None
+    confirmation_accepted_at: datetime | None = None  # the court's 受理 of 司法确认
     satisfied: bool | None = None
     reopened: int = 0
     petitions: list[str] = field(default_factory=list)  # 信访件 linked to this case, both ways
@@ -137,9 +140,10 @@ class CaseView:
 
     def to_json(self) -> dict[str, Any]:
         d = asdict(self)
-        for key in ("registered_at", "recorded_at", "agreed_at"):
+        for key in ("registered_at", "recorded_at", "agreed_at", "confirmation_accepted_at"):
             d[key] = timeutil.iso(d[key])
         d["deadline"] = timeutil.iso_deadline(self.deadline)
+        d["channel_deadline"] = timeutil.iso_deadline(self.channel_deadline)
         d.update(state_label=self.state_label, step=self.step, overdue=self.overdue, group=self.group,
                  provisional=provisional(self.deadline))
         if self.history is None:
@@ -193,7 +197,9 @@ def case_view(row, place: tuple[str, str], parties, *, full: list | None = None,
         mediator=row.mediator, registered_at=row.registered_at, recorded_at=row.recorded_at,
         deadline=row.deadline, outcome=row.outcome, version=row.version, agreement=row.agreement,
         terms=row.terms, amount=validation.yuan(row.amount_fen) if row.amount_fen is not None else None,
-        agreed_at=row.agreed_at, channel=row.channel, satisfied=row.satisfied, reopened=row.reopened,
+        agreed_at=row.agreed_at, channel=row.channel, channel_deadline=row.channel_deadline,
+        channel_law=row.channel_law, confirmation_accepted_at=row.confirmation_accepted_at,
+        satisfied=row.satisfied, reopened=row.reopened,
         petitions=petitions or [], history=history,
     )
 

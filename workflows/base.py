@@ -98,6 +98,18 @@ class Guard:
     law: str = ""
 
 
+_SHANGHAI = None
+
+
+def day_of(instant: datetime):
+    """The day an instant falls on in Asia/Shanghai (the day people wrote)."""
+    global _SHANGHAI
+    if _SHANGHAI is None:
+        from zoneinfo import ZoneInfo
+        _SHANGHAI = ZoneInfo("Asia/Shanghai")
+    return instant.astimezone(_SHANGHAI).date()
+
+
 def extension_within(most: int, law: str) -> Guard:
     """An extension of ``days`` (default ``most``): a whole number from 1 to ``most``."""
     def check(f: Facts, a: Action) -> str | None:

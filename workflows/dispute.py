@@ -12,6 +12,7 @@ from datetime import datetime
 
 from workflows import config
 from workflows.base import Action, Facts, Guard, Input, Period, Workflow, given, note_given
+from workflows.petition import ARBITRATION_CLOCKS, channel_clock, channel_period, clock_start_given
 from workflows.i18n import N_, _
 
 
@@ -44,7 +45,7 @@ STATE_LABELS = {
 TRIGGER_LABELS = {
     "triage": "研判分流", "start": "开始调解", "request_escalation": "申请上报",
     "approve_escalation": "批准上报", "return_escalation": "退回上报", "agree": "达成协议",
-    "apply_confirmation": "申请司法确认", "confirm": "司法确认", "reject_confirmation": "驳回确认",
+    "apply_confirmation": "申请司法确认", "court_accept": "法院受理司法确认申请", "confirm": "司法确认", "reject_confirmation": "驳回确认",
     "fulfil": "履行完毕", "breach": "未履行", "visit": "回访", "reopen": "再次受理(反复)",
     "fail": "调解不成", "redirect": "分流", "register": "登记", "decline": "当事人拒绝调解",
     "undo": "撤销上一步", "void": "作废", "amend": "更正", "calendar": "按节假日安排调整期限",
@@ -159,7 +160,27 @@ GUARDS = {
     "satisfaction_given": Guard(_satisfaction_given, input=True, hint="⟦set satisfied=yes|no⟧"),
     "channel_given": Guard(_channel_given, input=True,
                            hint="⟦set channel=" + "|".join(config.CHANNELS) + "⟧"),
+    "clock_start_given": Guard(clock_start_given, input=True,
+                               hint=N_("⟦set known_at=DATE|unknown⟧ (复议/诉讼/仲裁), ⟦set decided_at=DATE⟧ "
+                                       "(a lawsuit after a 复议 decision)")),
+    "court_not_accepted": Guard(lambda f, a: _("the court's acceptance is already recorded")
+                                if f.get("confirmation_accepted_at") else None),
 }
+
+# A dispute's own channel clocks: a civil lawsuit runs on the 3-year limitation (时效, which a
+# claim interrupts); a 复议 or a lawsuit against an administrative act, and arbitration, as for
+# a petition. A labour dispute goes to labour arbitration, a land-contract one to its own.
+CIVIL_LIMITATION = Period(36, "months", law="民法典第188条: 向人民法院请求保护民事权利的诉讼时效期间为三年,自知道或者"
+                                            "应当知道权利受到损害以及义务人之日起计算(可中断、中止)")
+_ARBITRATION_OF_TYPE = {"劳动争议": "labour", "山林土地": "land_contract"}
+
+
+def _dispute_channel_period(channel: str, f: Facts, after_reconsideration: bool) -> Period | None:
+    if channel == "litigation" and not after_reconsideration and f.get("kind") != "administrative":
+        return CIVIL_LIMITATION
+    if channel == "arbitration":
+        return ARBITRATION_CLOCKS[_ARBITRATION_OF_TYPE.get(f.get("type") or "", "labour")]
+    return channel_period(channel, "admin_act", after_reconsideration=after_reconsideration)
 
 
 # -- effects: the derived facts a transition sets ------------------------------------------
@@ -203,6 +224,8 @@ EFFECTS = {
     "outcome_failed": _outcome("failed"),
     "outcome_redirected": _outcome("redirected"),
     "outcome_declined": _outcome("declined"),
+    "channel_clock": channel_clock(_dispute_channel_period),
+    "court_accepted": lambda f, a: {"confirmation_accepted_at": a.at},
 }
 
 TRANSITIONS = [
@@ -219,6 +242,9 @@ TRANSITIONS = [
      "conditions": ["agreement_form", "written_terms"], "after": "record_agreement"},
     {"trigger": "apply_confirmation", "source": S.agreed, "dest": S.confirming,
      "conditions": ["written_agreement", "within_confirmation_window"], "after": "confirmation_applied"},
+    # 法院受理: the court's 15 days to decide count from it (the step's ``at`` is its day).
+    {"trigger": "court_accept", "source": S.confirming, "dest": S.confirming, "conditions": ["court_not_accepted"],
+     "after": "court_accepted"},
     {"trigger": "confirm", "source": S.confirming, "dest": S.confirmed, "after": "outcome_confirmed"},
     {"trigger": "reject_confirmation", "source": S.confirming, "dest": S.mediating,
      "conditions": ["note_given"], "after": "outcome_confirmation_rejected"},
@@ -232,7 +258,7 @@ TRANSITIONS = [
     {"trigger": "fail", "source": S.mediating, "dest": S.terminated,
      "conditions": ["note_given"], "after": "outcome_failed"},
     {"trigger": "redirect", "source": [S.registered, S.triaged, S.terminated], "dest": S.redirected,
-     "conditions": ["channel_given"], "after": "outcome_redirected"},
+     "conditions": ["channel_given", "clock_start_given"], "after": ["outcome_redirected", "channel_clock"]},
     # Mediation needs consent (人民调解法第17条): a party's refusal ends it, as its own outcome
     # (counted apart from ``fail``); the parties keep every other route (第26条), so a declined
     # case can still be redirected to the channel they were told about.
@@ -250,6 +276,8 @@ FIELDS: dict[str, Input] = {
     "amount": Input("money", "协议金额", column="amount_fen"),
     "satisfied": Input("yes_no", "回访满意"),
     "channel": Input("choice", "分流渠道", config.CHANNELS),
+    "known_at": Input("date_or_unknown", "知道权利受损或该行为之日", column=None),
+    "decided_at": Input("date", "复议决定之日", column=None),
 }
 
 # The values each trigger accepts; anything else is refused.
@@ -260,7 +288,7 @@ INPUTS: dict[str, tuple[str, ...]] = {
     "agree": ("agreement", "terms", "amount"),
     "visit": ("satisfied",),
     "reopen": ("risk",),
-    "redirect": ("channel",),
+    "redirect": ("channel", "known_at", "decided_at"),
 }
 
 DISPUTE = Workflow(
@@ -274,6 +302,7 @@ DISPUTE = Workflow(
     fields=FIELDS,
     labels=STATE_LABELS,
     trigger_labels=TRIGGER_LABELS,
+    told=("channel_deadline",),
 )
 
 
@@ -288,7 +317,9 @@ def deadline_basis(facts: Facts) -> tuple[datetime, Period] | None:
                                            law=f"第{line}线时限 (三线管控)")
     if state == "agreed" and facts.get("agreement") == "written" and facts.get("agreed_at"):
         return facts["agreed_at"], CONFIRMATION_WINDOW
-    if state == "confirming" and facts.get("confirmation_applied_at"):
-        return facts["confirmation_applied_at"], Period(config.CONFIRMATION_DECISION_DAYS, "days",
-                                                        law="民事诉讼法第205条 司法确认")
+    if state == "confirming" and facts.get("confirmation_accepted_at"):
+        # Counted from the court's 受理, once recorded (court_accept); not from the application.
+        return facts["confirmation_accepted_at"], Period(
+            config.CONFIRMATION_DECISION_DAYS, "days",
+            law="最高人民法院关于人民调解协议司法确认程序的若干规定第6条: 自受理之日起十五日内作出是否确认的决定")
     return None

@@ -15,9 +15,8 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
-from workflows.base import Action, Facts, Guard, Input, Period, Workflow, extension_within, given, note_given
+from workflows.base import Action, Facts, Guard, Input, Period, Workflow, day_of, extension_within, given, note_given
 from workflows.i18n import N_, _
 
 MATTER_KINDS = {"reconsideration": "行政复议", "litigation": "行政应诉"}
@@ -140,11 +139,7 @@ def _final_or_noted(f: Facts, a: Action) -> str | None:
              "closed now with ⟦note⟧").format(day=_last_day(end).isoformat())
 
 
-_SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-def _day(instant: datetime) -> date:
-    return instant.astimezone(_SHANGHAI).date()
+_day = day_of
 
 
 def _last_day(end: datetime) -> date:

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from workflows import config
-from workflows.base import Action, Due, Facts, Guard, Input, Period, Workflow, extension_within, given, note_given
+from workflows.base import (Action, Due, Facts, Guard, Input, Period, Workflow, day_of, extension_within, given,
+                            note_given)
 from workflows.i18n import N_, _
 
 
@@ -132,15 +133,22 @@ def _channel_given(f: Facts, a: Action) -> str | None:
     return None
 
 
-def _clock_start_given(f: Facts, a: Action) -> str | None:
+def clock_start_given(f: Facts, a: Action) -> str | None:
+    """A redirect to a clocked channel says when its clock starts: only the person can say."""
     channel, v = a.values.get("channel"), a.values
     if v.get("decided_at") is not None and channel != "litigation":
         return _("decided_at is the date of a 复议 decision, for a lawsuit after it (channel=litigation)")
     if v.get("decided_at") is not None and v.get("known_at") is not None:
         return _("give known_at or decided_at, not both")
+    for key in ("known_at", "decided_at"):  # what the person knew, or the decision, came before this step
+        when = v.get(key)
+        if isinstance(when, datetime) and a.at is not None and when > a.at:
+            return _("{key} ({day}) cannot come after the step it belongs to").format(
+                key=key, day=day_of(when).isoformat())
     if channel in CLOCKED_CHANNELS and v.get("known_at") is None and v.get("decided_at") is None:
-        return _("say when the petitioner knew of the act (⟦set known_at=DATE⟧, or ⟦set known_at=unknown⟧ to "
-                 "tell them the legal period instead of a date; after a 复议 decision, ⟦set decided_at=DATE⟧)")
+        return _("say when the person knew of the act or the dispute (⟦set known_at=DATE⟧, or "
+                 "⟦set known_at=unknown⟧ to tell them the legal period instead of a date; after a 复议 decision, "
+                 "⟦set decided_at=DATE⟧)")
     return None
 
 
@@ -225,7 +233,7 @@ GUARDS = {
     "routed_in_time": Guard(_routed_in_time, input=True, hint=N_("⟦note⟧ the reason for the delay (if past 15 days)")),
     "note_given": note_given(),
     "channel_given": Guard(_channel_given, input=True, hint="⟦set channel=" + "|".join(config.CHANNELS) + "⟧"),
-    "clock_start_given": Guard(_clock_start_given, input=True,
+    "clock_start_given": Guard(clock_start_given, input=True,
                                hint=N_("⟦set known_at=DATE|unknown⟧ (复议/诉讼/仲裁), ⟦set decided_at=DATE⟧ "
                                        "(a lawsuit after a 复议 decision)")),
     "handling_head": Guard(_handling_head),
@@ -265,24 +273,28 @@ def _answer_due(f: Facts, a: Action) -> dict:
     return {"answer_deadline": Due(f.get("accepted_at"), Period(ANSWER.amount + extra, "days", law=ANSWER.law))}
 
 
-def _channel_clock(f: Facts, a: Action) -> dict:
-    """The redirected petitioner's own clock: from when they knew of the act (or of the 复议
-    decision, for a lawsuit after 复议). Only the petitioner can say when that was, so it is
-    never taken from the petition's date: with ``known_at=unknown`` there is no last day, and
-    the petitioner is told the legal period itself (``channel_law``)."""
-    decided = a.values.get("decided_at")
-    period = channel_period(a.values["channel"], f.get("category") or "", after_reconsideration=decided is not None)
-    if period is None:
-        return {}
-    start = decided or a.values.get("known_at")
-    return {"channel_deadline": Due(start, period) if start not in (None, UNKNOWN) else None,
-            "channel_law": period.law}
+def channel_clock(period_of):
+    """The redirected person's own clock: from when they knew of the act (or of the 复议
+    decision, for a lawsuit after 复议). Only they can say when that was, so it is never taken
+    from the record's date: with ``known_at=unknown`` there is no last day, and they are told
+    the legal period itself (``channel_law``). ``period_of(channel, facts, after 复议)``: the
+    channel's period for this register (a petition's, a dispute's)."""
+    def effect(f: Facts, a: Action) -> dict:
+        decided = a.values.get("decided_at")
+        period = period_of(a.values["channel"], f, decided is not None)
+        if period is None:
+            return {}
+        start = decided or a.values.get("known_at")
+        return {"channel_deadline": Due(start, period) if start not in (None, UNKNOWN) else None,
+                "channel_law": period.law}
+    return effect
 
 
 EFFECTS = {
     "accepted": _set(accepted_at="AT"),
     "answer_due": _answer_due,
-    "channel_clock": _channel_clock,
+    "channel_clock": channel_clock(lambda channel, f, after: channel_period(channel, f.get("category") or "",
+                                                                          after_reconsideration=after)),
     "answered": _set(answered_at="AT", served_at=None),
     "extended": _extended,
     # A 复查 opinion served while the state was still ``review`` keeps its service date.

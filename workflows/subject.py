@@ -11,10 +11,7 @@ only with the reason recorded. Rules and articles: docs/legal-clocks.md.
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
-
-from workflows.base import Action, Facts, Guard, Input, Workflow, given
+from workflows.base import Action, Facts, Guard, Input, Workflow, day_of, given
 from workflows.i18n import _
 
 SUBJECT_CATEGORIES = {"correction": "社区矫正", "resettlement": "安置帮教"}
@@ -43,11 +40,7 @@ STATE_LABELS = {"received": "已接收", "supervised": "监管帮教中", "relea
 TRIGGER_LABELS = {"register": "接收", "start": "宣告/开始帮教", "release": "解除", "terminate": "终止",
                   "revoke": "撤销/收监执行", "employment": "就业状况", "amend": "更正", "undo": "撤销上一步"}
 
-_SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-def _day(instant: datetime) -> date:
-    return instant.astimezone(_SHANGHAI).date()
+_day = day_of
 
 
 def _release_grounds(f: Facts, a: Action) -> str | None:

@@ -42,7 +42,12 @@ class Case(Numbered, table=True):
     amount_fen: int | None = None
     agreed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     confirmation_applied_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # The court's 受理 of the 司法确认 application: its 15 days to decide count from it.
+    confirmation_accepted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     channel: str | None = None
+    # Redirected to 复议, 诉讼 or 仲裁: the party's own last day (from when they knew), and the law.
+    channel_deadline: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    channel_law: str | None = None
     satisfied: bool | None = None
     reopened: int = 0
     last_event_at: datetime = Field(sa_type=UTCDateTime)

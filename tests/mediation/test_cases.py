@@ -102,8 +102,10 @@ def test_fail_redirect_and_reopen(town):
     one = new_case(town)
     walk(town, one.number, TO_CLOSED[:2])
     cases.fire(town, actor="刘调解", case=one.number, trigger="fail", note="一方拒绝调解")
-    view = cases.fire(town, actor="刘调解", case=one.number, trigger="redirect", values={"channel": "litigation"})
+    view = cases.fire(town, actor="刘调解", case=one.number, trigger="redirect",
+                      values={"channel": "litigation", "known_at": "unknown"})
     assert view.state == "redirected" and view.channel == "litigation" and view.outcome == "redirected"
+    assert view.channel_deadline is None and view.channel_law.startswith("民法典第188条")
     two = new_case(town)
     walk(town, two.number, TO_CLOSED)
     view = cases.fire(town, actor="刘调解", case=two.number, trigger="reopen", note="又起争执")

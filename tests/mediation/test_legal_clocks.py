@@ -196,7 +196,7 @@ def test_a_party_declining_mediation_is_its_own_outcome(town):
                       at=at("2022-03-02"))
     assert (view.state, view.outcome) == ("terminated", "declined")
     redirected = cases.fire(town, actor="刘调解", case=c.number, trigger="redirect", at=at("2022-03-03"),
-                            values={"channel": "litigation"})
+                            values={"channel": "litigation", "known_at": "2022-02-20"})
     assert redirected.state == "redirected"
     d = report.annual(town, year=2022).disputes
     assert (d["declined"], d["terminated"], d["success_rate"]) == (1, 0, 0.0)
@@ -253,3 +253,34 @@ def test_the_appeal_counts_from_service_of_the_judgment_or_ruling(town):
     ruled = matters.fire(town, actor="王主任", matter=r.number, trigger="judge", at=at("2022-03-01"),
                          values={"outcome": "won", "served_at": "2022-03-08", "form": "ruling"})
     assert day(ruled.deadline) == "2022-03-18"
+
+
+def test_a_redirected_dispute_tells_the_party_their_own_clock(town):
+    """docs/legal-clocks.md, the channels' table: a labour dispute goes to arbitration within one
+    year of knowing (劳动争议调解仲裁法第27条): known 2022-02-28, last day 2023-02-28 (Tuesday);
+    a civil lawsuit on the 3-year limitation (民法典第188条): known 2022-03-31, last day
+    2025-03-31 (Monday)."""
+    c = cases.register(town, actor="刘调解", village="龙潭村", type="劳动争议", summary="欠薪", parties=["甲", "乙"],
+                       at=at("2022-03-01"))
+    refused(town, NotAllowed, "known_at=unknown", cases.fire, town, actor="刘调解", case=c.number,
+            trigger="redirect", at=at("2022-03-02"), values={"channel": "arbitration"})
+    labour = cases.fire(town, actor="刘调解", case=c.number, trigger="redirect", at=at("2022-03-02"),
+                        values={"channel": "arbitration", "known_at": "2022-02-28"})
+    assert day(labour.channel_deadline) == "2023-02-28" and "劳动争议调解仲裁法第27条" in labour.channel_law
+    d = cases.register(town, actor="刘调解", village="龙潭村", type="合同", summary="货款", parties=["丙", "丁"],
+                       at=at("2022-04-01"))
+    civil = cases.fire(town, actor="刘调解", case=d.number, trigger="redirect", at=at("2022-04-02"),
+                       values={"channel": "litigation", "known_at": "2022-03-31"})
+    assert day(civil.channel_deadline) == "2025-03-31" and civil.to_json()["channel_deadline"] == "2025-03-31"
+
+
+def test_the_courts_15_days_count_from_its_acceptance(town):
+    """最高人民法院关于人民调解协议司法确认程序的若干规定第6条: applied 2022-06-01, accepted by the
+    court 2022-06-08: 15 days end Thursday 2022-06-23 (not 06-16 from the application)."""
+    view = agreed_case(town, "2022-05-20")
+    confirming = cases.fire(town, actor="刘调解", case=view.number, trigger="apply_confirmation", at=at("2022-06-01"))
+    assert confirming.deadline is None  # no rule counts from the application
+    accepted = cases.fire(town, actor="刘调解", case=view.number, trigger="court_accept", at=at("2022-06-08"))
+    assert day(accepted.deadline) == "2022-06-23" and accepted.confirmation_accepted_at is not None
+    refused(town, NotAllowed, "already recorded", cases.fire, town, actor="刘调解", case=view.number,
+            trigger="court_accept", at=at("2022-06-09"))

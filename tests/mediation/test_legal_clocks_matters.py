@@ -93,3 +93,14 @@ def test_a_judgment_is_not_served_before_it_is_given(town):
     same_day = mdo(town, m.number, "judge", "2026-09-17", outcome="lost", served_at="2026-09-17")
     # Sep 17 + 15 = Friday Oct 2, in the National Day holiday (Oct 1-7, 2026 notice): Thursday Oct 8.
     assert day(same_day.deadline) == "2026-10-08"
+
+
+def test_the_towns_answer_counts_a_working_sunday(town):
+    """Row "The town's written answer … 10 working days" (行政复议法第48条): the copy received
+    Monday 2026-09-14; Sunday 09-20 is a working day by the 2026 notice (国庆 调休) and Friday
+    09-25 is 中秋: the working days are 15-18, 20, 21-24 and 28, so the tenth is Monday
+    2026-09-28 (without the working Sunday, Tuesday 09-29)."""
+    m = matters.new(town, actor="王主任", kind="reconsideration", summary="不服罚款", at=at("2026-09-14"),
+                    accepted=at("2026-09-10"))
+    assert day(m.deadline) == "2026-09-28"
+    refused(town, NotAllowed, "past the limit for the answer", mdo, town, m.number, "answer", "2026-09-29")

@@ -70,3 +70,11 @@ def test_a_redirect_never_announces_a_date_already_past(town):
     told = pdo(town, q.number, "redirect", "2026-11-02", channel="reconsideration", known_at="2026-10-20")
     assert not told.channel_lapsed and told.channel_remedy is None
     assert told.to_json()["channel_lapsed"] is False
+
+
+def test_what_the_petitioner_knew_comes_before_the_redirect(town):
+    """Item 8: a day that belongs to a step cannot come after it."""
+    p = petitions.new(town, actor="王主任", village="朱家湾村", petitioner="孙某", category="admin_act",
+                      summary="不服处罚", at=at("2026-10-28"))
+    refused(town, NotAllowed, r"known_at \(2026-11-05\) cannot come after", pdo, town, p.number, "redirect",
+            "2026-11-02", channel="reconsideration", known_at="2026-11-05")

@@ -25,7 +25,9 @@ SATISFY = {
     "written_agreement": ({"agreement": "written"}, {}),
     "within_confirmation_window": ({"confirmation_deadline": AT + timedelta(seconds=1)}, {}),
     "satisfaction_given": ({}, {"values": {"satisfied": True}}),
-    "channel_given": ({}, {"values": {"channel": "litigation"}}),
+    "channel_given": ({}, {"values": {"channel": "litigation", "known_at": "unknown"}}),
+    "clock_start_given": ({}, {"values": {"channel": "police"}}),
+    "court_not_accepted": ({"confirmation_accepted_at": None}, {}),
 }
 VIOLATE = {
     "risk_set": ({"risk": None}, {}, "risk level"),
@@ -40,6 +42,8 @@ VIOLATE = {
                                    "by 2021-03-09"),
     "satisfaction_given": ({}, {"values": {}}, "satisfied"),
     "channel_given": ({}, {"values": {"channel": "court"}}, "channel"),
+    "clock_start_given": ({}, {"values": {"channel": "arbitration"}}, "known_at=unknown"),
+    "court_not_accepted": ({"confirmation_accepted_at": AT}, {}, "already recorded"),
 }
 
 globals().update(make_tests(DISPUTE, SATISFY, VIOLATE, base_facts={"line": 1}))
