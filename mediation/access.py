@@ -45,6 +45,7 @@ def actor(session: Session, name: str | None) -> User:
         if name and name.strip() and name.strip() != login.name:
             raise PermissionDenied(_("connected as {login}, who is {name}: acting as {other} is refused").format(
                 login=login.login, name=login.name, other=name.strip()))
+        session.info["acting"] = login
         return login
     if not name or not name.strip():
         raise PermissionDenied(_("no acting user: give {option} NAME or set MEDIATION_USER").format(
@@ -52,6 +53,7 @@ def actor(session: Session, name: str | None) -> User:
     user = user_named(session, name)
     if user is None:
         raise NotFound(_("no such user '{name}' (add one with `mediation user add`)").format(name=name))
+    session.info["acting"] = user  # a record's number is then read within their town (``_record``)
     return user
 
 
@@ -128,6 +130,10 @@ def matter(session: Session, ref: str, *, lock: bool = False):
 
 
 def _record(session: Session, table, ref: str, *, lock: bool, noun: str, example: str):
+    """What the user means: ``id:N`` is the id; a bare number ``N`` or ``第N号`` is the acting
+    user's town's record of that number (this year's, else the latest year's), as a mediator
+    or a town user says it; for a user of no town (county) or no user, a bare number is the
+    id. A full number is itself."""
     # NFKC folds full-width digits and brackets (（２０２１）) into their ASCII forms.
     raw = unicodedata.normalize("NFKC", ref or "").strip()
     if not raw:
@@ -138,11 +144,23 @@ def _record(session: Session, table, ref: str, *, lock: bool, noun: str, example
             q = q.with_for_update()
         return session.exec(q).first()
 
+    by_id = raw[3:].strip() if raw.lower().startswith("id:") else None
+    acting = session.info.get("acting")
+    home = getattr(acting, "town_id", None)
+    if raw.isdigit() and home is not None and len(raw) <= 9:
+        found = _in_town(session, table, home, int(raw), lock)
+        if found is not None:
+            return found
+        raise NotFound(_("no {noun} number {seq} in your town (an id is given as id:{seq})").format(
+            noun=_(noun), seq=int(raw)))
     if raw.isdigit():
-        found = session.get(table, int(raw), with_for_update=lock or None) if len(raw) <= 15 else None
+        by_id = raw
+    if by_id is not None:
+        found = session.get(table, int(by_id), with_for_update=lock or None) \
+            if by_id.isdigit() and len(by_id) <= 15 else None
         if found:
             return found
-        raise NotFound(_("no {noun} with id {id}").format(id=raw, noun=_(noun)))
+        raise NotFound(_("no {noun} with id {id}").format(id=validation.shown(by_id), noun=_(noun)))
     norm = raw.replace("(", "(").replace(")", ")").replace(" ", "")
     found = session.exec(_by_number(table, lock), params={"number": norm}).first()
     if found:
@@ -156,6 +174,10 @@ def _record(session: Session, table, ref: str, *, lock: bool, noun: str, example
         # 营调字第1号 or 第1号 said without a year: this year's register.
         year = int(m.group(1)) if m else timeutil.local_date(timeutil.now()).year
         seq = int(digits)
+        if not m and home is not None:  # 第1号 said by a town's user: their town's
+            found = _in_town(session, table, home, seq, lock)
+            if found is not None:
+                return found
         rows = session.exec(select(table.id, table.number).where(table.year == year, table.seq == seq)).all()
         prefix = norm[: m.start(2)] if m else norm[: short.start(1)]
         rows = [r for r in rows if _prefix_matches(prefix, r.number)]
@@ -167,6 +189,23 @@ def _record(session: Session, table, ref: str, *, lock: bool, noun: str, example
     raise NotFound(_("no such {noun} '{ref}' (give the id or a number like {example}; at a shell, put a number with "
                      "brackets in quotes: \"{example}\")").format(noun=_(noun), ref=validation.shown(ref),
                                                                           example=example))
+
+
+def _in_town(session: Session, table, town_id: int, seq: int, lock: bool):
+    """A town's record of number ``seq``: this year's, else the latest year's."""
+    from mediation import timeutil
+
+    this_year = timeutil.local_date(timeutil.now()).year
+    rows = session.exec(select(table.id, table.year, table.number).where(
+        table.town_id == town_id, table.seq == seq, table.year <= this_year).order_by(table.year.desc())).all()
+    rows = [r for r in rows if r.year == rows[0].year] if rows else []
+    if not rows:
+        return None
+    if len(rows) > 1:  # a 复议 and an 应诉 of one number: say which
+        raise InvalidValue(_("number {seq} is ambiguous: {numbers}").format(
+            seq=seq, numbers=", ".join(r.number for r in rows)))
+    q = select(table).where(table.id == rows[0].id)
+    return session.exec(q.with_for_update() if lock else q).first()
 
 
 @cache

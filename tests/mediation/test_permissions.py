@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from mediation import admin, cases, matters, petitions, review, screening, subjects, timeutil
-from mediation.errors import PermissionDenied
+from mediation.errors import NotFound, PermissionDenied
 from tests.conftest import refused
 
 
@@ -116,3 +116,23 @@ def test_a_new_sqlite_file_is_its_owners_only(tmp_path):
     db.dispose()
     for f in tmp_path.iterdir():
         assert stat.S_IMODE(f.stat().st_mode) == 0o600, f
+
+
+def test_a_number_means_the_acting_users_towns_record(two_towns):
+    """A mediator of 曹坪镇 types 1 or 第1号 for their own first case; 营盘镇's case is id 1."""
+    db = two_towns
+    ying = cases.register(db, actor="刘调解", village="龙潭村", type="邻里", summary="排水沟", parties=["甲", "乙"],
+                          at=at("2026-03-01"))
+    cao = cases.register(db, actor="马调解", village="马房子村", type="邻里", summary="界址", parties=["丙", "丁"],
+                         at=at("2026-03-02"))
+    assert ying.id == 1 and cao.number == "(2026)曹调字第001号"
+    for ref in ("1", "第1号", "第001号", "曹调字第1号"):
+        view = cases.fire(db, actor="马调解", case=ref, trigger="triage", values={"risk": "green"}, at=at("2026-03-03"))
+        assert view.number == cao.number, ref
+        cases.undo(db, actor="马调解", case=cao.number, note="再试一次")
+    # The id is still there, said as such; a number the town has not is refused, not read as an id.
+    refused(db, PermissionDenied, "own village", cases.fire, db, actor="马调解", case="id:1", trigger="triage",
+            values={"risk": "green"})
+    refused(db, NotFound, "in your town", cases.fire, db, actor="马调解", case="7", trigger="triage",
+            values={"risk": "green"})
+    assert cases.show(db, case="1", actor="王主任").number == ying.number
