@@ -12,6 +12,7 @@ from cli.output import (
     provisional_mark, render_access, step_label, step_values,
 )
 from cli.i18n import N_, _, ngettext
+from cli.steps import add_undo, add_void
 
 
 def _complete_types(ctx, param, incomplete):
@@ -155,9 +156,10 @@ def case_new(app, village, type_, summary, parties, source, screening, risk, kin
         return dump_json(view)
     app.display.line(f"{view.number}  id {view.id}  {view.village} {view.type}  {view.state_label}")
     if view.similar:  # a warning, not a refusal: the same neighbours may quarrel twice
+        from mediation.cases import SIMILAR_DAYS
         click.echo(_("Warning: {cases} has the same parties and a similar summary (registered in this village within "
-                     "90 days): is this the same dispute registered twice?").format(cases="、".join(view.similar)),
-                   err=True)
+                     "{days} days): is this the same dispute registered twice?").format(
+            cases="、".join(view.similar), days=SIMILAR_DAYS), err=True)
 
 
 @case.command("list")
@@ -319,37 +321,8 @@ def case_do(app, case_ref, trigger, note, at, sets, expect_version, as_json):
                 law=view.channel_law)))
 
 
-def add_undo(group: click.Group, *, record: str, zh: str) -> None:
-    """``<group> undo REF --note …`` for a register whose service has ``undo(db, actor=…,
-    <record>=REF, note=…)``: the same command for cases, petitions and matters."""
-    meta = record.upper()
-
-    @group.command("undo", help=f"""Take back the {record}'s last step ({zh}撤销上一步): its values return to
-        what they were, the step is kept in the history, marked undone, and no count sees it.
-        Only the user who took the step, or a town or county user.
-
-        \b
-        Example:
-          mediation --as 王主任 {group.name} undo 1 --note "误操作,应为另一案件"
-        """)
-    @click.argument("ref", metavar=meta)
-    @click.option("--note", help="Why the step is taken back (required).")
-    @click.option("--expect-version", type=int, metavar="N", help=f"Refuse unless the {record} is at this version.")
-    @json_option
-    @click.pass_obj
-    def undo_command(app, ref, note, expect_version, as_json):
-        import importlib
-
-        service = importlib.import_module(f"mediation.{group.name}s")  # mediation.cases, .petitions, .matters
-        note = need(note, "--note", N_("Why the step is taken back"), as_json=as_json)
-        view = service.undo(app.db, actor=app.actor, note=note, expect_version=expect_version, **{record: ref})
-        if as_json:
-            return dump_json(view)
-        app.display.line(f"{view.number}: undo → {view.state} {view.state_label} "
-                         + _("(version {version})").format(version=view.version))
-
-
 add_undo(case, record="case", zh="案件")
+add_void(case, record="case", zh="案件")
 
 
 @case.command("amend")
@@ -379,29 +352,6 @@ def case_amend(app, case_ref, summary, type_, village, party_fixes, note, expect
     if as_json:
         return dump_json(view)
     app.display.line(_("{number}: amended (version {version})").format(number=view.number, version=view.version))
-
-
-@case.command("void")
-@click.argument("case_ref", metavar="CASE")
-@click.option("--note", help="Why the registration is void (a duplicate of …, registered by mistake).")
-@click.option("--expect-version", type=int, metavar="N", help="Refuse unless the case is at this version.")
-@json_option
-@click.pass_obj
-def case_void(app, case_ref, note, expect_version, as_json):
-    """Void a duplicate or mistaken registration (作废): kept and shown, in no count; its
-    number is not given again. For town and county users.
-
-    \b
-    Example:
-      mediation --as 王主任 case void 12 --note "与(2021)营调字第011号重复登记"
-    """
-    from mediation import cases
-
-    note = need(note, "--note", N_("Why the registration is void"), as_json=as_json)
-    view = cases.void(app.db, actor=app.actor, case=case_ref, note=note, expect_version=expect_version)
-    if as_json:
-        return dump_json(view)
-    app.display.line(_("{number}: void (version {version})").format(number=view.number, version=view.version))
 
 
 @case.command("next")

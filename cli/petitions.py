@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from cli.cases import _moment, _parse_sets, add_undo, render_options
+from cli.cases import _moment, _parse_sets, render_options
+from cli.steps import add_undo, add_void
 from cli.output import (
     Labelled, complete_set, complete_villages, dump_json, history_table, json_option, need, numbered, render_access,
     provisional_mark, step_label, step_values,
@@ -243,6 +244,7 @@ def petition_do(app, ref, trigger, note, at, sets, expect_version, as_json):
 
 
 add_undo(petition, record="petition", zh="信访件")
+add_void(petition, record="petition", zh="信访件")
 
 
 @petition.command("amend")

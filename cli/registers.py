@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from cli.cases import _moment, _parse_sets, add_undo
+from cli.cases import _moment, _parse_sets
+from cli.steps import add_next, add_undo, add_void
 from cli.output import (
     Labelled, complete_villages, dump_json, history_table, json_option, need, numbered, provisional_mark, step_label,
     step_values,
@@ -47,6 +48,11 @@ def matter_new(app, kind, summary, town, at, accepted, as_json):
     from mediation.timeutil import show_due
     app.display.line(f"{view.number}  id {view.id}  {view.state_label}, "
                      + _("due {day}").format(day=show_due(view.deadline)))
+    if view.similar:  # a warning, not a refusal: the same act may be challenged twice
+        from mediation.cases import SIMILAR_DAYS
+        click.echo(_("Warning: {matters} of the same kind has a similar summary (received within {days} days): is "
+                     "this the same matter registered twice?").format(matters="、".join(view.similar),
+                                                                      days=SIMILAR_DAYS), err=True)
 
 
 @matter.command("list")
@@ -150,6 +156,8 @@ def matter_do(app, ref, trigger, note, at, sets, expect_version, as_json):
 
 
 add_undo(matter, record="matter", zh="事项")
+add_void(matter, record="matter", zh="事项")
+add_next(matter, record="matter", workflow="workflows.matter")
 
 
 @matter.command("amend")
@@ -212,6 +220,9 @@ def subject_new(app, name, category, village, at, term_end, released, as_json):
     if as_json:
         return dump_json(view)
     app.display.line(f"id {view.id}  {view.name}  {view.category}  {view.state_label}")
+    if view.similar:
+        click.echo(_("Warning: {subjects} of the same name and category is still under management: is this the same "
+                     "person registered twice?").format(subjects="、".join(view.similar)), err=True)
 
 
 @subject.command("list")
@@ -352,3 +363,8 @@ def subject_employment(app, ref, status, at, as_json):
     if as_json:
         return dump_json(view)
     app.display.line(f"id {view.id} {view.name}: {view.employment}")
+
+
+add_undo(subject, record="subject", zh="对象")
+add_void(subject, record="subject", zh="对象")
+add_next(subject, record="subject", workflow="workflows.subject")

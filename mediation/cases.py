@@ -15,13 +15,13 @@ from typing import Any
 from sqlalchemy import bindparam
 from sqlmodel import select
 
-from mediation import access, permissions, personal, records, search, timeutil, validation
+from mediation import access, permissions, personal, records, search, steps, timeutil, validation
 from mediation.db import UnitOfWork
 from mediation.errors import InvalidValue, NotFound, PermissionDenied
 from mediation.tables.disputes import Case, CaseEvent, Party
 from mediation.tables.places import Town, User, Village
 from mediation.views import CaseView, NextView, case_view, event_view
-from workflows import Action, config, option
+from workflows import config, option
 from workflows.config import Role
 from workflows.i18n import N_, _
 from workflows.dispute import CLOCK_STATES, CONFIRMATION_WINDOW, DISPUTE, deadline_basis
@@ -127,7 +127,6 @@ def similar_cases(s, row: Case, names: list[str]) -> list[str]:
     same parties and a summary alike (one holds the other, or half their characters in order):
     a warning at ``case new``, never a refusal (the same neighbours may quarrel twice)."""
     from datetime import timedelta
-    from difflib import SequenceMatcher
 
     since = row.registered_at - timedelta(days=SIMILAR_DAYS)
     q = (select(Case.id, Case.number, Case.summary).where(
@@ -140,42 +139,36 @@ def similar_cases(s, row: Case, names: list[str]) -> list[str]:
         theirs = set(s.exec(select(Party.name).where(Party.case_id == cid)).all())
         if theirs != wanted:
             continue
-        a, b = summary.strip(), row.summary.strip()
-        if a in b or b in a or SequenceMatcher(None, a, b).ratio() >= 0.5:
+        if alike(summary, row.summary):
             found.append(number)
     return found
 
 
+def alike(a: str, b: str) -> bool:
+    """Two summaries that look like one matter written twice: one holds the other, or half
+    their characters are in order (difflib)."""
+    from difflib import SequenceMatcher
+
+    a, b = a.strip(), b.strip()
+    return a in b or b in a or SequenceMatcher(None, a, b).ratio() >= 0.5
+
+
 def _acting_on(s, actor: str | None, case: str, expect_version: int | None) -> tuple[User, Case]:
-    """The acting user and the case, locked and checked: the user may act on it, and it is
-    still at the version they saw."""
-    user = access.actor(s, actor)
-    row = access.case(s, case, lock=True)
-    permissions.may_act_on(user, row)
-    records.check_version(row, expect_version, f"案件 {row.number}")
-    return user, row
+    return steps.acting_on(s, REGISTER, actor, case, expect_version)
 
 
 def fire(db: UnitOfWork, *, actor: str | None, case: str, trigger: str, note: str | None = None,
          at: timeutil.Moment | None = None, values: Mapping[str, str] | None = None,
          expect_version: int | None = None, view: bool = True) -> CaseView | None:
-    """Fire a workflow trigger: check the actor's right, run the machine, write the new state
-    and its event in one transaction. ``view=False`` skips building the returned view."""
-    with db.write() as s:
-        user, row = _acting_on(s, actor, case, expect_version)
-        records.advance(s, REGISTER, row, user=user, trigger=trigger, note=note, at=at, values=values or {},
-                        resolve_user=mediator_resolver(s, row))
-        return _view(s, row, user=user) if view else None
+    """Fire a workflow trigger (``steps.fire``). ``view=False`` skips building the view."""
+    return steps.fire(db, REGISTER, actor=actor, ref=case, trigger=trigger, note=note, at=at, values=values,
+                      expect_version=expect_version, view=view)
 
 
 def undo(db: UnitOfWork, *, actor: str | None, case: str, note: str | None,
          expect_version: int | None = None) -> CaseView:
-    """Take back the case's last step (a compensating event; the step is kept, marked undone
-    and left out of every count)."""
-    with db.write() as s:
-        user, row = _acting_on(s, actor, case, expect_version)
-        records.undo(s, REGISTER, row, user=user, note=note)
-        return _view(s, row, user=user)
+    """Take back the case's last workflow step (``steps.undo``)."""
+    return steps.undo(db, REGISTER, actor=actor, ref=case, note=note, expect_version=expect_version)
 
 
 def amend(db: UnitOfWork, *, actor: str | None, case: str, note: str | None, summary: str | None = None,
@@ -191,6 +184,7 @@ def amend(db: UnitOfWork, *, actor: str | None, case: str, note: str | None, sum
         if type:
             fix.text("type", validation.choice(type, config.DISPUTE_TYPES, N_("dispute type")))
         parties = s.exec(select(Party).where(Party.case_id == row.id).order_by(Party.position)).all()
+        found_by = (row.summary, [p.name for p in parties])  # what finding searched before
         for wanted in party_fixes:
             old, new = _party_fix(wanted, parties)
             spec = validation.party(new)
@@ -207,6 +201,9 @@ def amend(db: UnitOfWork, *, actor: str | None, case: str, note: str | None, sum
             if after != before or spec.id_number or spec.phone:
                 fix.shown[f"party[{old.position}]"] = (",".join(x for x in before if x),
                                                        ",".join(x for x in after if x))
+        now_found_by = (fix.changes.get("summary", row.summary), [p.name for p in parties])
+        if now_found_by != found_by:  # found by what it says now, pinyin too; the note joins it
+            fix.changes["search"] = search.appended(search.corrected(row.search, found_by, now_found_by), note)
         records.amend(s, REGISTER, row, user=user, note=note, changes=fix.changes, shown=fix.shown)
         s.flush()
         return _view(s, row, user=user)
@@ -228,10 +225,7 @@ def _party_fix(fix: str, parties: list[Party]) -> tuple[Party, str]:
 def void(db: UnitOfWork, *, actor: str | None, case: str, note: str | None,
          expect_version: int | None = None) -> CaseView:
     """作废: the registration was a duplicate or a mistake; kept and shown, in no count."""
-    with db.write() as s:
-        user, row = _acting_on(s, actor, case, expect_version)
-        records.void(s, REGISTER, row, user=user, note=note)
-        return _view(s, row, user=user)
+    return steps.void(db, REGISTER, actor=actor, ref=case, note=note, expect_version=expect_version)
 
 
 def list_cases(db: UnitOfWork, *, village: str | None = None, state: str | None = None,
@@ -326,8 +320,8 @@ def show(db: UnitOfWork, *, case: str, actor: str | None = None, unmask: bool = 
     """One case with its full history. ``unmask`` shows ID numbers and phones to a user allowed
     to act on the case, and records that they did; town and county users see who did."""
     with (db.write() if unmask else db.read()) as s:
-        row = access.case(s, case)
         user = access.optional_actor(s, actor)
+        row = access.case(s, case)
         if unmask:
             if user is None:
                 raise PermissionDenied(_("showing full ID numbers needs an acting user ({option})").format(
@@ -343,11 +337,9 @@ def show(db: UnitOfWork, *, case: str, actor: str | None = None, unmask: bool = 
 def next_actions(db: UnitOfWork, *, case: str, actor: str | None = None) -> NextView:
     """The triggers allowed now for this actor, and for each blocked one the reason."""
     with db.read() as s:
-        row = access.case(s, case)
         user = access.optional_actor(s, actor)
-        action = Action(actor_role=user.role if user else None, at=timeutil.now())
-        options = DISPUTE.options(row.state, _facts(row), action)
-        permission = permissions.problem(permissions.may_act_on, user, row) if user else None
+        row = access.case(s, case)
+        options, permission = steps.options(s, REGISTER, row, user)
         return NextView(case=_view(s, row, user=user), options=options, permission=permission)
 
 
@@ -388,7 +380,9 @@ def mediator_resolver(s, row):
 REGISTER = records.Register(
     name="case", table=Case, event_table=CaseEvent, fk="case_id", workflow=lambda row: DISPUTE, facts=_facts,
     deadline_basis=lambda row, facts: deadline_basis(facts), label=lambda row: row.number,
-    event_extra=lambda row, facts: {"line": facts.get("line") or row.line}, clock_states=CLOCK_STATES)
+    event_extra=lambda row, facts: {"line": facts.get("line") or row.line}, clock_states=CLOCK_STATES,
+    load=lambda s, ref, lock=False: access.case(s, ref, lock=lock), view=lambda s, row, user: _view(s, row, user=user),
+    resolver=lambda s, row: mediator_resolver(s, row))
 
 
 def _views(s, rows: list) -> list[CaseView]:

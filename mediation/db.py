@@ -115,6 +115,11 @@ class Database:
                 access.actor(session, self.claim)  # refuses a claim to be someone else
             self._login = (login,)
         session.info["login"] = self._login[0]
+        if self._login[0] is None and self.claim:  # SQLite, or the owner acting as a named user
+            from mediation import access
+            named = access.user_named(session, self.claim)
+            if named is not None:  # (an unknown name is refused by the command that needs it)
+                session.info["acting"] = named
 
     def _check_revision(self, session) -> None:
         """Refuse, with one line saying what to run, a database whose schema is older or newer

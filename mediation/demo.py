@@ -15,14 +15,25 @@ YEAR = 2021
 
 
 def sample_folder() -> str:
-    """``sample_cases/yingpan-2021`` beside the package (a clone installed with pip -e), or
-    the folder named by ``MEDIATION_SAMPLES``."""
+    """The folder named by ``MEDIATION_SAMPLES``; else ``sample_cases/yingpan-2021`` beside the
+    package (a clone, pip install -e), else the copy every install carries in the
+    environment's ``share/mediation`` (pyproject's data-files: pip install ., pipx)."""
+    import sys
+    import sysconfig
+
     env = os.environ.get("MEDIATION_SAMPLES")
-    folder = Path(env) if env else Path(__file__).resolve().parent.parent / "sample_cases" / "yingpan-2021"
-    if not folder.is_dir():
-        raise NotFound(_("no sample cases at {folder}: run from a clone (pip install -e .) or set "
-                         "MEDIATION_SAMPLES").format(folder=folder))
-    return str(folder)
+    if env:
+        candidates = [Path(env)]
+    else:
+        tail = Path("sample_cases") / "yingpan-2021"
+        candidates = [Path(__file__).resolve().parent.parent / tail,
+                      Path(sysconfig.get_path("data")) / "share" / "mediation" / tail,
+                      Path(sys.prefix) / "share" / "mediation" / tail]
+    for folder in candidates:
+        if folder.is_dir() and any(folder.glob("*.toml")):
+            return str(folder)
+    raise NotFound(_("no sample cases at {folder}: reinstall the package, or set MEDIATION_SAMPLES to the "
+                     "sample folder").format(folder=candidates[0]))
 
 
 def fresh_database(path: str | None) -> tuple[str, Database]:

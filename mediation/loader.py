@@ -600,7 +600,7 @@ def _user(db: UnitOfWork, s, name: str, i: int, u: dict[str, Any], default_by: s
     where = f"{name}: user {i}" + (f" ({u.get('name')})" if u.get("name") else "")
     existing = s.exec(select(User).where(User.name == u.get("name"))).first()
     if existing is not None:
-        if existing.role != u.get("role"):
+        if (existing.role,) != (u.get("role"),):  # the same user, not a new one of that name
             problems.append(f"{where}: " + _("exists with role {role}, not {given}").format(role=existing.role,
                                                                                           given=u.get("role")))
         return False

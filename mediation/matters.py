@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
 from sqlmodel import select
 
-from mediation import access, permissions, records, timeutil, validation
+from mediation import access, permissions, records, steps, timeutil, validation
 from mediation.db import UnitOfWork
 from mediation.errors import InvalidValue
 from mediation.models import Matter, MatterEvent, Town
@@ -48,6 +48,7 @@ class MatterView(RecordView):
     deadline: Any
     version: int
     history: list[EventView] | None = None
+    similar: list[str] | None = None  # at registration: earlier matters that look like this one
 
     @property
     def sue_by(self):
@@ -96,7 +97,21 @@ def new(db: UnitOfWork, *, actor: str | None, kind: str, summary: str, at: timeu
             recorded_at=row.recorded_at, note=None,
             values={"kind": kind_key, **({"accepted_at": timeutil.iso(accepted.at)} if accepted else {})})])
         s.flush()
-        return _view(s, row)
+        return replace(_view(s, row), similar=_similar(s, row))
+
+
+def _similar(s, row: Matter) -> list[str]:
+    """The town's earlier matters of the same kind received within ``SIMILAR_DAYS`` with a
+    summary alike: a warning at registration (the same act may be challenged twice)."""
+    from datetime import timedelta
+
+    from mediation.cases import SIMILAR_DAYS, alike
+
+    q = select(Matter.number, Matter.summary).where(
+        Matter.town_id == row.town_id, Matter.kind == row.kind, Matter.id != row.id, Matter.state != "void",
+        Matter.received_at >= row.received_at - timedelta(days=SIMILAR_DAYS),
+        Matter.received_at <= row.received_at + timedelta(days=1)).order_by(Matter.received_at)
+    return [number for number, summary in s.exec(q).all() if alike(summary, row.summary)]
 
 
 def _check_accepted(kind: str, accepted: timeutil.Moment, *, received) -> None:
@@ -113,21 +128,14 @@ def _check_accepted(kind: str, accepted: timeutil.Moment, *, received) -> None:
 
 
 def _acting_on(s, actor: str | None, matter: str, expect_version: int | None):
-    """The acting user and the matter, locked and checked (the town's office, version seen)."""
-    row = access.matter(s, matter, lock=True)
-    user = access.actor(s, actor)
-    permissions.may_handle_matters(user, row.town_id)
-    records.check_version(row, expect_version, f"事项 {row.number}")
-    return user, row
+    return steps.acting_on(s, REGISTER, actor, matter, expect_version)
 
 
 def fire(db: UnitOfWork, *, actor: str | None, matter: str, trigger: str, note: str | None = None,
          at: timeutil.Moment | None = None, values: Mapping[str, str] | None = None,
          expect_version: int | None = None) -> MatterView:
-    with db.write() as s:
-        user, row = _acting_on(s, actor, matter, expect_version)
-        records.advance(s, REGISTER, row, user=user, trigger=trigger, note=note, at=at, values=values or {})
-        return _view(s, row)
+    return steps.fire(db, REGISTER, actor=actor, ref=matter, trigger=trigger, note=note, at=at, values=values,
+                      expect_version=expect_version)
 
 
 def amend(db: UnitOfWork, *, actor: str | None, matter: str, note: str | None, summary: str | None = None,
@@ -153,11 +161,18 @@ def amend(db: UnitOfWork, *, actor: str | None, matter: str, note: str | None, s
 
 def undo(db: UnitOfWork, *, actor: str | None, matter: str, note: str | None,
          expect_version: int | None = None) -> MatterView:
-    """Take back the matter's last step (kept, marked undone, left out of every count)."""
-    with db.write() as s:
-        user, row = _acting_on(s, actor, matter, expect_version)
-        records.undo(s, REGISTER, row, user=user, note=note)
-        return _view(s, row)
+    """Take back the matter's last workflow step (kept, marked undone, in no count)."""
+    return steps.undo(db, REGISTER, actor=actor, ref=matter, note=note, expect_version=expect_version)
+
+
+def void(db: UnitOfWork, *, actor: str | None, matter: str, note: str | None,
+         expect_version: int | None = None) -> MatterView:
+    """作废: a duplicate or mistaken registration; kept and shown, in no count."""
+    return steps.void(db, REGISTER, actor=actor, ref=matter, note=note, expect_version=expect_version)
+
+
+def next_actions(db: UnitOfWork, *, matter: str, actor: str | None = None) -> steps.Next:
+    return steps.next_actions(db, REGISTER, ref=matter, actor=actor)
 
 
 def _facts(row: Matter) -> dict[str, Any]:
@@ -170,7 +185,8 @@ def _facts(row: Matter) -> dict[str, Any]:
 REGISTER = records.Register(
     name="matter", table=Matter, event_table=MatterEvent, fk="matter_id", workflow=lambda row: WORKFLOWS[row.kind],
     facts=_facts, deadline_basis=lambda row, facts: deadline_basis(row.kind, facts), label=lambda row: row.number,
-    clock_states=CLOCK_STATES)
+    clock_states=CLOCK_STATES, load=lambda s, ref, lock=False: access.matter(s, ref, lock=lock),
+    may_act=lambda user, row: permissions.may_handle_matters(user, row.town_id), view=lambda s, row, user: _view(s, row))
 
 
 def list_matters(db: UnitOfWork, *, kind: str | None = None, year: int | None = None,

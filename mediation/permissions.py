@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from mediation.errors import PermissionDenied
+from workflows import config
 from workflows.config import OFFICE_ROLES, Role
 from workflows.i18n import _
 
@@ -184,6 +185,26 @@ def may_set_up_places(user: Actor, *, town_id: int | None) -> None:
 def may_mediate(user: Actor, village_id: int) -> bool:
     """Whether ``user`` can be a case's mediator: a mediator of its village, or an office user."""
     return user.role != Role.mediator or user.village_id == village_id
+
+
+def lines_approved_by(user: Actor) -> list[int]:
+    """The lines whose escalations ``user`` decides (from line N to N+1: the approver of N+1)."""
+    return [line - 1 for line, role in config.LINE_APPROVER.items() if role == user.role]
+
+
+def registers_by_village(user: Actor) -> bool:
+    """A mediator's records belong to a village: they name it (a town's own are the office's)."""
+    return user.role == Role.mediator
+
+
+def default_scope(user: Actor | None) -> tuple[str, int | None, int | None] | None:
+    """What a user's lists show unless they name a village: a mediator's village, a town
+    user's town, everything for the county (None). ("village"|"town", village id, town id)."""
+    if user is None or user.role == Role.county or user.town_id is None:
+        return None
+    if user.role == Role.mediator and user.village_id is not None:
+        return ("village", user.village_id, user.town_id)
+    return ("town", None, user.town_id)
 
 
 def problem(rule: Callable[..., None], *args: Any, **kwargs: Any) -> str | None:

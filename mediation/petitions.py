@@ -9,12 +9,12 @@ from typing import Any
 
 from sqlmodel import select
 
-from mediation import access, permissions, personal, records, search, timeutil, validation
+from mediation import access, permissions, personal, records, search, steps, timeutil, validation
 from mediation.db import UnitOfWork
 from mediation.errors import InvalidValue, NotAllowed
 from mediation.models import Case, Petition, PetitionEvent, Town, Village
 from mediation.views import EventView, RecordView, event_view, options_json
-from workflows import Action, Option, config, option
+from workflows import Option, config, option
 from workflows.petition import (CATEGORY_LABELS, CLOCK_STATES, FORMS, LEVELS, MAX_REPRESENTATIVES, OPEN_STATES,
                                 PETITION, ROUTES, STATE_LABELS, LAPSED_REMEDIES, Route, deadline_basis)
 from workflows.i18n import N_, _
@@ -196,21 +196,14 @@ def intake_refusal(earlier: list[Petition], form: str, level: str) -> str | None
 
 
 def _acting_on(s, actor: str | None, petition: str, expect_version: int | None):
-    """The acting user and the petition, locked and checked (may act on it, version seen)."""
-    user = access.actor(s, actor)
-    row = access.petition(s, petition, lock=True)
-    permissions.may_act_on(user, row)
-    records.check_version(row, expect_version, f"信访件 {row.number}")
-    return user, row
+    return steps.acting_on(s, REGISTER, actor, petition, expect_version)
 
 
 def fire(db: UnitOfWork, *, actor: str | None, petition: str, trigger: str, note: str | None = None,
          at: timeutil.Moment | None = None, values: Mapping[str, str] | None = None,
          expect_version: int | None = None) -> PetitionView:
-    with db.write() as s:
-        user, row = _acting_on(s, actor, petition, expect_version)
-        records.advance(s, REGISTER, row, user=user, trigger=trigger, note=note, at=at, values=values or {})
-        return _view(s, row)
+    return steps.fire(db, REGISTER, actor=actor, ref=petition, trigger=trigger, note=note, at=at, values=values,
+                      expect_version=expect_version)
 
 
 def amend(db: UnitOfWork, *, actor: str | None, petition: str, note: str | None, summary: str | None = None,
@@ -234,17 +227,24 @@ def amend(db: UnitOfWork, *, actor: str | None, petition: str, note: str | None,
                                                              if spec.id_number else {}),
                                    **({"petitioner_phone": spec.phone} if spec.phone else {}))
                 fix.shown["petitioner"] = tuple(",".join(y for y in x if y) for x in (old, new))
+        found_by = (row.summary, [row.petitioner])
+        now_found_by = (fix.changes.get("summary", row.summary), [fix.changes.get("petitioner", row.petitioner)])
+        if now_found_by != found_by:  # found by what it says now, pinyin too; the note joins it
+            fix.changes["search"] = search.appended(search.corrected(row.search, found_by, now_found_by), note)
         records.amend(s, REGISTER, row, user=user, note=note, changes=fix.changes, shown=fix.shown)
         return _view(s, row)
 
 
 def undo(db: UnitOfWork, *, actor: str | None, petition: str, note: str | None,
          expect_version: int | None = None) -> PetitionView:
-    """Take back the petition's last step (kept, marked undone, left out of every count)."""
-    with db.write() as s:
-        user, row = _acting_on(s, actor, petition, expect_version)
-        records.undo(s, REGISTER, row, user=user, note=note)
-        return _view(s, row)
+    """Take back the petition's last workflow step (kept, marked undone, in no count)."""
+    return steps.undo(db, REGISTER, actor=actor, ref=petition, note=note, expect_version=expect_version)
+
+
+def void(db: UnitOfWork, *, actor: str | None, petition: str, note: str | None,
+         expect_version: int | None = None) -> PetitionView:
+    """作废: a duplicate or mistaken registration; kept and shown, in no count."""
+    return steps.void(db, REGISTER, actor=actor, ref=petition, note=note, expect_version=expect_version)
 
 
 def _facts(row: Petition) -> dict[str, Any]:
@@ -260,7 +260,8 @@ def _facts(row: Petition) -> dict[str, Any]:
 REGISTER = records.Register(
     name="petition", table=Petition, event_table=PetitionEvent, fk="petition_id", workflow=lambda row: PETITION,
     facts=_facts, deadline_basis=lambda row, facts: deadline_basis(facts), label=lambda row: row.number,
-    clock_states=CLOCK_STATES)
+    clock_states=CLOCK_STATES, load=lambda s, ref, lock=False: access.petition(s, ref, lock=lock),
+    view=lambda s, row, user: _view(s, row))
 
 
 def list_petitions(db: UnitOfWork, *, village: str | None = None, state: str | None = None,
@@ -283,8 +284,8 @@ def show(db: UnitOfWork, *, petition: str, actor: str | None = None, unmask: boo
     """One petition with its history. ``unmask`` shows the ID number and phone to a user allowed
     to act on it, and records that they did; town and county users see who did."""
     with (db.write() if unmask else db.read()) as s:
-        row = access.petition(s, petition)
         user = access.actor(s, actor) if (unmask or actor) else None
+        row = access.petition(s, petition)
         if unmask:
             permissions.may_act_on(user, row)
         full = personal.reveal(s, "petition", [row], user=user)[row.id][0] if unmask else None
@@ -297,11 +298,9 @@ def show(db: UnitOfWork, *, petition: str, actor: str | None = None, unmask: boo
 
 def next_actions(db: UnitOfWork, *, petition: str, actor: str | None = None) -> PetitionNext:
     with db.read() as s:
-        row = access.petition(s, petition)
         user = access.optional_actor(s, actor)
-        options = PETITION.options(row.state, _facts(row), Action(actor_role=user.role if user else None,
-                                                                  at=timeutil.now()))
-        permission = permissions.problem(permissions.may_act_on, user, row) if user else None
+        row = access.petition(s, petition)
+        options, permission = steps.options(s, REGISTER, row, user)
         return PetitionNext(petition=_view(s, row), route=ROUTES[row.category], options=options,
                             permission=permission)
 

@@ -37,10 +37,16 @@ def next_seq(s, table, town_id: int, year: int, *, kind: str | None = None) -> i
 def narrow(s, q, table, when, *, village: str | None = None, state: str | None = None, year: int | None = None):
     """The list filters every register shares: a village, a state, a year of ``when``
     (an instant range in Asia/Shanghai, so the index on ``when`` stays usable)."""
-    from mediation import access, timeutil
+    from mediation import access, permissions, timeutil
 
     if village:
         q = q.where(table.village_id == access.village(s, village).id)
+    else:  # the acting user's own place by default, on every engine (a login's policies aside)
+        place = permissions.default_scope(s.info.get("acting"))
+        if place is not None and place[0] == "village" and hasattr(table, "village_id"):
+            q = q.where(table.village_id == place[1])
+        elif place is not None and hasattr(table, "town_id"):
+            q = q.where(table.town_id == place[2])
     if state:
         q = q.where(table.state == state)
     if year is not None:
@@ -132,6 +138,13 @@ class Register:
     deadline_basis: Callable[[Any, dict[str, Any]], tuple[datetime, Period] | None] | None = None
     event_extra: Callable[[Any, dict[str, Any]], dict[str, Any]] | None = None  # (row, new facts)
     clock_states: frozenset[str] = frozenset()  # states in which a passed deadline means overdue
+    # How the use cases of ``mediation.steps`` reach a record of it: found by what a user types
+    # (session, ref, lock) → row; who may act on it (user, row) → refuses; its view (session,
+    # row, user); how a ``user`` input is resolved (session, row) → name → name.
+    load: Callable[..., Any] | None = None
+    may_act: Callable[[Any, Any], None] | None = None
+    view: Callable[[Any, Any, Any], Any] | None = None
+    resolver: Callable[[Any, Any], Any] | None = None
 
     def overdue(self, now: datetime):
         """The filter of the records whose running clock has run out."""
@@ -146,6 +159,8 @@ def decide(reg: Register, row, *, user, trigger: str, note: str | None, at, valu
     ``at`` when it happened as the user gave it (``None``: now); ``recorded`` when it was entered
     (default now)."""
     note = _note(note)
+    if row.state == "void":
+        raise NotAllowed(_("{label} is void: no step follows a voided registration").format(label=reg.label(row)))
     workflow = reg.workflow(row)
     trigger = workflow.trigger_named(trigger)  # 研判分流 is triage
     typed = typing.parse(workflow, values, user=resolve_user)
@@ -194,7 +209,9 @@ def undo(s, reg: Register, row, *, user, note: str | None) -> None:
     """Take back the record's last step with a compensating ``undo`` event: its columns return
     to what they were before it (``prior``), the step is kept and marked ``undone`` (no count
     sees it), nothing is deleted. Only a workflow step, only the last one, by the user who
-    took it or an office user, with a reason."""
+    took it or an office user, with a reason. Corrections after it (``amend``, a deadline moved
+    by a holiday notice) do not hide it: they changed other columns, and stay; a correction
+    itself is never undone — another correction is (its trail already says old → new)."""
     from mediation import permissions
 
     label = reg.label(row)
@@ -202,8 +219,13 @@ def undo(s, reg: Register, row, *, user, note: str | None) -> None:
     if not (note or "").strip():
         raise NotAllowed(_("{label}: say why the step is taken back ({note})").format(label=label, note=NOTE))
     e = reg.event_table.__table__
-    last = s.execute(select(e).where(e.c[reg.fk] == row.id, e.c.seq == row.version)).mappings().first()
     workflow = reg.workflow(row)
+    last = None
+    for event in s.execute(select(e).where(e.c[reg.fk] == row.id, e.c.undone.is_(False))
+                           .order_by(e.c.seq.desc())).mappings():
+        last = event
+        if event["trigger"] not in _CORRECTIONS:
+            break
     if last is None or last["trigger"] not in workflow.triggers:
         what = last["trigger"] if last is not None else "—"
         raise NotAllowed(_("{label}: the last step ({what}) cannot be undone: only a workflow step can (a "
@@ -212,6 +234,9 @@ def undo(s, reg: Register, row, *, user, note: str | None) -> None:
         raise NotAllowed(_("{label}: that step was recorded before undo existed").format(label=label))
     permissions.may_undo(user, last["actor"])
     restored = {k: _from_json(reg.table, k, v) for k, v in last["prior"].items()}
+    if reg.deadline_basis is not None and "deadline" in restored:
+        # counted again from the restored state and what corrections set since (an acceptance day)
+        restored["deadline"] = due(reg.deadline_basis(row, {**reg.facts(row), **restored}))
     s.execute(update(e).where(e.c.id == last["id"]).values(undone=True))
     now = timeutil.now()
     event = dict(trigger="undo", from_state=row.state, to_state=restored.get("state", row.state), actor=user.name,
@@ -220,6 +245,10 @@ def undo(s, reg: Register, row, *, user, note: str | None) -> None:
         event.update(reg.event_extra(row, restored))
     write_transition(s, row, kind=reg.name, table=reg.table, event_table=reg.event_table, fk=reg.fk,
                      changes=restored, label=label, event=event)
+
+
+# Steps that correct a record and leave its workflow state alone: ``undo`` reaches past them.
+_CORRECTIONS = frozenset({"amend", "calendar"})
 
 
 def _private() -> set[str]:
@@ -310,8 +339,10 @@ def void(s, reg: Register, row, *, user, note: str | None) -> None:
                  note=note.strip(), values={"voids": row.version})
     if reg.event_extra:
         event.update(reg.event_extra(row, {}))
+    columns = reg.table.__table__.columns
+    changes = {k: v for k, v in {"state": "void", "deadline": None, "outcome": "void"}.items() if k in columns}
     write_transition(s, row, kind=reg.name, table=reg.table, event_table=reg.event_table, fk=reg.fk,
-                     changes={"state": "void", "deadline": None, "outcome": "void"}, label=label, event=event)
+                     changes=changes, label=label, event=event)
 
 
 def _note(note: str | None) -> str | None:

@@ -92,15 +92,17 @@ def annual(db: UnitOfWork, *, year: int, as_of: date | None = None, town: str | 
         vq = select(Village.name, Town.name).join(Town, Town.id == Village.town_id).order_by(Village.id)
         if town_id is not None:
             vq = vq.where(Village.town_id == town_id)
-        if login is not None and login.role == config.Role.mediator:  # … a mediator's, of their own village
+        of_village = (permissions.default_scope(login) or ("",))[0] == "village"
+        if of_village:  # … a mediator's, of their own village
             vq = vq.where(Village.id == login.village_id)
         village_rows = s.exec(vq).all()
-        if login is not None and login.role == config.Role.mediator and village_rows:
+        if of_village and village_rows:
             scope, place = f"{scope}{village_rows[0][0]}", "全村"
         villages = [v if town_id is not None else f"{t}/{v}" for v, t in village_rows]
         disputes, matrix = _disputes(s, f, villages)
         petitions = _petitions(s, f)
-        matters = dict(s.exec(select(Matter.kind, func.count()).where(*f.of(Matter), *f.window(Matter.received_at))
+        matters = dict(s.exec(select(Matter.kind, func.count()).where(*f.of(Matter), *f.window(Matter.received_at),
+                                                                      Matter.state != "void")
                               .group_by(Matter.kind)).all())
         admin_mediation = s.exec(select(func.count()).select_from(Case).where(
             *f.of(Case), Case.kind == "administrative", *f.window(Case.registered_at), Case.state != "void")).one()
@@ -205,7 +207,7 @@ def _petition_events(s, f: _Filters, *where) -> Any:
 
 
 def _petitions(s, f: _Filters) -> dict[str, Any]:
-    received_in_year = (*f.of(Petition), *f.window(Petition.received_at))
+    received_in_year = (*f.of(Petition), *f.window(Petition.received_at), Petition.state != "void")
     channel = PetitionEvent.values["channel"].as_string()
     redirected = {c: 0 for c in config.CHANNELS}
     redirected.update(dict(s.exec(select(channel, func.count()).select_from(PetitionEvent)
@@ -265,7 +267,7 @@ def _corrections(s, f: _Filters) -> dict[str, Any]:
     status as of that date."""
     latest = (select(Employment.status).where(Employment.subject_id == Subject.id, Employment.at < f.end)
               .order_by(Employment.at.desc(), Employment.id.desc()).limit(1).correlate(Subject).scalar_subquery())
-    managed = (*f.of(Subject), Subject.received_at < f.end,
+    managed = (*f.of(Subject), Subject.received_at < f.end, Subject.state != "void",
                or_(Subject.ended_at.is_(None), Subject.ended_at >= f.start),
                or_(Subject.term_end.is_(None), Subject.term_end >= f.start))
     rows = s.exec(select(latest.label("status"), func.count()).where(*managed).group_by(latest)).all()

@@ -12,8 +12,6 @@ from mediation import access, cases, permissions, timeutil
 from mediation.db import UnitOfWork
 from mediation.models import Case, CaseEvent, Matter, Petition, Village
 from workflows.matter import MATTER_KINDS, TOWN_CLOCK_STATES
-from workflows import config
-from workflows.config import Role
 from workflows.dispute import CLOCK_STATES, FINAL_STATES
 from workflows.petition import CLOCK_STATES as PETITION_CLOCK_STATES
 
@@ -68,13 +66,13 @@ def queue(db: UnitOfWork, *, actor: str | None) -> Queue:
     with db.read() as s:
         user = access.actor(s, actor)
         permissions.may_review(user)
-        town_filter = user.town_id if user.role == Role.town else None
+        town_filter = (permissions.default_scope(user) or (None, None, None))[2]
         villages = {vid: name for vid, name in s.exec(select(Village.id, Village.name))}
 
         def scoped(q, table):
             return q.where(table.town_id == town_filter) if town_filter is not None else q
 
-        lines_from = [line - 1 for line, role in config.LINE_APPROVER.items() if role == user.role]
+        lines_from = permissions.lines_approved_by(user)
         escalations = []
         rows = s.exec(scoped(select(Case).where(Case.state == "escalation_pending", Case.line.in_(lines_from)),
                              Case).order_by(Case.last_event_at)).all()

@@ -76,6 +76,16 @@ def appended(text: str | None, *more: Any) -> str:
     return _ended(f"{text or ''} {extra}") if extra else (text or "")
 
 
+def corrected(text: str | None, old: tuple[str, list[str]], new: tuple[str, list[str]]) -> str:
+    """The search text after a correction of the summary or the names (``(summary, names)``
+    before and after): the record is found by what it says now, its pinyin included, with
+    the notes it gathered kept. A text that does not start as ``old`` would (written by an
+    earlier release) keeps all it had after the new beginning."""
+    before, after = text_for(*old), text_for(*new)
+    rest = (text or "")[len(before):] if (text or "").startswith(before.rstrip()) else (text or "")
+    return appended(after, rest)
+
+
 def _ended(text: str) -> str:
     """The text with one space at its end: the last two characters of a note then start a
     trigram too, and a two-character word there is found from the index."""

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlmodel import select
 
-from mediation import access, permissions, records, timeutil, validation
+from mediation import access, permissions, records, steps, timeutil, validation
 from mediation.db import UnitOfWork
 from mediation.errors import InvalidValue, NotAllowed, NotFound
 from mediation.models import Employment, Subject, SubjectEvent, Town, Village
 from mediation.views import EventView, event_view
 from workflows import option
-from workflows.config import Role
 from workflows.subject import (SUBJECT_CATEGORIES, EMPLOYMENT, ENDED_STATES, RESETTLEMENT_YEARS, STATE_LABELS, SUBJECT)
 from workflows.i18n import N_, _
 
@@ -46,6 +45,7 @@ class SubjectView:
     version: int
     employment_history: list[EmploymentView] | None = None
     history: list[EventView] | None = None
+    similar: list[str] | None = None  # at registration: the town's subjects of that name still managed
 
     @property
     def state_label(self) -> str:
@@ -54,7 +54,8 @@ class SubjectView:
     @property
     def term_over(self) -> bool:
         """Still under supervision although the term has ended: due for 解除."""
-        return self.state not in ENDED_STATES and self.term_end is not None and self.term_end < timeutil.now()
+        return (self.state not in ENDED_STATES | {"void"} and self.term_end is not None
+                and self.term_end < timeutil.now())
 
     def to_json(self) -> dict[str, Any]:
         d = {k: getattr(self, k) for k in self.__dataclass_fields__ if k not in ("history", "employment_history")}
@@ -99,7 +100,7 @@ def new(db: UnitOfWork, *, actor: str | None, name: str, category: str, village:
             permissions.may_register_in(user, village_row)
             town_row = s.get(Town, village_row.town_id)
         else:
-            if user.role == Role.mediator:
+            if permissions.registers_by_village(user):
                 raise InvalidValue(_("a mediator registers subjects of their village ({option})").format(
                     option=option("village")))
             town_row = access.town(s, town) if town else (s.get(Town, user.town_id) if user.town_id
@@ -118,7 +119,10 @@ def new(db: UnitOfWork, *, actor: str | None, name: str, category: str, village:
             seq=1, trigger="register", from_state=None, to_state="received", actor=user.name, at=when,
             recorded_at=row.recorded_at, note=None, values={"category": cat})])
         s.flush()
-        return _view(s, row)
+        similar = [f"id {i} {n}" for i, n in s.exec(select(Subject.id, Subject.name).where(
+            Subject.town_id == row.town_id, Subject.name == row.name, Subject.category == row.category,
+            Subject.id != row.id, Subject.state.not_in(ENDED_STATES | {"void"})).order_by(Subject.id)).all()]
+        return replace(_view(s, row), similar=similar)
 
 
 def _term_end(term_end: timeutil.Moment | None, released: timeutil.Moment | None):
@@ -134,7 +138,9 @@ def _term_end(term_end: timeutil.Moment | None, released: timeutil.Moment | None
 
 
 def _load(s, ref: str, *, lock: bool = False) -> Subject:
+    """A subject by its id (``3`` or ``id:3``): subjects have no register number."""
     raw = (ref or "").strip()
+    raw = raw[3:].strip() if raw.lower().startswith("id:") else raw
     if not raw.isdigit() or len(raw) > 15:
         raise InvalidValue(_("a subject is named by its id: '{ref}'").format(ref=ref))
     q = select(Subject).where(Subject.id == int(raw))
@@ -147,19 +153,31 @@ def _load(s, ref: str, *, lock: bool = False) -> Subject:
 def fire(db: UnitOfWork, *, actor: str | None, subject: str, trigger: str, note: str | None = None,
          at: timeutil.Moment | None = None, values: Mapping[str, str] | None = None,
          expect_version: int | None = None) -> SubjectView:
-    with db.write() as s:
-        user = access.actor(s, actor)
-        row = _load(s, subject, lock=True)
-        permissions.may_act_on(user, row)
-        records.check_version(row, expect_version, f"对象 {row.id}")
-        records.advance(s, REGISTER, row, user=user, trigger=trigger, note=note, at=at, values=values or {})
-        return _view(s, row)
+    return steps.fire(db, REGISTER, actor=actor, ref=subject, trigger=trigger, note=note, at=at, values=values,
+                      expect_version=expect_version)
+
+
+def undo(db: UnitOfWork, *, actor: str | None, subject: str, note: str | None,
+         expect_version: int | None = None) -> SubjectView:
+    """Take back the subject's last workflow step (kept, marked undone, in no count)."""
+    return steps.undo(db, REGISTER, actor=actor, ref=subject, note=note, expect_version=expect_version)
+
+
+def void(db: UnitOfWork, *, actor: str | None, subject: str, note: str | None,
+         expect_version: int | None = None) -> SubjectView:
+    """作废: a duplicate or mistaken registration; kept and shown, counted nowhere."""
+    return steps.void(db, REGISTER, actor=actor, ref=subject, note=note, expect_version=expect_version)
+
+
+def next_actions(db: UnitOfWork, *, subject: str, actor: str | None = None) -> steps.Next:
+    return steps.next_actions(db, REGISTER, ref=subject, actor=actor)
 
 
 REGISTER = records.Register(
     name="subject", table=Subject, event_table=SubjectEvent, fk="subject_id", workflow=lambda row: SUBJECT,
     facts=lambda row: {"state": row.state, "category": row.category, "term_end": row.term_end},
-    label=lambda row: f"对象 {row.id} {row.name}")
+    label=lambda row: f"对象 {row.id} {row.name}", load=lambda s, ref, lock=False: _load(s, ref, lock=lock),
+    view=lambda s, row, user: _view(s, row))
 
 
 def amend(db: UnitOfWork, *, actor: str | None, subject: str, note: str | None, name: str | None = None,
@@ -199,7 +217,7 @@ def employment(db: UnitOfWork, *, actor: str | None, subject: str, status: str,
         user = access.actor(s, actor)
         row = _load(s, subject, lock=True)
         permissions.may_act_on(user, row)
-        if row.state in ENDED_STATES:
+        if row.state in ENDED_STATES or row.state == "void":
             raise NotAllowed(_("subject {id} is {state}: supervision has ended").format(id=row.id, state=STATE_LABELS[row.state]))
         last = s.exec(select(Employment.at).where(Employment.subject_id == row.id)
                       .order_by(Employment.at.desc()).limit(1)).first()

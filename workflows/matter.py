@@ -53,7 +53,7 @@ SUE_AFTER_SILENCE = Period(15, "days", law="行政诉讼法第45条: 复议机�
                                            "十五日内向人民法院提起诉讼")
 
 STATE_LABELS = {"received": "已收到申请书副本", "answered": "已答复", "decided": "已决定", "served": "已送达起诉状",
-                "defended": "已答辩", "judged": "已判决", "appealed": "已上诉", "closed": "已结案"}
+                "defended": "已答辩", "judged": "已判决", "appealed": "已上诉", "closed": "已结案", "void": "已作废"}
 TRIGGER_LABELS = {"register": "登记", "answer": "提交答复", "decide": "复议决定", "defend": "提交答辩",
                   "judge": "判决/裁定", "appeal": "上诉", "close": "结案", "extend": "延长复议期限",
                   "undo": "撤销上一步", "amend": "更正", "calendar": "按节假日安排调整期限"}

@@ -36,7 +36,7 @@ P = PetitionState
 
 STATE_LABELS = {
     "received": "已登记待分流", "handling": "办理中", "redirected": "已导入法定途径", "transferred": "已转送",
-    "not_accepted": "不予受理", "answered": "已答复", "review": "复查中", "recheck": "复核中", "closed": "已办结",
+    "not_accepted": "不予受理", "answered": "已答复", "review": "复查中", "recheck": "复核中", "closed": "已办结", "void": "已作废",
 }
 TRIGGER_LABELS = {
     "receive": "登记", "accept": "受理", "redirect": "诉访分离导入", "transfer": "转送/交办",

@@ -36,7 +36,7 @@ class SubjectState(enum.Enum):
 
 
 STATE_LABELS = {"received": "已接收", "supervised": "监管帮教中", "released": "已解除", "terminated": "已终止",
-                "revoked": "已撤销/收监"}
+                "revoked": "已撤销/收监", "void": "已作废"}
 TRIGGER_LABELS = {"register": "接收", "start": "宣告/开始帮教", "release": "解除", "terminate": "终止",
                   "revoke": "撤销/收监执行", "employment": "就业状况", "amend": "更正", "undo": "撤销上一步"}
 

@@ -113,5 +113,5 @@ def test_a_voided_registration_is_kept_shown_and_in_no_count(town):
     assert _case(town, []).endswith("第003号")
     refused(town, NotAllowed, "already void", cases.void, town, actor="王主任", case=duplicate, note="再次")
     refused(town, NotAllowed, "cannot be undone", cases.undo, town, actor="王主任", case=duplicate, note="撤销作废")
-    refused(town, NotAllowed, "not allowed in state void", cases.fire, town, actor="王主任", case=duplicate,
+    refused(town, NotAllowed, "no step follows a voided registration", cases.fire, town, actor="王主任", case=duplicate,
             trigger="reopen", note="x")

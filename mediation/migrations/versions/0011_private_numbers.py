@@ -38,7 +38,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    from mediation import chain, logins
+    from mediation import logins
 
     bind = op.get_bind()
     if bind.dialect.name == "postgresql":
