@@ -12,7 +12,6 @@ from mediation.errors import InvalidValue, NotFound
 from mediation.models import Town, User, Village
 from mediation.validation import choice
 from workflows import config, option
-from workflows.config import Role
 from workflows.i18n import N_, _
 
 
@@ -97,19 +96,13 @@ def add_user(db: UnitOfWork, *, actor: str | None, name: str, role: str,
         if s.exec(select(User).where(User.name == uname)).first():
             raise InvalidValue(_("a user named '{name}' exists already").format(name=uname))
         village_row = town_row = None
-        if role == Role.mediator:
-            if not village:
-                raise InvalidValue(_("a mediator needs a village ({option})").format(option=option("village")))
+        place = permissions.place_of_new_user(role, village=village, town=town)
+        if place == "village":
             village_row = access.village(s, village)
             town_row = s.get(Town, village_row.town_id)
-        elif village:
-            raise InvalidValue(_("{option} is for the mediator role, not {role}").format(
-                option=option("village"), role=role))
-        elif role == Role.town:
+        elif place == "town":
             town_row = access.town(s, town)
-        elif town:
-            raise InvalidValue(_("a county user belongs to no single town"))
-        county_exists = role == Role.county and s.exec(select(User.id).where(User.role == Role.county)).first()
+        county_exists = place is None and permissions.county_exists(s)
         permissions.may_add_user(acting, has_users=has_users, town_id=town_row.id if town_row else None, role=role,
                                  county_exists=bool(county_exists))
         user = User(name=uname, role=role, town_id=town_row.id if town_row else None,

@@ -22,7 +22,6 @@ from mediation.tables.disputes import Case, CaseEvent, Party
 from mediation.tables.places import Town, User, Village
 from mediation.views import CaseView, NextView, case_view, event_view
 from workflows import config, option
-from workflows.config import Role
 from workflows.i18n import N_, _
 from workflows.dispute import CLOCK_STATES, CONFIRMATION_WINDOW, DISPUTE, deadline_basis
 
@@ -364,7 +363,7 @@ def _mediator(s, row: Case, name: str) -> str:
     user = access.user_named(s, name) if name else None
     if user is not None and permissions.may_mediate(user, row.village_id):
         return user.name
-    local = s.exec(select(User.name).where(User.role == Role.mediator, User.village_id == row.village_id)).all()
+    local = s.exec(select(User.name).where(*permissions.may_mediate_query(row.village_id))).all()
     listed = ", ".join(local) or _("none")
     if user is None:
         raise NotFound(_("no mediator '{name}'; this village's mediators: {listed}").format(name=name, listed=listed))

@@ -187,6 +187,42 @@ def may_mediate(user: Actor, village_id: int) -> bool:
     return user.role != Role.mediator or user.village_id == village_id
 
 
+def place_of_new_user(role: str, *, village: str | None, town: str | None) -> str | None:
+    """Where a new user of ``role`` belongs: a mediator to a village, a town user to a town, a
+    county user to none ("village", "town" or None); a place given for the wrong role is refused."""
+    from mediation.errors import InvalidValue
+    from workflows import option
+
+    if role == Role.mediator:
+        if not village:
+            raise InvalidValue(_("a mediator needs a village ({option})").format(option=option("village")))
+        return "village"
+    if village:
+        raise InvalidValue(_("{option} is for the mediator role, not {role}").format(option=option("village"),
+                                                                                    role=role))
+    if role == Role.town:
+        return "town"
+    if town:
+        raise InvalidValue(_("a county user belongs to no single town"))
+    return None
+
+
+def county_exists(s) -> bool:
+    """Whether the database has its county user (there is one; the first is added by the owner)."""
+    from sqlmodel import select
+
+    from mediation.tables.places import User
+
+    return s.exec(select(User.id).where(User.role == Role.county)).first() is not None
+
+
+def may_mediate_query(village_id: int):
+    """The users who mediate in a village by default (its mediators), as a query's condition."""
+    from mediation.tables.places import User
+
+    return (User.role == Role.mediator, User.village_id == village_id)
+
+
 def lines_approved_by(user: Actor) -> list[int]:
     """The lines whose escalations ``user`` decides (from line N to N+1: the approver of N+1)."""
     return [line - 1 for line, role in config.LINE_APPROVER.items() if role == user.role]

@@ -88,7 +88,9 @@ def sections(report: AnnualReport) -> list[tuple[str, list[Row]]]:
         Row("防止激化", s["disputes_prevented"], "count", "screening.disputes_prevented"),
         Row("零上报", s["zero_reports"], "count", "screening.zero_reports"),
     ]
-    status = {"employed": "就业", "self_employed": "创业", "unemployed": "未就业", "unable": "无劳动能力", "unknown": "不详"}
+    from workflows.subject import EMPLOYMENT
+
+    status = {**EMPLOYMENT, "unknown": "不详"}  # the labels the workflow gives, one word each
     corrections = [
         Row("对象", c["subjects"], "count", "corrections.subjects"),
         Row("就业创业", c["employed"], "count", "corrections.employed"),

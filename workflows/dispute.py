@@ -79,7 +79,7 @@ CONFIRMATION_WINDOW = Period(config.CONFIRMATION_WINDOW_DAYS, "days",
 
 def _risk_set(f: Facts, a: Action) -> str | None:
     if f.get("risk") not in config.RISKS:
-        return _("the risk level must be set before triage (⟦set risk=green|yellow|orange|red⟧)")
+        return _("the risk level must be set before triage ({given})").format(given=given("risk", "|".join(config.RISKS)))
     return None
 
 
