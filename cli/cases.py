@@ -8,11 +8,11 @@ from typing import Any
 import click
 
 from cli.output import (
-    complete_set, complete_villages, dump_json, for_terminal, history_table, interactive, json_option, need, numbered,
-    provisional_mark, render_access, step_label, step_values,
+    complete_set, complete_villages, dump_json, for_terminal, history_table, interactive, json_option, moment, need,
+    numbered, parse_sets, provisional_mark, render_access, step_label, step_values,
 )
 from cli.i18n import N_, _, ngettext
-from cli.steps import add_undo, add_void
+from cli.steps import add_undo, add_void, render_options
 
 
 def _complete_types(ctx, param, incomplete):
@@ -42,16 +42,6 @@ def complete_steps(ctx, incomplete: str, *, workflow, service: str, record: str)
 def _complete_triggers(ctx, param, incomplete):
     from workflows.dispute import DISPUTE
     return complete_steps(ctx, incomplete, workflow=DISPUTE, service="cases", record="case_ref")
-
-
-def _parse_sets(pairs: tuple[str, ...]) -> dict[str, str]:
-    values: dict[str, str] = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep or not key.strip():
-            raise click.BadParameter(_("'{pair}' is not KEY=VALUE").format(pair=pair), param_hint="--set")
-        values[key.strip()] = value
-    return values
 
 
 def step_to_take(app, trigger: str | None, note: str | None, values: dict[str, str], *, as_json: bool,
@@ -95,13 +85,6 @@ def guided(display, next_view, workflow, note: str | None, values: dict[str, str
     if chosen.note_wanted and not (note or "").strip():
         note = click.prompt(_("Note"))
     return chosen.trigger, note, values
-
-
-def _moment(text: str | None):
-    if text is None:
-        return None  # not given: now ('' is given, and no date)
-    from mediation.timeutil import parse_at
-    return parse_at(text)
 
 
 @click.group()
@@ -150,7 +133,7 @@ def case_new(app, village, type_, summary, parties, source, screening, risk, kin
                 continue
             parties.append(p)
     view = cases.register(db, actor=app.actor, village=village, type=type_, summary=summary, parties=parties,
-                          source=source, screening=screening, risk=risk, kind=kind, at=_moment(at),
+                          source=source, screening=screening, risk=risk, kind=kind, at=moment(at),
                           petition=petition)
     if as_json:
         return dump_json(view)
@@ -304,9 +287,9 @@ def case_do(app, case_ref, trigger, note, at, sets, expect_version, as_json):
     from workflows.dispute import DISPUTE
 
     trigger, note, values = step_to_take(
-        app, trigger, note, _parse_sets(sets), as_json=as_json, workflow=DISPUTE,
+        app, trigger, note, parse_sets(sets), as_json=as_json, workflow=DISPUTE,
         next_view=lambda: cases.next_actions(app.db, case=case_ref, actor=app.actor))
-    view = cases.fire(app.db, actor=app.actor, case=case_ref, trigger=trigger.strip(), note=note, at=_moment(at),
+    view = cases.fire(app.db, actor=app.actor, case=case_ref, trigger=trigger.strip(), note=note, at=moment(at),
                       values=values, expect_version=expect_version)
     if as_json:
         return dump_json(view)
@@ -376,22 +359,6 @@ def case_next(app, case_ref, as_json):
     d.line(f"{view.case.number}  {view.case.state} {view.case.state_label}  "
            + _("line {line}  version {version}").format(line=view.case.line, version=view.case.version))
     render_options(d, view.options, view.permission, TRIGGER_LABELS, STATE_LABELS)
-
-
-def render_options(d, options, permission, trigger_labels, state_labels) -> None:
-    """The ``next`` table: ✓ with what each trigger needs, ✗ with why not."""
-    if permission:
-        d.line(f"✗ {permission}")
-    if not options:
-        d.line(_("nothing can follow this state"))
-        return
-    t = d.table("", _("step"), "→", _("needs / why not"), wrap=(_("needs / why not"),))
-    for o in options:
-        ok = o.allowed and not permission
-        detail = "; ".join(o.needs) if ok else "; ".join(r.text for r in o.blocked_by) or (permission or "")
-        t.add_row("✓" if ok else "✗", f"{o.trigger} {trigger_labels.get(o.trigger, '')}",
-                  f"{o.dest} {state_labels.get(o.dest, '')}", for_terminal(detail))
-    d.print(t)
 
 
 # -- rendering (shared with demo) -----------------------------------------------------------

@@ -377,3 +377,22 @@ def complete_set(table: str):
         words = [f"{w}=" for key, spec in fields.items() for w in (key, spec.label)]
         return [w for w in words if w.startswith(incomplete)]
     return complete
+
+
+def parse_sets(pairs: tuple[str, ...]) -> dict[str, str]:
+    """``--set KEY=VALUE`` pairs as a dict (a pair without ``=`` is a usage error)."""
+    values: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise click.BadParameter(_("'{pair}' is not KEY=VALUE").format(pair=pair), param_hint="--set")
+        values[key.strip()] = value
+    return values
+
+
+def moment(text: str | None):
+    """``--at`` as typed, parsed (None: not given, i.e. now)."""
+    if text is None:
+        return None  # not given: now ('' is given, and no date)
+    from mediation.timeutil import parse_at
+    return parse_at(text)

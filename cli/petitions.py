@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from cli.cases import _moment, _parse_sets, render_options
+from cli.output import moment, parse_sets
+from cli.steps import render_options
 from cli.steps import add_undo, add_void
 from cli.output import (
     Labelled, complete_set, complete_villages, dump_json, history_table, json_option, need, numbered, render_access,
@@ -60,7 +61,7 @@ def petition_new(app, village, petitioner, category, summary, form, level, matte
     category = need(category, "--category", N_("Petition category"), as_json=as_json)
     summary = need(summary, "--summary", N_("The petition's matter"), as_json=as_json)
     view = petitions.new(db, actor=app.actor, village=village, petitioner=petitioner, category=category,
-                         summary=summary, form=form, level=level, matter=matter, at=_moment(at), case=case_ref,
+                         summary=summary, form=form, level=level, matter=matter, at=moment(at), case=case_ref,
                          representatives=representatives)
     if as_json:
         return dump_json(view)
@@ -222,10 +223,10 @@ def petition_do(app, ref, trigger, note, at, sets, expect_version, as_json):
     from workflows.petition import PETITION
 
     trigger, note, values = step_to_take(
-        app, trigger, note, _parse_sets(sets), as_json=as_json, workflow=PETITION,
+        app, trigger, note, parse_sets(sets), as_json=as_json, workflow=PETITION,
         next_view=lambda: petitions.next_actions(app.db, petition=ref, actor=app.actor))
     view = petitions.fire(app.db, actor=app.actor, petition=ref, trigger=trigger.strip(), note=note,
-                          at=_moment(at), values=values, expect_version=expect_version)
+                          at=moment(at), values=values, expect_version=expect_version)
     if as_json:
         return dump_json(view)
     due = ", " + _("due {day}").format(day=show_due(view.deadline)) if view.deadline else ""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from cli.cases import _moment, _parse_sets
+from cli.output import moment, parse_sets
 from cli.steps import add_next, add_undo, add_void
 from cli.output import (
     Labelled, complete_villages, dump_json, history_table, json_option, need, numbered, provisional_mark, step_label,
@@ -41,8 +41,8 @@ def matter_new(app, kind, summary, town, at, accepted, as_json):
     db = app.db
     kind = need(kind, "--kind", N_("Matter kind"), as_json=as_json, type=Labelled("workflows.matter:MATTER_KINDS", N_("matter kind")))
     summary = need(summary, "--summary", N_("Summary of the matter"), as_json=as_json)
-    view = matters.new(db, actor=app.actor, kind=kind, summary=summary, at=_moment(at), town=town,
-                       accepted=_moment(accepted))
+    view = matters.new(db, actor=app.actor, kind=kind, summary=summary, at=moment(at), town=town,
+                       accepted=moment(accepted))
     if as_json:
         return dump_json(view)
     from mediation.timeutil import show_due
@@ -146,8 +146,8 @@ def matter_do(app, ref, trigger, note, at, sets, expect_version, as_json):
     """
     from mediation import matters
 
-    view = matters.fire(app.db, actor=app.actor, matter=ref, trigger=trigger.strip(), note=note, at=_moment(at),
-                        values=_parse_sets(sets), expect_version=expect_version)
+    view = matters.fire(app.db, actor=app.actor, matter=ref, trigger=trigger.strip(), note=note, at=moment(at),
+                        values=parse_sets(sets), expect_version=expect_version)
     if as_json:
         return dump_json(view)
     from mediation.timeutil import show_due
@@ -181,7 +181,7 @@ def matter_amend(app, ref, summary, accepted, note, expect_version, as_json):
 
     note = need(note, "--note", N_("Why the record is corrected"), as_json=as_json)
     view = matters.amend(app.db, actor=app.actor, matter=ref, note=note, summary=summary,
-                         accepted=_moment(accepted), expect_version=expect_version)
+                         accepted=moment(accepted), expect_version=expect_version)
     if as_json:
         return dump_json(view)
     app.display.line(_("{number}: amended (version {version})").format(number=view.number, version=view.version))
@@ -215,8 +215,8 @@ def subject_new(app, name, category, village, at, term_end, released, as_json):
     name = need(name, "NAME", N_("Name"), as_json=as_json)
     category = need(category, "--category", N_("Subject category"), as_json=as_json,
                     type=Labelled("workflows.subject:SUBJECT_CATEGORIES", N_("subject category")))
-    view = subjects.new(db, actor=app.actor, name=name, category=category, village=village, at=_moment(at),
-                        term_end=_moment(term_end), released=_moment(released))
+    view = subjects.new(db, actor=app.actor, name=name, category=category, village=village, at=moment(at),
+                        term_end=moment(term_end), released=moment(released))
     if as_json:
         return dump_json(view)
     app.display.line(f"id {view.id}  {view.name}  {view.category}  {view.state_label}")
@@ -307,7 +307,7 @@ def subject_amend(app, ref, name, village, term_end, released, note, expect_vers
 
     note = need(note, "--note", N_("Why the record is corrected"), as_json=as_json)
     view = subjects.amend(app.db, actor=app.actor, subject=ref, note=note, name=name, village=village,
-                          term_end=_moment(term_end), released=_moment(released), expect_version=expect_version)
+                          term_end=moment(term_end), released=moment(released), expect_version=expect_version)
     if as_json:
         return dump_json(view)
     app.display.line(_("subject {id} {name}: amended (version {version})").format(
@@ -337,8 +337,8 @@ def subject_do(app, ref, trigger, note, at, sets, expect_version, as_json):
     """
     from mediation import subjects
 
-    view = subjects.fire(app.db, actor=app.actor, subject=ref, trigger=trigger.strip(), note=note, at=_moment(at),
-                         values=_parse_sets(sets), expect_version=expect_version)
+    view = subjects.fire(app.db, actor=app.actor, subject=ref, trigger=trigger.strip(), note=note, at=moment(at),
+                         values=parse_sets(sets), expect_version=expect_version)
     if as_json:
         return dump_json(view)
     app.display.line(f"id {view.id} {view.name}: {trigger} → {view.state} {view.state_label}")
@@ -359,7 +359,7 @@ def subject_employment(app, ref, status, at, as_json):
     """
     from mediation import subjects
 
-    view = subjects.employment(app.db, actor=app.actor, subject=ref, status=status, at=_moment(at))
+    view = subjects.employment(app.db, actor=app.actor, subject=ref, status=status, at=moment(at))
     if as_json:
         return dump_json(view)
     app.display.line(f"id {view.id} {view.name}: {view.employment}")

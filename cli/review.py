@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from cli.cases import _moment
+from cli.output import moment
 from cli.output import dump_json, json_option, waited
 from cli.i18n import _
 
@@ -84,7 +84,7 @@ def review_return(app, case_ref, note, at, as_json):
 def _decide(app, case_ref, approve, note, at, as_json):
     from mediation import review as service
 
-    view = service.decide(app.db, actor=app.actor, case=case_ref, approve=approve, note=note, at=_moment(at))
+    view = service.decide(app.db, actor=app.actor, case=case_ref, approve=approve, note=note, at=moment(at))
     if as_json:
         return dump_json(view)
     said = _("{number}: approved → {state}, line {line}") if approve else _("{number}: returned → {state}, line {line}")

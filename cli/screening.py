@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from cli.cases import _moment
+from cli.output import moment
 from cli.output import complete_villages, dump_json, json_option, need
 from cli.i18n import N_, _, ngettext
 
@@ -37,7 +37,7 @@ def screening_add(app, village, mode, found, prevented, note, at, as_json):
     village = need(village, "--village", N_("Village"), as_json=as_json)
     mode = need(mode, "--mode", N_("Screening mode (逐个/拉网/反复/专项)"), as_json=as_json)
     view = service.add_round(db, actor=app.actor, village=village, mode=mode, found=found, prevented=prevented,
-                             at=_moment(at), note=note)
+                             at=moment(at), note=note)
     if as_json:
         return dump_json(view)
     from mediation.timeutil import show

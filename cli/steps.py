@@ -9,7 +9,7 @@ import importlib
 import click
 
 from cli.i18n import N_, _
-from cli.output import dump_json, json_option, need
+from cli.output import dump_json, for_terminal, json_option, need
 
 
 def _service(record: str):
@@ -82,8 +82,6 @@ def add_next(group: click.Group, *, record: str, workflow: str) -> None:
     @json_option
     @click.pass_obj
     def next_command(app, ref, as_json):
-        from cli.cases import render_options
-
         view = _service(record).next_actions(app.db, actor=app.actor, **{record: ref})
         if as_json:
             return dump_json(view)
@@ -91,3 +89,19 @@ def add_next(group: click.Group, *, record: str, workflow: str) -> None:
         r = view.record
         app.display.line(f"{_named(r)}  {r.state} {r.state_label}  " + _("version {version}").format(version=r.version))
         render_options(app.display, view.options, view.permission, labels.TRIGGER_LABELS, labels.STATE_LABELS)
+
+
+def render_options(d, options, permission, trigger_labels, state_labels) -> None:
+    """The ``next`` table: ✓ with what each trigger needs, ✗ with why not."""
+    if permission:
+        d.line(f"✗ {permission}")
+    if not options:
+        d.line(_("nothing can follow this state"))
+        return
+    t = d.table("", _("step"), "→", _("needs / why not"), wrap=(_("needs / why not"),))
+    for o in options:
+        ok = o.allowed and not permission
+        detail = "; ".join(o.needs) if ok else "; ".join(r.text for r in o.blocked_by) or (permission or "")
+        t.add_row("✓" if ok else "✗", f"{o.trigger} {trigger_labels.get(o.trigger, '')}",
+                  f"{o.dest} {state_labels.get(o.dest, '')}", for_terminal(detail))
+    d.print(t)

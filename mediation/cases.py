@@ -321,6 +321,8 @@ def show(db: UnitOfWork, *, case: str, actor: str | None = None, unmask: bool = 
     with (db.write() if unmask else db.read()) as s:
         user = access.optional_actor(s, actor)
         row = access.case(s, case)
+        if user is not None:
+            permissions.may_see(user, row)
         if unmask:
             if user is None:
                 raise PermissionDenied(_("showing full ID numbers needs an acting user ({option})").format(

@@ -276,14 +276,17 @@ def _translated(db: Database) -> Iterator[None]:
     except sa_exc.DBAPIError as exc:
         text = str(exc.orig) if exc.orig is not None else str(exc)
         first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
-        if "no such table" in text or "does not exist" in text and "relation" in text:
+        # PostgreSQL says what failed by its SQLSTATE, whatever language its messages are in
+        # (a server with Chinese lc_messages words them in Chinese); SQLite's words are fixed.
+        state = getattr(exc.orig, "sqlstate", None)
+        if state == "42P01" or "no such table" in text or "does not exist" in text and "relation" in text:
             raise DatabaseError(_("the database has no schema: run `mediation init --town NAME`")) from None
-        if "no such column" in text or "does not exist" in text and "column" in text:
+        if state == "42703" or "no such column" in text or "does not exist" in text and "column" in text:
             from mediation import migrate
             raise DatabaseError(migrate.older()) from None
-        if "database is locked" in text:
+        if state in ("55P03", "40P01") or "database is locked" in text:  # a lock not granted; a deadlock
             raise DatabaseError(_("the database is busy (another command holds it); try again")) from None
-        refusal = _refusal(db.url, text)
+        refusal = _refusal(db.url, text, state)
         if refusal:
             raise DatabaseError(refusal) from None
         if isinstance(exc, sa_exc.OperationalError):
@@ -294,7 +297,7 @@ def _translated(db: Database) -> Iterator[None]:
         raise DatabaseError(_("the database refused it, nothing was written: {reason}").format(reason=first)) from None
 
 
-def _refusal(url: str, text: str) -> str | None:
+def _refusal(url: str, text: str, state: str | None = None) -> str | None:
     """What a server's refusal means for the person at the terminal, and what to do: a wrong
     password, a login the server does not know, a server not answering, a right the login
     does not have (``mediation.logins``)."""
@@ -302,20 +305,21 @@ def _refusal(url: str, text: str) -> str | None:
 
     u = make_url(url)
     who, where = u.username or "?", f"{u.host or 'localhost'}:{u.port or 5432}"
-    if "password authentication failed" in text or ("role" in text and "does not exist" in text and "FATAL" in text):
+    if state == "28P01" or "password authentication failed" in text \
+            or ("role" in text and "does not exist" in text and "FATAL" in text):
         return _("the server refused login {who}: wrong password, or no such login (the 司法所 gives each person "
                  "theirs with `mediation user login`)").format(who=who)
-    if "is not permitted to log in" in text:
+    if state == "28000" and "role" not in text or "is not permitted to log in" in text:
         return _("login {who} may not log in: ask the 司法所").format(who=who)
     if "Connection refused" in text or "could not connect" in text or "timeout expired" in text \
             or "Name or service not known" in text or "could not translate host name" in text:
         return _("the PostgreSQL server at {where} is not answering: is it running, and is the address right?").format(
             where=where)
-    if "database" in text and "does not exist" in text and "FATAL" in text:
+    if state == "3D000" or "database" in text and "does not exist" in text and "FATAL" in text:
         return _("no database {database} on the server at {where}").format(where=where, database=u.database)
-    if "permission denied" in text:
-        return _("login {who} has no right to do that, nothing was written ({reason})").format(
-            who=who, reason=text.strip().splitlines()[0])
     if "row-level security" in text:
         return _("that is outside the village or town of login {who}: nothing was written").format(who=who)
+    if state == "42501" or "permission denied" in text:  # (a policy's refusal shares the state)
+        return _("login {who} has no right to do that, nothing was written ({reason})").format(
+            who=who, reason=text.strip().splitlines()[0])
     return None

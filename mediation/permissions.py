@@ -67,6 +67,16 @@ def may_act_on(user: Actor, record: Place) -> None:
         raise PermissionDenied(_("{name} acts only on records of their own town").format(name=user.name))
 
 
+def may_see(user: Actor, record: Place) -> None:
+    """Read a record in full (``show``): the same place as acting on it — what a person's own
+    login sees on a shared server, and what a named user sees on SQLite too."""
+    try:
+        may_act_on(user, record)
+    except PermissionDenied:
+        raise PermissionDenied(_("{name} sees only the records of their own village or town").format(
+            name=user.name)) from None
+
+
 def may_review(user: Actor) -> None:
     """The review queue (escalations, deadlines) is the town and county offices'."""
     if user.role not in OFFICE_ROLES:

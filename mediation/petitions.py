@@ -286,6 +286,8 @@ def show(db: UnitOfWork, *, petition: str, actor: str | None = None, unmask: boo
     with (db.write() if unmask else db.read()) as s:
         user = access.actor(s, actor) if (unmask or actor) else None
         row = access.petition(s, petition)
+        if user is not None:
+            permissions.may_see(user, row)
         if unmask:
             permissions.may_act_on(user, row)
         full = personal.reveal(s, "petition", [row], user=user)[row.id][0] if unmask else None

@@ -81,3 +81,10 @@ def test_a_mediators_lists_are_their_villages_by_default(run):
     assert mine == ["龙潭村"]
     assert sorted(c["village"] for c in run.json("case", "list", user="王主任")) == ["朱家湾村", "龙潭村"]
     assert [c["village"] for c in run.json("case", "list", "--village", "朱家湾村", user="刘调解")] == ["朱家湾村"]
+
+
+def test_a_mediator_sees_in_full_only_their_villages_records(run):
+    run.ok("case", "new", "--village", "朱家湾村", "--type", "合同", "--summary", "货款", "--party", "钱某",
+           "--at", "2026-03-03", user="周调解")
+    run.refused("case", "show", "id:1", user="刘调解", match="own village or town")
+    assert run.json("case", "show", "id:1", user="王主任")["village"] == "朱家湾村"

@@ -58,7 +58,7 @@ def test_a_town_user_acts_only_on_their_own_towns_records(two_towns):
             trigger="start")
     refused(db, PermissionDenied, "own town", subjects.employment, db, actor="王主任", subject=str(subject.id),
             status="employed")
-    refused(db, PermissionDenied, "own town", cases.show, db, case=case.number, actor="王主任", unmask=True)
+    refused(db, PermissionDenied, "own village or town", cases.show, db, case=case.number, actor="王主任", unmask=True)
     # and what next says why, without refusing to show it
     assert "own town" in cases.next_actions(db, case=case.number, actor="王主任").permission
     # a mediator of another village of the same database, likewise
