@@ -132,13 +132,17 @@ def _year(s, year: int) -> YearView:
     row = s.get(CalendarYear, year)
     day, end = date(year, 1, 1), date(year, 12, 31)
     rest, work = [], []
-    while day <= end:
-        workday = deadlines.is_workday(day)
+    import warnings
+
+    with warnings.catch_warnings():  # (the view itself says whether the year's 调休 are known)
+        warnings.simplefilter("ignore", deadlines.CalendarWarning)
+        days = {day + timedelta(days=n): deadlines.is_workday(day + timedelta(days=n))
+                for n in range((end - day).days + 1)}
+    for day, workday in days.items():
         if not workday and day.weekday() < 5:
             rest.append(day.isoformat())
         elif workday and day.weekday() >= 5:
             work.append(day.isoformat())
-        day += timedelta(days=1)
     if row is not None:
         return YearView(year, row.source, True, rest, work, row.loaded_by, row.loaded_at)
     official = deadlines.official(year)
