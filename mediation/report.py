@@ -78,7 +78,9 @@ def annual(db: UnitOfWork, *, year: int, as_of: date | None = None, town: str | 
     end = timeutil.day_start(as_of + timedelta(days=1))
     with db.read() as s:
         towns = s.exec(select(Town).order_by(Town.id)).all()
-        login = s.info.get("login")  # a person's own login counts only the rows it may see (mediation.logins)
+        # A person's own login counts only the rows it may see (mediation.logins); a named user
+        # (the acting user, on SQLite) is given the same report: their village's, their town's.
+        login = s.info.get("login") or s.info.get("acting")
         if not town and login is not None and login.town_id is not None:
             town = next(t.name for t in towns if t.id == login.town_id)  # so its report is of its own town
         if town or len(towns) <= 1:
@@ -88,11 +90,11 @@ def annual(db: UnitOfWork, *, year: int, as_of: date | None = None, town: str | 
             scope, place, town_id = town_row.name, "全镇", town_row.id
         else:  # a county database and no town named: every town's totals together
             scope, place, town_id = f"全县 ({len(towns)} 个乡镇)", "全县", None
-        f = _Filters(town_id, start, end)
+        of_village = (permissions.default_scope(login) or ("",))[0] == "village"
+        f = _Filters(town_id, start, end, login.village_id if of_village else None)
         vq = select(Village.name, Town.name).join(Town, Town.id == Village.town_id).order_by(Village.id)
         if town_id is not None:
             vq = vq.where(Village.town_id == town_id)
-        of_village = (permissions.default_scope(login) or ("",))[0] == "village"
         if of_village:  # … a mediator's, of their own village
             vq = vq.where(Village.id == login.village_id)
         village_rows = s.exec(vq).all()
@@ -122,12 +124,24 @@ class _Filters:
     town: int | None  # None: every town (a county-wide report)
     start: datetime
     end: datetime
+    village: int | None = None  # a mediator's report: their village's records only (none of the town's own)
 
     def window(self, column):
         return (column >= self.start, column < self.end)
 
     def of(self, table):
-        return () if self.town is None else (table.town_id == self.town,)
+        """The rows of the report's place: its town, and a mediator's village (a town-level
+        register, 复议/应诉, is no village's)."""
+        out = () if self.town is None else (table.town_id == self.town,)
+        if self.village is not None:
+            out += (table.village_id == self.village,) if hasattr(table, "village_id") else (false(),)
+        return out
+
+    def of_cases(self, case_id):
+        """Events of the report's place, through their case."""
+        if self.town is None and self.village is None:
+            return ()
+        return (case_id.in_(select(Case.id).where(*self.of(Case))),)
 
 
 def _events(s, f: _Filters, triggers: tuple[str, ...]) -> dict[str, int]:
@@ -135,9 +149,7 @@ def _events(s, f: _Filters, triggers: tuple[str, ...]) -> dict[str, int]:
     q = (select(CaseEvent.trigger, func.count(func.distinct(CaseEvent.case_id))).select_from(CaseEvent)
          .where(CaseEvent.trigger.in_(triggers), *f.window(CaseEvent.at), CaseEvent.undone == false())
          .group_by(CaseEvent.trigger))
-    if f.town is not None:
-        q = q.join(Case, Case.id == CaseEvent.case_id).where(Case.town_id == f.town)
-    found = dict(s.exec(q).all())
+    found = dict(s.exec(q.where(*f.of_cases(CaseEvent.case_id))).all())
     return {t: found.get(t, 0) for t in triggers}
 
 
@@ -160,9 +172,7 @@ def _disputes(s, f: _Filters, villages: list[str]) -> tuple[dict[str, Any], dict
                 ~exists().where(earlier.case_id == CaseEvent.case_id, earlier.trigger == "agree",
                                 earlier.undone == false(), earlier.seq < CaseEvent.seq))
          .group_by(CaseEvent.line, form))
-    if f.town is not None:
-        q = q.join(Case, Case.id == CaseEvent.case_id).where(Case.town_id == f.town)
-    firsts = s.exec(q).all()
+    firsts = s.exec(q.where(*f.of_cases(CaseEvent.case_id))).all()
     resolved = sum(n for _, _, n, _ in firsts)
     by_line = {str(line): 0 for line in config.LINES}
     forms: dict[str, int] = {}
@@ -175,7 +185,7 @@ def _disputes(s, f: _Filters, villages: list[str]) -> tuple[dict[str, Any], dict
     terminated = counts["fail"]
     reopened = s.exec(select(func.count()).select_from(CaseEvent).where(
         CaseEvent.trigger == "reopen", *f.window(CaseEvent.at), CaseEvent.undone == false(),
-        *(() if f.town is None else (CaseEvent.case_id.in_(select(Case.id).where(Case.town_id == f.town)),)))).one()
+        *f.of_cases(CaseEvent.case_id))).one()
     # Open: registered in the year and, as of the as-of date, not closed, terminated or redirected.
     last_state = (select(CaseEvent.to_state).where(CaseEvent.case_id == Case.id, CaseEvent.at < f.end,
                                                    CaseEvent.undone == false())
@@ -234,12 +244,13 @@ def _late_steps(s, f: _Filters) -> dict[str, int]:
     """Steps taken in the year after the deadline they were for (``records.decide`` marks
     them): a petition routed, answered or its notice served late; a 复议 answered or decided
     late; a defence or an appeal late."""
-    out = {"petitions": s.exec(select(func.count()).select_from(PetitionEvent).where(
-        *f.of(PetitionEvent), *f.window(PetitionEvent.at), PetitionEvent.undone == false(),
+    out = {"petitions": s.exec(select(func.count()).select_from(PetitionEvent).join(
+        Petition, Petition.id == PetitionEvent.petition_id).where(
+        *f.of(Petition), *f.window(PetitionEvent.at), PetitionEvent.undone == false(),
         PetitionEvent.values["late"].as_boolean().is_(True))).one()}
     by_kind = dict(s.exec(select(Matter.kind, func.count()).select_from(MatterEvent)
                           .join(Matter, Matter.id == MatterEvent.matter_id)
-                          .where(*f.of(MatterEvent), *f.window(MatterEvent.at), MatterEvent.undone == false(),
+                          .where(*f.of(Matter), *f.window(MatterEvent.at), MatterEvent.undone == false(),
                                  MatterEvent.values["late"].as_boolean().is_(True))
                           .group_by(Matter.kind)).all())
     out.update(reconsideration=by_kind.get("reconsideration", 0), litigation=by_kind.get("litigation", 0))

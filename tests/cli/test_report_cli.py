@@ -88,3 +88,20 @@ def test_a_csv_file_opens_in_chinese_excel(tmp_path):
     result = runner.invoke(main, ["--db", db, "report", "annual", "2021", "--format", "csv", "--out", str(gbk),
                                   "--encoding", "gbk"])
     assert result.exit_code == 0 and "营盘镇" in gbk.read_bytes().decode("gbk")
+
+
+def test_a_mediators_report_is_their_villages(tmp_path):
+    """A mediator named with --as gets their village's figures, as their own login would on a
+    shared server: the town report's 龙潭村 column, no town-level 复议/应诉."""
+    db = str(tmp_path / "town.db")
+    runner = CliRunner(env={"NO_COLOR": "1", "COLUMNS": "80"})
+    assert runner.invoke(main, ["--db", db, "load", SAMPLE]).exit_code == 0
+    town = json.loads(runner.invoke(main, ["--db", db, "report", "annual", "2021", "--json"]).stdout)
+    mine = json.loads(runner.invoke(main, ["--db", db, "--as", "刘明山", "report", "annual", "2021", "--json"]).stdout)
+    assert mine["disputes"]["registered"] == town["disputes"]["by_village"]["龙潭村"] > 0
+    assert list(mine["disputes"]["by_village"]) == ["龙潭村"]
+    assert mine["administrative_litigation"] == 0 and mine["town"].endswith("龙潭村")
+    assert mine["disputes"]["resolved"] <= town["disputes"]["resolved"]
+    assert mine["petitions"]["received"] <= town["petitions"]["received"]
+    office = json.loads(runner.invoke(main, ["--db", db, "--as", "王主任", "report", "annual", "2021", "--json"]).stdout)
+    assert office == town
