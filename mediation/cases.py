@@ -200,9 +200,7 @@ def amend(db: UnitOfWork, *, actor: str | None, case: str, note: str | None, sum
             if after != before or spec.id_number or spec.phone:
                 fix.shown[f"party[{old.position}]"] = (",".join(x for x in before if x),
                                                        ",".join(x for x in after if x))
-        now_found_by = (fix.changes.get("summary", row.summary), [p.name for p in parties])
-        if now_found_by != found_by:  # found by what it says now, pinyin too; the note joins it
-            fix.changes["search"] = search.appended(search.corrected(row.search, found_by, now_found_by), note)
+        fix.found_by(found_by, (fix.changes.get("summary", row.summary), [p.name for p in parties]), note)
         records.amend(s, REGISTER, row, user=user, note=note, changes=fix.changes, shown=fix.shown)
         s.flush()
         return _view(s, row, user=user)

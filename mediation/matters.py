@@ -59,8 +59,9 @@ class MatterView(RecordView):
         return records.due((self.deadline - timedelta(days=1), SUE_AFTER_SILENCE))
 
     def to_json(self) -> dict[str, Any]:
+        sue_by = self.sue_by
         return {**super().to_json(), "kind_label": MATTER_KINDS[self.kind],
-                "sue_by": timeutil.iso_deadline(self.sue_by) if self.sue_by else None}
+                "sue_by": timeutil.iso_deadline(sue_by) if sue_by else None}
 
 
 def new(db: UnitOfWork, *, actor: str | None, kind: str, summary: str, at: timeutil.Moment | None = None,

@@ -227,10 +227,8 @@ def amend(db: UnitOfWork, *, actor: str | None, petition: str, note: str | None,
                                                              if spec.id_number else {}),
                                    **({"petitioner_phone": spec.phone} if spec.phone else {}))
                 fix.shown["petitioner"] = tuple(",".join(y for y in x if y) for x in (old, new))
-        found_by = (row.summary, [row.petitioner])
-        now_found_by = (fix.changes.get("summary", row.summary), [fix.changes.get("petitioner", row.petitioner)])
-        if now_found_by != found_by:  # found by what it says now, pinyin too; the note joins it
-            fix.changes["search"] = search.appended(search.corrected(row.search, found_by, now_found_by), note)
+        fix.found_by((row.summary, [row.petitioner]),
+                     (fix.changes.get("summary", row.summary), [fix.changes.get("petitioner", row.petitioner)]), note)
         records.amend(s, REGISTER, row, user=user, note=note, changes=fix.changes, shown=fix.shown)
         return _view(s, row)
 

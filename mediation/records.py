@@ -258,14 +258,14 @@ def _private() -> set[str]:
 
 
 _DERIVED_FROM = _private()
+_NOT_PRIOR = frozenset({"last_hash", "search", *_DERIVED_FROM})
 
 
 def prior_of(row, changes: Mapping[str, Any]) -> dict[str, Any]:
     """What undo would put back: the columns a step changes, as they are before it (JSON).
     Never an ID number or a phone (events are read by everyone who sees the record; a step
     that changes one, a correction, is not undone)."""
-    hidden = {"last_hash", "search", *_DERIVED_FROM}
-    return {k: _jsonable(getattr(row, k)) for k in changes if k not in hidden}
+    return {k: _jsonable(getattr(row, k)) for k in changes if k not in _NOT_PRIOR}
 
 
 class Correction:
@@ -292,6 +292,12 @@ class Correction:
         old = getattr(self.row, column)
         if value is not None and value.strip() and value.strip() != old:
             self.set(column, value.strip(), shown=(old, value.strip()))
+
+    def found_by(self, before: tuple[str, list[str]], after: tuple[str, list[str]], note: str | None) -> None:
+        """The record is found by what it says now — its (summary, names) ``after`` instead of
+        ``before``, pinyin included — with the notes it gathered and this correction's."""
+        if after != before:
+            self.changes["search"] = search.appended(search.corrected(self.row.search, before, after), note)
 
     def set(self, column: str, value: Any, *, field: str | None = None, shown: tuple[Any, Any]) -> None:
         self.changes[column] = value

@@ -41,7 +41,7 @@ def test_each_register_takes_the_same_verbs(run, register):
     run.refused(register, "void", ref, "--note", "重复登记", user="刘调解", match="town or county")
     assert run.json(register, "void", ref, "--note", "重复登记", user="王主任")["state"] == "void"
     assert run.json(register, "next", ref, user="王主任")["allowed"] == []
-    run.refused(register, "do", ref, *step, user="王主任", match="")
+    run.refused(register, "do", ref, *step, user="王主任", match="void")
     report = run.json("report", "annual", "2026")
     counted = {"case": report["disputes"]["registered"], "petition": report["petitions"]["received"],
                "matter": report["administrative_litigation"], "subject": report["corrections"]["subjects"]}
