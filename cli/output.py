@@ -29,10 +29,9 @@ def terminal_words(kind: str, arg: str) -> str:
 
 
 def for_terminal(text: str) -> str:
-    if "⟦" not in text:
+    if not hasattr(text, "wants"):  # plain words (no ``workflows.Wording``)
         return text
-    from workflows import phrase
-    return phrase(text, terminal_words)
+    return text.phrase(terminal_words)
 
 
 def step_values(trigger: str, values: dict[str, Any], *, fields: Any = None, skip: tuple[str, ...] = (),

@@ -8,6 +8,7 @@ import importlib
 
 import click
 
+import workflows
 from cli.i18n import N_, _
 from cli.output import dump_json, for_terminal, json_option, need
 
@@ -101,7 +102,7 @@ def render_options(d, options, permission, trigger_labels, state_labels) -> None
     t = d.table("", _("step"), "→", _("needs / why not"), wrap=(_("needs / why not"),))
     for o in options:
         ok = o.allowed and not permission
-        detail = "; ".join(o.needs) if ok else "; ".join(r.text for r in o.blocked_by) or (permission or "")
+        detail = workflows.Wording.join("; ", o.needs if ok else [r.text for r in o.blocked_by]) or (permission or "")
         t.add_row("✓" if ok else "✗", f"{o.trigger} {trigger_labels.get(o.trigger, '')}",
                   f"{o.dest} {state_labels.get(o.dest, '')}", for_terminal(detail))
     d.print(t)

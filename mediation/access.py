@@ -21,7 +21,7 @@ from mediation import validation
 from mediation.errors import InvalidValue, NotFound, PermissionDenied
 from mediation.tables.disputes import Case
 from mediation.tables.places import Town, User, Village
-from workflows import option
+from workflows import ask, option
 from workflows.i18n import N_, _
 
 if TYPE_CHECKING:
@@ -48,8 +48,7 @@ def actor(session: Session, name: str | None) -> User:
         session.info["acting"] = login
         return login
     if not name or not name.strip():
-        raise PermissionDenied(_("no acting user: give {option} NAME or set MEDIATION_USER").format(
-            option=option("as")))
+        raise PermissionDenied(ask(_("no acting user: give {option} NAME or set MEDIATION_USER"), option=option("as")))
     user = user_named(session, name)
     if user is None:
         raise NotFound(_("no such user '{name}' (add one with `mediation user add`)").format(name=name))

@@ -11,7 +11,7 @@ from mediation.db import UnitOfWork
 from mediation.errors import InvalidValue, NotFound
 from mediation.models import Town, User, Village
 from mediation.validation import choice
-from workflows import config, option
+from workflows import ask, config, option
 from workflows.i18n import N_, _
 
 
@@ -61,8 +61,8 @@ def init_town(db: UnitOfWork, *, town: str, villages: list[str], abbr: str | Non
             prefix = (abbr or name[0]).strip()
             taken = s.exec(select(Town.name).where(Town.abbr == prefix)).first()
             if taken:  # case numbers are unique across the county: (2021)营调字第001号 names one case
-                raise InvalidValue(_("the case-number abbreviation '{prefix}' is taken by {taken}: choose another "
-                                     "with {option}").format(prefix=prefix, taken=taken, option=option("abbr")))
+                raise InvalidValue(ask(_("the case-number abbreviation '{prefix}' is taken by {taken}: choose another "
+                                     "with {option}"), prefix=prefix, taken=taken, option=option("abbr")))
             row = Town(name=name, abbr=prefix, created_at=timeutil.now())
             s.add(row)
             s.flush()

@@ -21,7 +21,7 @@ from mediation.errors import InvalidValue, NotFound, PermissionDenied
 from mediation.tables.disputes import Case, CaseEvent, Party
 from mediation.tables.places import Town, User, Village
 from mediation.views import CaseView, NextView, case_view, event_view
-from workflows import config, option
+from workflows import ask, config, option
 from workflows.i18n import N_, _
 from workflows.dispute import CLOCK_STATES, CONFIRMATION_WINDOW, DISPUTE, deadline_basis
 
@@ -46,9 +46,9 @@ def check_registration(*, type: str, summary: str, parties: list[str], source: s
     dispute_type = validation.choice(type, config.DISPUTE_TYPES, N_("dispute type"))
     summary = validation.clean_text(summary, N_("summary"), limit="summary", multiline=True)
     if not summary:
-        raise InvalidValue(_("a summary of the dispute is required ({option})").format(option=option("summary")))
+        raise InvalidValue(ask(_("a summary of the dispute is required ({option})"), option=option("summary")))
     if not parties:
-        raise InvalidValue(_("at least one party is required ({option})").format(option=option("party")))
+        raise InvalidValue(ask(_("at least one party is required ({option})"), option=option("party")))
     specs = [validation.party(p) for p in parties]
     source_key = validation.choice(source, config.SOURCES, N_("source")) if source else None
     mode = validation.choice(screening, config.SCREENING_MODES, N_("screening mode")) if screening else None
@@ -57,8 +57,8 @@ def check_registration(*, type: str, summary: str, parties: list[str], source: s
     if petition and source_key is None:
         source_key = "petition"
     if mode and source_key != "screening":
-        raise InvalidValue(_("{screening} goes with {source} screening: only a dispute found by screening has a "
-                             "screening mode").format(screening=option("screening"), source=option("source")))
+        raise InvalidValue(ask(_("{screening} goes with {source} screening: only a dispute found by screening has a "
+                             "screening mode"), screening=option("screening"), source=option("source")))
     risk_key = validation.choice(risk, config.RISKS, N_("risk")) if risk else None
     kind_key = validation.choice(kind, config.MEDIATION_KINDS, N_("mediation kind")) if kind else "people"
     return Registration(type=dispute_type, summary=summary.strip(), parties=specs, source=source_key,
@@ -272,8 +272,7 @@ def ledger(db: UnitOfWork, *, actor: str | None, village: str | None = None, sta
     with (db.write() if unmask else db.read()) as s:
         user = access.optional_actor(s, actor)
         if unmask and user is None:
-            raise PermissionDenied(_("exporting full ID numbers needs an acting user ({option})").format(
-                option=option("as")))
+            raise PermissionDenied(ask(_("exporting full ID numbers needs an acting user ({option})"), option=option("as")))
         q = records.narrow(s, select(Case).where(Case.state != "void").order_by(Case.registered_at, Case.id), Case,
                            Case.registered_at, village=village, state=state, year=year)
         rows = s.exec(q).all()
@@ -323,8 +322,7 @@ def show(db: UnitOfWork, *, case: str, actor: str | None = None, unmask: bool = 
             permissions.may_see(user, row)
         if unmask:
             if user is None:
-                raise PermissionDenied(_("showing full ID numbers needs an acting user ({option})").format(
-                    option=option("as")))
+                raise PermissionDenied(ask(_("showing full ID numbers needs an acting user ({option})"), option=option("as")))
             permissions.may_act_on(user, row)
         full = personal.reveal(s, "case", [row], user=user)[row.id] if unmask else None
         office = user is not None and permissions.problem(permissions.may_review, user) is None

@@ -1,9 +1,9 @@
 """One exception root. The CLI turns every ``MediationError`` into ``Error: …`` and exit 1.
 
-A message names what the user can give (a note, a value, a field) as marks
-(``workflows.given``, ``option``, ``NOTE``), not as command-line flags: ``str()`` reads them as
-bare names, and each edge phrases them for its audience with ``phrased`` — the terminal as its
-options, the loader as the keys of an import file.
+A message names what the user can give (a note, a value, a field) as data — a
+``workflows.Wording`` whose fields are ``given``, ``option``, ``NOTE`` — never as command-line
+flags: ``str()`` reads them as bare names, and each edge phrases them for its audience with
+``phrased`` — the terminal as its options, the loader as the keys of an import file.
 """
 
 from __future__ import annotations
@@ -26,10 +26,14 @@ class MediationError(Exception):
         return self.phrased(None)
 
     def phrased(self, words: Words | None) -> str:
-        if "⟦" not in self.message:
-            return self.message
-        from workflows.base import phrase
-        return phrase(self.message, words) if words else phrase(self.message)
+        if words is None or not hasattr(self.message, "wants"):  # plain words
+            return str(self.message)
+        return self.message.phrase(words)
+
+    @property
+    def wants(self) -> tuple:
+        """What the message asks for (``workflows.Want``), in order."""
+        return getattr(self.message, "wants", ())
 
 
 class NotFound(MediationError):

@@ -185,10 +185,10 @@ def read(path: str) -> tuple[dict[str, Any], Any]:
 
 
 def _asked(problem) -> str:
-    """The column of a refused step's problem: what its refusal asks for (its first mark that
-    is a column: a value, the date, the note), else a value it names by its label, else the step."""
-    for kind, arg in problem.asks:
-        key = arg.split("=", 1)[0] if kind == "set" else kind if kind in ("note", "at") else ""
+    """The column of a refused step's problem: what its refusal asks for (the first that is a
+    column: a value, the date, the note), else a value it names by its label, else the step."""
+    for want in problem.asks:
+        key = want.key if want.kind == "set" else want.kind if want.kind in ("note", "at") else ""
         if key in HEADER:
             return key
     named = [f for f, spec in DISPUTE.fields.items() if spec.label in problem.said]

@@ -42,7 +42,6 @@ from mediation.db import Database, UnitOfWork
 from mediation.errors import InvalidRecords, InvalidValue, MediationError
 from mediation.models import Case, ImportKey, Petition, User
 from workflows import config
-from workflows.base import marks
 from workflows.i18n import N_, _
 
 # Processing order: what a record refers to is loaded before it. Petitions that concern a
@@ -89,7 +88,7 @@ class Problem:
     index: int | None = None
     sub: str = ""
     step: str = ""
-    asks: tuple[tuple[str, str], ...] = ()  # a refusal's marks: what would satisfy it (workflows.phrase)
+    asks: tuple = ()  # what would satisfy a refusal (``workflows.Want``s)
 
     @property
     def path(self) -> str:
@@ -270,7 +269,7 @@ def load_data(db: Database, path: str, data: dict[str, Any], *, progress: Callab
                 result.loaded[_base(rec.kind)] = result.loaded.get(_base(rec.kind), 0) + 1
             except _ActionFailed as exc:
                 problems.append(place(name, rec, Problem(_said(exc.error), exc.field, exc.index, step=exc.step,
-                                                         asks=marks(exc.error.message))))
+                                                         asks=exc.error.wants)))
             except MediationError as exc:
                 problems.append(place(name, rec, Problem(_said(exc))))
             _tick(progress)
@@ -280,7 +279,7 @@ def load_data(db: Database, path: str, data: dict[str, Any], *, progress: Callab
     return result
 
 
-# What a refusal's marks are called in an import file (``workflows.phrase``): fields by their
+# What a refusal's wants are called in an import file (``workflows.phrase``): fields by their
 # keys here (``parties``, ``by``), values as the action's ``set = { … }``.
 FILE_KEYS = {"party": "parties", "as": "by", "representative": "representatives"}
 

@@ -22,7 +22,7 @@ import re
 from typing import TYPE_CHECKING
 
 from mediation.errors import DatabaseError, InvalidValue, PermissionDenied
-from workflows import option
+from workflows import ask, option
 from workflows.config import Role
 from workflows.i18n import _
 
@@ -373,9 +373,8 @@ def connected_user(session: Session) -> User | None:
         return User(id=row["id"], name=row["name"], role=row["role"], town_id=row["town_id"],
                     village_id=row["village_id"], created_at=row["created_at"], login=row["login"])
     if row["person"]:
-        raise PermissionDenied(_("login {login} belongs to no user of this database: ask the 司法所 to give it to a "
-                                 "user (`mediation user login NAME {option} {login}`)").format(
-            login=row["login"], option=option("login")))
+        raise PermissionDenied(ask(_("login {login} belongs to no user of this database: ask the 司法所 to give it to a "
+                                 "user (`mediation user login NAME {option} {login}`)"), login=row["login"], option=option("login")))
     return None
 
 
@@ -397,8 +396,8 @@ def give_login(session: Session, user_id: int, login: str, password: str | None)
     """Make ``login`` (a new server login with ``password``) the user's own, in the caller's
     transaction. The password is sent already hashed (SCRAM), never in clear text."""
     if session.get_bind().dialect.name != "postgresql":
-        raise InvalidValue(_("{option} is for a shared PostgreSQL database; an SQLite file is protected by its "
-                             "file permissions").format(option=option("login")))
+        raise InvalidValue(ask(_("{option} is for a shared PostgreSQL database; an SQLite file is protected by its "
+                             "file permissions"), option=option("login")))
     from sqlalchemy import text
 
     if session.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :l"), {"l": login}).first():

@@ -14,7 +14,7 @@ from mediation.db import UnitOfWork
 from mediation.errors import InvalidValue
 from mediation.models import Matter, MatterEvent, Town
 from mediation.views import EventView, RecordView, event_view
-from workflows import config, option
+from workflows import ask, config, option
 from workflows.matter import CLOCK_STATES, MATTER_KINDS, STATE_LABELS, SUE_AFTER_SILENCE, WORKFLOWS, deadline_basis
 from workflows.i18n import N_, _
 
@@ -72,7 +72,7 @@ def new(db: UnitOfWork, *, actor: str | None, kind: str, summary: str, at: timeu
     from it (行政复议法第62条); without it that deadline is unknown, not guessed."""
     kind_key = validation.choice(kind, MATTER_KINDS, N_("matter kind"))
     if not (summary or "").strip():
-        raise InvalidValue(_("a summary of the matter is required ({option})").format(option=option("summary")))
+        raise InvalidValue(ask(_("a summary of the matter is required ({option})"), option=option("summary")))
     if accepted is not None:
         _check_accepted(kind_key, accepted, received=timeutil.resolve(at, not_before=None))
     with db.write() as s:
@@ -118,8 +118,8 @@ def _similar(s, row: Matter) -> list[str]:
 def _check_accepted(kind: str, accepted: timeutil.Moment, *, received) -> None:
     """The 复议机关 accepts the application, then sends the town its copy (行政复议法第48条)."""
     if kind != "reconsideration":
-        raise InvalidValue(_("{option} is the 复议机关's acceptance of a 行政复议 application: it is for "
-                             "reconsiderations only").format(option=option("accepted")))
+        raise InvalidValue(ask(_("{option} is the 复议机关's acceptance of a 行政复议 application: it is for "
+                             "reconsiderations only"), option=option("accepted")))
     if accepted.at > timeutil.now():
         raise InvalidValue(_("the acceptance date is in the future"))
     if timeutil.local_date(accepted.at) > timeutil.local_date(received):

@@ -201,14 +201,14 @@ def place_of_new_user(role: str, *, village: str | None, town: str | None) -> st
     """Where a new user of ``role`` belongs: a mediator to a village, a town user to a town, a
     county user to none ("village", "town" or None); a place given for the wrong role is refused."""
     from mediation.errors import InvalidValue
-    from workflows import option
+    from workflows import ask, option
 
     if role == Role.mediator:
         if not village:
-            raise InvalidValue(_("a mediator needs a village ({option})").format(option=option("village")))
+            raise InvalidValue(ask(_("a mediator needs a village ({option})"), option=option("village")))
         return "village"
     if village:
-        raise InvalidValue(_("{option} is for the mediator role, not {role}").format(option=option("village"),
+        raise InvalidValue(ask(_("{option} is for the mediator role, not {role}"), option=option("village"),
                                                                                     role=role))
     if role == Role.town:
         return "town"

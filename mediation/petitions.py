@@ -14,7 +14,7 @@ from mediation.db import UnitOfWork
 from mediation.errors import InvalidValue, NotAllowed
 from mediation.models import Case, Petition, PetitionEvent, Town, Village
 from mediation.views import EventView, RecordView, event_view, options_json
-from workflows import Option, config, option
+from workflows import Option, ask, config, option
 from workflows.petition import (CATEGORY_LABELS, CLOCK_STATES, FORMS, LEVELS, MAX_REPRESENTATIVES, OPEN_STATES,
                                 PETITION, ROUTES, STATE_LABELS, LAPSED_REMEDIES, Route, deadline_basis)
 from workflows.i18n import N_, _
@@ -105,7 +105,7 @@ def new(db: UnitOfWork, *, actor: str | None, village: str, petitioner: str, cat
     form_key = validation.choice(form or "visit", FORMS, N_("petition form"))
     level_key = validation.choice(level or "town", LEVELS, N_("petition level"))
     if not (summary or "").strip():
-        raise InvalidValue(_("the petition's matter is required ({option})").format(option=option("summary")))
+        raise InvalidValue(ask(_("the petition's matter is required ({option})"), option=option("summary")))
     key = matter_key(matter or summary)
     if not key:
         raise InvalidValue(_("the matter cannot be empty"))
@@ -162,8 +162,7 @@ def _representatives(names, form: str) -> list[str]:
         if name not in reps:
             reps.append(name)
     if reps and form != "visit":
-        raise InvalidValue(_("representatives are named for a group visit ({option} visit) (信访工作条例 art 20)").format(
-            option=option("form")))
+        raise InvalidValue(ask(_("representatives are named for a group visit ({option} visit) (信访工作条例 art 20)"), option=option("form")))
     if len(reps) > MAX_REPRESENTATIVES:
         raise InvalidValue(_("a group visit names at most {most} representatives ({given} given) (信访工作条例 "
                              "art 20)").format(most=MAX_REPRESENTATIVES, given=len(reps)))

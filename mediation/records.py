@@ -16,7 +16,7 @@ from mediation import audit, deadlines, search, timeutil, validation
 from mediation import values as typing
 from mediation.errors import ConcurrentChange, InvalidValue, NotAllowed
 from mediation.tables.base import UTCDateTime
-from workflows import NOTE, Action, Due, Period, Refused
+from workflows import NOTE, Action, Due, Period, Refused, ask
 from workflows.i18n import N_, _
 
 
@@ -170,11 +170,11 @@ def decide(reg: Register, row, *, user, trigger: str, note: str | None, at, valu
         result = workflow.fire(row.state, trigger, {**facts, **typed},
                                Action(actor_role=user.role, at=when, note=note, values=typed))
     except Refused as refusal:
-        raise NotAllowed(f"{reg.label(row)}: {refusal.text}", reasons=refusal.reasons) from None
+        raise NotAllowed(ask("{label}: {why}", label=reg.label(row), why=refusal.text), reasons=refusal.reasons) from None
     late = trigger in workflow.clocked.get(row.state, ()) and row.deadline is not None and when >= row.deadline
     if late and not (note or "").strip():
-        raise NotAllowed(_("{label}: {step} is late, its deadline was {day}: record the reason for the delay "
-                           "({note})").format(label=reg.label(row), step=workflow.trigger_labels.get(trigger, trigger),
+        raise NotAllowed(ask(_("{label}: {step} is late, its deadline was {day}: record the reason for the delay "
+                           "({note})"), label=reg.label(row), step=workflow.trigger_labels.get(trigger, trigger),
                                               day=timeutil.show_due(row.deadline, minutes=False), note=NOTE))
     changes = typing.columns(workflow, typed)
     changes.update({k: due(_basis(v)) if isinstance(v, Due) else v for k, v in result.changes.items()})
@@ -217,7 +217,7 @@ def undo(s, reg: Register, row, *, user, note: str | None) -> None:
     label = reg.label(row)
     note = _note(note)
     if not (note or "").strip():
-        raise NotAllowed(_("{label}: say why the step is taken back ({note})").format(label=label, note=NOTE))
+        raise NotAllowed(ask(_("{label}: say why the step is taken back ({note})"), label=label, note=NOTE))
     e = reg.event_table.__table__
     workflow = reg.workflow(row)
     last = None
@@ -312,7 +312,7 @@ def amend(s, reg: Register, row, *, user, note: str | None, changes: Mapping[str
     label = reg.label(row)
     note = _note(note)
     if not (note or "").strip():
-        raise NotAllowed(_("{label}: say why the record is corrected ({note})").format(label=label, note=NOTE))
+        raise NotAllowed(ask(_("{label}: say why the record is corrected ({note})"), label=label, note=NOTE))
     if not shown:
         raise NotAllowed(_("{label}: nothing to correct, the values given are the record's own").format(label=label))
     now = timeutil.now()
@@ -337,7 +337,7 @@ def void(s, reg: Register, row, *, user, note: str | None) -> None:
         raise NotAllowed(_("{label}: already void").format(label=label))
     note = _note(note)
     if not (note or "").strip():
-        raise NotAllowed(_("{label}: say why the registration is void ({note})").format(label=label, note=NOTE))
+        raise NotAllowed(ask(_("{label}: say why the registration is void ({note})"), label=label, note=NOTE))
     e = reg.event_table.__table__
     s.execute(update(e).where(e.c[reg.fk] == row.id).values(undone=True))
     now = timeutil.now()

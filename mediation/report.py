@@ -25,7 +25,7 @@ from mediation.db import UnitOfWork
 from mediation.errors import InvalidValue
 from mediation.models import (Case, CaseEvent, Employment, Matter, MatterEvent, Petition, PetitionEvent,
                               ScreeningRound, Subject, Town, Village, ZeroReport)
-from workflows import config, option
+from workflows import ask, config, option
 from workflows.dispute import FINAL_STATES
 from workflows.i18n import _
 
@@ -70,10 +70,9 @@ def annual(db: UnitOfWork, *, year: int, as_of: date | None = None, town: str | 
         raise InvalidValue(_("{year} is implausibly early").format(year=year))
     as_of = as_of or default_as_of(year)
     if as_of.year != year:
-        raise InvalidValue(_("{option} {as_of} must be a date in {year}").format(
-            as_of=as_of, year=year, option=option("as_of")))
+        raise InvalidValue(ask(_("{option} {as_of} must be a date in {year}"), as_of=as_of, year=year, option=option("as_of")))
     if as_of > today:
-        raise InvalidValue(_("{option} {as_of} is in the future").format(as_of=as_of, option=option("as_of")))
+        raise InvalidValue(ask(_("{option} {as_of} is in the future"), as_of=as_of, option=option("as_of")))
     start = timeutil.year_bounds(year)[0]
     end = timeutil.day_start(as_of + timedelta(days=1))
     with db.read() as s:

@@ -14,7 +14,7 @@ from mediation import access, permissions, records, timeutil, validation
 from mediation.db import UnitOfWork
 from mediation.errors import InvalidValue, NotAllowed
 from mediation.models import ScreeningRound, Village, ZeroReport
-from workflows import config, option
+from workflows import ask, config, option
 from workflows.i18n import N_, _
 
 
@@ -70,9 +70,8 @@ def add_round(db: UnitOfWork, *, actor: str | None, village: str, mode: str, fou
     mode_key = validation.choice(mode, config.SCREENING_MODES, N_("screening mode"))
     n_found, n_prevented = _count(found, option("found")), _count(prevented, option("prevented"))
     if n_prevented > n_found:  # 防止激化: of the disputes found
-        raise InvalidValue(_("{prevented} ({n_prevented}) cannot exceed {found} ({n_found}): the disputes kept from "
-                             "escalating are among those found").format(
-            prevented=option("prevented"), found=option("found"), n_prevented=n_prevented, n_found=n_found))
+        raise InvalidValue(ask(_("{prevented} ({n_prevented}) cannot exceed {found} ({n_found}): the disputes kept from "
+                             "escalating are among those found"), prevented=option("prevented"), found=option("found"), n_prevented=n_prevented, n_found=n_found))
     note = validation.clean_text(note, N_("note"), multiline=True)
     with db.write() as s:
         user = access.actor(s, actor)

@@ -13,7 +13,7 @@ from mediation.db import UnitOfWork
 from mediation.errors import InvalidValue, NotAllowed, NotFound
 from mediation.models import Employment, Subject, SubjectEvent, Town, Village
 from mediation.views import EventView, event_view
-from workflows import option
+from workflows import ask, option
 from workflows.subject import (SUBJECT_CATEGORIES, EMPLOYMENT, ENDED_STATES, RESETTLEMENT_YEARS, STATE_LABELS, SUBJECT)
 from workflows.i18n import N_, _
 
@@ -80,16 +80,15 @@ def new(db: UnitOfWork, *, actor: str | None, name: str, category: str, village:
     left prison, whose 安置帮教 runs five years from then."""
     cat = validation.choice(category, SUBJECT_CATEGORIES, N_("subject category"))
     if released is not None and cat != "resettlement":
-        raise InvalidValue(_("{option} (the release date) is for resettlement subjects").format(option=option("released")))
+        raise InvalidValue(ask(_("{option} (the release date) is for resettlement subjects"), option=option("released")))
     if term_end is not None and cat != "correction":
-        raise InvalidValue(_("{option} (the end of the term) is for correction subjects").format(option=option("term_end")))
+        raise InvalidValue(ask(_("{option} (the end of the term) is for correction subjects"), option=option("term_end")))
     # Without them no clock can run: a subject would be counted every year for ever.
     if cat == "correction" and term_end is None:
-        raise InvalidValue(_("a 社区矫正 subject needs the day the correction term ends ({option})").format(
-            option=option("term_end")))
+        raise InvalidValue(ask(_("a 社区矫正 subject needs the day the correction term ends ({option})"), option=option("term_end")))
     if cat == "resettlement" and released is None:
-        raise InvalidValue(_("a 安置帮教 subject needs the day of release from prison ({option}): 帮教 runs five years "
-                             "from it").format(option=option("released")))
+        raise InvalidValue(ask(_("a 安置帮教 subject needs the day of release from prison ({option}): 帮教 runs five years "
+                             "from it"), option=option("released")))
     end = _term_end(term_end, released)
     if not (name or "").strip():
         raise InvalidValue(_("a name is required"))
@@ -101,8 +100,7 @@ def new(db: UnitOfWork, *, actor: str | None, name: str, category: str, village:
             town_row = s.get(Town, village_row.town_id)
         else:
             if permissions.registers_by_village(user):
-                raise InvalidValue(_("a mediator registers subjects of their village ({option})").format(
-                    option=option("village")))
+                raise InvalidValue(ask(_("a mediator registers subjects of their village ({option})"), option=option("village")))
             town_row = access.town(s, town) if town else (s.get(Town, user.town_id) if user.town_id
                                                           else access.town(s, None))
             permissions.may_register_in_town(user, town_row.id)
@@ -193,11 +191,9 @@ def amend(db: UnitOfWork, *, actor: str | None, subject: str, note: str | None, 
         fix = records.Correction(s, user, row, village=village)
         fix.text("name", name)
         if term_end is not None and row.category != "correction":
-            raise InvalidValue(_("{option} (the end of the term) is for correction subjects").format(
-                option=option("term_end")))
+            raise InvalidValue(ask(_("{option} (the end of the term) is for correction subjects"), option=option("term_end")))
         if released is not None and row.category != "resettlement":
-            raise InvalidValue(_("{option} (the release date) is for resettlement subjects").format(
-                option=option("released")))
+            raise InvalidValue(ask(_("{option} (the release date) is for resettlement subjects"), option=option("released")))
         end = _term_end(term_end, released)
         if end is not None and end != row.term_end:
             if end <= row.received_at:

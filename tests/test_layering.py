@@ -42,7 +42,7 @@ def test_cli_start_imports_no_heavy_module():
 
 @pytest.mark.parametrize("pkg,path", FILES, ids=[str(p.relative_to(ROOT)) for _, p in FILES])
 def test_the_core_words_no_command_line_flag(pkg, path):
-    """Refusals name what to give as marks (workflows.given, option, NOTE); the terminal and
+    """Refusals name what to give as data (workflows.given, option, NOTE); the terminal and
     the loader word them for their audience. A flag typed into the core would tell an import
     file's author to pass ``--set``."""
     import re

@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from workflows.base import Workflow
 
 __all__ = ["AT", "NOTE", "Action", "Due", "Guard", "Input", "Option", "Period", "Reason", "Refused", "Result",
-           "Workflow", "get", "given", "note_given", "option", "phrase"]
+           "Want", "Wording", "Workflow", "ask", "get", "given", "note_given", "option", "phrase", "wanted", "wants"]
 
 
 def __getattr__(name: str):

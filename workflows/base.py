@@ -10,7 +10,6 @@ when satisfied and a reason a mediator understands when not. The same guards ans
 from __future__ import annotations
 
 import enum
-import re
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -25,55 +24,141 @@ Facts = Mapping[str, Any]
 # -- what a refusal asks for, phrased at the edge ---------------------------------------------
 #
 # A refusal names what would satisfy it — a note, a value, a field, the time of the step — as
-# a mark, never as a command-line flag: each edge renders the marks for its audience (the
-# terminal as its options, an import file as its keys), through ``phrase``.
+# data (``Want``) kept beside its words, never as a command-line flag: the words are a template
+# whose placeholders the wants fill, and each edge renders them for its audience (the terminal
+# as its options, an import file as its keys) through ``phrase``. ``str()`` reads bare names.
 
-NOTE = "⟦note⟧"
-AT = "⟦at⟧"  # when a step happened
-_MARK = re.compile(r"⟦(note|set|opt|at)(?: ([^⟧]*))?⟧")
 
-# How marks read for an audience: (kind, argument) → words. ``kind`` is ``note``, ``at``,
+@dataclass(frozen=True)
+class Want:
+    """One thing a message asks for: ``note``, ``at`` (when the step happened), ``opt`` (an
+    input field, ``key`` its name) or ``set`` (a value given with a step: ``key`` and what it
+    may be, ``value``)."""
+
+    kind: str
+    key: str = ""
+    value: str = ""
+
+    @property
+    def arg(self) -> str:
+        """``key=value`` of a value (its placeholders, such as ``DATE``, in the reader's
+        language), the field's name of an input field."""
+        if self.kind != "set":
+            return self.key
+        value = "|".join(_(v) if v.isupper() and v.isascii() else v for v in self.value.split("|"))
+        return f"{self.key}={value}"
+
+    def __str__(self) -> str:
+        return plain_words(self.kind, self.arg)
+
+
+NOTE = Want("note")
+AT = Want("at")  # when a step happened
+
+# How wants read for an audience: (kind, argument) → words. ``kind`` is ``note``, ``at``,
 # ``opt`` (argument: the field's name) or ``set`` (argument: ``key=value``).
 Words = Callable[[str, str], str]
 
 
-def given(key: str, value: str = "…") -> str:
-    """The mark of a value given with a trigger (its key, and what it may be)."""
-    return f"⟦set {key}={value}⟧"
+def given(key: str, value: str = "…") -> Want:
+    """A value given with a trigger (its key, and what it may be)."""
+    return Want("set", key, value)
 
 
-def option(name: str) -> str:
-    """The mark of an input field of a command or record, e.g. ``summary``."""
-    return f"⟦opt {name}⟧"
+def option(name: str) -> Want:
+    """An input field of a command or record, e.g. ``summary``."""
+    return Want("opt", name)
 
 
 def plain_words(kind: str, arg: str) -> str:
     return arg if kind in ("opt", "set") else kind
 
 
-def marks(text: str) -> tuple[tuple[str, str], ...]:
-    """The marks of a text, in order, as (kind, argument): what a refusal says would satisfy it."""
-    return tuple(_MARK.findall(text))
+class Wording(str):
+    """Words with what they ask for kept as data: a template (a catalog text, translated) and
+    its fields, of which ``Want``s (and nested ``Wording``s) are rendered by the edge. As a
+    ``str`` it reads the bare names (``note``, ``risk=green|…``)."""
+
+    template: str
+    fields: dict
+
+    def __new__(cls, template: str, fields: Mapping[str, Any]):
+        self = super().__new__(cls, template.format(**{k: str(v) for k, v in fields.items()}))
+        self.template, self.fields = template, dict(fields)
+        return self
+
+    def __reduce__(self):
+        return (Wording, (self.template, self.fields))
+
+    def phrase(self, words: Words) -> str:
+        return self.template.format(**{k: _phrased(v, words) for k, v in self.fields.items()})
+
+    @property
+    def wants(self) -> tuple[Want, ...]:
+        """What the words ask for, in the order they name it."""
+        import string
+
+        out: list[Want] = []
+        for _text, name, _spec, _conv in string.Formatter().parse(self.template):
+            value = self.fields.get(name) if name else None
+            if isinstance(value, Want):
+                out.append(value)
+            elif isinstance(value, Wording):
+                out += value.wants
+        return tuple(dict.fromkeys(out))
+
+    @staticmethod
+    def join(sep: str, items) -> str:
+        """``sep.join(items)``, keeping the wants of those that have them."""
+        items = list(items)
+        if not any(isinstance(i, Wording) for i in items):
+            return sep.join(items)
+        names = [f"w{i}" for i in range(len(items))]
+        return Wording(sep.replace("{", "{{").replace("}", "}}").join("{" + n + "}" for n in names),
+                       dict(zip(names, items)))
+
+
+def _phrased(value: Any, words: Words) -> Any:
+    if isinstance(value, Want):
+        return words(value.kind, value.arg)
+    if isinstance(value, Wording):
+        return value.phrase(words)
+    return value
+
+
+def ask(template: str, **fields: Any) -> str:
+    """``template.format(**fields)``, keeping the fields that are wants (or wordings) as data
+    for the edge to phrase; plain text when none is."""
+    if any(isinstance(v, (Want, Wording)) for v in fields.values()):
+        return Wording(template, fields)
+    return template.format(**fields)
+
+
+def wants(text: str) -> tuple[Want, ...]:
+    """What a text asks for (nothing, for plain text)."""
+    return text.wants if isinstance(text, Wording) else ()
 
 
 def phrase(text: str, words: Words = plain_words) -> str:
-    """``text`` with its marks rendered by ``words`` (default: the bare names)."""
-    if "⟦" not in text:
-        return text
-    return _MARK.sub(lambda m: words(m.group(1), m.group(2) or ""), text)
+    """``text`` with what it asks for rendered by ``words`` (default: the bare names)."""
+    return text.phrase(words) if isinstance(text, Wording) else text
 
 
 @dataclass(frozen=True)
 class Reason:
-    """Why a trigger is refused, as data: the rule (its guard's name), the words (with marks
-    for what would satisfy it) and the law it applies, when it is one."""
+    """Why a trigger is refused, as data: the rule (its guard's name), the words (a ``Wording``
+    when they ask for something) and the law it applies, when it is one."""
 
     code: str
     text: str
     law: str = ""
 
+    @property
+    def wants(self) -> tuple[Want, ...]:
+        return wants(self.text)
+
     def __str__(self) -> str:
-        return phrase(self.text)
+        return str(self.text)
 
 
 @dataclass(frozen=True)
@@ -90,12 +175,26 @@ class Action:
 class Guard:
     """A condition with its reason. ``input`` guards depend on what the user types
     (a note, a value), so ``options`` lists them as needs rather than as blocks; ``hint``
-    says what to give (with marks), ``law`` the article the rule applies."""
+    says what to give (a catalog template whose placeholders ``asks`` fills), ``law`` the
+    article the rule applies."""
 
     check: Callable[[Facts, Action], str | None]
     input: bool = False
     hint: str = ""
     law: str = ""
+    asks: Mapping[str, Want] = field(default_factory=dict)
+
+    @property
+    def need(self) -> str:
+        """The hint in the reader's language, with what it asks for kept as data."""
+        return ask(_(self.hint), **self.asks) if self.hint else ""
+
+
+def wanted(*wants: Want, optional: bool = False) -> dict[str, Any]:
+    """A guard's hint that only names values (``{risk}``; ``[{ground}]`` when optional), as
+    ``Guard(**wanted(given(...)))``."""
+    template = " ".join("{" + w.key + "}" for w in wants)
+    return {"hint": f"[{template}]" if optional else template, "asks": {w.key: w for w in wants}}
 
 
 _SHANGHAI = None
@@ -117,16 +216,16 @@ def extension_within(most: int, law: str) -> Guard:
         if not isinstance(days, int) or not 1 <= days <= most:
             return _("an extension is 1 to {days} days ({law})").format(days=most, law=law)
         return None
-    return Guard(check, input=True, hint=f"⟦set days=1..{most}⟧")
+    return Guard(check, input=True, **wanted(given("days", f"1..{most}")))
 
 
 def note_given(what: str = N_("a reason")) -> Guard:
     """The guard every workflow shares: a step that must say why (``what``: a catalog text)."""
     def check(f: Facts, a: Action) -> str | None:
         if not (a.note or "").strip():
-            return _("{what} is required for this step ({note})").format(what=_(what), note=NOTE)
+            return ask(_("{what} is required for this step ({note})"), what=_(what), note=NOTE)
         return None
-    return Guard(check, input=True, hint=f"{NOTE} {what}")
+    return Guard(check, input=True, hint="{note} " + what, asks={"note": NOTE})
 
 
 @dataclass(frozen=True)
@@ -190,8 +289,8 @@ class Refused(Exception):
 
     @property
     def text(self) -> str:
-        """The reasons with their marks, for the edge to phrase."""
-        return "; ".join(r.text if isinstance(r, Reason) else str(r) for r in self.reasons)
+        """The reasons with what they ask for, for the edge to phrase."""
+        return Wording.join("; ", [r.text if isinstance(r, Reason) else str(r) for r in self.reasons])
 
 
 @dataclass(frozen=True)
@@ -209,24 +308,25 @@ class Option:
     dest: str
     allowed: bool
     blocked_by: tuple[Reason, ...] = ()
-    needs: tuple[str, ...] = ()  # hints, with marks
+    needs: tuple[str, ...] = ()  # the hints (``Guard.need``)
+
+    def _wants(self) -> tuple[Want, ...]:
+        return tuple(w for text in (*self.needs, *(r.text for r in self.blocked_by)) for w in wants(text))
 
     @property
     def takeable(self) -> bool:
         """Allowed now, or held back only for want of values that can be given with the step
         (every reason names one, as 研判分流 names the risk level)."""
-        return self.allowed or all("⟦set " in r.text for r in self.blocked_by)
+        return self.allowed or all(any(w.kind == "set" for w in r.wants) for r in self.blocked_by)
 
     @property
     def values_wanted(self) -> list[str]:
         """The keys of the values the step asks for (its needs and its reasons), in order."""
-        texts = " ".join((*self.needs, *(r.text for r in self.blocked_by)))
-        return list(dict.fromkeys(m.group(2).split("=", 1)[0] for m in _MARK.finditer(texts)
-                                  if m.group(1) == "set" and m.group(2)))
+        return list(dict.fromkeys(w.key for w in self._wants() if w.kind == "set"))
 
     @property
     def note_wanted(self) -> bool:
-        return NOTE in " ".join((*self.needs, *(r.text for r in self.blocked_by)))
+        return any(w.kind == "note" for w in self._wants())
 
 
 class _Proxy:
@@ -391,7 +491,7 @@ class Workflow:
         for trigger in self.machine.get_triggers(state):
             for t in self._transitions_from(state, trigger):
                 blocked = self.reasons(state, trigger, facts, action, inputs=False)
-                needs = tuple(_(self.guards[g].hint) for g in _as_list(t.get("conditions"))
+                needs = tuple(self.guards[g].need for g in _as_list(t.get("conditions"))
                               if self.guards[g].input and self.guards[g].hint)
                 result.append(Option(trigger=trigger, dest=_value(t["dest"]), allowed=not blocked,
                                      blocked_by=tuple(blocked), needs=needs))

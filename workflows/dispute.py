@@ -11,8 +11,8 @@ import enum
 from datetime import datetime
 
 from workflows import config
-from workflows.base import Action, Facts, Guard, Input, Period, Workflow, given, note_given
-from workflows.petition import ARBITRATION_CLOCKS, channel_clock, channel_period, clock_start_given
+from workflows.base import Action, Facts, Guard, Input, Period, Workflow, ask, given, note_given, wanted
+from workflows.petition import ARBITRATION_CLOCKS, CLOCK_START_HINT, channel_clock, channel_period, clock_start_given
 from workflows.i18n import N_, _
 
 
@@ -75,17 +75,20 @@ CONFIRMATION_WINDOW = Period(config.CONFIRMATION_WINDOW_DAYS, "days",
                              law="人民调解法第33条; 民事诉讼法第85条(期间届满日遇节假日顺延)")
 
 
+_AGREEMENT = given("agreement", "|".join(config.AGREEMENT_FORMS))
+
+
 # -- guards: None when satisfied, else the reason ------------------------------------------
 
 def _risk_set(f: Facts, a: Action) -> str | None:
     if f.get("risk") not in config.RISKS:
-        return _("the risk level must be set before triage ({given})").format(given=given("risk", "|".join(config.RISKS)))
+        return ask(_("the risk level must be set before triage ({given})"), given=given("risk", "|".join(config.RISKS)))
     return None
 
 
 def _mediator_set(f: Facts, a: Action) -> str | None:
     if not f.get("mediator"):
-        return _("a mediator must be assigned before mediation starts (⟦set mediator=NAME⟧)")
+        return ask(_("a mediator must be assigned before mediation starts ({mediator})"), mediator=given("mediator", N_("NAME")))
     return None
 
 
@@ -106,13 +109,13 @@ def _actor_of_next_line(f: Facts, a: Action) -> str | None:
 
 def _agreement_form(f: Facts, a: Action) -> str | None:
     if a.values.get("agreement") not in config.AGREEMENT_FORMS:
-        return _("say whether the agreement is written or oral (⟦set agreement=written|oral⟧)")
+        return ask(_("say whether the agreement is written or oral ({agreement})"), agreement=_AGREEMENT)
     return None
 
 
 def _written_terms(f: Facts, a: Action) -> str | None:
     if a.values.get("agreement") == "written" and not (a.values.get("terms") or "").strip():
-        return _("a written agreement needs its terms (⟦set terms=…⟧; 人民调解法 art 29)")
+        return ask(_("a written agreement needs its terms ({terms}; 人民调解法 art 29)"), terms=given("terms"))
     return None
 
 
@@ -136,14 +139,13 @@ def _within_confirmation_window(f: Facts, a: Action) -> str | None:
 
 def _satisfaction_given(f: Facts, a: Action) -> str | None:
     if not isinstance(a.values.get("satisfied"), bool):
-        return _("record whether the parties are satisfied (⟦set satisfied=yes|no⟧)")
+        return ask(_("record whether the parties are satisfied ({satisfied})"), satisfied=given("satisfied", "yes|no"))
     return None
 
 
 def _channel_given(f: Facts, a: Action) -> str | None:
     if a.values.get("channel") not in config.CHANNELS:
-        return _("say which legal channel the matter goes to ({given})").format(
-            given=given("channel", "|".join(config.CHANNELS)))
+        return ask(_("say which legal channel the matter goes to ({given})"), given=given("channel", "|".join(config.CHANNELS)))
     return None
 
 
@@ -153,16 +155,16 @@ GUARDS = {
     "note_given": note_given(N_("a note")),
     "below_top_line": Guard(_below_top_line),
     "actor_of_next_line": Guard(_actor_of_next_line),
-    "agreement_form": Guard(_agreement_form, input=True, hint="⟦set agreement=written|oral⟧"),
-    "written_terms": Guard(_written_terms, input=True, hint=N_("⟦set terms=…⟧ (a written agreement)")),
+    "agreement_form": Guard(_agreement_form, input=True, **wanted(_AGREEMENT)),
+    "written_terms": Guard(_written_terms, input=True, hint=N_("{terms} (a written agreement)"),
+                           asks={"terms": given("terms")}),
     "written_agreement": Guard(_written_agreement),
     "within_confirmation_window": Guard(_within_confirmation_window),
-    "satisfaction_given": Guard(_satisfaction_given, input=True, hint="⟦set satisfied=yes|no⟧"),
+    "satisfaction_given": Guard(_satisfaction_given, input=True, **wanted(given("satisfied", "yes|no"))),
     "channel_given": Guard(_channel_given, input=True,
-                           hint="⟦set channel=" + "|".join(config.CHANNELS) + "⟧"),
+                           **wanted(given("channel", "|".join(config.CHANNELS)))),
     "clock_start_given": Guard(clock_start_given, input=True,
-                               hint=N_("⟦set known_at=DATE|unknown⟧ (复议/诉讼/仲裁), ⟦set decided_at=DATE⟧ "
-                                       "(a lawsuit after a 复议 decision)")),
+                               **CLOCK_START_HINT),
     "court_not_accepted": Guard(lambda f, a: _("the court's acceptance is already recorded")
                                 if f.get("confirmation_accepted_at") else None),
 }

@@ -16,7 +16,8 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from workflows.base import Action, Facts, Guard, Input, Period, Workflow, day_of, extension_within, given, note_given
+from workflows.base import (NOTE, Action, Facts, Guard, Input, Period, Workflow, ask, day_of, extension_within, given,
+                            note_given, option, wanted)
 from workflows.i18n import N_, _
 
 MATTER_KINDS = {"reconsideration": "行政复议", "litigation": "行政应诉"}
@@ -59,12 +60,16 @@ TRIGGER_LABELS = {"register": "登记", "answer": "提交答复", "decide": "复
                   "undo": "撤销上一步", "amend": "更正", "calendar": "按节假日安排调整期限"}
 
 
+_SERVED_AT = given("served_at", N_("DATE"))
+_LATE_HINT = {"hint": N_("{note} the reason for the delay (if late)"), "asks": {"note": NOTE}}
+
+
 def _in_time(deadline_key: str, what: str, law: str):
     """``what``: the limit, a catalog text (``N_``)."""
     def check(f: Facts, a: Action) -> str | None:
         end = f.get(deadline_key)
         if end and a.at and a.at >= end and not (a.note or "").strip():
-            return _("past the limit for {what} ({law}): record why with ⟦note⟧").format(what=_(what), law=law)
+            return ask(_("past the limit for {what} ({law}): record why with {note}"), what=_(what), law=law, note=NOTE)
         return None
     return check
 
@@ -72,7 +77,7 @@ def _in_time(deadline_key: str, what: str, law: str):
 def _outcome_in(outcomes: dict[str, str]):
     def check(f: Facts, a: Action) -> str | None:
         if a.values.get("outcome") not in outcomes:
-            return _("say what the outcome is ({given})").format(given=given("outcome", "|".join(outcomes)))
+            return ask(_("say what the outcome is ({given})"), given=given("outcome", "|".join(outcomes)))
         return None
     return check
 
@@ -83,15 +88,15 @@ def _appeal_in_time(f: Facts, a: Action) -> str | None:
     end = f.get("deadline")
     if end and a.at and a.at >= end and not (a.note or "").strip():
         period = APPEAL_RULING if f.get("decision_form") == "ruling" else APPEAL
-        return _("the appeal period has passed ({law}): record the reason with ⟦note⟧, as the application "
-                 "to extend it (art 48)").format(law=period.law)
+        return ask(_("the appeal period has passed ({law}): record the reason with {note}, as the application "
+                   "to extend it (art 48)"), law=period.law, note=NOTE)
     return None
 
 
 def _served_given(f: Facts, a: Action) -> str | None:
     if a.values.get("served_at") is None:
-        return _("say when the judgment or ruling was served (⟦set served_at=DATE⟧): the appeal period counts "
-                 "from it (行政诉讼法 art 85)")
+        return ask(_("say when the judgment or ruling was served ({served_at}): the appeal period counts "
+                   "from it (行政诉讼法 art 85)"), served_at=_SERVED_AT)
     return None
 
 
@@ -115,8 +120,8 @@ def _decision_period_running(f: Facts, a: Action) -> str | None:
     决定的 … 可以适当延长): a period that has ended cannot be lengthened afterwards."""
     end = f.get("deadline")
     if not f.get("accepted_at") or end is None:
-        return _("the decision period is unknown without the day the 复议机关 accepted the application: record it "
-                 "first (⟦opt accepted⟧ of matter amend)")
+        return ask(_("the decision period is unknown without the day the 复议机关 accepted the application: record "
+                   "it first ({accepted} of matter amend)"), accepted=option("accepted"))
     if a.at is not None and a.at >= end:
         return _("the 60-day decision period ended on {day}: it can no longer be extended (行政复议法 art 62)").format(
             day=_last_day(end).isoformat())
@@ -135,8 +140,8 @@ def _final_or_noted(f: Facts, a: Action) -> str | None:
     end = f.get("deadline")
     if f.get("instance") == 2 or end is None or (a.at is not None and a.at >= end) or (a.note or "").strip():
         return None
-    return _("the judgment is not final until the appeal period ends on {day} (行政诉讼法 art 85): record why it is "
-             "closed now with ⟦note⟧").format(day=_last_day(end).isoformat())
+    return ask(_("the judgment is not final until the appeal period ends on {day} (行政诉讼法 art 85): record why "
+               "it is closed now with {note}"), day=_last_day(end).isoformat(), note=NOTE)
 
 
 _day = day_of
@@ -178,9 +183,9 @@ RECONSIDERATION = Workflow(
     ],
     guards={
         "answered_in_time": Guard(_in_time("deadline", N_("the answer (10 working days)"), ANSWER.law), input=True,
-                                  hint=N_("⟦note⟧ the reason for the delay (if late)")),
+                                  **_LATE_HINT),
         "outcome_given": Guard(_outcome_in(RECONSIDERATION_OUTCOMES), input=True,
-                               hint="⟦set outcome=" + "|".join(RECONSIDERATION_OUTCOMES) + "⟧"),
+                               **wanted(given("outcome", "|".join(RECONSIDERATION_OUTCOMES)))),
         "not_extended": Guard(_not_extended),
         "decision_period_running": Guard(_decision_period_running),
         "extension_within_30": extension_within(DECISION_EXTENSION_DAYS, "行政复议法第62条"),
@@ -213,15 +218,17 @@ LITIGATION = Workflow(
     ],
     guards={
         "defended_in_time": Guard(_in_time("deadline", N_("the defence (15 days)"), DEFENCE.law), input=True,
-                                  hint=N_("⟦note⟧ the reason for the delay (if late)")),
+                                  **_LATE_HINT),
         "outcome_given": Guard(_outcome_in(LITIGATION_OUTCOMES), input=True,
-                               hint="⟦set outcome=" + "|".join(LITIGATION_OUTCOMES) + "⟧"),
-        "served_given": Guard(_served_given, input=True, hint="⟦set served_at=DATE⟧ [⟦set form=judgment|ruling⟧]"),
-        "served_after_judgment": Guard(_served_after_judgment, input=True, hint="⟦set served_at=DATE⟧"),
+                               **wanted(given("outcome", "|".join(LITIGATION_OUTCOMES)))),
+        "served_given": Guard(_served_given, input=True, hint="{served_at} [{form}]",
+                              asks={"served_at": _SERVED_AT, "form": given("form", "|".join(DECISION_FORMS))}),
+        "served_after_judgment": Guard(_served_after_judgment, input=True, **wanted(_SERVED_AT)),
         "appealable": Guard(_appealable),
         "final_or_noted": Guard(_final_or_noted, input=True,
-                                hint=N_("⟦note⟧ why it is closed before the appeal period ends")),
-        "appeal_in_time": Guard(_appeal_in_time, input=True, hint=N_("⟦note⟧ the reason for the delay (if past the appeal period)")),
+                                hint=N_("{note} why it is closed before the appeal period ends"), asks={"note": NOTE}),
+        "appeal_in_time": Guard(_appeal_in_time, input=True,
+                                hint=N_("{note} the reason for the delay (if past the appeal period)"), asks={"note": NOTE}),
     },
     effects={"stamp_answered": _stamp("answered_at"), "record_judgment": _judged},
     inputs={"judge": ("outcome", "served_at", "form")},

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from workflows import config
-from workflows.base import (Action, Due, Facts, Guard, Input, Period, Workflow, day_of, extension_within, given,
-                            note_given)
+from workflows.base import (AT, NOTE, Action, Due, Facts, Guard, Input, Period, Workflow, ask, day_of,
+                            extension_within, given, note_given, wanted)
 from workflows.i18n import N_, _
 
 
@@ -104,11 +104,19 @@ CATEGORY_LABELS = {
 }
 
 
+_BODY = given("to", N_("BODY"))
+_OPINION = given("opinion", "|".join(OPINIONS))
+# What a redirect to a clocked channel asks for (disputes and petitions alike).
+CLOCK_START_HINT = {"hint": N_("{known_at} (复议/诉讼/仲裁), {decided_at} (a lawsuit after a 复议 decision)"),
+                    "asks": {"known_at": given("known_at", N_("DATE") + "|unknown"), "decided_at": given("decided_at", N_("DATE"))}}
+
+
 # -- guards ---------------------------------------------------------------------------------
 
 def _routed_in_time(f: Facts, a: Action) -> str | None:
     if f.get("route_deadline") and a.at and a.at >= f["route_deadline"] and not (a.note or "").strip():
-        return _("routed after the 15-day limit: record the reason for the delay with ⟦note⟧ (信访工作条例 art 22)")
+        return ask(_("routed after the 15-day limit: record the reason for the delay with {note} (信访工作条例 art 22)"),
+                   note=NOTE)
     return None
 
 
@@ -122,14 +130,14 @@ def _notice_in_time(f: Facts, a: Action) -> str | None:
     """The written notice of 不予受理 is due within the 15 days of routing (信访工作条例第22条);
     a later one is still recorded, with the reason for the delay."""
     if f.get("route_deadline") and a.at and a.at >= f["route_deadline"] and not (a.note or "").strip():
-        return _("the written notice is past its 15 days: record the reason for the delay with ⟦note⟧ (信访工作条例 "
-                 "art 22)")
+        return ask(_("the written notice is past its 15 days: record the reason for the delay with {note} (信访工作条例 "
+                   "art 22)"), note=NOTE)
     return None
 
 
 def _channel_given(f: Facts, a: Action) -> str | None:
     if a.values.get("channel") not in config.CHANNELS:
-        return _("say which legal channel ({given})").format(given=given("channel", "|".join(config.CHANNELS)))
+        return ask(_("say which legal channel ({given})"), given=given("channel", "|".join(config.CHANNELS)))
     return None
 
 
@@ -146,15 +154,16 @@ def clock_start_given(f: Facts, a: Action) -> str | None:
             return _("{key} ({day}) cannot come after the step it belongs to").format(
                 key=key, day=day_of(when).isoformat())
     if channel in CLOCKED_CHANNELS and v.get("known_at") is None and v.get("decided_at") is None:
-        return _("say when the person knew of the act or the dispute (⟦set known_at=DATE⟧, or "
-                 "⟦set known_at=unknown⟧ to tell them the legal period instead of a date; after a 复议 decision, "
-                 "⟦set decided_at=DATE⟧)")
+        return ask(_("say when the person knew of the act or the dispute ({known_at}, or "
+                   "{known_at_unknown} to tell them the legal period instead of a date; after a 复议 decision, "
+                   "{decided_at})"), known_at=given("known_at", N_("DATE")),
+                   known_at_unknown=given("known_at", "unknown"), decided_at=given("decided_at", N_("DATE")))
     return None
 
 
 def _body_given(f: Facts, a: Action) -> str | None:
     if not (a.values.get("to") or "").strip():
-        return _("say which body it is transferred to (⟦set to=BODY⟧)")
+        return ask(_("say which body it is transferred to ({to})"), to=_BODY)
     return None
 
 
@@ -191,17 +200,17 @@ def _window_closed_or_waived(f: Facts, a: Action) -> str | None:
         return None
     end = f.get("request_deadline")
     if not f.get("served_at"):
-        return _("the opinion's service is not recorded, so the 30 days for a review have not begun: record it "
-                 "with serve ⟦at⟧, or record the petitioner's written waiver with ⟦note⟧")
+        return ask(_("the opinion's service is not recorded, so the 30 days for a review have not begun: record it "
+                   "with serve {at}, or record the petitioner's written waiver with {note}"), at=AT, note=NOTE)
     if end and a.at and a.at < end:
-        return _("the petitioner may still ask for a review or recheck: close after the 30 days, or record their "
-                 "written waiver with ⟦note⟧ (信访工作条例 art 35, 36)")
+        return ask(_("the petitioner may still ask for a review or recheck: close after the 30 days, or record their "
+                   "written waiver with {note} (信访工作条例 art 35, 36)"), note=NOTE)
     return None
 
 
 def _opinion_given(f: Facts, a: Action) -> str | None:
     if a.values.get("opinion") not in OPINIONS:
-        return "需注明处理意见(⟦set opinion=" + "|".join(OPINIONS) + "⟧) / say what the answer is"
+        return ask(_("say what the answer is ({opinion})"), opinion=_OPINION)
     return None
 
 
@@ -230,23 +239,25 @@ def _reviewed(f: Facts, a: Action) -> str | None:
 
 
 GUARDS = {
-    "routed_in_time": Guard(_routed_in_time, input=True, hint=N_("⟦note⟧ the reason for the delay (if past 15 days)")),
+    "routed_in_time": Guard(_routed_in_time, input=True, hint=N_("{note} the reason for the delay (if past 15 days)"),
+                            asks={"note": NOTE}),
     "note_given": note_given(),
-    "channel_given": Guard(_channel_given, input=True, hint="⟦set channel=" + "|".join(config.CHANNELS) + "⟧"),
+    "channel_given": Guard(_channel_given, input=True, **wanted(given("channel", "|".join(config.CHANNELS)))),
     "clock_start_given": Guard(clock_start_given, input=True,
-                               hint=N_("⟦set known_at=DATE|unknown⟧ (复议/诉讼/仲裁), ⟦set decided_at=DATE⟧ "
-                                       "(a lawsuit after a 复议 decision)")),
+                               **CLOCK_START_HINT),
     "handling_head": Guard(_handling_head),
     "answer_period_running": Guard(_answer_period_running),
     "not_served": Guard(_not_served),
     "not_notified": Guard(_not_notified),
-    "notice_in_time": Guard(_notice_in_time, input=True, hint=N_("⟦note⟧ the reason for the delay (if past 15 days)")),
+    "notice_in_time": Guard(_notice_in_time, input=True, hint=N_("{note} the reason for the delay (if past 15 days)"),
+                            asks={"note": NOTE}),
     "window_closed_or_waived": Guard(_window_closed_or_waived, input=True,
-                                     hint=N_("⟦note⟧ the petitioner's written waiver (if the 30 days are still running)")),
-    "body_given": Guard(_body_given, input=True, hint=N_("⟦set to=BODY⟧")),
+                                     hint=N_("{note} the petitioner's written waiver (if the 30 days are still running)"),
+                                     asks={"note": NOTE}),
+    "body_given": Guard(_body_given, input=True, **wanted(_BODY)),
     "not_extended": Guard(_not_extended),
     "extension_within_30": extension_within(EXTENSION_MAX_DAYS, "信访工作条例第34条"),
-    "opinion_given": Guard(_opinion_given, input=True, hint="⟦set opinion=" + "|".join(OPINIONS) + "⟧"),
+    "opinion_given": Guard(_opinion_given, input=True, **wanted(_OPINION)),
     "review_in_time": Guard(_window(REVIEW_REQUEST, N_("a review (复查)"), N_("the written answer"))),
     "recheck_in_time": Guard(_window(RECHECK_REQUEST, N_("a recheck (复核)"), N_("the review (复查) opinion"))),
     "not_reviewed": Guard(_not_reviewed),

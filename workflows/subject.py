@@ -11,7 +11,7 @@ only with the reason recorded. Rules and articles: docs/legal-clocks.md.
 from __future__ import annotations
 
 import enum
-from workflows.base import Action, Facts, Guard, Input, Workflow, day_of, given
+from workflows.base import NOTE, Action, Facts, Guard, Input, Workflow, ask, day_of, given, option, wanted
 from workflows.i18n import _
 
 SUBJECT_CATEGORIES = {"correction": "社区矫正", "resettlement": "安置帮教"}
@@ -46,30 +46,30 @@ _day = day_of
 def _release_grounds(f: Facts, a: Action) -> str | None:
     ground = a.values.get("ground") or "term_served"
     if ground not in RELEASES:
-        return _("say on what ground ({given})").format(given=given("ground", "|".join(RELEASES)))
+        return ask(_("say on what ground ({given})"), given=given("ground", "|".join(RELEASES)))
     end = f.get("term_end")
     if f.get("category") == "resettlement":
         if ground == "pardon":
             return _("赦免 ends a 社区矫正, not 安置帮教")
         if end is not None and a.at is not None and _day(a.at) < _day(end) and not (a.note or "").strip():
-            return _("安置帮教 runs five years from release, to {day}: ending it earlier needs the reason with "
-                     "⟦note⟧").format(day=_day(end).isoformat())
+            return ask(_("安置帮教 runs five years from release, to {day}: ending it earlier needs the reason with "
+                       "{note}"), day=_day(end).isoformat(), note=NOTE)
         return None
     if ground == "pardon":
         return None
     if end is None:
-        return _("the end of the correction term is not recorded: record it first (⟦opt term_end⟧ of subject "
-                 "amend)")
+        return ask(_("the end of the correction term is not recorded: record it first ({term_end} of subject "
+                   "amend)"), term_end=option("term_end"))
     if a.at is not None and _day(a.at) < _day(end):
-        return _("the correction term ends on {day}: 解除 is at 期满, or on 赦免 (⟦set ground=pardon⟧) (社区矫正法 "
-                 "art 44); a subject who dies is 终止 (terminate), a revocation is revoke").format(
-            day=_day(end).isoformat())
+        return ask(_("the correction term ends on {day}: 解除 is at 期满, or on 赦免 ({ground}) (社区矫正法 "
+                   "art 44); a subject who dies is 终止 (terminate), a revocation is revoke"),
+                   day=_day(end).isoformat(), ground=given("ground", "pardon"))
     return None
 
 
 def _reason_given(f: Facts, a: Action) -> str | None:
     if a.values.get("reason") not in TERMINATIONS:
-        return _("say why supervision ends ({given})").format(given=given("reason", "|".join(TERMINATIONS)))
+        return ask(_("say why supervision ends ({given})"), given=given("reason", "|".join(TERMINATIONS)))
     return None
 
 
@@ -78,7 +78,7 @@ def _revocation_given(f: Facts, a: Action) -> str | None:
         return _("撤销缓刑/假释 and 收监执行 end a 社区矫正; a 安置帮教 subject is not under a sentence served "
                  "in the community")
     if a.values.get("grounds") not in REVOCATIONS:
-        return _("say what was decided ({given})").format(given=given("grounds", "|".join(REVOCATIONS)))
+        return ask(_("say what was decided ({given})"), given=given("grounds", "|".join(REVOCATIONS)))
     return None
 
 
@@ -94,10 +94,10 @@ SUBJECT = Workflow(
          "dest": SubjectState.revoked, "conditions": ["revocation_given"], "after": ["ended", "revoked"]},
     ],
     guards={"release_grounds": Guard(_release_grounds, input=True,
-                                     hint="[⟦set ground=" + "|".join(RELEASES) + "⟧]"),
-            "reason_given": Guard(_reason_given, input=True, hint="⟦set reason=" + "|".join(TERMINATIONS) + "⟧"),
+                                     **wanted(given("ground", "|".join(RELEASES)), optional=True)),
+            "reason_given": Guard(_reason_given, input=True, **wanted(given("reason", "|".join(TERMINATIONS)))),
             "revocation_given": Guard(_revocation_given, input=True,
-                                      hint="⟦set grounds=" + "|".join(REVOCATIONS) + "⟧")},
+                                      **wanted(given("grounds", "|".join(REVOCATIONS))))},
     effects={"ended": lambda f, a: {"ended_at": a.at},
              "released": lambda f, a: {"end_reason": a.values.get("ground") or "term_served"},
              "revoked": lambda f, a: {"end_reason": a.values["grounds"]}},

@@ -53,10 +53,8 @@ def texts() -> list[str | tuple[str, str]]:
 
 def hints() -> list[str]:
     """What the workflows' guards say a step needs (``case next``), where it has words and not
-    only marks (``⟦set risk=…⟧`` reads the same in both languages)."""
+    only placeholders (``{risk}`` reads the same in both languages)."""
     import re
-
-    from workflows.base import _MARK
     from workflows.dispute import DISPUTE
     from workflows.matter import WORKFLOWS as MATTERS
     from workflows.petition import PETITION
@@ -64,7 +62,7 @@ def hints() -> list[str]:
 
     out = []
     for workflow in (DISPUTE, PETITION, SUBJECT, *MATTERS.values()):
-        out += [g.hint for g in workflow.guards.values() if re.search(r"[A-Za-z]", _MARK.sub("", g.hint))]
+        out += [g.hint for g in workflow.guards.values() if re.search(r"[A-Za-z]", re.sub(r"\{\w+\}", "", g.hint))]
     return out
 
 

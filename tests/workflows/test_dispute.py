@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 
 from tests.workflows.definition import AT, make_tests
-from workflows import Action, Refused, config
+from workflows import Action, Refused, config, given
 from workflows.dispute import DISPUTE, DisputeState, deadline_basis
 
 # For each guard: (facts, action fields) that satisfy it, and that violate it, plus a piece
@@ -80,7 +80,8 @@ def test_options_list_blocks_with_reasons_and_inputs_as_needs():
     assert set(options) == {"start", "redirect", "decline"}
     reason = options["start"].blocked_by[0]
     assert not options["start"].allowed and "a mediator must be assigned" in str(reason)
-    assert reason.code == "mediator_set" and "⟦set mediator=" in reason.text  # a mark, worded by each edge
+    assert reason.code == "mediator_set" and reason.wants == (given("mediator", "NAME"),)  # data, worded by each edge
+    assert "{mediator}" in reason.text.template and "⟦" not in reason.text
     assert options["redirect"].allowed and options["redirect"].needs
 
 
