@@ -6,6 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
+from tests.conftest import from_template
 
 
 class Run:
@@ -43,11 +44,16 @@ class Run:
         return result
 
 
-@pytest.fixture
-def run(db_url):
-    r = Run(db_url)
+def _town(url: str) -> None:
+    r = Run(url)
     r.ok("init", "--town", "营盘镇", "--village", "龙潭村", "--village", "朱家湾村")
     r.ok("user", "add", "王主任", "--role", "town")
     r.ok("user", "add", "刘调解", "--role", "mediator", "--village", "龙潭村", user="王主任")
     r.ok("user", "add", "周调解", "--role", "mediator", "--village", "朱家湾村", user="王主任")
-    return r
+
+
+@pytest.fixture
+def run(db_url):
+    """营盘镇 made at the command line (``init``, three users), copied from the run's template."""
+    from_template(db_url, "cli_town", _town)
+    return Run(db_url)

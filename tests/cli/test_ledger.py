@@ -45,9 +45,10 @@ class Cli:
 @pytest.fixture
 def sample(db_url):
     """The 2021 sample, loaded whole."""
-    full = Cli(db_url)
-    full.ok("load", str(SAMPLE))
-    return full
+    from tests.conftest import _sample, from_template
+
+    from_template(db_url, "sample", _sample)
+    return Cli(db_url)
 
 
 def _fresh(tmp_path, db_url) -> tuple[Cli, str | None]:

@@ -16,7 +16,7 @@ SAMPLE = str(Path(__file__).resolve().parents[2] / "sample_cases" / "yingpan-202
 
 @pytest.fixture
 def sample(db):
-    loader.load(db, SAMPLE)
+    """The 2021 sample, loaded whole (the ``db`` fixture copies it from the run's template)."""
     return db
 
 
