@@ -2,89 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 import click
 
 from cli.output import (
-    complete_set, complete_villages, dump_json, for_terminal, history_table, interactive, json_option, moment, need,
-    numbered, parse_sets, provisional_mark, render_access, step_label, step_values,
+    complete_villages, dump_json, history_table, interactive, json_option, moment, need, numbered, provisional_mark,
+    render_access, step_label, step_values,
 )
 from cli.i18n import N_, _, ngettext
-from cli.steps import add_undo, add_void, render_options
+from cli.steps import add_do, add_undo, add_void, render_options
 
 
 def _complete_types(ctx, param, incomplete):
     from workflows.config import DISPUTE_TYPES
     return [t for t in DISPUTE_TYPES if t.startswith(incomplete)]
-
-
-def complete_steps(ctx, incomplete: str, *, workflow, service: str, record: str) -> list[str]:
-    """The steps allowed now (or wanting only a value typed with them) for the record already
-    typed on the command line, by name and by Chinese label; every step of the workflow when
-    the record cannot be read."""
-    import importlib
-
-    from cli.output import completed
-
-    ref, actor = ctx.params.get(record), ctx.find_root().params.get("actor")
-
-    def takeable(db) -> list[str]:
-        view = importlib.import_module(f"mediation.{service}").next_actions(db, **{service[:-1]: ref}, actor=actor)
-        return [o.trigger for o in view.options if o.takeable]
-
-    names = (completed(ctx, "", takeable) if ref else []) or list(workflow.triggers)
-    words = names + [workflow.trigger_labels.get(t, t) for t in names]
-    return [w for w in dict.fromkeys(words) if w.startswith(incomplete)]
-
-
-def _complete_triggers(ctx, param, incomplete):
-    from workflows.dispute import DISPUTE
-    return complete_steps(ctx, incomplete, workflow=DISPUTE, service="cases", record="case_ref")
-
-
-def step_to_take(app, trigger: str | None, note: str | None, values: dict[str, str], *, as_json: bool,
-                 next_view: Callable[[], Any], workflow) -> tuple[str, str | None, dict]:
-    """The trigger typed; or, left out at a terminal, the one chosen from the menu (``guided``);
-    left out by a script, a usage error."""
-    if trigger is not None:
-        return trigger, note, values
-    if as_json or not interactive():
-        raise click.UsageError(_("Missing argument '{name}'.").format(name="TRIGGER"))
-    return guided(app.display, next_view(), workflow, note, values)
-
-
-def guided(display, next_view, workflow, note: str | None, values: dict[str, str]) -> tuple[str, str | None, dict]:
-    """At a terminal, a step chosen from a numbered menu of the ones allowed now, then asked
-    for exactly what it needs (a choice from its own numbered list, yes or no, text, a note)."""
-    if next_view.permission:
-        raise click.ClickException(for_terminal(next_view.permission))
-    allowed = [o for o in next_view.options if o.takeable]
-    if not allowed:
-        raise click.ClickException(_("no step is allowed now (`next` says why)"))
-    display.line(_("steps allowed now:"))
-    for i, o in enumerate(allowed, 1):
-        display.line(f"  {i}. {workflow.trigger_labels.get(o.trigger, o.trigger)} ({o.trigger}) → "
-                     f"{workflow.labels.get(o.dest, o.dest)}")
-    chosen = allowed[click.prompt(_("Choose"), type=click.IntRange(1, len(allowed))) - 1]
-    values = dict(values)
-    for key in chosen.values_wanted:
-        spec = workflow.fields.get(key)
-        if key in values or spec is None:
-            continue
-        if spec.kind == "choice":
-            items = list(spec.options.items())
-            for i, (_key, label) in enumerate(items, 1):
-                display.line(f"  {i}. {label.split('/')[0]}")
-            values[key] = items[click.prompt(spec.label, type=click.IntRange(1, len(items))) - 1][0]
-        elif spec.kind == "yes_no":
-            values[key] = "yes" if click.confirm(spec.label, default=True) else "no"
-        else:
-            values[key] = click.prompt(spec.label)
-    if chosen.note_wanted and not (note or "").strip():
-        note = click.prompt(_("Note"))
-    return chosen.trigger, note, values
 
 
 @click.group()
@@ -258,19 +188,18 @@ def case_show(app, case_ref, unmask, as_json):
     render_access(app.display, view.access)
 
 
-@case.command("do")
-@click.argument("case_ref", metavar="CASE")
-@click.argument("trigger", required=False, shell_complete=_complete_triggers)
-@click.option("--note", help="Why (required by escalation, failure, breach, reopen, …).")
-@click.option("--at", "at", metavar="DATE", help="When it happened (back-dating): YYYY-MM-DD or ISO datetime.")
-@click.option("--set", "sets", multiple=True, metavar="KEY=VALUE", shell_complete=complete_set("workflows.dispute:DISPUTE"),
-              help="A value the step records: risk, kind, mediator, agreement, terms, amount, channel, satisfied.")
-@click.option("--expect-version", type=int, metavar="N",
-              help="Refuse unless the case is still at this version (what you saw in `case show`).")
-@json_option
-@click.pass_obj
-def case_do(app, case_ref, trigger, note, at, sets, expect_version, as_json):
-    """Fire a workflow trigger on a case. `case next CASE` lists what is possible.
+def _told_parties(view, trigger: str) -> list[str]:
+    """A redirect tells the parties their own channel's period (民法典第188条, …)."""
+    if view.state != "redirected" or not view.channel_law or trigger != "redirect":
+        return []
+    from mediation.timeutil import show_due
+    if view.channel_deadline:
+        return [_("tell the parties: {channel} by {day} ({law})").format(
+            channel=view.channel, day=show_due(view.channel_deadline, minutes=False), law=view.channel_law)]
+    return [_("the day is unknown: tell the parties the legal period: {law}").format(law=view.channel_law)]
+
+
+add_do(case, record="case", workflow="workflows.dispute:DISPUTE", help="""Fire a workflow trigger on a case. `case next CASE` lists what is possible.
 
     TRIGGER is the step's name or its Chinese label (研判分流); at a terminal, leave it out to
     choose from a numbered list of the steps allowed now.
@@ -281,29 +210,9 @@ def case_do(app, case_ref, trigger, note, at, sets, expect_version, as_json):
       mediation --as 刘调解 case do 1 研判分流 --set 风险=黄
       mediation --as 刘调解 case do 1 start --set mediator=刘调解
       mediation --as 刘调解 case do 1 agree --set agreement=written --set terms="赔偿2000元" --set amount=2000
-    """
-    from mediation import cases
-
-    from workflows.dispute import DISPUTE
-
-    trigger, note, values = step_to_take(
-        app, trigger, note, parse_sets(sets), as_json=as_json, workflow=DISPUTE,
-        next_view=lambda: cases.next_actions(app.db, case=case_ref, actor=app.actor))
-    view = cases.fire(app.db, actor=app.actor, case=case_ref, trigger=trigger.strip(), note=note, at=moment(at),
-                      values=values, expect_version=expect_version)
-    if as_json:
-        return dump_json(view)
-    from workflows.dispute import TRIGGER_LABELS
-    app.display.line(f"{view.number}: {trigger} {TRIGGER_LABELS.get(trigger, '')} → {view.state} {view.state_label} "
-                     + _("(line {line}, version {version})").format(line=view.line, version=view.version))
-    if view.state == "redirected" and view.channel_law:  # what the parties are to be told
-        from mediation.timeutil import show_due
-        app.display.line("  " + (_("tell the parties: {channel} by {day} ({law})").format(
-            channel=view.channel, day=show_due(view.channel_deadline, minutes=False), law=view.channel_law)
-            if view.channel_deadline else _("the day is unknown: tell the parties the legal period: {law}").format(
-                law=view.channel_law)))
-
-
+    """, note_help="Why (required by escalation, failure, breach, reopen, …).",
+       set_help="A value the step records: risk, kind, mediator, agreement, terms, amount, channel, satisfied.",
+       facts=lambda view: [_("line {line}").format(line=view.line)], told=_told_parties)
 add_undo(case, record="case", zh="案件")
 add_void(case, record="case", zh="案件")
 

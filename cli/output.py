@@ -367,13 +367,15 @@ def complete_users(ctx, param, incomplete: str) -> list[str]:
 
 
 def complete_set(table: str):
-    """``--set`` completion: each value a workflow's steps take, as ``key=`` and ``label=``."""
+    """``--set`` completion: each value a workflow's steps take, as ``key=`` and ``label=``
+    (``table``: ``module:NAME`` of a workflow, or of a mapping of them by kind)."""
     def complete(ctx, param, incomplete: str) -> list[str]:
         import importlib
 
         module, _sep, attr = table.partition(":")
-        fields = getattr(importlib.import_module(module), attr).fields
-        words = [f"{w}=" for key, spec in fields.items() for w in (key, spec.label)]
+        found = getattr(importlib.import_module(module), attr)  # a workflow, or several by kind
+        flows = found.values() if isinstance(found, dict) else [found]
+        words = [f"{w}=" for flow in flows for key, spec in flow.fields.items() for w in (key, spec.label)]
         return [w for w in words if w.startswith(incomplete)]
     return complete
 

@@ -4,20 +4,12 @@ from __future__ import annotations
 
 import click
 
-from cli.output import moment, parse_sets
-from cli.steps import render_options
-from cli.steps import add_undo, add_void
+from cli.steps import add_do, add_undo, add_void, render_options
 from cli.output import (
-    Labelled, complete_set, complete_villages, dump_json, history_table, json_option, need, numbered, render_access,
+    Labelled, complete_villages, dump_json, history_table, json_option, moment, need, numbered, render_access,
     provisional_mark, step_label, step_values,
 )
 from cli.i18n import N_, _, ngettext
-
-
-def _complete_triggers(ctx, param, incomplete):
-    from cli.cases import complete_steps
-    from workflows.petition import PETITION
-    return complete_steps(ctx, incomplete, workflow=PETITION, service="petitions", record="ref")
 
 
 @click.group()
@@ -192,21 +184,29 @@ def petition_show(app, ref, unmask, as_json):
     render_access(d, v.access)
 
 
-@petition.command("do")
-@click.argument("ref", metavar="PETITION")
-@click.argument("trigger", required=False, shell_complete=_complete_triggers)
-@click.option("--note", help="The reason (required by reject and extend, by routing after 15 days, and by close "
-                            "while the 复查 window is open: the petitioner's written waiver).")
-@click.option("--at", "at", metavar="DATE", help="When it happened (back-dating); for serve, the day the "
-                                                 "petitioner received the written opinion.")
-@click.option("--set", "sets", multiple=True, metavar="KEY=VALUE", shell_complete=complete_set("workflows.petition:PETITION"),
-              help="channel, known_at=DATE|unknown, decided_at (redirect); to (transfer); days (extend); "
-                   "opinion (answer).")
-@click.option("--expect-version", type=int, metavar="N", help="Refuse unless the petition is at this version.")
-@json_option
-@click.pass_obj
-def petition_do(app, ref, trigger, note, at, sets, expect_version, as_json):
-    """Fire a petition trigger. `petition next PETITION` suggests the lawful route.
+def _due(view) -> list[str]:
+    from mediation.timeutil import show_due
+    return [_("due {day}").format(day=show_due(view.deadline))] if view.deadline else []
+
+
+def _told_petitioner(view, trigger: str) -> list[str]:
+    """A redirect tells the petitioner their channel's period, or what remains once it ran out."""
+    if trigger != "redirect":
+        return []
+    from mediation.timeutil import show_due
+    if view.channel_lapsed:
+        return [_("the period for {channel} ran out on {day}, before this redirect: tell the petitioner what "
+                  "remains: {remedy}").format(channel=view.channel, day=show_due(view.channel_deadline, minutes=False),
+                                              remedy=view.channel_remedy)]
+    if view.channel_deadline:
+        return [_("tell the petitioner: {channel} by {day}").format(
+            channel=view.channel, day=show_due(view.channel_deadline, minutes=False))]
+    if view.channel_law:
+        return [_("the day is unknown: tell the petitioner the legal period: {law}").format(law=view.channel_law)]
+    return []
+
+
+add_do(petition, record="petition", workflow="workflows.petition:PETITION", help="""Fire a petition trigger. `petition next PETITION` suggests the lawful route.
 
     At a terminal, leave TRIGGER out to choose from the steps allowed now.
 
@@ -215,33 +215,11 @@ def petition_do(app, ref, trigger, note, at, sets, expect_version, as_json):
       mediation --as 王主任 petition do 1 redirect --set channel=arbitration --set known_at=2021-05-01
       mediation --as 王主任 petition do 2 answer --set opinion=support
       mediation --as 王主任 petition do 2 serve --at 2021-08-12
-    """
-    from mediation import petitions
-    from mediation.timeutil import show_due
-
-    from cli.cases import step_to_take
-    from workflows.petition import PETITION
-
-    trigger, note, values = step_to_take(
-        app, trigger, note, parse_sets(sets), as_json=as_json, workflow=PETITION,
-        next_view=lambda: petitions.next_actions(app.db, petition=ref, actor=app.actor))
-    view = petitions.fire(app.db, actor=app.actor, petition=ref, trigger=trigger.strip(), note=note,
-                          at=moment(at), values=values, expect_version=expect_version)
-    if as_json:
-        return dump_json(view)
-    due = ", " + _("due {day}").format(day=show_due(view.deadline)) if view.deadline else ""
-    told = ""
-    if trigger.strip() == "redirect" and view.channel_lapsed:
-        told = "; " + _("the period for {channel} ran out on {day}, before this redirect: tell the petitioner what "
-                        "remains: {remedy}").format(channel=view.channel, day=show_due(view.channel_deadline,
-                                                                                     minutes=False),
-                                                     remedy=view.channel_remedy)
-    elif trigger.strip() == "redirect" and view.channel_deadline:
-        told = "; " + _("tell the petitioner: {channel} by {day}").format(
-            channel=view.channel, day=show_due(view.channel_deadline, minutes=False))
-    elif trigger.strip() == "redirect" and view.channel_law:
-        told = "; " + _("the day is unknown: tell the petitioner the legal period: {law}").format(law=view.channel_law)
-    app.display.line(f"{view.number}: {trigger} → {view.state} {view.state_label}{due}{told}")
+    """, note_help="The reason (required by reject and extend, by routing after 15 days, and by close "
+                   "while the 复查 window is open: the petitioner's written waiver).",
+       at_help="When it happened (back-dating); for serve, the day the petitioner received the written opinion.",
+       set_help="channel, known_at=DATE|unknown, decided_at (redirect); to (transfer); days (extend); "
+                "opinion (answer).", facts=_due, told=_told_petitioner)
 
 
 add_undo(petition, record="petition", zh="信访件")

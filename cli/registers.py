@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from cli.output import moment, parse_sets
-from cli.steps import add_next, add_undo, add_void
+from cli.output import moment
+from cli.steps import add_do, add_next, add_undo, add_void
 from cli.output import (
     Labelled, complete_villages, dump_json, history_table, json_option, need, numbered, provisional_mark, step_label,
     step_values,
@@ -125,36 +125,23 @@ def matter_show(app, ref, as_json):
     d.print(t)
 
 
-@matter.command("do")
-@click.argument("ref", metavar="MATTER")
-@click.argument("trigger")
-@click.option("--note", help="Why (required when late, and by extend).")
-@click.option("--at", "at", metavar="DATE", help="When it happened.")
-@click.option("--set", "sets", multiple=True, metavar="KEY=VALUE",
-              help="outcome=… (decide, judge); served_at=DATE and form=judgment|ruling (judge); days=1..30 (extend).")
-@click.option("--expect-version", type=int, metavar="N")
-@json_option
-@click.pass_obj
-def matter_do(app, ref, trigger, note, at, sets, expect_version, as_json):
-    """Fire a matter trigger: answer, extend, decide (复议); defend, judge, appeal, close (应诉).
+def _due(view) -> list[str]:
+    from mediation.timeutil import show_due
+    return [_("due {day}").format(day=show_due(view.deadline))] if view.deadline else []
+
+
+add_do(matter, record="matter", workflow="workflows.matter:WORKFLOWS", help="""Fire a matter trigger: answer, extend, decide (复议); defend, judge, appeal, close (应诉).
+
+    At a terminal, leave TRIGGER out to choose from the steps allowed now.
 
     \b
     Example:
       mediation --as 王主任 matter do 1 defend --at 2021-06-15
       mediation --as 王主任 matter do 1 judge --set outcome=won --set served_at=2021-09-12 --at 2021-09-10
       mediation --as 王主任 matter do 2 extend --set days=30 --note "案情复杂,复议机关批准延长"
-    """
-    from mediation import matters
-
-    view = matters.fire(app.db, actor=app.actor, matter=ref, trigger=trigger.strip(), note=note, at=moment(at),
-                        values=parse_sets(sets), expect_version=expect_version)
-    if as_json:
-        return dump_json(view)
-    from mediation.timeutil import show_due
-    due = ", " + _("due {day}").format(day=show_due(view.deadline)) if view.deadline else ""
-    app.display.line(f"{view.number}: {trigger} → {view.state} {view.state_label}{due}")
-
-
+    """, note_help="Why (required when late, and by extend).", at_help="When it happened.",
+       set_help="outcome=… (decide, judge); served_at=DATE and form=judgment|ruling (judge); days=1..30 (extend).",
+       facts=_due)
 add_undo(matter, record="matter", zh="事项")
 add_void(matter, record="matter", zh="事项")
 add_next(matter, record="matter", workflow="workflows.matter")
@@ -314,34 +301,19 @@ def subject_amend(app, ref, name, village, term_end, released, note, expect_vers
         id=view.id, name=view.name, version=view.version))
 
 
-@subject.command("do")
-@click.argument("ref", metavar="ID")
-@click.argument("trigger")
-@click.option("--note")
-@click.option("--at", "at", metavar="DATE")
-@click.option("--set", "sets", multiple=True, metavar="KEY=VALUE",
-              help="ground=term_served|pardon (release); reason=death|moved (terminate); "
-                   "grounds=probation_revoked|parole_revoked|imprisoned (revoke).")
-@click.option("--expect-version", type=int, metavar="N")
-@json_option
-@click.pass_obj
-def subject_do(app, ref, trigger, note, at, sets, expect_version, as_json):
-    """Fire a subject trigger: start (宣告/开始帮教), release (解除, at 期满 or on 赦免), terminate
+add_do(subject, record="subject", workflow="workflows.subject:SUBJECT", help="""Fire a subject trigger: start (宣告/开始帮教), release (解除, at 期满 or on 赦免), terminate
     (终止), revoke (撤销缓刑/假释, 收监执行).
+
+    At a terminal, leave TRIGGER out to choose from the steps allowed now.
 
     \b
     Example:
       mediation --as 王主任 subject do 3 start --at 2021-02-05
       mediation --as 王主任 subject do 3 release --at 2023-01-10
       mediation --as 王主任 subject do 4 revoke --set grounds=probation_revoked --note "法院裁定撤销缓刑"
-    """
-    from mediation import subjects
-
-    view = subjects.fire(app.db, actor=app.actor, subject=ref, trigger=trigger.strip(), note=note, at=moment(at),
-                         values=parse_sets(sets), expect_version=expect_version)
-    if as_json:
-        return dump_json(view)
-    app.display.line(f"id {view.id} {view.name}: {trigger} → {view.state} {view.state_label}")
+    """, note_help="Why (required when late, by an early end of 帮教, by revoke).", at_help="When it happened.",
+       set_help="ground=term_served|pardon (release); reason=death|moved (terminate); "
+                "grounds=probation_revoked|parole_revoked|imprisoned (revoke).")
 
 
 @subject.command("employment")

@@ -1,16 +1,19 @@
-"""The verbs every register shares, built once for each from the same code: ``undo``,
+"""The verbs every register shares, built once for each from the same code: ``do``, ``undo``,
 ``void`` and ``next`` (``mediation.steps`` behind them). ``record`` names the register's
-service module (``mediation.<record>s``) and its keyword argument."""
+service module (``mediation.<record>s``) and its keyword argument; ``workflow`` names its
+workflow (``package.module:NAME``: a ``Workflow``, or a mapping of them by the record's kind)."""
 
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
+from typing import Any
 
 import click
 
 import workflows
 from cli.i18n import N_, _
-from cli.output import dump_json, for_terminal, json_option, need
+from cli.output import complete_set, dump_json, for_terminal, interactive, json_option, moment, need, parse_sets
 
 
 def _service(record: str):
@@ -106,3 +109,116 @@ def render_options(d, options, permission, trigger_labels, state_labels) -> None
         t.add_row("✓" if ok else "✗", f"{o.trigger} {trigger_labels.get(o.trigger, '')}",
                   f"{o.dest} {state_labels.get(o.dest, '')}", for_terminal(detail))
     d.print(t)
+
+
+def _workflows(workflow: str) -> list:
+    module, _sep, name = workflow.partition(":")
+    found = getattr(importlib.import_module(module), name)
+    return list(found.values()) if isinstance(found, dict) else [found]
+
+
+def _workflow_of(workflow: str, view) -> Any:
+    """The workflow a record follows (a matter's by its kind)."""
+    module, _sep, name = workflow.partition(":")
+    found = getattr(importlib.import_module(module), name)
+    return found[view.kind] if isinstance(found, dict) else found
+
+
+def _record_of(next_view, record: str):
+    return getattr(next_view, "record", None) or getattr(next_view, record)
+
+
+def add_do(group: click.Group, *, record: str, workflow: str, help: str, set_help: str, note_help: str,
+           at_help: str = "When it happened (back-dating): YYYY-MM-DD or ISO datetime.",
+           facts: Callable[[Any], list[str]] | None = None,
+           told: Callable[[Any, str], list[str]] | None = None) -> None:
+    """``<group> do REF [TRIGGER] --note --at --set --expect-version``: the service's ``fire``.
+    TRIGGER by name or Chinese label; left out at a terminal, chosen from the steps allowed now
+    (``guided``). The line said is ``REF: trigger label → state label (facts, version N)``;
+    ``facts(view)`` gives the register's own facts (its line, its deadline), ``told(view,
+    trigger)`` the lines beneath it (what the parties are to be told)."""
+    meta = "ID" if record == "subject" else record.upper()
+
+    def complete(ctx, param, incomplete):
+        return complete_steps(ctx, incomplete, workflows=_workflows(workflow), service=f"{record}s", record="ref")
+
+    @group.command("do", help=help)
+    @click.argument("ref", metavar=meta)
+    @click.argument("trigger", required=False, shell_complete=complete)
+    @click.option("--note", help=note_help)
+    @click.option("--at", "at", metavar="DATE", help=at_help)
+    @click.option("--set", "sets", multiple=True, metavar="KEY=VALUE", shell_complete=complete_set(workflow),
+                  help=set_help)
+    @click.option("--expect-version", type=int, metavar="N",
+                  help=f"Refuse unless the {record} is still at this version (what you saw in `show`).")
+    @json_option
+    @click.pass_obj
+    def command(app, ref, trigger, note, at, sets, expect_version, as_json):
+        service = _service(record)
+        values = parse_sets(sets)
+        if trigger is None:
+            if as_json or not interactive():
+                raise click.UsageError(_("Missing argument '{name}'.").format(name="TRIGGER"))
+            next_view = service.next_actions(app.db, actor=app.actor, **{record: ref})
+            trigger, note, values = guided(app.display, next_view,
+                                           _workflow_of(workflow, _record_of(next_view, record)), note, values)
+        trigger = trigger.strip()
+        view = service.fire(app.db, actor=app.actor, trigger=trigger, note=note, at=moment(at), values=values,
+                            expect_version=expect_version, **{record: ref})
+        if as_json:
+            return dump_json(view)
+        flow = _workflow_of(workflow, view)
+        shown = [*(facts(view) if facts else []), _("version {version}").format(version=view.version)]
+        app.display.line(f"{_named(view)}: {trigger} {flow.trigger_labels.get(trigger, '')} → {view.state} "
+                         f"{view.state_label} ({', '.join(shown)})")
+        for line in (told(view, trigger) if told else []):
+            app.display.line("  " + line)
+
+
+def complete_steps(ctx, incomplete: str, *, workflows: list, service: str, record: str) -> list[str]:
+    """The steps allowed now (or wanting only a value typed with them) for the record already
+    typed on the command line, by name and by Chinese label; every step of the workflows when
+    the record cannot be read."""
+    from cli.output import completed
+
+    ref, actor = ctx.params.get(record), ctx.find_root().params.get("actor")
+
+    def takeable(db) -> list[str]:
+        view = importlib.import_module(f"mediation.{service}").next_actions(db, **{service[:-1]: ref}, actor=actor)
+        return [o.trigger for o in view.options if o.takeable]
+
+    names = (completed(ctx, "", takeable) if ref else []) or [t for w in workflows for t in w.triggers]
+    words = names + [w.trigger_labels.get(t, t) for w in workflows for t in names if t in w.triggers]
+    return [w for w in dict.fromkeys(words) if w.startswith(incomplete)]
+
+
+def guided(display, next_view, workflow, note: str | None, values: dict[str, str]) -> tuple[str, str | None, dict]:
+    """At a terminal, a step chosen from a numbered menu of the ones allowed now, then asked
+    for exactly what it needs (a choice from its own numbered list, yes or no, text, a note)."""
+    if next_view.permission:
+        raise click.ClickException(for_terminal(next_view.permission))
+    allowed = [o for o in next_view.options if o.takeable]
+    if not allowed:
+        raise click.ClickException(_("no step is allowed now (`next` says why)"))
+    display.line(_("steps allowed now:"))
+    for i, o in enumerate(allowed, 1):
+        display.line(f"  {i}. {workflow.trigger_labels.get(o.trigger, o.trigger)} ({o.trigger}) → "
+                     f"{workflow.labels.get(o.dest, o.dest)}")
+    chosen = allowed[click.prompt(_("Choose"), type=click.IntRange(1, len(allowed))) - 1]
+    values = dict(values)
+    for key in chosen.values_wanted:
+        spec = workflow.fields.get(key)
+        if key in values or spec is None:
+            continue
+        if spec.kind == "choice":
+            items = list(spec.options.items())
+            for i, (_key, label) in enumerate(items, 1):
+                display.line(f"  {i}. {label.split('/')[0]}")
+            values[key] = items[click.prompt(spec.label, type=click.IntRange(1, len(items))) - 1][0]
+        elif spec.kind == "yes_no":
+            values[key] = "yes" if click.confirm(spec.label, default=True) else "no"
+        else:
+            values[key] = click.prompt(spec.label)
+    if chosen.note_wanted and not (note or "").strip():
+        note = click.prompt(_("Note"))
+    return chosen.trigger, note, values

@@ -92,7 +92,7 @@ def update() -> None:
         catalog = read_po(fh, locale="zh_CN")
     catalog.update(template, no_fuzzy_matching=True)
     with open(PO, "wb") as fh:
-        write_po(fh, catalog, width=0, omit_header=False, sort_output=False)
+        write_po(fh, catalog, width=0, omit_header=False, sort_output=False, ignore_obsolete=True)  # (git keeps them)
 
 
 def compiled() -> bytes:

@@ -101,7 +101,7 @@ def test_a_step_chosen_from_a_numbered_menu_at_a_terminal(run, monkeypatch):
            "--party", "乙", "--at", "前天", user="刘调解")
     piped = run("case", "do", "第1号", user="刘调解")
     assert piped.exit_code == 2 and "Missing argument 'TRIGGER'" in piped.stderr  # scripts stay strict
-    monkeypatch.setattr("cli.cases.interactive", lambda: True)
+    monkeypatch.setattr("cli.steps.interactive", lambda: True)
     # 研判分流 is the first step allowed; its risk is chosen from the list (2 = 黄).
     menu = run("case", "do", "第1号", user="刘调解", input="1\n2\n")
     assert menu.exit_code == 0, menu.output

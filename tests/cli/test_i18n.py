@@ -102,3 +102,18 @@ def test_refusals_are_worded_in_the_readers_language(run):
     said = run.speaking("zh_CN.UTF-8").json("case", "next", str(risky["id"]), user="刘调解")
     assert "需先评定风险等级" in said["blocked"][0]["reasons"][0]
     assert "risk level must be set" in run.json("case", "next", str(risky["id"]), user="刘调解")["blocked"][0]["reasons"][0]
+
+
+def test_what_a_refusal_asks_for_is_data_in_either_language(run):
+    """The catalog holds words and placeholders only; what a refusal asks for is filled in at
+    the edge — the terminal's options, with its placeholders (NAME) in the reader's language."""
+    text = Path(catalog.PO).read_text(encoding="utf-8")
+    assert "⟦" not in text and "⟧" not in text
+    made = run.json("case", "new", "--village", "龙潭村", "--type", "邻里", "--summary", "排水沟堵塞",
+                    "--party", "孙秀英", user="刘调解")
+    ref = str(made["id"])
+    run.ok("case", "do", ref, "triage", "--set", "risk=green", user="刘调解")
+    english = run("case", "do", ref, "start", user="刘调解")
+    chinese = run.speaking("zh_CN.UTF-8")("case", "do", ref, "start", user="刘调解")
+    assert "(--set mediator=NAME)" in english.stderr
+    assert "需先指定调解员(--set mediator=姓名)" in chinese.stderr

@@ -48,6 +48,23 @@ def test_each_register_takes_the_same_verbs(run, register):
     assert counted[register] == 0
 
 
+@pytest.mark.parametrize("register", list(REGISTERS))
+def test_each_register_offers_its_steps_as_a_menu_at_a_terminal(run, register, monkeypatch):
+    """One ``do`` for every register: left without a step at a terminal it lists the steps
+    allowed now, numbered, and takes the one chosen; a script without one is a usage error."""
+    new, step, after, _fix, _before = REGISTERS[register]
+    who = "刘调解" if register == "case" else "王主任"
+    ref = str(run.json(*new, user=who)["id"])
+    piped = run(register, "do", ref, user=who)
+    assert piped.exit_code == 2 and "Missing argument 'TRIGGER'" in piped.stderr
+    monkeypatch.setattr("cli.steps.interactive", lambda: True)
+    menu = run(register, "do", ref, user=who, input="1\n1\n")
+    assert menu.exit_code == 0, menu.output
+    assert "1. " in menu.stdout and f"({step[0]})" in menu.stdout
+    assert run.json(register, "show", ref)["state"] == after
+    assert f"{step[0]} " in menu.stdout and f"→ {after}" in menu.stdout and "version 2" in menu.stdout
+
+
 def test_a_correction_is_found_by_what_it_says_now(run):
     run.ok(*REGISTERS["case"][0], user="王主任")
     assert [c["number"] for c in run.json("case", "list", "--search", "wxl")] == ["(2026)营调字第001号"]
