@@ -12,7 +12,7 @@ from functools import cached_property
 import click
 
 from cli import i18n
-from mediation.errors import InvalidRecords, MediationError
+from mediation.errors import InvalidRecords, MediationError, PasswordNeeded
 
 i18n.install()  # Chinese help and messages under a Chinese locale (cli/i18n.py)
 
@@ -62,6 +62,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "backup": ("cli.backup", "backup", "Copy the database to a new FILE while others keep working (a consistent..."),
     "restore": ("cli.backup", "restore", "Replace the database's contents with the backup in FILE (asks first)."),
     "audit": ("cli.audit", "audit", "The tamper-evident trail of every record's steps (校验审计链)."),
+    "log": ("cli.setup", "log", "Who did what, across every register, newest first (操作记录)."),
     "calendar": ("cli.calendar", "calendar", "The holiday calendar deadlines count on: load a year's State Council..."),
     "workflow": ("cli.workflow", "workflow", "The state machines behind cases, petitions, matters and subjects."),
     "demo": ("cli.setup", "demo", "The main job on the embedded default: a fresh SQLite database, the 2021..."),
@@ -104,8 +105,20 @@ class MediationGroup(click.Group):
         # A warning (e.g. no official holiday calendar for a year) is one line on stderr.
         warnings.showwarning = lambda message, *_a, **_k: click.echo(
             i18n._("Warning: {message}").format(message=message), err=True)
+        given = (list(getattr(ctx, "_protected_args", [])), list(ctx.args))
         try:
-            return super().invoke(ctx)
+            try:
+                return super().invoke(ctx)
+            except PasswordNeeded:
+                from cli.output import interactive
+                if not interactive():
+                    raise
+                # The server asks for the login's password: asked once at the terminal, kept for
+                # this command only (libpq reads PGPASSWORD), and the command runs again from
+                # its start (nothing was done: the connection was refused).
+                os.environ["PGPASSWORD"] = click.prompt(i18n._("Password"), hide_input=True, err=True)
+                ctx._protected_args, ctx.args = list(given[0]), list(given[1])
+                return super().invoke(ctx)
         except InvalidRecords as exc:
             for problem in exc.problems:
                 click.echo(_one_line(problem), err=True)
@@ -129,7 +142,25 @@ def _one_line(message: str) -> str:
     return "".join(c if c.isprintable() or c == " " else c.encode("unicode_escape").decode() for c in message)
 
 
+def _version(ctx: click.Context, param, value: bool) -> None:
+    """``--version``: the release and the schema revision it runs on (what `upgrade` brings a
+    database to)."""
+    if not value or ctx.resilient_parsing:
+        return
+    from importlib.metadata import PackageNotFoundError, version
+
+    from mediation.migrate import HEAD
+    try:
+        release = version("mediation")
+    except PackageNotFoundError:  # (run from a source tree that was never installed)
+        release = "?"
+    click.echo(i18n._("mediation {release} (schema {revision})").format(release=release, revision=HEAD))
+    ctx.exit()
+
+
 @click.group(cls=MediationGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_version,
+              help="Show the release and its schema revision, and exit.")
 @click.option("--db", "db", envvar="MEDIATION_DB", metavar="URL_OR_PATH",
               help="SQLAlchemy URL (sqlite:///…, postgresql+psycopg://…) or an SQLite file path. "
                    "Env MEDIATION_DB. Default: an SQLite file in your data directory.")

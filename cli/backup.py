@@ -58,3 +58,6 @@ def restore(app, path, yes, as_json):
         return dump_json(view)
     app.display.line(_("restored {location} from {path}; check it with {command}").format(
         location=app.db_location, path=view.path, command="`mediation audit verify`"))
+    for drift in view.logins:  # (the logins are the server's, not the backup's)
+        app.display.line("  " + _("{name}: login {login} is {state} on this server: `mediation user relink {name} "
+                                  "--login {login} --note …`").format(state=_(drift["state"]), **drift))

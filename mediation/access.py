@@ -37,9 +37,9 @@ _USERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 def actor(session: Session, name: str | None) -> User:
     """The acting user; every change is recorded under this name. Connected with a person's
     own PostgreSQL login, it is that login's user, and naming anyone else is refused
-    (``mediation.logins``). Users are only ever added (no command renames one or changes a
-    role), so a user found is kept while the database is open (per connection pool),
-    detached from any session."""
+    (``mediation.logins``). A retired user acts no more. A user found is kept while the
+    database is open (per connection pool), detached from any session; a command that changes
+    a user (``mediation.people``) forgets them."""
     login = session.info.get("login")
     if login is not None:
         if name and name.strip() and name.strip() != login.name:
@@ -52,6 +52,10 @@ def actor(session: Session, name: str | None) -> User:
     user = user_named(session, name)
     if user is None:
         raise NotFound(_("no such user '{name}' (add one with `mediation user add`)").format(name=name))
+    if user.retired_at is not None:
+        from mediation import timeutil
+        raise PermissionDenied(_("{name} retired on {day} and acts no more").format(
+            name=user.name, day=timeutil.show(user.retired_at, minutes=False)))
     session.info["acting"] = user  # a record's number is then read within their town (``_record``)
     return user
 
@@ -66,6 +70,11 @@ def user_named(session: Session, name: str) -> User | None:
             return None
         known[key] = User(**user.model_dump())
     return known[key]
+
+
+def forget_users(session: Session) -> None:
+    """Read users again (one was retired, moved or renamed)."""
+    _USERS.pop(session.get_bind().pool, None)
 
 
 def optional_actor(session: Session, name: str | None) -> User | None:

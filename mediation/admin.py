@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlmodel import select
 
@@ -31,6 +32,11 @@ class UserView:
     town: str | None
     village: str | None
     login: str | None = None
+    # In ``user list``: the login's state on this server (``mediation.people.login_states``),
+    # when the user retired, and when they last recorded a step.
+    login_state: str | None = None
+    retired_at: datetime | None = None
+    last_active: datetime | None = None
 
 
 def _clean_name(value: str, noun: str) -> str:
@@ -95,6 +101,10 @@ def add_user(db: UnitOfWork, *, actor: str | None, name: str, role: str,
         permissions.may_add_user(acting, has_users=has_users, town_id=None)
         if s.exec(select(User).where(User.name == uname)).first():
             raise InvalidValue(_("a user named '{name}' exists already").format(name=uname))
+        from mediation.people import former_names
+        if uname in former_names(s):  # (a history's names stay one person's each)
+            raise InvalidValue(_("the name '{name}' was another user's before a rename: choose one no history "
+                                 "holds").format(name=uname))
         village_row = town_row = None
         place = permissions.place_of_new_user(role, village=village, town=town)
         if place == "village":
@@ -140,6 +150,10 @@ def _view(s, user: User) -> UserView:
 
 
 def list_users(db: UnitOfWork) -> list[UserView]:
+    """Every user the connected login may see, with their login's state on this server, when
+    they retired and their last recorded step."""
+    from mediation import people
+
     with db.read() as s:
         rows = s.exec(
             select(User, Town.name, Village.name)
@@ -147,4 +161,7 @@ def list_users(db: UnitOfWork) -> list[UserView]:
             .join(Village, Village.id == User.village_id, isouter=True)
             .order_by(User.id)
         ).all()
-        return [UserView(name=u.name, role=u.role, town=t, village=v, login=u.login) for u, t, v in rows]
+        states = people.login_states(s, [u for u, _t, _v in rows])
+        last = people.last_steps(s)
+        return [UserView(name=u.name, role=u.role, town=t, village=v, login=u.login, login_state=states.get(u.id),
+                         retired_at=u.retired_at, last_active=last.get(u.name)) for u, t, v in rows]

@@ -28,15 +28,24 @@ class BackupView:
     engine: str
     revision: str | None
     size: int
+    # After a restore on PostgreSQL: each user whose login this server does not have, or has
+    # as another role of its name ({"name", "login", "state"}): to relink (``user relink``).
+    logins: tuple = ()
 
     def to_json(self) -> dict[str, Any]:
-        return {"path": self.path, "engine": self.engine, "revision": self.revision, "bytes": self.size}
+        return {"path": self.path, "engine": self.engine, "revision": self.revision, "bytes": self.size,
+                "logins_to_relink": list(self.logins)}
 
 
 def _office(db: Database, actor: str | None) -> None:
+    from sqlalchemy import text
+
     from mediation import access, permissions
 
     with db.read() as s:
+        if not actor and db.dialect == "postgresql" and s.info.get("login") is None \
+                and s.execute(text("SELECT mediation_is_owner()")).scalar():
+            return  # the schema owner's login, which administers the database, needs no one named
         permissions.may_keep_backups(access.actor(s, actor), own_login=s.info.get("login") is not None)
 
 
@@ -87,8 +96,10 @@ def _sqlite_copy(db: Database, tmp: str) -> None:
 
 def restore(db: Database, path: str, *, actor: str | None) -> BackupView:
     """Put the backup at ``path`` back in place of the database's contents (the caller has
-    asked for confirmation). A backup of a newer release's schema is refused."""
-    _office(db, actor)
+    asked for confirmation). A backup of a newer release's schema is refused. Into an empty
+    database (a new server's) anyone who may connect restores: there is nothing to protect yet."""
+    if not _empty(db):
+        _office(db, actor)
     source = os.path.abspath(os.path.expanduser(path))
     if not os.path.isfile(source):
         raise InvalidValue(_("no backup file {source}").format(source=source))
@@ -112,7 +123,37 @@ def restore(db: Database, path: str, *, actor: str | None) -> BackupView:
     _run_pg(["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction", *args, source], env,
             what="pg_restore")
     db.dispose()
-    return BackupView(source, "postgresql", None, os.path.getsize(source))
+    return BackupView(source, "postgresql", None, os.path.getsize(source), logins=_drifted(db))
+
+
+def _drifted(db: Database) -> tuple:
+    """The users whose logins a restored database names but this server has not (or has as
+    another role of the same name): the backup holds the database, the logins are the server's."""
+    from sqlmodel import select
+
+    from mediation import people
+    from mediation.tables.places import User
+
+    fresh = Database(db.url)
+    try:
+        with fresh.read() as s:
+            users = s.exec(select(User).where(User.login.is_not(None), User.retired_at.is_(None))).all()
+            states = people.login_states(s, list(users))
+            return tuple({"name": u.name, "login": u.login, "state": states[u.id]} for u in users
+                         if states.get(u.id) in ("missing", "replaced"))
+    finally:
+        fresh.dispose()
+
+
+def _empty(db: Database) -> bool:
+    """Whether the database has no tables of ours (read past the schema check)."""
+    from sqlalchemy import inspect
+
+    try:
+        with db.engine.connect() as conn:
+            return not inspect(conn).has_table("dispute_case")
+    except Exception:  # noqa: BLE001 - cannot tell: the usual checks decide
+        return False
 
 
 def _sqlite_path(db: Database) -> str:

@@ -119,7 +119,7 @@ class Database:
             from mediation import access
             named = access.user_named(session, self.claim)
             if named is not None:  # (an unknown name is refused by the command that needs it)
-                session.info["acting"] = named
+                access.actor(session, self.claim)  # (a retired user is refused, reading too)
 
     def _check_revision(self, session) -> None:
         """Refuse, with one line saying what to run, a database whose schema is older or newer
@@ -134,6 +134,7 @@ class Database:
         try:
             revision = session.connection().exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
         except sa_exc.DBAPIError as exc:  # no revision table: an empty database, or release 0.1's tables
+            _password_needed(self.url, str(exc.orig))
             refusal = _refusal(self.url, str(exc.orig))
             if refusal:  # the server refused the login, or the login has no rights here
                 raise DatabaseError(refusal) from None
@@ -145,7 +146,9 @@ class Database:
                 raise DatabaseError(migrate.older()) from None
             raise DatabaseError(_("the database has no schema: run `mediation init --town NAME`")) from None
         if revision != migrate.HEAD:
-            raise DatabaseError(migrate.older() if revision in migrate.KNOWN else migrate.newer(revision))
+            if revision in migrate.KNOWN:
+                raise DatabaseError(migrate.older(migrate.other_owner(session.connection())))
+            raise DatabaseError(migrate.newer(revision))
         self._revision_checked = True
         from mediation import calendars
 
@@ -175,6 +178,15 @@ class Database:
 
         with _translated(self):
             with self.engine.begin() as connection:
+                owner = migrate.other_owner(connection)
+                if owner and connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() \
+                        == migrate.HEAD:
+                    owner = None  # (current: nothing to change, as when an office adds a village)
+                if owner:
+                    from mediation.errors import PermissionDenied
+                    raise PermissionDenied(_("the schema is created and upgraded with the schema owner's login ({owner}), "
+                                             "not {login}").format(owner=owner, login=connection.exec_driver_sql(
+                                                 "SELECT current_user").scalar()))
                 before, after = migrate.ensure_schema(connection)
         self._revision_checked = True
         return before, after
@@ -286,6 +298,7 @@ def _translated(db: Database) -> Iterator[None]:
             raise DatabaseError(migrate.older()) from None
         if state in ("55P03", "40P01") or "database is locked" in text:  # a lock not granted; a deadlock
             raise DatabaseError(_("the database is busy (another command holds it); try again")) from None
+        _password_needed(db.url, text)
         refusal = _refusal(db.url, text, state)
         if refusal:
             raise DatabaseError(refusal) from None
@@ -295,6 +308,16 @@ def _translated(db: Database) -> Iterator[None]:
         # Anything else the database refuses (a constraint, a failed migration step) is one line
         # too, and the transaction it happened in has been rolled back.
         raise DatabaseError(_("the database refused it, nothing was written: {reason}").format(reason=first)) from None
+
+
+def _password_needed(url: str, text: str) -> None:
+    """libpq's own words when the server asks for a password the client does not have."""
+    if "no password supplied" in text:
+        from sqlalchemy.engine import make_url
+
+        from mediation.errors import PasswordNeeded
+        raise PasswordNeeded(_("the server asks for the password of login {who}: type it at a terminal, or keep "
+                               "it in ~/.pgpass (the README's \"Passwords\")").format(who=make_url(url).username or "?"))
 
 
 def _refusal(url: str, text: str, state: str | None = None) -> str | None:

@@ -60,6 +60,11 @@ class DatabaseError(MediationError):
     """The database cannot be opened or is not initialised."""
 
 
+class PasswordNeeded(DatabaseError):
+    """The server asks for the login's password and none was given (no ``~/.pgpass`` line, no
+    ``PGPASSWORD``): at a terminal the command line asks for it."""
+
+
 class InvalidRecords(MediationError):
     """An import file has problems; ``problems`` lists every one with its location."""
 

@@ -14,6 +14,11 @@ people's logins. Connected as the owner, the acting user is the one named, as on
 
 Group roles belong to the whole server, so two databases on one server share them; what a
 login sees in a database is decided by that database's ``app_user`` row for it.
+
+A user's login is known by its identity on the server (``app_user.login_oid``, the role's
+OID when it was given), not by its name alone: a role dropped and made again under the same
+name is nobody until an office relinks it (``mediation_relink``). A retired user's login is
+disabled (``NOLOGIN``) and answers for no one.
 """
 
 from __future__ import annotations
@@ -53,7 +58,8 @@ IMPORTED = {"case": "dispute_case", "petition": "petition", "matter": "matter", 
             "screening": "screening_round"}
 # Every table under row-level security; the rest (town, village names, the revision) every login
 # of the database reads (tests/cli/test_catalog.py holds the list of those).
-GUARDED = set(PLACED) | set(BELONGING) | {"access_log", "app_user", "village", "import_key", "chain_link"}
+GUARDED = set(PLACED) | set(BELONGING) | {"access_log", "app_user", "village", "import_key", "chain_link",
+                                            "user_event"}
 # Rights beyond SELECT, per group. Nothing is ever deleted, so no one may DELETE; events are
 # written once (only ``undone`` changes); users, villages and towns are added, not changed.
 _ALL = tuple(GROUPS.values())
@@ -66,6 +72,11 @@ WRITES: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
     ("INSERT, UPDATE", ("matter",), _OFFICES),
     # (``login`` may only be NULL, its policy says: a login is given by ``mediation_give_login``)
     ("INSERT (name, role, town_id, village_id, created_at, login)", ("app_user",), _OFFICES),
+    # (a new user's identity and retirement: NULL, the policy says)
+    ("INSERT (login_oid, retired_at)", ("app_user",), _OFFICES),
+    # (a user is renamed, moved or retired by an office; role, town and login never change so)
+    ("UPDATE (name, village_id, retired_at)", ("app_user",), _OFFICES),
+    ("INSERT", ("user_event",), _ALL),  # (a person records setting their own password)
     ("INSERT", ("village",), _OFFICES),
     ("INSERT, UPDATE", ("calendar_year",), _OFFICES),  # the holiday notices: the whole database's
     ("INSERT", ("town",), (GROUPS[Role.county],)),
@@ -84,15 +95,27 @@ def _scope(town: str, village: str | None) -> str:
     return "(" + " OR ".join(parts) + ")"
 
 
-def _functions(schema: str) -> list[str]:
+# The functions added by migration 0015 (dropped by its downgrade).
+FUNCTIONS_SINCE_0015 = ("mediation_manageable(integer, boolean)",
+                        "mediation_set_login(integer, boolean)", "mediation_set_password(integer, text)",
+                        "mediation_relink(integer, text)")
+
+
+def _functions(schema: str, *, by_oid: bool = True) -> list[str]:
     """The acting user of the connected login, read past the policies (``SECURITY DEFINER``):
     the policies call these once per statement (``(SELECT f())`` is an init plan). Each answers
     for ``session_user`` alone (who logged in; ``SET ROLE`` does not change it), so no login
     learns another's place or role. ``PARALLEL SAFE``: they only read, so a login's report may
-    use parallel workers as the owner's does."""
+    use parallel workers as the owner's does. ``by_oid``: the schema knows each login's identity
+    and who is retired (migration 0015): a login answers for its user only while it is the very
+    role that was given, and the user is not retired."""
     head = (f"LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER SET search_path = {_ident(schema)}, pg_temp AS $$ ")
     one = "FROM app_user u WHERE u.login = session_user"
+    if by_oid:
+        one += (" AND u.login_oid = (SELECT r.oid FROM pg_roles r WHERE r.rolname = session_user)"
+                " AND u.retired_at IS NULL")
     sql = [
+        f"CREATE OR REPLACE FUNCTION mediation_me() RETURNS integer {head}SELECT u.id {one} $$",
         f"CREATE OR REPLACE FUNCTION mediation_all() RETURNS boolean {head}"
         f"SELECT coalesce((SELECT u.role = 'county' OR (u.role = 'town' AND u.town_id IS NULL) {one}), false) $$",
         f"CREATE OR REPLACE FUNCTION mediation_town() RETURNS integer {head}"
@@ -149,7 +172,7 @@ DECLARE caller app_user; target app_user;
 BEGIN
   SELECT * INTO target FROM app_user WHERE id = p_user;
   IF target.id IS NULL THEN RAISE EXCEPTION 'mediation: no user %', p_user; END IF;
-  SELECT * INTO caller FROM app_user WHERE login = session_user;
+  SELECT * INTO caller FROM app_user WHERE id = mediation_me();
   IF caller.id IS NULL THEN
     IF NOT mediation_is_owner() THEN
       RAISE EXCEPTION 'mediation: % is neither a user nor the schema owner', session_user USING ERRCODE = '42501';
@@ -170,9 +193,118 @@ BEGIN
   END IF;
   EXECUTE format('CREATE ROLE %I LOGIN IN ROLE %I', p_login, 'mediation_' || target.role)
           || CASE WHEN p_password IS NULL THEN '' ELSE format(' PASSWORD %L', p_password) END;
-  UPDATE app_user SET login = p_login WHERE id = p_user;
+  UPDATE app_user SET login = p_login, login_oid = (SELECT oid FROM pg_roles WHERE rolname = p_login)
+    WHERE id = p_user;
 END $$""")
+    if by_oid:
+        sql += _lifecycle(definer)
     return sql
+
+
+def _lifecycle(definer: str) -> list[str]:
+    """A user's login over the years, by the schema owner's rights, each checking its caller
+    as ``permissions.may_manage_user`` does (for plain SQL callers too): disabled when the user
+    retires, a password set, relinked after a restore or a role made again."""
+    # The user a caller may manage (an office of the user's town, the county, the schema owner;
+    # with ``p_self`` the user themselves too), or an exception.
+    manageable = f"""CREATE OR REPLACE FUNCTION mediation_manageable(p_user integer, p_self boolean)
+        RETURNS app_user {definer}
+DECLARE caller app_user; target app_user;
+BEGIN
+  SELECT * INTO target FROM app_user WHERE id = p_user;
+  IF target.id IS NULL THEN RAISE EXCEPTION 'mediation: no user %', p_user; END IF;
+  SELECT * INTO caller FROM app_user WHERE id = mediation_me();
+  IF caller.id IS NULL THEN
+    IF NOT mediation_is_owner() THEN
+      RAISE EXCEPTION 'mediation: % is neither a user nor the schema owner', session_user USING ERRCODE = '42501';
+    END IF;
+  ELSIF caller.role = 'county' OR (p_self AND caller.id = target.id) THEN
+    NULL;
+  ELSIF caller.role = 'town' AND target.role <> 'county'
+        AND (caller.town_id IS NULL OR caller.town_id = target.town_id) THEN
+    NULL;
+  ELSE
+    RAISE EXCEPTION 'mediation: % may not change %', caller.name, target.name USING ERRCODE = '42501';
+  END IF;
+  RETURN target;
+END $$"""
+    # The user's login, if it is still the role that was given (same name, same identity).
+    theirs = ("EXISTS (SELECT 1 FROM pg_roles WHERE rolname = target.login AND oid = target.login_oid)")
+    set_login = f"""CREATE OR REPLACE FUNCTION mediation_set_login(p_user integer, p_can_login boolean)
+        RETURNS boolean {definer}
+DECLARE target app_user;
+BEGIN
+  target := mediation_manageable(p_user, false);
+  IF target.login IS NULL OR NOT {theirs} THEN
+    RETURN false;
+  END IF;
+  IF p_can_login AND target.retired_at IS NOT NULL THEN
+    RAISE EXCEPTION 'mediation: % is retired', target.name USING ERRCODE = '42501';
+  END IF;
+  EXECUTE format('ALTER ROLE %I %s', target.login, CASE WHEN p_can_login THEN 'LOGIN' ELSE 'NOLOGIN' END);
+  RETURN true;
+END $$"""
+    set_password = f"""CREATE OR REPLACE FUNCTION mediation_set_password(p_user integer, p_verifier text)
+        RETURNS void {definer}
+DECLARE target app_user;
+BEGIN
+  target := mediation_manageable(p_user, true);
+  IF target.login IS NULL OR NOT {theirs} THEN
+    RAISE EXCEPTION 'mediation: % has no login of theirs on this server', target.name USING ERRCODE = '55000';
+  END IF;
+  IF target.retired_at IS NOT NULL THEN
+    RAISE EXCEPTION 'mediation: % is retired', target.name USING ERRCODE = '42501';
+  END IF;
+  IF p_verifier IS NULL OR p_verifier NOT LIKE 'SCRAM-SHA-256$%' THEN
+    RAISE EXCEPTION 'mediation: a password is set as a SCRAM verifier' USING ERRCODE = '22023';
+  END IF;
+  EXECUTE format('ALTER ROLE %I LOGIN PASSWORD %L', target.login, p_verifier);
+END $$"""
+    # A user's login named anew: a missing one is made, disabled until a password is set; an
+    # existing role (not the owner's, no superuser, no other user's login, no role that may make
+    # roles), only by the schema owner's login, joins the user's group alone.
+    relink = f"""CREATE OR REPLACE FUNCTION mediation_relink(p_user integer, p_login text)
+        RETURNS boolean {definer}
+DECLARE target app_user; found pg_roles; grp text; made boolean := false;
+BEGIN
+  target := mediation_manageable(p_user, false);
+  IF p_login !~ '^[a-z][a-z0-9_]{{1,62}}$' OR p_login LIKE 'pg\\_%' OR p_login LIKE 'mediation\\_%' THEN
+    RAISE EXCEPTION 'mediation: % cannot be a login', p_login USING ERRCODE = '22023';
+  END IF;
+  IF EXISTS (SELECT 1 FROM app_user WHERE login = p_login AND id <> p_user) THEN
+    RAISE EXCEPTION 'mediation: % is another user''s login', p_login USING ERRCODE = '42501';
+  END IF;
+  SELECT * INTO found FROM pg_roles WHERE rolname = p_login;
+  IF found.oid IS NULL THEN
+    EXECUTE format('CREATE ROLE %I NOLOGIN IN ROLE %I', p_login, 'mediation_' || target.role);
+    made := true;
+  ELSE
+    -- An existing role may be another database's person's, or another program's (the groups
+    -- are the server's): only the schema owner's login, which administers the server, links one.
+    IF NOT mediation_is_owner() THEN
+      RAISE EXCEPTION 'mediation: % exists on the server: an existing role is linked by the schema owner''s login',
+        p_login USING ERRCODE = '42501';
+    END IF;
+    IF found.rolsuper OR found.rolcreaterole OR found.rolcreatedb OR found.rolreplication OR found.rolbypassrls
+       OR pg_has_role(found.oid, (SELECT tableowner FROM pg_tables WHERE schemaname = current_schema()
+                                  AND tablename = 'app_user'), 'MEMBER') THEN
+      RAISE EXCEPTION 'mediation: % has powers of its own: it cannot be a person''s login', p_login
+        USING ERRCODE = '42501';
+    END IF;
+    FOR grp IN SELECT g.rolname FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid
+               WHERE m.member = found.oid AND g.rolname LIKE 'mediation\\_%' LOOP
+      EXECUTE format('REVOKE %I FROM %I', grp, p_login);
+    END LOOP;
+    EXECUTE format('GRANT %I TO %I', 'mediation_' || target.role, p_login);
+    IF target.retired_at IS NOT NULL THEN
+      EXECUTE format('ALTER ROLE %I NOLOGIN', p_login);
+    END IF;
+  END IF;
+  UPDATE app_user SET login = p_login, login_oid = (SELECT oid FROM pg_roles WHERE rolname = p_login)
+    WHERE id = p_user;
+  RETURN made;
+END $$"""
+    return [manageable, set_login, set_password, relink]
 
 
 # The functions of earlier releases, which answered for any login named (dropped on install).
@@ -180,9 +312,10 @@ _OLD_FUNCTIONS = ("mediation_all(name)", "mediation_town(name)", "mediation_vill
                   "mediation_home_town(name)", "mediation_name(name)", "mediation_role(name)")
 
 
-def _policies(tables: set[str], towned: set[str] = frozenset(EVENTS)) -> list[str]:
+def _policies(tables: set[str], towned: set[str] = frozenset(EVENTS), *, by_oid: bool = True) -> list[str]:
     """``towned``: the event tables that have their ``town_id`` (migration 0009; an older
-    schema being upgraded through 0006 has not)."""
+    schema being upgraded through 0006 has not); ``by_oid``: users are known by their login's
+    identity and may be renamed, moved and retired (migration 0015)."""
     sql: list[str] = []
 
     def policy(table: str, name: str, command: str, using: str | None, check: str | None) -> None:
@@ -222,7 +355,10 @@ def _policies(tables: set[str], towned: set[str] = frozenset(EVENTS)) -> list[st
     if "app_user" in tables:
         # Everyone sees themselves, the people of their place, and the offices above them.
         offices = f"(role <> 'mediator' AND (town_id IS NULL OR town_id = {HOME_TOWN}))"
-        seen = f"(login = current_user OR {_scope('town_id', 'village_id')} OR {offices})"
+        if by_oid:  # (a login that is no one's — a role made again under an old name — sees no one)
+            offices = f"((SELECT mediation_me()) IS NOT NULL AND {offices[1:]}"
+        me = "id = (SELECT mediation_me())" if by_oid else "login = current_user"
+        seen = f"({me} OR {_scope('town_id', 'village_id')} OR {offices})"
         # Who may add whom (``permissions.may_add_user``), and a well-formed user: a mediator
         # has a village of their own town, no one else has a village, a county user no town;
         # a login is given only through ``mediation_give_login``.
@@ -233,7 +369,23 @@ def _policies(tables: set[str], towned: set[str] = frozenset(EVENTS)) -> list[st
                 " AND (role <> 'county' OR town_id IS NULL)"
                 " AND (village_id IS NULL OR mediation_village_in(village_id, town_id)))")
         policy("app_user", "mediation_read", "SELECT", seen, None)
-        policy("app_user", "mediation_add", "INSERT", None, adds)
+        policy("app_user", "mediation_add", "INSERT", None,
+               adds[:-1] + " AND login_oid IS NULL AND retired_at IS NULL)" if by_oid else adds)
+        if by_oid:
+            # Renamed, moved or retired (``permissions.may_manage_user``): by the county, or by an
+            # office of the user's town for its people; still well formed after (a mediator has a
+            # village of their town, no one else has one).
+            manages = (f"({ROLE} = 'county' OR ({ROLE} = 'town' AND role <> 'county' AND ({ALL} OR town_id = {TOWN})))")
+            formed = ("((role = 'mediator') = (village_id IS NOT NULL)"
+                      " AND (village_id IS NULL OR mediation_village_in(village_id, town_id)))")
+            policy("app_user", "mediation_change", "UPDATE", manages, f"({manages} AND {formed})")
+    if "user_event" in tables:
+        # What befell a user: read by the office of their town (and by them); written under
+        # the writer's own name, in their own town (a person records their own password).
+        policy("user_event", "mediation_read", "SELECT",
+               f"({ALL} OR town_id = {TOWN} OR user_id = (SELECT mediation_me()))", None)
+        policy("user_event", "mediation_write", "INSERT", None,
+               f"(actor = {NAME} AND ({ALL} OR town_id = {HOME_TOWN}))")
     if "village" in tables:
         policy("village", "mediation_read", "SELECT", "(true)", None)
         policy("village", "mediation_add", "INSERT", None, f"({ALL} OR town_id = {TOWN})")
@@ -276,7 +428,8 @@ def install(connection) -> None:
     inspector = inspect(connection)
     tables = set(inspector.get_table_names())
     towned = {t for t in tables & set(EVENTS) if any(c["name"] == "town_id" for c in inspector.get_columns(t))}
-    for statement in _functions(schema) + _policies(tables, towned):
+    by_oid = "app_user" in tables and any(c["name"] == "login_oid" for c in inspector.get_columns("app_user"))
+    for statement in _functions(schema, by_oid=by_oid) + _policies(tables, towned, by_oid=by_oid):
         connection.exec_driver_sql(statement.replace("%", "%%"))  # the driver's placeholders
     for fn in _OLD_FUNCTIONS:  # no policy reads them any more
         connection.exec_driver_sql(f"DROP FUNCTION IF EXISTS {fn}")
@@ -301,6 +454,8 @@ def install(connection) -> None:
         connection.exec_driver_sql(f"GRANT SELECT ({readable}) ON {table} TO {groups}")
     connection.exec_driver_sql(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA {_ident(schema)} TO {groups}")
     for rights, names, to in WRITES:
+        if ("retired_at" in rights or "user_event" in names) and not by_oid:  # (a schema before migration 0015)
+            continue
         present = [t for t in names if t in tables]
         if present:
             connection.exec_driver_sql(f"GRANT {rights} ON {', '.join(present)} TO {', '.join(to)}")
@@ -318,7 +473,7 @@ def uninstall(connection) -> None:
     groups = ", ".join(GROUPS.values())
     for table in sorted(tables & GUARDED):
         for name in ("mediation_place", "mediation_read", "mediation_write", "mediation_add", "mediation_office",
-                     "mediation_mediator"):
+                     "mediation_mediator", "mediation_change"):
             connection.exec_driver_sql(f"DROP POLICY IF EXISTS {name} ON {table}")
         connection.exec_driver_sql(f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY")
     connection.exec_driver_sql(f"REVOKE ALL ON ALL TABLES IN SCHEMA {_ident(schema)} FROM {groups}")
@@ -350,12 +505,12 @@ def _owner(connection) -> str:
 # --- the connected person ---------------------------------------------------------------
 
 _IDENTITY = """
-SELECT me.login, me.person, u.id, u.name, u.role, u.town_id, u.village_id, u.created_at
-FROM (SELECT current_user::text AS login,
+SELECT me.login, me.person, u.id, u.name, u.role, u.town_id, u.village_id, u.created_at, u.login_oid
+FROM (SELECT current_user::text AS login, (SELECT oid FROM pg_roles WHERE rolname = current_user) AS oid,
              EXISTS (SELECT 1 FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid
                      JOIN pg_roles r ON r.oid = m.member
                      WHERE r.rolname = current_user AND g.rolname IN ({groups})) AS person) me
-LEFT JOIN app_user u ON u.login = me.login
+LEFT JOIN app_user u ON u.login = me.login AND u.login_oid = me.oid AND u.retired_at IS NULL
 """.format(groups=", ".join(f"'{g}'" for g in GROUPS.values()))
 
 
@@ -371,7 +526,8 @@ def connected_user(session: Session) -> User | None:
     row = session.execute(text(_IDENTITY)).mappings().one()
     if row["id"] is not None:
         return User(id=row["id"], name=row["name"], role=row["role"], town_id=row["town_id"],
-                    village_id=row["village_id"], created_at=row["created_at"], login=row["login"])
+                    village_id=row["village_id"], created_at=row["created_at"], login=row["login"],
+                    login_oid=row["login_oid"])
     if row["person"]:
         raise PermissionDenied(ask(_("login {login} belongs to no user of this database: ask the 司法所 to give it to a "
                                  "user (`mediation user login NAME {option} {login}`)"), login=row["login"], option=option("login")))
@@ -402,10 +558,15 @@ def give_login(session: Session, user_id: int, login: str, password: str | None)
 
     if session.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :l"), {"l": login}).first():
         raise InvalidValue(_("the server already has a login {login}: choose another").format(login=login))
-    verifier = None
+    verifier_ = None
     if password is not None:
         if not password:
             raise InvalidValue(_("the password is empty"))
-        pgconn = session.connection().connection.driver_connection.pgconn
-        verifier = pgconn.encrypt_password(password.encode(), login.encode()).decode()
-    session.execute(text("SELECT mediation_give_login(:u, :l, :p)"), {"u": user_id, "l": login, "p": verifier})
+        verifier_ = verifier(session, login, password)
+    session.execute(text("SELECT mediation_give_login(:u, :l, :p)"), {"u": user_id, "l": login, "p": verifier_})
+
+
+def verifier(session: Session, login: str, password: str) -> str:
+    """The password as the server keeps it (SCRAM-SHA-256), made here: it never travels in clear."""
+    pgconn = session.connection().connection.driver_connection.pgconn
+    return pgconn.encrypt_password(password.encode(), login.encode(), b"scram-sha-256").decode()

@@ -15,11 +15,28 @@ BASE = "0001"
 # The revisions this release knows, oldest first, the last being the one it runs on. Kept here
 # so that every command can check a database's revision without loading Alembic (a test keeps
 # this list equal to mediation/migrations/versions).
-KNOWN = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0011", "0012", "0013", "0014")
+KNOWN = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0011", "0012", "0013",
+         "0014", "0015")
 HEAD = KNOWN[-1]
 
-def older() -> str:
+def older(owner: str | None = None) -> str:
+    """``owner``: on a shared server, the schema owner's login, when the connected login is not
+    it (only the owner changes tables: a person cannot upgrade)."""
+    if owner:
+        return _("the database was made by an older release: the schema owner's login ({owner}) runs `mediation "
+                 "backup` and then `mediation upgrade`; ask whoever holds it").format(owner=owner)
     return _("the database was made by an older release: run `mediation upgrade` (back it up first)")
+
+
+def other_owner(connection) -> str | None:
+    """On PostgreSQL, the login that owns the schema's tables, when the connected login is not
+    it (nor a member of it); None otherwise."""
+    if connection.dialect.name != "postgresql":
+        return None
+    row = connection.exec_driver_sql(
+        "SELECT tableowner, pg_has_role(current_user, tableowner, 'MEMBER') FROM pg_tables "
+        "WHERE schemaname = current_schema() AND tablename = 'alembic_version'").first()
+    return row[0] if row is not None and not row[1] else None
 
 
 def newer(revision: str) -> str:

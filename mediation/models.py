@@ -5,6 +5,6 @@ from mediation.tables.base import EventFields, Numbered, TownNumbered, UTCDateTi
 from mediation.tables.disputes import Case, CaseEvent, Party  # noqa: F401
 from mediation.tables.imports import AccessLog, ChainLink, ImportKey  # noqa: F401
 from mediation.tables.petitions import Petition, PetitionEvent  # noqa: F401
-from mediation.tables.places import CalendarYear, Town, User, Village  # noqa: F401
+from mediation.tables.places import CalendarYear, Town, User, UserEvent, Village  # noqa: F401
 from mediation.tables.registers import (Employment, Matter, MatterEvent, ScreeningRound, Subject,  # noqa: F401
                                         SubjectEvent, ZeroReport)

@@ -130,6 +130,27 @@ def may_give_login(acting: Actor | None, target: Actor) -> None:
             name=acting.name))
 
 
+def may_manage_user(acting: Actor | None, target: Actor, *, own: bool = False) -> None:
+    """Retiring, moving, renaming a user or setting their password: a town user for the
+    mediators and town staff of their own town, a county user for anyone, the schema owner's
+    connection (``None``); with ``own`` (a password) the user themselves too."""
+    if acting is None:
+        return
+    if own and getattr(acting, "id", None) is not None and getattr(acting, "id", None) == getattr(target, "id", None):
+        return
+    if acting.role not in OFFICE_ROLES:
+        raise PermissionDenied(_("only a town or county user changes other users; a person sets only their own "
+                                 "password"))
+    if acting.role == Role.town and (target.role == Role.county or not _in_town(acting, target.town_id)):
+        raise PermissionDenied(_("{name} changes only the mediators and town users of their own town").format(
+            name=acting.name))
+
+
+def may_take_over(successor: Actor, village_id: int) -> bool:
+    """Whether ``successor`` can take over a case of a village (``may_mediate``), being active."""
+    return getattr(successor, "retired_at", None) is None and may_mediate(successor, village_id)
+
+
 def may_amend(user: Actor, record: Place, *, to_village: Place | None = None) -> None:
     """Correcting a record: whoever may act on it; moving it to another village is the
     office's (a town user within their town, or the county)."""

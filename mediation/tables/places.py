@@ -1,10 +1,12 @@
-"""Towns, their villages, the users who act in them, and the calendar they count on."""
+"""Towns, their villages, the users who act in them (and what befell each user), and the
+calendar they count on."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import JSON, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from mediation.tables.base import UTCDateTime
@@ -35,6 +37,28 @@ class User(SQLModel, table=True):
     created_at: datetime = Field(sa_type=UTCDateTime)
     # The person's own PostgreSQL login (``mediation.logins``): connected as it, they act as this user.
     login: str | None = None
+    # The login's identity on its server (pg_roles.oid) when it was given: a role made later
+    # under the same name is not this person (``mediation.logins``).
+    login_oid: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    # Retired (``user retire``): acts no more, login disabled; kept with their history.
+    retired_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class UserEvent(SQLModel, table=True):
+    """What befell a user after they were added, by whom and when: a login given or relinked,
+    a password set, a move to another village, a new name, retirement (with the records handed
+    over). ``values`` holds what changed (``{"village": {"old": …, "new": …}}``), never a
+    password."""
+
+    __tablename__ = "user_event"
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="app_user.id", index=True)
+    town_id: int | None = Field(default=None, foreign_key="town.id")  # the user's town (None: county)
+    trigger: str  # login | relink | password | move | rename | retire
+    actor: str
+    at: datetime = Field(sa_type=UTCDateTime)
+    note: str | None = None
+    values: dict[str, Any] | None = Field(default=None, sa_type=JSON)
 
 
 class CalendarYear(SQLModel, table=True):
