@@ -145,6 +145,9 @@ class Database:
             if inspect(self.engine).has_table("dispute_case"):
                 raise DatabaseError(migrate.older()) from None
             raise DatabaseError(_("the database has no schema: run `mediation init --town NAME`")) from None
+        if revision is None and self.dialect == "postgresql":  # (the revision answers only to a user of this database)
+            from mediation import logins
+            logins.connected_user(session)  # refuses a login no user of this database has
         if revision != migrate.HEAD:
             if revision in migrate.KNOWN:
                 raise DatabaseError(migrate.older(migrate.other_owner(session.connection())))

@@ -13,7 +13,9 @@ tables, is not limited by the policies, and needs ``CREATEROLE`` to make the gro
 people's logins. Connected as the owner, the acting user is the one named, as on SQLite.
 
 Group roles belong to the whole server, so two databases on one server share them; what a
-login sees in a database is decided by that database's ``app_user`` row for it.
+login sees in a database is decided by that database's ``app_user`` row for it: every table,
+the ones every user reads whole included (``SHARED``), answers only to a user of its own
+database.
 
 A user's login is known by its identity on the server (``app_user.login_oid``, the role's
 OID when it was given), not by its name alone: a role dropped and made again under the same
@@ -60,6 +62,8 @@ IMPORTED = {"case": "dispute_case", "petition": "petition", "matter": "matter", 
 # of the database reads (tests/cli/test_catalog.py holds the list of those).
 GUARDED = set(PLACED) | set(BELONGING) | {"access_log", "app_user", "village", "import_key", "chain_link",
                                             "user_event"}
+# Read whole by every user of the database, by no one else (from migration 0015).
+SHARED = {"town", "calendar_year", "alembic_version"}
 # Rights beyond SELECT, per group. Nothing is ever deleted, so no one may DELETE; events are
 # written once (only ``undone`` changes); users, villages and towns are added, not changed.
 _ALL = tuple(GROUPS.values())
@@ -386,21 +390,36 @@ def _policies(tables: set[str], towned: set[str] = frozenset(EVENTS), *, by_oid:
                f"({ALL} OR town_id = {TOWN} OR user_id = (SELECT mediation_me()))", None)
         policy("user_event", "mediation_write", "INSERT", None,
                f"(actor = {NAME} AND ({ALL} OR town_id = {HOME_TOWN}))")
+    # The tables every user of the database reads whole (the places' names, the calendar, the
+    # revision) answer only to a user of *this* database: the group roles are the server's, so a
+    # person of another mediation database on the server is in the same groups (migration 0015).
+    anyone = "((SELECT mediation_me()) IS NOT NULL)" if by_oid else "(true)"
     if "village" in tables:
-        policy("village", "mediation_read", "SELECT", "(true)", None)
+        policy("village", "mediation_read", "SELECT", anyone, None)
         policy("village", "mediation_add", "INSERT", None, f"({ALL} OR town_id = {TOWN})")
+    if by_oid:
+        if "town" in tables:
+            policy("town", "mediation_read", "SELECT", anyone, None)
+            policy("town", "mediation_add", "INSERT", None, f"({ROLE} = 'county')")
+        if "calendar_year" in tables:
+            offices = f"({ROLE} IN ('town', 'county'))"
+            policy("calendar_year", "mediation_read", "SELECT", anyone, None)
+            policy("calendar_year", "mediation_add", "INSERT", None, offices)
+            policy("calendar_year", "mediation_change", "UPDATE", offices, offices)
+        if "alembic_version" in tables:
+            policy("alembic_version", "mediation_read", "SELECT", anyone, None)
     if "import_key" in tables:
         # Which record a key of an import file became: seen and written with that record.
         kinds = " ".join(f"WHEN '{kind}' THEN EXISTS (SELECT 1 FROM {table} r WHERE r.id = record_id)"
                          for kind, table in IMPORTED.items())
         # (a zero report's key names no record: its month and village are unique on their own)
-        keyed = f"({ALL} OR CASE kind {kinds} WHEN 'zero_report' THEN true ELSE false END)"
+        keyed = f"({ALL} OR CASE kind {kinds} WHEN 'zero_report' THEN {anyone} ELSE false END)"
         policy("import_key", "mediation_place", "ALL", keyed, keyed)
     if "chain_link" in tables:
         # The town chains (mediation/chain.py): written by their triggers alone, read by the office
         # of the town (a mediator's login sees one village, too little to check a town's chain).
         policy("chain_link", "mediation_read", "SELECT", f"({ALL} OR town_id = {TOWN})", None)
-    for table in sorted(tables & GUARDED):
+    for table in sorted(tables & (GUARDED | (SHARED if by_oid else set()))):
         sql.append(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
     return sql
 
@@ -471,7 +490,7 @@ def uninstall(connection) -> None:
     schema = connection.exec_driver_sql("SELECT current_schema()").scalar()
     tables = set(inspect(connection).get_table_names())
     groups = ", ".join(GROUPS.values())
-    for table in sorted(tables & GUARDED):
+    for table in sorted(tables & (GUARDED | SHARED)):
         for name in ("mediation_place", "mediation_read", "mediation_write", "mediation_add", "mediation_office",
                      "mediation_mediator", "mediation_change"):
             connection.exec_driver_sql(f"DROP POLICY IF EXISTS {name} ON {table}")

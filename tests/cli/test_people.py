@@ -184,3 +184,33 @@ def test_an_upgrade_names_the_owner_to_a_person(shared):  # noqa: F811
         s.refused("王主任", "upgrade", match=f"schema owner's login ({owner})")
     finally:
         _owner_sql("UPDATE alembic_version SET version_num = :v", s.owner, v=KNOWN[-1])
+
+
+@pytest.mark.postgres
+def test_a_person_of_another_database_on_the_server_reads_nothing_here(shared):  # noqa: F811
+    """The group roles are the server's: a person of a second mediation database (here a second
+    schema, which shares them the same way) is in the same groups, and reads no row of this one."""
+    from tests.conftest import drop_pg_schema, new_pg_schema
+
+    s: Shared = shared
+    schema, other = new_pg_schema("mediation_other")
+    login = f"t{s.suffix}_other"
+    s.roles.append(login)
+    try:
+        assert s.cli(other, "init", "--town", "别镇", "--abbr", "别", "--village", "别村").exit_code == 0
+        assert s.cli(other, "user", "add", "别主任", "--role", "town", "--login", login, "--password-stdin",
+                     input="secret 密码\n").exit_code == 0
+        assert s.cli(s.url(login).replace(s.schema, schema), "case", "list").exit_code == 0  # (at home: fine)
+        here = s.url(login)  # this database's URL, the other database's person
+        s.refused(None, "case", "list", url=here, match="belongs to no user")
+        s.logins["别主任"] = login
+        tables = [t for (t,) in _owner_sql("SELECT tablename FROM pg_tables WHERE schemaname = :s", s=s.schema)]
+        for table in tables:
+            try:
+                rows = s.sql("别主任", f'SELECT * FROM "{table}"')
+            except Exception as exc:  # noqa: BLE001 - no right at all is as good
+                assert "permission denied" in str(exc), (table, exc)
+                continue
+            assert rows == [], f"{table}: {len(rows)} row(s) read by another database's person"
+    finally:
+        drop_pg_schema(schema)

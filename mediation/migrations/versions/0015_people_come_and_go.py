@@ -1,7 +1,9 @@
 """People come and go: a user's login is known by its identity on the server (``login_oid``),
 not its name alone, so a role made later under the same name is nobody; a user may be retired
 (``retired_at``); what befalls a user after they were added is kept in ``user_event``
-(``mediation.logins`` installed anew for the new functions and rights).
+(``mediation.logins`` installed anew for the new functions and rights). The tables every user
+reads whole (towns, villages, the calendar, the revision) answer only to a user of this
+database: the group roles are the server's, shared with any other mediation database on it.
 
 Existing logins take the identity of the role of their name now on the server; a user whose
 login is missing gets none (``user list`` shows it, ``user relink`` repairs it).
@@ -53,6 +55,10 @@ def downgrade() -> None:
     if bind.dialect.name == "postgresql":
         for policy in ("mediation_change", "mediation_add"):  # (they read the columns dropped; made anew below)
             bind.exec_driver_sql(f"DROP POLICY IF EXISTS {policy} ON app_user")
+        for table in sorted(logins.SHARED):  # read by every login of the server again, as before
+            for policy in ("mediation_read", "mediation_add", "mediation_change"):
+                bind.exec_driver_sql(f"DROP POLICY IF EXISTS {policy} ON {table}")
+            bind.exec_driver_sql(f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY")
         for fn in logins.FUNCTIONS_SINCE_0015:
             bind.exec_driver_sql(f"DROP FUNCTION IF EXISTS {fn}")
     op.drop_index("ix_user_event_user_id", table_name="user_event")
