@@ -144,6 +144,9 @@ class Database:
                         raise DatabaseError(_refusal(self.url, "permission denied for schema")) from None
             if inspect(self.engine).has_table("dispute_case"):
                 raise DatabaseError(migrate.older()) from None
+            if self.dialect == "postgresql":  # (only the login that will own the tables makes them)
+                raise DatabaseError(_("the database has no schema yet: its owner's login (the one the server's "
+                                      "administrator made for it) runs `mediation init --town NAME`")) from None
             raise DatabaseError(_("the database has no schema: run `mediation init --town NAME`")) from None
         if revision is None and self.dialect == "postgresql":  # (the revision answers only to a user of this database)
             from mediation import logins
@@ -333,8 +336,9 @@ def _refusal(url: str, text: str, state: str | None = None) -> str | None:
     who, where = u.username or "?", f"{u.host or 'localhost'}:{u.port or 5432}"
     if state == "28P01" or "password authentication failed" in text \
             or ("role" in text and "does not exist" in text and "FATAL" in text):
-        return _("the server refused login {who}: wrong password, or no such login (the 司法所 gives each person "
-                 "theirs with `mediation user login`)").format(who=who)
+        return _("the server refused login {who}: wrong password, or no such login (a person's login and password "
+                 "come from the 司法所: `mediation user login`, `mediation user password`; the schema owner's from "
+                 "the server's administrator)").format(who=who)
     if state == "28000" and "role" not in text or "is not permitted to log in" in text:
         return _("login {who} may not log in: ask the 司法所").format(who=who)
     if "Connection refused" in text or "could not connect" in text or "timeout expired" in text \

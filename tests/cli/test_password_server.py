@@ -152,3 +152,47 @@ def test_the_readmes_shared_server_literally(server, tmp_path, monkeypatch):
     # 5. Backups with the owner's login, no one named; a person's login is refused.
     _ok(owner, "backup", str(tmp_path / "m.dump"), pgpass=str(pgpass))
     _refused(town, "backup", str(tmp_path / "n.dump"), pgpass=str(pgpass), match="schema owner")
+
+
+def test_a_backup_restored_on_another_server_names_the_logins_to_relink(server, tmp_path):
+    """The backup holds the database, the logins are the server's: restored onto another server
+    (the machine's own), each person's login is missing there until relinked."""
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    from tests.conftest import PG_URL
+
+    server.admin("CREATE ROLE owner_b LOGIN CREATEROLE PASSWORD 'owner 密码'", "CREATE DATABASE mediation_b OWNER owner_b")
+    pgpass = tmp_path / "pgpass"
+    pgpass.write_text(f"127.0.0.1:{server.port}:*:owner_b:owner 密码\n", encoding="utf-8")
+    pgpass.chmod(0o600)
+    source = server.url("owner_b", "mediation_b")
+    _ok(source, "init", "--town", "营盘镇", "--village", "龙潭村", pgpass=str(pgpass))
+    suffix = uuid.uuid4().hex[:6]
+    _ok(source, "user", "add", "王主任", "--role", "town", "--login", f"wang_{suffix}", "--password-stdin",
+        input="pw 1\n", pgpass=str(pgpass))
+    _ok(source, "--as", "王主任", "user", "add", "刘明山", "--role", "mediator", "--village", "龙潭村", pgpass=str(pgpass))
+    _ok(source, "--as", "王主任", "case", "new", "--village", "龙潭村", "--type", "邻里", "--summary", "排水沟堵塞",
+        "--party", "甲", "--party", "乙", "--at", "2026-03-02", pgpass=str(pgpass))
+    dump = str(tmp_path / "b.dump")
+    _ok(source, "backup", dump, pgpass=str(pgpass))
+    # Onto the machine's own server, into a new database.
+    database, login = f"mediation_restored_{suffix}", f"liu_{suffix}"
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{database}"'))
+    target = PG_URL.rsplit("/", 1)[0] + f"/{database}"
+    try:
+        restored = json.loads(_ok(target, "restore", dump, "--yes", "--json").stdout)
+        assert restored["logins_to_relink"] == [{"name": "王主任", "login": f"wang_{suffix}", "state": "missing"}]
+        _ok(target, "--as", "王主任", "user", "relink", "刘明山", "--login", login, "--note", "恢复到新服务器")
+        _ok(target, "--as", "王主任", "user", "password", "刘明山", "--password-stdin", input="pw 2\n")
+        person = PG_URL.rsplit("/", 1)[0].replace("postgres@", f"{login}@") + f"/{database}"
+        assert [c["village"] for c in json.loads(_ok(person, "case", "list", "--json").stdout)] == ["龙潭村"]
+        assert _ok(target, "audit", "verify", "--json").exit_code == 0
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+            conn.execute(text(f'DROP ROLE IF EXISTS "{login}"'))
+        admin.dispose()

@@ -214,3 +214,17 @@ def test_a_person_of_another_database_on_the_server_reads_nothing_here(shared): 
             assert rows == [], f"{table}: {len(rows)} row(s) read by another database's person"
     finally:
         drop_pg_schema(schema)
+
+
+@pytest.mark.postgres
+def test_a_person_on_a_database_not_set_up_is_told_whose_login_sets_it_up(shared):  # noqa: F811
+    from tests.conftest import drop_pg_schema, new_pg_schema
+
+    s: Shared = shared
+    schema, _url = new_pg_schema("mediation_empty")
+    try:
+        _owner_sql(f'GRANT USAGE ON SCHEMA "{schema}" TO mediation_mediator')
+        s.refused(None, "case", "list", url=s.as_login("周调解").replace(s.schema, schema),
+                  match="its owner's login")
+    finally:
+        drop_pg_schema(schema)
