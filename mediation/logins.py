@@ -100,8 +100,7 @@ def _scope(town: str, village: str | None) -> str:
 
 
 # The functions added by migration 0015 (dropped by its downgrade).
-FUNCTIONS_SINCE_0015 = ("mediation_manageable(integer, boolean)",
-                        "mediation_set_login(integer, boolean)", "mediation_set_password(integer, text)",
+FUNCTIONS_SINCE_0015 = ("mediation_set_login(integer, boolean)", "mediation_set_password(integer, text)",
                         "mediation_relink(integer, text)")
 
 
@@ -170,25 +169,12 @@ END $$""")
     from mediation import personal
 
     sql.append(personal.unmask_function(definer, _scope("r.town_id", "r.village_id")))
+    sql.append(_manageable(definer))
     sql.append(f"""CREATE OR REPLACE FUNCTION mediation_give_login(p_user integer, p_login text, p_password text)
         RETURNS void {definer}
-DECLARE caller app_user; target app_user;
+DECLARE target app_user;
 BEGIN
-  SELECT * INTO target FROM app_user WHERE id = p_user;
-  IF target.id IS NULL THEN RAISE EXCEPTION 'mediation: no user %', p_user; END IF;
-  SELECT * INTO caller FROM app_user WHERE id = mediation_me();
-  IF caller.id IS NULL THEN
-    IF NOT mediation_is_owner() THEN
-      RAISE EXCEPTION 'mediation: % is neither a user nor the schema owner', session_user USING ERRCODE = '42501';
-    END IF;
-  ELSIF caller.role = 'county' THEN
-    NULL;
-  ELSIF caller.role = 'town' AND target.role <> 'county'
-        AND (caller.town_id IS NULL OR caller.town_id = target.town_id) THEN
-    NULL;
-  ELSE
-    RAISE EXCEPTION 'mediation: % may not give % a login', caller.name, target.name USING ERRCODE = '42501';
-  END IF;
+  target := mediation_manageable(p_user, false, 'give a login to');
   IF target.village_id IS NOT NULL AND NOT mediation_village_in(target.village_id, target.town_id) THEN
     RAISE EXCEPTION 'mediation: % has a village outside their town', target.name USING ERRCODE = '42501';
   END IF;
@@ -205,14 +191,12 @@ END $$""")
     return sql
 
 
-def _lifecycle(definer: str) -> list[str]:
-    """A user's login over the years, by the schema owner's rights, each checking its caller
-    as ``permissions.may_manage_user`` does (for plain SQL callers too): disabled when the user
-    retires, a password set, relinked after a restore or a role made again."""
-    # The user a caller may manage (an office of the user's town, the county, the schema owner;
-    # with ``p_self`` the user themselves too), or an exception.
-    manageable = f"""CREATE OR REPLACE FUNCTION mediation_manageable(p_user integer, p_self boolean)
-        RETURNS app_user {definer}
+def _manageable(definer: str) -> str:
+    """``mediation_manageable(user, self, what)``: the user the caller may manage or give a login
+    to (an office of the user's town, the county, the schema owner; with ``self`` the user
+    themselves too), or an exception naming ``what`` was refused."""
+    return f"""CREATE OR REPLACE FUNCTION mediation_manageable(p_user integer, p_self boolean,
+        p_what text DEFAULT 'change') RETURNS app_user {definer}
 DECLARE caller app_user; target app_user;
 BEGIN
   SELECT * INTO target FROM app_user WHERE id = p_user;
@@ -228,10 +212,16 @@ BEGIN
         AND (caller.town_id IS NULL OR caller.town_id = target.town_id) THEN
     NULL;
   ELSE
-    RAISE EXCEPTION 'mediation: % may not change %', caller.name, target.name USING ERRCODE = '42501';
+    RAISE EXCEPTION 'mediation: % may not % %', caller.name, p_what, target.name USING ERRCODE = '42501';
   END IF;
   RETURN target;
 END $$"""
+
+
+def _lifecycle(definer: str) -> list[str]:
+    """A user's login over the years, by the schema owner's rights, each checking its caller
+    as ``permissions.may_manage_user`` does (for plain SQL callers too): disabled when the user
+    retires, a password set, relinked after a restore or a role made again."""
     # The user's login, if it is still the role that was given (same name, same identity).
     theirs = ("EXISTS (SELECT 1 FROM pg_roles WHERE rolname = target.login AND oid = target.login_oid)")
     set_login = f"""CREATE OR REPLACE FUNCTION mediation_set_login(p_user integer, p_can_login boolean)
@@ -308,7 +298,7 @@ BEGIN
     WHERE id = p_user;
   RETURN made;
 END $$"""
-    return [manageable, set_login, set_password, relink]
+    return [set_login, set_password, relink]
 
 
 # The functions of earlier releases, which answered for any login named (dropped on install).

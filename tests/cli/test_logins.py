@@ -237,7 +237,7 @@ def test_plain_sql_sees_and_changes_only_the_logins_rows(shared):
     s.sql_refused("刘调解", "UPDATE app_user SET role = 'county'", "permission denied")
     s.sql_refused("王主任", "INSERT INTO app_user (name, role, created_at) VALUES ('县二', 'county', now())",
                   "row-level security")
-    s.sql_refused("刘调解", "SELECT mediation_give_login(1, 'x', NULL)", "may not give")
+    s.sql_refused("刘调解", "SELECT mediation_give_login(1, 'x', NULL)", "may not give a login to")
     # And the numbers of the town's register stay whole for everyone.
     assert long_tan != zhu
     assert s.sql("周调解", "SELECT mediation_next_seq('dispute_case', :t, 2021)", t=town) == [(3,)]
