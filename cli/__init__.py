@@ -58,7 +58,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "subject": ("cli.registers", "subject", "社区矫正 and 安置帮教 subjects, and their employment (就业率)."),
     "load": ("cli.load", "load", "Load TOML records, a folder of them, or a village's ledger (台账..."),
     "template": ("cli.load", "template", "Write a blank ledger (台账) to fill in and load: headers, an..."),
-    "report": ("cli.report", "report", "Reports for the town office (year-end totals)."),
+    "report": ("cli.report", "report", "Reports for the town office: year-end totals, and the same for a..."),
     "backup": ("cli.backup", "backup", "Copy the database to a new FILE while others keep working (a consistent..."),
     "restore": ("cli.backup", "restore", "Replace the database's contents with the backup in FILE (asks first)."),
     "audit": ("cli.audit", "audit", "The tamper-evident trail of every record's steps (校验审计链)."),

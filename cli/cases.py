@@ -17,6 +17,14 @@ def _complete_types(ctx, param, incomplete):
     return [t for t in DISPUTE_TYPES if t.startswith(incomplete)]
 
 
+def _day(text: str | None):
+    """A day typed (``--from``, ``--to``) as the day people wrote, in Asia/Shanghai."""
+    if text is None:
+        return None
+    from mediation.timeutil import local_date
+    return local_date(moment(text).at)
+
+
 @click.group()
 def case():
     """Dispute cases (纠纷案件): the 五步联调 pipeline across the 三线管控 lines."""
@@ -79,6 +87,8 @@ def case_new(app, village, type_, summary, parties, source, screening, risk, kin
 @click.option("--village", shell_complete=complete_villages, help="Only this village.")
 @click.option("--state", help="Only cases in this state (e.g. mediating).")
 @click.option("--year", type=click.IntRange(1949, 2100), help="Only cases registered in this year (Asia/Shanghai).")
+@click.option("--from", "first", metavar="DATE", help="Only cases registered on or after this day.")
+@click.option("--to", "last", metavar="DATE", help="Only cases registered on or before this day.")
 @click.option("--overdue", is_flag=True, help="Only cases past the deadline of their current step.")
 @click.option("--limit", type=click.IntRange(1, 1_000_000), help="At most this many cases.")
 @click.option("--search", "text", metavar="TEXT", help="A party's name, a word of the summary or a note, or "
@@ -95,21 +105,22 @@ def case_new(app, village, type_, summary, parties, source, screening, risk, kin
               help="A CSV ledger's encoding (UTF-8 with the byte-order mark Chinese Excel expects, or GBK).")
 @json_option
 @click.pass_obj
-def case_list(app, village, state, year, overdue, limit, text, party, type_, mediator, fmt, out, unmask, encoding,
-              as_json):
+def case_list(app, village, state, year, first, last, overdue, limit, text, party, type_, mediator, fmt, out, unmask,
+              encoding, as_json):
     """List cases, oldest first; or write them as the village's ledger (台账).
 
     \b
     Example:
       mediation case list --village 龙潭村 --year 2021
       mediation case list --overdue --json
+      mediation case list --from 2021-03-01 --to 2021-03-31
       mediation case list --search 孙秀英            (or --search sxy)
       mediation case list --year 2021 --format xlsx --out 台账2021.xlsx
     """
     from mediation import cases
 
     if fmt != "table":
-        if text or party or type_ or mediator:
+        if text or party or type_ or mediator or first or last:
             raise click.UsageError(_("the ledger is narrowed by {options} only.").format(options="--village, --state, --year"))
         return _write_ledger(app, fmt, out, unmask, encoding, village=village, state=state, year=year,
                              overdue=overdue, limit=limit, as_json=as_json)
@@ -117,7 +128,7 @@ def case_list(app, village, state, year, overdue, limit, text, party, type_, med
         raise click.UsageError(_("{options} go with {format} (the ledger).").format(options="--out, --unmask",
                                                                            format="--format xlsx|csv"))
     views = cases.list_cases(app.db, village=village, state=state, year=year, overdue=overdue, limit=limit,
-                             text=text, party=party, type=type_, mediator=mediator)
+                             text=text, party=party, type=type_, mediator=mediator, first=_day(first), last=_day(last))
     if as_json:
         return dump_json(views)
     render_list(app.display, views)
@@ -277,11 +288,14 @@ def render_list(d, views, title: str | None = None) -> None:
 
     from workflows.config import RISKS
 
-    columns = (_("number"), _("village or community"), _("type"), _("state"), _("line"), _("risk"), _("due"))
-    t = d.table(*columns, title=title, optional=(_("risk"), _("line")))
+    towns = len({v.town for v in views}) > 1  # a county's list: whose case it is
+    columns = ((_("number"),) + ((_("town"),) if towns else ()) +
+               (_("village or community"), _("type"), _("state"), _("line"), _("risk"), _("due")))
+    t = d.table(*columns, title=title, optional=(_("risk"), _("line")) + ((_("type"),) if towns else ()))
     for v in views:
         due = show_due(v.deadline, minutes=False) + (" " + _("overdue") if v.overdue else "")
-        t.add_row(v.number, v.village, v.type, v.state_label, str(v.line), RISKS.get(v.risk or "", ""), due)
+        t.add_row(v.number, *((v.town,) if towns else ()), v.village, v.type, v.state_label, str(v.line),
+                  RISKS.get(v.risk or "", ""), due)
     d.page(t)
     d.line(ngettext("{n} case", "{n} cases", len(views)).format(n=len(views)))
 

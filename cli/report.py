@@ -1,4 +1,5 @@
-"""``mediation report annual YEAR``: the year-end totals for the annual rule-of-law report."""
+"""``mediation report annual YEAR`` (the year-end totals for the annual rule-of-law report),
+``report month``, ``report quarter`` and ``report period``: the same totals for any period."""
 
 from __future__ import annotations
 
@@ -10,21 +11,27 @@ from cli.i18n import _
 FORMATS = ("table", "json", "csv", "xlsx", "md", "docx")
 
 
+def _formats(f):
+    """The options every report shares: where, in which format."""
+    f = json_option(f)
+    f = click.option("--encoding", type=click.Choice(["utf-8", "gbk"]), default="utf-8", show_default=True,
+                     help="A CSV file's encoding: UTF-8 with the byte-order mark Chinese Excel expects, or GBK.")(f)
+    f = click.option("--out", type=click.Path(dir_okay=False, writable=True),
+                     help="Write to this file instead of stdout.")(f)
+    f = click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)(f)
+    return click.option("--town", help="The town (default: yours, or the only one).")(f)
+
+
 @click.group()
 def report():
-    """Reports for the town office (year-end totals)."""
+    """Reports for the town office: year-end totals, and the same for a month, a quarter or any period."""
 
 
 @report.command("annual")
 @click.argument("year", type=int)
 @click.option("--as-of", "as_of", metavar="DATE", help="Count only what happened up to this date "
               "(default: the year's last day, or today for the current year).")
-@click.option("--town", help="The town (default: the only one).")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
-@click.option("--out", type=click.Path(dir_okay=False, writable=True), help="Write to this file instead of stdout.")
-@click.option("--encoding", type=click.Choice(["utf-8", "gbk"]), default="utf-8", show_default=True,
-              help="A CSV file's encoding: UTF-8 with the byte-order mark Chinese Excel expects, or GBK.")
-@json_option
+@_formats
 @click.pass_obj
 def annual(app, year, as_of, town, fmt, out, encoding, as_json):
     """Year-end totals: disputes, petitions, 行政调解/复议/应诉, screening, correction subjects.
@@ -37,16 +44,80 @@ def annual(app, year, as_of, town, fmt, out, encoding, as_json):
     """
     from mediation import report as service
 
-    fmt = "json" if as_json else fmt
-    if fmt in ("xlsx", "docx") and not out:
-        said = (_("{option} needs {out} (a workbook is not text).") if fmt == "xlsx"
-                else _("{option} needs {out} (a document is not text)."))
-        raise click.UsageError(said.format(option=f"--format {fmt}", out="--out FILE"))
+    _needs_file(fmt, out, as_json)
     day = None
     if as_of:
         from mediation.timeutil import local_date, parse_at
         day = local_date(parse_at(as_of).at)
-    r = service.annual(app.db, year=year, as_of=day, town=town)
+    emit(app, service.annual(app.db, year=year, as_of=day, town=town), fmt, out, encoding, as_json)
+
+
+@report.command("month")
+@click.argument("month")
+@_formats
+@click.pass_obj
+def month_report(app, month, town, fmt, out, encoding, as_json):
+    """A month's totals (月报), counted as the annual report counts: 2021-03 or 2021年3月; the
+    current month up to today. The twelve months' counts add up to the year's.
+
+    \b
+    Example:
+      mediation report month 2021-03
+      mediation report month 2021年3月 --format xlsx --out 3月.xlsx
+    """
+    from mediation import report as service
+
+    _needs_file(fmt, out, as_json)
+    emit(app, service.month(app.db, month=month, town=town), fmt, out, encoding, as_json)
+
+
+@report.command("quarter")
+@click.argument("quarter")
+@_formats
+@click.pass_obj
+def quarter_report(app, quarter, town, fmt, out, encoding, as_json):
+    """A quarter's totals (季报): 2021Q1 or 2021年第一季度; the current quarter up to today.
+
+    \b
+    Example:
+      mediation report quarter 2021Q1
+    """
+    from mediation import report as service
+
+    _needs_file(fmt, out, as_json)
+    emit(app, service.quarter(app.db, quarter=quarter, town=town), fmt, out, encoding, as_json)
+
+
+@report.command("period")
+@click.option("--from", "first", metavar="DATE", required=True, help="The period's first day.")
+@click.option("--to", "last", metavar="DATE", required=True, help="Its last day (counted whole).")
+@_formats
+@click.pass_obj
+def period_report(app, first, last, town, fmt, out, encoding, as_json):
+    """The totals of any range of days, counted as the annual report counts.
+
+    \b
+    Example:
+      mediation report period --from 2021-03-05 --to 2021-04-04
+    """
+    from mediation import report as service
+    from mediation.timeutil import local_date, parse_at
+
+    _needs_file(fmt, out, as_json)
+    r = service.period(app.db, first=local_date(parse_at(first).at), last=local_date(parse_at(last).at), town=town)
+    emit(app, r, fmt, out, encoding, as_json)
+
+
+def _needs_file(fmt: str, out: str | None, as_json: bool) -> None:
+    if fmt in ("xlsx", "docx") and not out and not as_json:
+        said = (_("{option} needs {out} (a workbook is not text).") if fmt == "xlsx"
+                else _("{option} needs {out} (a document is not text)."))
+        raise click.UsageError(said.format(option=f"--format {fmt}", out="--out FILE"))
+
+
+def emit(app, r, fmt: str, out: str | None, encoding: str, as_json: bool) -> None:
+    """A report in its format, to ``out`` or stdout."""
+    fmt = "json" if as_json else fmt
     if fmt == "xlsx":
         from mediation.report_formats import write_xlsx
         write_xlsx(r, out)
@@ -100,7 +171,7 @@ def render(console, r) -> None:
                 t.add_column(c, no_wrap=True, justify="right" if c == "件数" else "left")
         return t
 
-    console.print(f"{r.town} {r.year} 年度统计  (截止 {r.as_of})")
+    console.print(f"{r.town} {r.heading}统计  (截止 {r.as_of})")
     for title, rows in sections(r):
         if title in ("纠纷分类", "各村(社区)"):  # many short rows: three to a line
             t = table(title, *(["", "件数"] * 3))

@@ -228,8 +228,9 @@ def void(db: UnitOfWork, *, actor: str | None, case: str, note: str | None,
 def list_cases(db: UnitOfWork, *, village: str | None = None, state: str | None = None,
                year: int | None = None, overdue: bool = False, limit: int | None = None,
                text: str | None = None, party: str | None = None, type: str | None = None,
-               mediator: str | None = None) -> list[CaseView]:
-    """Cases oldest first, narrowed by place, state, year, overdue; ``text`` finds a party's
+               mediator: str | None = None, first=None, last=None) -> list[CaseView]:
+    """Cases oldest first, narrowed by place, state, year (or the days registered, ``first`` to
+    ``last``), overdue; ``text`` finds a party's
     name, a word of the summary or a note, or pinyin initials (``mediation.search``);
     ``party`` a party by (part of) their name; ``type`` a category; ``mediator`` by name."""
     if state is not None:
@@ -238,7 +239,7 @@ def list_cases(db: UnitOfWork, *, village: str | None = None, state: str | None 
         type = validation.choice(type, config.DISPUTE_TYPES, N_("dispute type"))
     with db.read() as s:
         q = records.narrow(s, select(Case).order_by(Case.registered_at, Case.id), Case, Case.registered_at,
-                           village=village, state=state, year=year)
+                           village=village, state=state, year=year, first=first, last=last)
         if overdue:
             q = q.where(*REGISTER.overdue(timeutil.now()))
         if text and text.strip():

@@ -202,7 +202,7 @@ def annual_report(report: AnnualReport, path: str) -> None:
     from docx.enum.section import WD_ORIENT
 
     doc = _document()
-    _title(doc, f"{report.town}{report.year}年度矛盾纠纷化解工作统计", f"(统计截止{_day(report.as_of)})")
+    _title(doc, f"{report.town}{report.heading.replace(' ', '')}矛盾纠纷化解工作统计", f"(统计截止{_day(report.as_of)})")
     doc.add_heading("一、总体情况", level=1)
     doc.add_paragraph(report.summary_zh)
     doc.add_heading("二、分项统计", level=1)

@@ -439,7 +439,7 @@ def _validate(rec: Record) -> list[Problem]:
         for j, part in enumerate(parts[1:], 1):
             if not part:
                 continue
-            looks_id = len([c for c in part if c.isdigit()]) >= 15 or part.upper().endswith("X")
+            looks_id = validation.looks_like_id(part)
             problem = validation.id_number_problem(part) if looks_id else validation.phone_problem(part)
             if problem:
                 out.append(Problem(problem, "parties", i, "id_number" if looks_id else "phone"))

@@ -34,9 +34,11 @@ def next_seq(s, table, town_id: int, year: int, *, kind: str | None = None) -> i
     return (s.exec(q).one() or 0) + 1
 
 
-def narrow(s, q, table, when, *, village: str | None = None, state: str | None = None, year: int | None = None):
-    """The list filters every register shares: a village, a state, a year of ``when``
-    (an instant range in Asia/Shanghai, so the index on ``when`` stays usable)."""
+def narrow(s, q, table, when, *, village: str | None = None, state: str | None = None, year: int | None = None,
+           first=None, last=None):
+    """The list filters every register shares: a village, a state, a year of ``when``, or the
+    days ``first`` to ``last`` (both included; either may be open) — instant ranges in
+    Asia/Shanghai, so the index on ``when`` stays usable."""
     from mediation import access, permissions, timeutil
 
     if village:
@@ -52,6 +54,15 @@ def narrow(s, q, table, when, *, village: str | None = None, state: str | None =
     if year is not None:
         start, end = timeutil.year_bounds(year)
         q = q.where(when >= start, when < end)
+    if first is not None and last is not None and first > last:
+        from mediation.errors import InvalidValue
+        from workflows.i18n import _
+        raise InvalidValue(_("the first day {first} comes after the last {last}").format(first=first, last=last))
+    if first is not None:
+        q = q.where(when >= timeutil.day_start(first))
+    if last is not None:
+        from datetime import timedelta
+        q = q.where(when < timeutil.day_start(last + timedelta(days=1)))
     return q
 
 

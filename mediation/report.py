@@ -32,6 +32,9 @@ from workflows.i18n import _
 
 @dataclass(frozen=True)
 class AnnualReport:
+    """The totals of a period: a year up to its as-of day (``annual``), a month, a quarter or
+    any range of days (``period``); ``start``..``as_of`` are its first and last days."""
+
     year: int
     town: str
     as_of: date
@@ -45,10 +48,22 @@ class AnnualReport:
     late_steps: dict[str, int]
     summary_zh: str
     by_village_type: dict[str, dict[str, int]]
+    start: date | None = None  # (None: the year's first day)
+    title: str = ""  # 2021 年度, 2021年3月, 2021年第1季度, 2021-03-05 至 2021-04-04
+
+    @property
+    def first_day(self) -> date:
+        return self.start or date(self.year, 1, 1)
+
+    @property
+    def heading(self) -> str:
+        return self.title or f"{self.year} 年度"
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "year": self.year, "town": self.town, "as_of": self.as_of.isoformat(), "disputes": self.disputes,
+            "year": self.year, "town": self.town, "as_of": self.as_of.isoformat(),
+            "period": {"from": self.first_day.isoformat(), "to": self.as_of.isoformat()},
+            "disputes": self.disputes,
             "administrative_mediation": self.administrative_mediation,
             "administrative_reconsideration": self.administrative_reconsideration,
             "administrative_litigation": self.administrative_litigation,
@@ -73,7 +88,78 @@ def annual(db: UnitOfWork, *, year: int, as_of: date | None = None, town: str | 
         raise InvalidValue(ask(_("{option} {as_of} must be a date in {year}"), as_of=as_of, year=year, option=option("as_of")))
     if as_of > today:
         raise InvalidValue(ask(_("{option} {as_of} is in the future"), as_of=as_of, option=option("as_of")))
-    start = timeutil.year_bounds(year)[0]
+    return _report(db, first=date(year, 1, 1), last=as_of, town=town, title=f"{year} 年度", label="全年")
+
+
+def period(db: UnitOfWork, *, first: date, last: date, town: str | None = None) -> AnnualReport:
+    """The same totals for the days ``first`` to ``last`` (both included)."""
+    if first > last:
+        raise InvalidValue(_("the period's first day {first} comes after its last {last}").format(first=first, last=last))
+    return _within(db, first, last, town, f"{first.isoformat()} 至 {last.isoformat()}", "本期")
+
+
+def month(db: UnitOfWork, *, month: str, town: str | None = None) -> AnnualReport:
+    """A month's totals (``2021-03``, ``2021年3月``); the current month up to today."""
+    year, number = _month(month)
+    first = date(year, number, 1)
+    last = (date(year + number // 12, number % 12 + 1, 1) - timedelta(days=1))
+    return _within(db, first, last, town, f"{year}年{number}月", "本月", clip=True)
+
+
+def quarter(db: UnitOfWork, *, quarter: str, town: str | None = None) -> AnnualReport:
+    """A quarter's totals (``2021Q1``, ``2021-Q1``, ``2021年第一季度``); the current one up to today."""
+    year, q = _quarter(quarter)
+    first = date(year, 3 * q - 2, 1)
+    last = date(year + (q == 4), (3 * q) % 12 + 1, 1) - timedelta(days=1)
+    return _within(db, first, last, town, f"{year}年第{q}季度", "本季度", clip=True)
+
+
+_CN_NUMBERS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+
+
+def _month(text: str) -> tuple[int, int]:
+    import re
+    import unicodedata
+
+    raw = unicodedata.normalize("NFKC", text or "").strip()
+    m = re.fullmatch(r"(\d{4})(?:-|/|年|\.)?(\d{1,2})月?", raw)
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        raise InvalidValue(_("'{text}' is not a month: give it as 2021-03 or 2021年3月").format(text=text))
+    return int(m.group(1)), int(m.group(2))
+
+
+def _quarter(text: str) -> tuple[int, int]:
+    import re
+    import unicodedata
+
+    raw = unicodedata.normalize("NFKC", text or "").strip()
+    m = (re.fullmatch(r"(\d{4})[-/ ]?[Qq]([1-4])", raw)
+         or re.fullmatch(r"(\d{4})年?第?([一二三四1-4])季度?", raw))
+    if not m:
+        raise InvalidValue(_("'{text}' is not a quarter: give it as 2021Q1 or 2021年第一季度").format(text=text))
+    return int(m.group(1)), _CN_NUMBERS[m.group(2)]
+
+
+def _within(db: UnitOfWork, first: date, last: date, town: str | None, title: str, label: str, *,
+            clip: bool = False) -> AnnualReport:
+    """A period's report, refused when it begins in the future or implausibly early; ``clip``: a
+    month or quarter still running counts up to today."""
+    today = timeutil.local_date(timeutil.now())
+    if first > today:
+        raise InvalidValue(_("{first} is in the future").format(first=first))
+    if first.year < timeutil.EARLIEST_YEAR:
+        raise InvalidValue(_("{year} is implausibly early").format(year=first.year))
+    if last > today:
+        if not clip:
+            raise InvalidValue(_("{last} is in the future").format(last=last))
+        last = today
+    return _report(db, first=first, last=last, town=town, title=title, label=label)
+
+
+def _report(db: UnitOfWork, *, first: date, last: date, town: str | None, title: str, label: str) -> AnnualReport:
+    """Every figure for the days ``first``..``last`` (Asia/Shanghai), as instant ranges."""
+    as_of = last
+    start = timeutil.day_start(first)
     end = timeutil.day_start(as_of + timedelta(days=1))
     with db.read() as s:
         towns = s.exec(select(Town).order_by(Town.id)).all()
@@ -107,15 +193,15 @@ def annual(db: UnitOfWork, *, year: int, as_of: date | None = None, town: str | 
                               .group_by(Matter.kind)).all())
         admin_mediation = s.exec(select(func.count()).select_from(Case).where(
             *f.of(Case), Case.kind == "administrative", *f.window(Case.registered_at), Case.state != "void")).one()
-        screening = _screening(s, f, as_of)
+        screening = _screening(s, f, first, as_of)
         corrections = _corrections(s, f)
         late_steps = _late_steps(s, f)
-    report = dict(year=year, town=scope, as_of=as_of, disputes=disputes,
+    report = dict(year=first.year, town=scope, as_of=as_of, disputes=disputes,
                   administrative_mediation=admin_mediation,
                   administrative_reconsideration=matters.get("reconsideration", 0),
                   administrative_litigation=matters.get("litigation", 0), petitions=petitions,
                   screening=screening, corrections=corrections, late_steps=late_steps, by_village_type=matrix)
-    return AnnualReport(summary_zh=summary_zh(report, place), **report)
+    return AnnualReport(summary_zh=summary_zh(report, place, label), start=first, title=title, **report)
 
 
 @dataclass(frozen=True)
@@ -256,7 +342,7 @@ def _late_steps(s, f: _Filters) -> dict[str, int]:
     return out
 
 
-def _screening(s, f: _Filters, as_of: date) -> dict[str, Any]:
+def _screening(s, f: _Filters, first: date, as_of: date) -> dict[str, Any]:
     in_year = (*f.of(ScreeningRound), *f.window(ScreeningRound.at))
     by_mode = {m: 0 for m in config.SCREENING_MODES}
     by_mode.update(dict(s.exec(select(ScreeningRound.mode, func.count()).where(*in_year)
@@ -264,7 +350,7 @@ def _screening(s, f: _Filters, as_of: date) -> dict[str, Any]:
     found, prevented = s.exec(select(func.coalesce(func.sum(ScreeningRound.found), 0),
                                      func.coalesce(func.sum(ScreeningRound.prevented), 0)).where(*in_year)).one()
     zero = s.exec(select(func.count()).select_from(ZeroReport).where(
-        *f.of(ZeroReport), ZeroReport.month >= f"{as_of.year}-01",
+        *f.of(ZeroReport), ZeroReport.month >= f"{first.year}-{first.month:02d}",
         ZeroReport.month <= f"{as_of.year}-{as_of.month:02d}")).one()
     return {"rounds": sum(by_mode.values()), "by_mode": by_mode, "disputes_found": int(found),
             "disputes_prevented": int(prevented), "zero_reports": zero}
@@ -317,13 +403,14 @@ def employment_rule() -> str:
     return f"({top}) / subjects{excluded}, {how} to {step}"
 
 
-def summary_zh(r: dict[str, Any], place: str = "全镇") -> str:
-    """The paragraph in the report's own style (营盘镇 2021, sections 二(五) and 五(四))."""
+def summary_zh(r: dict[str, Any], place: str = "全镇", label: str = "全年") -> str:
+    """The paragraph in the report's own style (营盘镇 2021, sections 二(五) and 五(四));
+    ``label`` names the period (全年, 本月, 本季度, 本期)."""
     d, p, c = r["disputes"], r["petitions"], r["corrections"]
     rate = f"{Decimal(str(d['success_rate'])) * 100:.1f}%"
     routed = sum(p["redirected"].values())
-    admin = [f"全年行政调解案件{r['administrative_mediation']}件" if r["administrative_mediation"]
-             else "全年无行政调解案件"]
+    admin = [f"{label}行政调解案件{r['administrative_mediation']}件" if r["administrative_mediation"]
+             else f"{label}无行政调解案件"]
     absent = []
     for key, name in (("administrative_litigation", "行政应诉"), ("administrative_reconsideration", "行政复议")):
         if r[key]:
@@ -332,7 +419,7 @@ def summary_zh(r: dict[str, Any], place: str = "全镇") -> str:
             absent.append(name)
     admin_text = ",".join(admin) + (f",无{'、'.join(absent)}事项发生" if absent else "") + "。"
     as_of = r["as_of"]
-    return (f"全年排查登记矛盾纠纷{d['registered']}件,调解成功{d['resolved']}件,调解成功率{rate}"
+    return (f"{label}排查登记矛盾纠纷{d['registered']}件,调解成功{d['resolved']}件,调解成功率{rate}"
             f"(其中书面协议{d['agreements']['written']}件、口头协议{d['agreements']['oral']}件,"
             f"涉及金额{d['agreements']['amount']}元,司法确认{d['judicial_confirmations']}件)。"
             f"收到群众信访{p['received']}件,其中初信初访{p['first_time']}件;依法受理{p['accepted']}件,"

@@ -114,6 +114,7 @@ def to_csv(report: AnnualReport) -> str:
     w.writerow(["分类", "指标", "数值", "key"])
     w.writerow(["", "乡镇", report.town, "town"])
     w.writerow(["", "年度", report.year, "year"])
+    w.writerow(["", "起始日期", report.first_day.isoformat(), "period.from"])
     w.writerow(["", "截止日期", report.as_of.isoformat(), "as_of"])
     for title, rows in sections(report):
         w.writerows([title, r.label, r.shown(), r.key] for r in rows)
@@ -139,7 +140,7 @@ def matrix_rows(report: AnnualReport) -> list[list[Any]]:
 
 
 def to_markdown(report: AnnualReport) -> str:
-    lines = [f"# {report.town} {report.year} 年度矛盾纠纷化解统计", "", f"截止日期:{report.as_of}", "",
+    lines = [f"# {report.town} {report.heading}矛盾纠纷化解统计", "", f"截止日期:{report.as_of}", "",
              report.summary_zh, ""]
     for title, rows in sections(report):
         lines += [f"## {title}", "", "| 指标 | 数值 |", "|---|---:|"]
@@ -170,7 +171,7 @@ def write_xlsx(report: AnnualReport, path: str) -> None:
     parts = sections(report)
 
     def heading(sheet, title: str) -> None:
-        sheet.append([f"{report.town} {report.year} 年度矛盾纠纷化解统计 — {title}"])
+        sheet.append([f"{report.town} {report.heading}矛盾纠纷化解统计 — {title}"])
         sheet.cell(sheet.max_row, 1).font = Font(bold=True, size=13)
         sheet.append(["截止日期", report.as_of])
         sheet.cell(sheet.max_row, 2).number_format = "yyyy-mm-dd"

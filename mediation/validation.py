@@ -47,19 +47,42 @@ def id_number(value: str) -> str:
 
 
 def phone_problem(value: str) -> str | None:
+    """Why ``value`` is no phone number: a mainland mobile (11 digits, 13–19…), or a landline —
+    an area code (0 and 2–3 digits) and a 7–8 digit number, or the number alone — with an
+    extension after it (``-123``, ``转123``)."""
     v = normalise_phone(value)
-    if not _MOBILE.match(v):
-        return _("a mainland mobile number has 11 digits starting 13–19")
-    return None
+    if _MOBILE.match(v) or _LANDLINE.fullmatch(v):
+        return None
+    return _("a phone is a mobile (11 digits starting 13–19) or a landline (0571-88886666, 88886666, "
+             "88886666-123)")
+
+
+# What a party's extra field is when it is an ID number (well formed or not): 15–18 characters,
+# digits and a last X, not starting 0 (a phone with its country or area code does).
+_LOOKS_ID = re.compile(r"[1-9]\d{13,16}[\dXx]")
+# A landline as kept: [area code-]number[-extension].
+_LANDLINE = re.compile(r"(?:0\d{2,3}-)?[2-9]\d{6,7}(?:-\d{1,6})?")
 
 
 def normalise_phone(value: str) -> str:
-    v = re.sub(r"[\s\-()]", "", value)
-    if v.startswith("+86"):
-        v = v[3:]
-    elif v.startswith("0086"):
-        v = v[4:]
-    return v
+    """A mobile as its 11 digits; a landline as ``0571-88886666`` (``-123`` for an extension)."""
+    raw = re.sub(r"\s", "", unicodedata.normalize("NFKC", value or ""))
+    raw = re.sub(r"^(\+86|0086)-?", "", raw)
+    digits = re.sub(r"[\-()]", "", raw)
+    if _MOBILE.match(digits):
+        return digits
+    m = re.fullmatch(r"\(?(0\d{2,3})?\)?[\s-]*(\d{7,8})(?:\s*(?:-|转|ext\.?|x|#)\s*(\d{1,6}))?", raw, re.IGNORECASE)
+    if m and m.group(2)[0] in "23456789":
+        area, number, ext = m.groups()
+        return (f"{area}-" if area else "") + number + (f"-{ext}" if ext else "")
+    return digits
+
+
+def looks_like_id(value: str) -> bool:
+    """Whether a party's extra field is meant as an ID number (well formed or not), not a phone:
+    15–18 characters, digits and a last X, not starting 0 (an ID's region code never does; a
+    phone with its country or area code does)."""
+    return _LOOKS_ID.fullmatch(re.sub(r"\s", "", value or "")) is not None
 
 
 def phone(value: str) -> str:
@@ -82,7 +105,7 @@ def party(spec: str) -> PartySpec:
     for extra in parts[1:]:
         if not extra:
             continue
-        if len(re.sub(r"\D", "", extra)) >= 15 or extra.upper().endswith("X"):
+        if looks_like_id(extra):
             if id_no:
                 raise InvalidValue(_("two ID numbers: '{spec}'").format(spec=spec))
             id_no = id_number(extra)

@@ -166,3 +166,14 @@ def test_steps_and_values_typed_in_chinese(run):
                                                                                   "500.00")
     assert [e["trigger"] for e in shown["history"]][1:] == ["triage", "start", "agree"]
     run.refused("case", "do", "1", "履行完毕", "--set", "协议=口头", user="刘调解", match="unknown key")
+
+
+def test_a_countys_list_says_whose_case_it_is(run):
+    run.ok("user", "add", "县矛调", "--role", "county", user="王主任")
+    run.ok("init", "--town", "杏坪镇", "--abbr", "杏", "--village", "金米村", user="县矛调")
+    run.ok(*NEW, user="刘调解")
+    run.ok("case", "new", "--village", "杏坪镇/金米村", "--type", "邻里", "--summary", "林地界址", "--party", "甲",
+           "--party", "乙", user="县矛调")
+    county = run.ok("case", "list", user="县矛调").stdout
+    assert " town " in county and "杏坪镇" in county and "营盘镇" in county
+    assert " town " not in run.ok("case", "list", user="王主任").stdout  # (one town's list: no column for it)

@@ -105,3 +105,23 @@ def test_a_mediators_report_is_their_villages(tmp_path):
     assert mine["petitions"]["received"] <= town["petitions"]["received"]
     office = json.loads(runner.invoke(main, ["--db", db, "--as", "王主任", "report", "annual", "2021", "--json"]).stdout)
     assert office == town
+
+
+def test_a_month_a_quarter_and_a_range_at_the_command_line(db_url):
+    from tests.cli.conftest import Run
+    from tests.conftest import _sample, from_template
+
+    from_template(db_url, "sample", _sample)
+    run = Run(db_url)
+    march = run.json("report", "month", "2021年3月")
+    listed = run.json("case", "list", "--from", "2021-03-01", "--to", "2021年3月31日", user="王主任")
+    assert march["period"] == {"from": "2021-03-01", "to": "2021-03-31"}
+    assert march["disputes"]["registered"] == len(listed) > 0
+    assert march["summary_zh"].startswith("本月")
+    q1 = run.json("report", "quarter", "2021Q1")
+    assert run.json("report", "period", "--from", "2021-01-01", "--to", "2021-03-31")["disputes"] == q1["disputes"]
+    shown = run.ok("report", "quarter", "2021年第一季度").stdout
+    assert "2021年第1季度统计" in shown
+    run.refused("report", "month", "2021-13", match="not a month")
+    run.refused("report", "quarter", "2021Q5", match="not a quarter")
+    run.refused("case", "list", "--from", "2021-04-01", "--to", "2021-03-01", user="王主任", match="comes after")

@@ -224,6 +224,8 @@ def test_release_0_1s_sample_database_upgrades_and_gives_the_same_2021_report(em
     assert now["disputes"].pop("declined") == 0 and now["petitions"].pop("representatives_groups") == 0
     # - steps taken after their deadline (release 0.1 did not mark them, so none are counted);
     assert now.pop("late_steps") == {"petitions": 0, "reconsideration": 0, "litigation": 0}
+    # - the period the figures are of (a month's and a quarter's report have theirs too);
+    assert now.pop("period") == {"from": "2021-01-01", "to": "2021-12-31"}
     # - the summary says 收到 for petitions received, 受理 for the accepted.
     assert "收到群众信访12件" in now["summary_zh"] and "依法受理6件" in now["summary_zh"]
     for key in ("corrections", "summary_zh"):
