@@ -102,9 +102,9 @@ class MediationGroup(click.Group):
     def invoke(self, ctx: click.Context):
         import warnings
 
-        # A warning (e.g. no official holiday calendar for a year) is one line on stderr.
-        warnings.showwarning = lambda message, *_a, **_k: click.echo(
-            i18n._("Warning: {message}").format(message=message), err=True)
+        # A warning (e.g. no official holiday calendar for a year) is one line on stderr; at a
+        # terminal, the same warning once a day, not on every command.
+        warnings.showwarning = lambda message, *_a, **_k: _warn(str(message))
         given = (list(getattr(ctx, "_protected_args", [])), list(ctx.args))
         try:
             try:
@@ -135,6 +135,40 @@ class MediationGroup(click.Group):
             where = exc.filename or ""
             raise click.ClickException(i18n._("cannot use the file {path}: {reason}").format(
                 path=where, reason=exc.strerror or exc)) from None
+
+
+def _warn(message: str) -> None:
+    import sys
+
+    if sys.stderr.isatty() and _warned_today(message):
+        return
+    click.echo(i18n._("Warning: {message}").format(message=message), err=True)
+
+
+def _warned_today(message: str) -> bool:
+    """Whether this warning was shown at a terminal today already (kept in the app's folder;
+    a file that cannot be read or written only means it is shown again)."""
+    import hashlib
+    import json
+    from datetime import date
+
+    path = os.path.join(click.get_app_dir("mediation"), "warned.json")
+    today, key = date.today().isoformat(), hashlib.sha256(message.encode()).hexdigest()[:16]
+    try:
+        with open(path, encoding="utf-8") as fh:
+            seen = json.load(fh)
+    except (OSError, ValueError):
+        seen = {}
+    shown = seen.get(today, []) if isinstance(seen, dict) else []
+    if key in shown:
+        return True
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w", encoding="utf-8") as fh:
+            json.dump({today: [*shown, key]}, fh)
+    except OSError:
+        pass
+    return False
 
 
 def _one_line(message: str) -> str:

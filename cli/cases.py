@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 
 from cli.output import (
-    complete_villages, dump_json, history_table, interactive, json_option, moment, need, numbered, provisional_mark,
-    render_access, step_label, step_values,
+    Labelled, complete_villages, dump_json, history_table, interactive, json_option, moment, need, numbered,
+    provisional_mark, render_access, step_label, step_values,
 )
 from cli.i18n import N_, _, ngettext
 from cli.steps import add_do, add_undo, add_void, render_options
@@ -155,7 +155,7 @@ def _write_ledger(app, fmt, out, unmask, encoding, *, village, state, year, over
 
 @case.command("print")
 @click.argument("case_ref", metavar="CASE")
-@click.option("--form", type=click.Choice(["agreement", "cover"]), required=True,
+@click.option("--form", type=Labelled("mediation.documents:CASE_FORMS", N_("form")), required=True,
               help="agreement: 人民调解协议书; cover: 卷宗封面.")
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="The Word document (.docx) to write.")
 @click.option("--unmask", is_flag=True, help="Print ID numbers and phones in full (recorded in the access history).")

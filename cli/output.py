@@ -277,8 +277,10 @@ class Labelled(click.ParamType):
     def shell_complete(self, ctx, param, incomplete):
         from click.shell_completion import CompletionItem
 
-        words = [w for k, v in self.options().items() for w in (k, *v.split("/"))]
-        return [CompletionItem(w) for w in words if w.startswith(incomplete)]
+        from workflows.config import WORDS
+
+        words = [w for k, v in self.options().items() for w in (k, *v.split("/"))] + list(WORDS.get(self.what, {}))
+        return [CompletionItem(w) for w in dict.fromkeys(words) if w.startswith(incomplete)]
 
 
 _BREAK_AFTER = "\u3002\uff0c\uff1b\u3001\uff1a\uff01\uff1f\uff09\u3011\u300b\u201d\u2019"  # 。，；、：！？）】》”’

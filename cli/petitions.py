@@ -106,7 +106,7 @@ def petition_list(app, village, state, year, overdue, text, as_json):
 
 @petition.command("print")
 @click.argument("petition_ref", metavar="PETITION")
-@click.option("--form", type=click.Choice(["refusal", "redirect"]), required=True,
+@click.option("--form", type=Labelled("mediation.documents:PETITION_FORMS", N_("form")), required=True,
               help="refusal: 不予受理告知书; redirect: 导入法定途径告知书.")
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="The Word document (.docx) to write.")
 @click.pass_obj

@@ -48,7 +48,7 @@ def screening_add(app, village, mode, found, prevented, note, at, as_json):
 
 @screening.command("zero")
 @click.option("--village", shell_complete=complete_villages, help="The village reporting.")
-@click.option("--month", metavar="YYYY-MM", help="The month screened with nothing found.")
+@click.option("--month", metavar="MONTH", help="The month screened with nothing found: 2021-11, 2021年11月, 11月 (the latest), 上月.")
 @json_option
 @click.pass_obj
 def screening_zero(app, village, month, as_json):

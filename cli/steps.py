@@ -168,6 +168,7 @@ def add_do(group: click.Group, *, record: str, workflow: str, help: str, set_hel
         if as_json:
             return dump_json(view)
         flow = _workflow_of(workflow, view)
+        trigger = flow.trigger_named(trigger)  # (as typed: 研判分流, 上报; said by its name and label)
         shown = [*(facts(view) if facts else []), _("version {version}").format(version=view.version)]
         app.display.line(f"{_named(view)}: {trigger} {flow.trigger_labels.get(trigger, '')} → {view.state} "
                          f"{view.state_label} ({', '.join(shown)})")

@@ -100,7 +100,7 @@ def period(db: UnitOfWork, *, first: date, last: date, town: str | None = None) 
 
 def month(db: UnitOfWork, *, month: str, town: str | None = None) -> AnnualReport:
     """A month's totals (``2021-03``, ``2021年3月``); the current month up to today."""
-    year, number = _month(month)
+    year, number = timeutil.parse_month(month)
     first = date(year, number, 1)
     last = (date(year + number // 12, number % 12 + 1, 1) - timedelta(days=1))
     return _within(db, first, last, town, f"{year}年{number}月", "本月", clip=True)
@@ -115,17 +115,6 @@ def quarter(db: UnitOfWork, *, quarter: str, town: str | None = None) -> AnnualR
 
 
 _CN_NUMBERS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
-
-
-def _month(text: str) -> tuple[int, int]:
-    import re
-    import unicodedata
-
-    raw = unicodedata.normalize("NFKC", text or "").strip()
-    m = re.fullmatch(r"(\d{4})(?:-|/|年|\.)?(\d{1,2})月?", raw)
-    if not m or not 1 <= int(m.group(2)) <= 12:
-        raise InvalidValue(_("'{text}' is not a month: give it as 2021-03 or 2021年3月").format(text=text))
-    return int(m.group(1)), int(m.group(2))
 
 
 def _quarter(text: str) -> tuple[int, int]:

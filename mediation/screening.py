@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -94,10 +93,8 @@ def add_round(db: UnitOfWork, *, actor: str | None, village: str, mode: str, fou
 def zero_report(db: UnitOfWork, *, actor: str | None, village: str, month: str) -> ZeroView:
     """零上报 for a month that has ended or is under way; once per village and month, and not
     when a round that month found disputes."""
-    m = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", month or "")
-    if not m or not 1 <= int(m.group(2)) <= 12:
-        raise InvalidValue(_("the month is YYYY-MM: '{month}'").format(month=month))
-    key = f"{m.group(1)}-{int(m.group(2)):02d}"
+    year, number = timeutil.parse_month(month)  # (2021-11, 2021年11月, 11月, 上月)
+    key = f"{year}-{number:02d}"
     start, end = _month_bounds(key)
     if start > timeutil.now():
         raise InvalidValue(_("{month} has not begun").format(month=key))

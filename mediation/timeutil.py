@@ -194,6 +194,25 @@ def show_due(dt: datetime | None, *, minutes: bool = True) -> str:
     return l.strftime("%Y-%m-%d %H:%M" if minutes else "%Y-%m-%d")
 
 
+def parse_month(text: str) -> tuple[int, int]:
+    """A month as people write it: ``2021-03``, ``2021/3``, ``2021年3月``, ``202103``; ``3月`` or
+    ``11月`` alone is the latest such month that has begun (in December, ``11月`` is this year's;
+    in January, last year's); ``本月``, ``上月``. (year, month)."""
+    raw = unicodedata.normalize("NFKC", text or "").strip()
+    today = local_date(now())
+    if raw in ("本月", "这个月"):
+        return today.year, today.month
+    if raw in ("上月", "上个月"):
+        return (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
+    m = re.fullmatch(r"(\d{4})(?:-|/|年|\.)?(\d{1,2})月?", raw) or re.fullmatch(r"()(\d{1,2})月", raw)
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        raise InvalidValue(_("'{text}' is not a month: give it as 2021-03 or 2021年3月").format(text=text))
+    number = int(m.group(2))
+    if not m.group(1):
+        return (today.year if number <= today.month else today.year - 1), number
+    return int(m.group(1)), number
+
+
 def day_start(day: date) -> datetime:
     """00:00 of a day in Asia/Shanghai, as a UTC instant."""
     return utc(datetime(day.year, day.month, day.day, tzinfo=SHANGHAI))

@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from mediation.errors import InvalidValue
+from workflows import config
 from workflows.i18n import N_, _
 
 _ID_WEIGHTS = [2 ** (17 - i) % 11 for i in range(17)]
@@ -200,16 +201,20 @@ def yes_no(text: str) -> bool:
     raise InvalidValue(_("'{text}' should be yes or no").format(text=shown(text)))
 
 
-def choice(value: str, options: dict[str, str] | tuple[str, ...], what: str) -> str:
+def choice(value: str, options: dict[str, str] | tuple[str, ...], what: str, *, words: str | None = None) -> str:
     """Match a key or its Chinese label (``red`` or ``红``), as people type them: any part of a
     label with alternatives (``镇综治中心/司法所``: ``司法所``; ``来访/走访``: ``走访``), or the
     start or a two-character piece of exactly one label (``调解员`` → 村人民调解员, ``道路交通``
     → 道路交通事故). Ambiguity is refused with the candidates, never guessed. ``what`` names
-    the value in a refusal: a catalog text (``N_("role")``), translated only then."""
+    the value in a refusal: a catalog text (``N_("role")``), translated only then; the words
+    people type for it are ``config.WORDS[words or what]`` (欠薪 → 劳动争议)."""
     v = unicodedata.normalize("NFKC", value or "").strip()
     named = options if isinstance(options, dict) else {o: o for o in options}
     if v in named:
         return v
+    said = config.WORDS.get(words or what, {}).get(v)  # a word people type for it (欠薪 → 劳动争议)
+    if said is not None and v not in set(named.values()):
+        return choice(said, options, what)
     if isinstance(options, dict) and v.lower() in named:
         return v.lower()
     words = {key: {label, *(p.strip() for p in re.split(r"[/、]", label))} for key, label in named.items()}

@@ -9,7 +9,7 @@ from typing import Any
 
 from mediation import timeutil, validation
 from mediation.errors import InvalidValue
-from workflows import Input, Workflow
+from workflows import Input, Workflow, config
 from workflows.i18n import _
 
 UNKNOWN = "unknown"
@@ -33,11 +33,12 @@ def parse(workflow: Workflow, raw: Mapping[str, str], *, user: Callable[[str], s
 
 def _typed(key: str, spec: Input, v: str, user) -> Any:
     if spec.kind == "choice":
-        return validation.choice(v, dict(spec.options), _("{key} ({label})").format(key=key, label=spec.label))
+        return validation.choice(v, dict(spec.options), _("{key} ({label})").format(key=key, label=spec.label),
+                                 words=key)
     if spec.kind == "money":
         return validation.amount_fen(v)
     if spec.kind == "yes_no":
-        return validation.yes_no(v)
+        return validation.yes_no(config.WORDS.get(key, {}).get(v, v))
     if spec.kind == "count":
         if not v.isdigit():
             raise InvalidValue(_("{label}({key}) must be a whole number: '{value}'").format(label=spec.label, key=key, value=v))

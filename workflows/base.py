@@ -507,7 +507,11 @@ class Workflow:
         if name in self._triggers:
             return name
         found = [t for t, label in self.trigger_labels.items() if t in self._triggers and label == name]
-        return found[0] if len(found) == 1 else name
+        if len(found) == 1:
+            return found[0]
+        from workflows.config import WORDS
+        said = WORDS["trigger"].get(name)  # a word people type for it (上报, 答复), where this workflow has it
+        return said if said in self._triggers else name
 
     def field_named(self, text: str) -> str | None:
         """A value's key by its identifier or its Chinese label (``风险等级``, or a unique start of
@@ -519,7 +523,11 @@ class Workflow:
         if len(exact) == 1:
             return exact[0]
         starts = [k for k, spec in self.fields.items() if len(key) >= 2 and spec.label.startswith(key)]
-        return starts[0] if len(starts) == 1 else None
+        if len(starts) == 1:
+            return starts[0]
+        from workflows.config import WORDS
+        said = WORDS["field"].get(key)  # a word people type for it (金额, 渠道)
+        return said if said in self.fields else None
 
     def mermaid(self) -> str:
         """The state diagram in Mermaid, from transitions' own GraphMachine (no graphviz)."""

@@ -82,3 +82,49 @@ EMPLOYMENT_RATE_EMPLOYED: tuple[str, ...] = ("employed", "self_employed")
 EMPLOYMENT_RATE_EXCLUDED: tuple[str, ...] = ()
 EMPLOYMENT_RATE_ROUNDING = "truncate"  # or "round"
 EMPLOYMENT_RATE_DECIMALS = 1
+
+# The words people type for what has another name here (a 司法所's clerk writes 欠薪, the list
+# says 劳动争议): read by the parser (``validation.choice``, a workflow's ``trigger_named`` and
+# ``field_named``) and by completion alike. Each table maps a word to a key or a label of what it
+# names; a word here never overrides a key or a label itself. ``trigger`` words apply in the
+# workflows that have that step; a field's key (``opinion``) holds the words for its values.
+WORDS: dict[str, dict[str, str]] = {
+    "dispute type": {
+        "欠薪": "劳动争议", "讨薪": "劳动争议", "工资": "劳动争议", "劳资": "劳动争议", "劳动": "劳动争议",
+        "工伤": "劳动争议", "邻居": "邻里", "宅基地": "房屋宅基地", "房屋": "房屋宅基地", "婚姻": "婚姻家庭",
+        "家庭": "婚姻家庭", "离婚": "婚姻家庭", "赡养": "婚姻家庭", "抚养": "婚姻家庭", "继承": "婚姻家庭",
+        "土地": "山林土地", "林地": "山林土地", "山林": "山林土地", "征地": "征地拆迁", "拆迁": "征地拆迁",
+        "污染": "环境污染", "借款": "合同", "欠款": "合同", "买卖": "合同", "租赁": "合同", "车祸": "道路交通事故",
+        "交通": "道路交通事故", "交通事故": "道路交通事故", "医患": "医疗", "赔偿": "损害赔偿", "伤害": "损害赔偿",
+        "经营": "生产经营", "消费者": "消费",
+    },
+    "petition category": {
+        "民事": "civil", "民间": "civil", "劳资": "labour", "欠薪": "labour", "劳动": "labour", "涉诉": "court_judgment",
+        "涉法": "court_judgment", "土地": "land_contract", "承包": "land_contract", "行政": "admin_act",
+        "举报": "complaint", "投诉": "complaint", "控告": "complaint", "求助": "request", "诉求": "request",
+    },
+    "field": {
+        "金额": "amount", "钱数": "amount", "满意": "satisfied", "满意度": "satisfied", "渠道": "channel",
+        "途径": "channel", "协议": "agreement", "内容": "terms", "处理意见": "opinion", "意见": "opinion",
+        "风险": "risk", "结果": "outcome", "送达": "served_at", "送达日期": "served_at", "转送": "to",
+        "天数": "days", "理由": "reason", "原因": "reason",
+    },
+    "trigger": {
+        "上报": "request_escalation", "报上级": "request_escalation", "请求上报": "request_escalation",
+        "批准上报": "approve_escalation", "退回": "return_escalation", "研判": "triage", "分流": "redirect",
+        "调解": "start", "达成": "agree", "协议": "agree", "回访": "visit", "履行": "fulfil", "反悔": "breach",
+        "不履行": "breach", "调解不成": "fail", "终止调解": "fail", "拒绝": "decline", "受理": "accept",
+        "不予受理": "reject", "答复": "answer", "回复": "answer", "送达": "serve", "告知": "notify",
+        "转送": "transfer", "延期": "extend", "答辩": "defend", "判决": "judge", "上诉": "appeal", "决定": "decide",
+        "复议决定": "decide", "结案": "close", "办结": "close", "解除": "release", "终止": "terminate",
+        "撤销": "revoke", "开始": "start",
+    },
+    "opinion": {"已调解": "mediated", "调解": "mediated", "和解": "mediated", "支持": "support",
+                "不支持": "not_support", "解释": "explain"},
+    "agreement": {"书面": "written", "口头": "oral"},
+    "satisfied": {"满意": "yes", "不满意": "no", "基本满意": "yes"},
+    "channel": {"法院": "litigation", "起诉": "litigation", "复议": "reconsideration", "劳动仲裁": "arbitration",
+                "报警": "police", "派出所": "police"},
+    "form": {"协议书": "agreement", "调解协议书": "agreement", "协议": "agreement", "封面": "cover", "卷宗": "cover",
+             "不予受理": "refusal", "导入": "redirect", "告知书": "redirect"},
+}

@@ -165,7 +165,7 @@ def test_steps_and_values_typed_in_chinese(run):
     assert (shown["state"], shown["risk"], shown["agreement"], shown["amount"]) == ("agreed", "yellow", "written",
                                                                                   "500.00")
     assert [e["trigger"] for e in shown["history"]][1:] == ["triage", "start", "agree"]
-    run.refused("case", "do", "1", "履行完毕", "--set", "协议=口头", user="刘调解", match="unknown key")
+    run.refused("case", "do", "1", "履行完毕", "--set", "颜色=口头", user="刘调解", match="unknown key")
 
 
 def test_a_countys_list_says_whose_case_it_is(run):

@@ -31,7 +31,7 @@ def test_refusals_change_nothing(town):
             mode="拉网", found=3, at=timeutil.parse_at("2021-08-20"))
     refused(town, InvalidValue, "unknown screening mode", screening.add_round, town, actor="刘调解",
             village="龙潭村", mode="抽查")
-    refused(town, InvalidValue, "YYYY-MM", screening.zero_report, town, actor="刘调解", village="龙潭村",
+    refused(town, InvalidValue, "not a month", screening.zero_report, town, actor="刘调解", village="龙潭村",
             month="2021-13")
     refused(town, InvalidValue, "has not begun", screening.zero_report, town, actor="刘调解", village="龙潭村",
             month="2099-01")
