@@ -52,6 +52,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "user": ("cli.setup", "user", "Users and their roles: mediator (村调解员), town (镇), county (县)."),
     "case": ("cli.cases", "case", "Dispute cases (纠纷案件): the 五步联调 pipeline across the 三线管控 lines."),
     "petition": ("cli.petitions", "petition", "Petitions (信访): routed within 15 days, answered within 60 (信访工作条例)."),
+    "agenda": ("cli.agenda", "agenda", "What falls due today and in the next days (待办): a case's mediation..."),
     "review": ("cli.review", "review", "The town or county office's queue: escalations awaiting your line,..."),
     "screening": ("cli.screening", "screening", "四网排查: screening rounds (逐个, 拉网, 反复, 专项) and zero reports (零上报)."),
     "matter": ("cli.registers", "matter", "行政复议 (reconsideration) and 行政应诉 (litigation) against the town."),

@@ -334,6 +334,10 @@ def render_case(d, v) -> None:
                                         else _("day unknown") + " · ") + v.channel_law))
     if v.confirmation_accepted_at:
         pairs.append((_("court accepted the confirmation"), show(v.confirmation_accepted_at, minutes=False)))
+    if v.performance_due:
+        pairs.append((_("perform by"), show_due(v.performance_due, minutes=False)))
+    if v.visit_due and v.satisfied is None:
+        pairs.append((_("follow-up visit by"), show_due(v.visit_due, minutes=False)))
     if v.petitions:
         pairs.append((_("petitions"), "、".join(v.petitions)))
     if v.satisfied is not None:

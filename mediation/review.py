@@ -8,14 +8,15 @@ from typing import Any
 
 from sqlmodel import select
 
-from mediation import access, cases, permissions, timeutil
+from mediation import access, agenda, cases, permissions, timeutil
 from mediation.db import UnitOfWork
-from mediation.models import Case, CaseEvent, Matter, Petition, Village
-from workflows.matter import MATTER_KINDS, TOWN_CLOCK_STATES
-from workflows.dispute import CLOCK_STATES, FINAL_STATES
-from workflows.petition import CLOCK_STATES as PETITION_CLOCK_STATES
+from mediation.models import Case, CaseEvent, Petition, Village
+from workflows.dispute import FINAL_STATES
 
 DUE_SOON = timedelta(days=3)
+# The agenda's kinds the queue shows (a 回访 or a 履行 date is the mediator's to keep).
+REVIEWED = frozenset({"mediation", "confirmation", "route", "answer", "review", "notice", "reconsideration",
+                      "litigation"})
 
 
 @dataclass(frozen=True)
@@ -84,26 +85,13 @@ def queue(db: UnitOfWork, *, actor: str | None) -> Queue:
         red = [Item("case", r.id, r.number, r.deadline, villages[r.village_id], r.state, f"{r.type}: {r.summary}")
                for r in s.exec(scoped(select(Case).where(Case.risk == "red", Case.state.not_in(FINAL_STATES)),
                                       Case).order_by(Case.registered_at)).all()]
-        horizon = now + DUE_SOON
-        due = [Item("case", r.id, r.number, r.deadline, villages[r.village_id], r.state, f"{r.type}: {r.summary}")
-               for r in s.exec(scoped(select(Case).where(Case.state.in_(CLOCK_STATES),
-                                                         Case.deadline <= horizon), Case)).all()]
-        # A written agreement's 司法确认 window closing soon (人民调解法第33条): the parties
-        # should be reminded while they can still apply; a lapsed window is not "overdue".
-        due += [Item("case", r.id, r.number, r.deadline, villages[r.village_id], r.state,
-                     f"司法确认申请期限 {r.type}: {r.summary}")
-                for r in s.exec(scoped(select(Case).where(Case.state == "agreed", Case.deadline > now,
-                                                          Case.deadline <= horizon), Case)).all()]
-        due += [Item("petition", r.id, r.number, r.deadline, villages[r.village_id], r.state,
-                     f"{r.petitioner}: {r.summary}", first_time=r.first_time)
-                for r in s.exec(scoped(select(Petition).where(Petition.state.in_(PETITION_CLOCK_STATES),
-                                                              Petition.deadline <= horizon), Petition)).all()]
-        # The town's own deadlines in 行政复议/行政应诉: its answer (10 working days), its defence
-        # (15 days), its decision to appeal (15 days); a 复议 awaiting the county's decision is not here.
-        due += [Item("matter", r.id, r.number, r.deadline, "", r.state, f"{MATTER_KINDS[r.kind]}: {r.summary}")
-                for r in s.exec(scoped(select(Matter).where(Matter.deadline.is_not(None), Matter.deadline <= horizon,
-                                                            Matter.state.in_(TOWN_CLOCK_STATES)),
-                                       Matter)).all()]
+        # Everything due within 3 days, from the agenda's one source: a case's line budget, a
+        # written agreement's 司法确认 window closing (人民调解法第33条: the parties should be reminded
+        # while they can still apply; a lapsed window is not "overdue"), a petition's deadlines,
+        # the town's own in 行政复议/行政应诉 (its answer, its defence, its decision to appeal; a 复议
+        # awaiting the county's decision is not here).
+        due = [Item(d.register, d.record, d.number, d.due, d.village, d.state, d.what, first_time=d.first_time)
+               for d in agenda.due(s, user, until=now + DUE_SOON, kinds=REVIEWED)]
         due.sort(key=lambda i: (i.deadline, not i.first_time, i.number))
         new = [Item("petition", r.id, r.number, r.deadline, villages[r.village_id], r.state,
                     f"{r.petitioner}: {r.summary}", first_time=r.first_time)

@@ -45,6 +45,9 @@ def _typed(key: str, spec: Input, v: str, user) -> Any:
         return int(v)
     if spec.kind == "date_or_unknown" and v.lower() in _UNKNOWN_WORDS:
         return UNKNOWN
+    if spec.kind == "day":  # (to come, as a 履行期限: not refused for being in the future; kept as a
+        from datetime import timedelta  # deadline is, the end of its day)
+        return timeutil.day_start(timeutil.local_date(timeutil.parse_at(v).at) + timedelta(days=1))
     if spec.kind in ("date", "date_or_unknown"):
         moment = timeutil.parse_at(v)
         if moment.at > timeutil.now():

@@ -110,6 +110,8 @@ class CaseView:
     terms: str | None = None
     amount: str | None = None
     agreed_at: datetime | None = None
+    performance_due: datetime | None = None  # the agreement's 履行期限
+    visit_due: datetime | None = None  # its 回访
     channel: str | None = None
     channel_deadline: datetime | None = None  # the party's own last day for the channel
     channel_law: str | None = None
@@ -142,6 +144,8 @@ class CaseView:
         d = asdict(self)
         for key in ("registered_at", "recorded_at", "agreed_at", "confirmation_accepted_at"):
             d[key] = timeutil.iso(d[key])
+        for key in ("performance_due", "visit_due"):  # (days, as every deadline is said)
+            d[key] = timeutil.iso_deadline(d[key])
         d["deadline"] = timeutil.iso_deadline(self.deadline)
         d["channel_deadline"] = timeutil.iso_deadline(self.channel_deadline)
         d.update(state_label=self.state_label, step=self.step, overdue=self.overdue, group=self.group,
@@ -197,7 +201,8 @@ def case_view(row, place: tuple[str, str], parties, *, full: list | None = None,
         mediator=row.mediator, registered_at=row.registered_at, recorded_at=row.recorded_at,
         deadline=row.deadline, outcome=row.outcome, version=row.version, agreement=row.agreement,
         terms=row.terms, amount=validation.yuan(row.amount_fen) if row.amount_fen is not None else None,
-        agreed_at=row.agreed_at, channel=row.channel, channel_deadline=row.channel_deadline,
+        agreed_at=row.agreed_at, performance_due=row.performance_due, visit_due=row.visit_due,
+        channel=row.channel, channel_deadline=row.channel_deadline,
         channel_law=row.channel_law, confirmation_accepted_at=row.confirmation_accepted_at,
         satisfied=row.satisfied, reopened=row.reopened,
         petitions=petitions or [], history=history,

@@ -252,7 +252,8 @@ class Input:
     kept in (``None``: it only informs the step, as ``known_at`` does).
 
     ``kind``: ``choice`` (a key of ``options`` or its label), ``text``, ``count`` (a whole
-    number), ``money`` (yuan, kept as integer fen), ``yes_no``, ``date`` (a past day),
+    number), ``money`` (yuan, kept as integer fen), ``yes_no``, ``date`` (a past day), ``day``
+    (a day that may be to come, such as a 履行期限),
     ``date_or_unknown`` (a past day, or ``unknown``), ``user`` (a known user's name)."""
 
     kind: str
@@ -260,7 +261,7 @@ class Input:
     options: Mapping[str, str] = field(default_factory=dict)
     column: str | None = ""  # "" = the key itself
 
-    KINDS = ("choice", "text", "count", "money", "yes_no", "date", "date_or_unknown", "user")
+    KINDS = ("choice", "text", "count", "money", "yes_no", "date", "date_or_unknown", "user", "day")
 
     def __post_init__(self) -> None:
         if self.kind not in self.KINDS:

@@ -128,3 +128,8 @@ WORDS: dict[str, dict[str, str]] = {
     "form": {"协议书": "agreement", "调解协议书": "agreement", "协议": "agreement", "封面": "cover", "卷宗": "cover",
              "不予受理": "refusal", "导入": "redirect", "告知书": "redirect"},
 }
+
+# 回访: the office visits the parties this many days after an agreement (the agenda lists it);
+# a town sets its own, per category where it differs (e.g. {"婚姻家庭": 7}).
+VISIT_DAYS_DEFAULT = 3
+VISIT_DAYS: dict[str, int] = {}

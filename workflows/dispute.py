@@ -11,7 +11,7 @@ import enum
 from datetime import datetime
 
 from workflows import config
-from workflows.base import Action, Facts, Guard, Input, Period, Workflow, ask, given, note_given, wanted
+from workflows.base import Action, Facts, Guard, Input, Period, Workflow, ask, day_of, given, note_given, wanted
 from workflows.petition import ARBITRATION_CLOCKS, CLOCK_START_HINT, channel_clock, channel_period, clock_start_given
 from workflows.i18n import N_, _
 
@@ -196,7 +196,16 @@ def _next_line(f: Facts, a: Action) -> dict:
 
 
 def _record_agreement(f: Facts, a: Action) -> dict:
-    return {"agreed_at": a.at, "outcome": "agreed"}
+    """The agreement's day, and its 回访 the days after it the office set for the category (a
+    deadline: the end of that day, Asia/Shanghai, as every deadline is kept)."""
+    from datetime import time, timedelta
+    from zoneinfo import ZoneInfo
+
+    days = config.VISIT_DAYS.get(f.get("type") or "", config.VISIT_DAYS_DEFAULT)
+    visit = None
+    if a.at is not None:
+        visit = datetime.combine(day_of(a.at) + timedelta(days=days + 1), time(), tzinfo=ZoneInfo("Asia/Shanghai"))
+    return {"agreed_at": a.at, "outcome": "agreed", "visit_due": visit}
 
 
 def _reopened(f: Facts, a: Action) -> dict:
@@ -276,6 +285,7 @@ FIELDS: dict[str, Input] = {
     "agreement": Input("choice", "协议形式", config.AGREEMENT_FORMS),
     "terms": Input("text", "协议内容"),
     "amount": Input("money", "协议金额", column="amount_fen"),
+    "performance_due": Input("day", "履行期限"),
     "satisfied": Input("yes_no", "回访满意"),
     "channel": Input("choice", "分流渠道", config.CHANNELS),
     "known_at": Input("date_or_unknown", "知道权利受损或该行为之日", column=None),
@@ -287,7 +297,7 @@ INPUTS: dict[str, tuple[str, ...]] = {
     "triage": ("risk", "kind"),
     "start": ("mediator",),
     "approve_escalation": ("mediator",),
-    "agree": ("agreement", "terms", "amount"),
+    "agree": ("agreement", "terms", "amount", "performance_due"),
     "visit": ("satisfied",),
     "reopen": ("risk",),
     "redirect": ("channel", "known_at", "decided_at"),

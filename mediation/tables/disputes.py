@@ -41,6 +41,9 @@ class Case(Numbered, table=True):
     terms: str | None = None
     amount_fen: int | None = None
     agreed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # The agreement's 履行期限 (typed with ``agree``) and its 回访 (``config.VISIT_DAYS`` after it).
+    performance_due: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    visit_due: datetime | None = Field(default=None, sa_type=UTCDateTime)
     confirmation_applied_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     # The court's 受理 of the 司法确认 application: its 15 days to decide count from it.
     confirmation_accepted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
