@@ -76,6 +76,10 @@ def case_new(app, village, type_, summary, parties, source, screening, risk, kin
     if as_json:
         return dump_json(view)
     app.display.line(f"{view.number}  id {view.id}  {view.village} {view.type}  {view.state_label}")
+    for again in view.recurrence or []:  # 反复: told, not refused
+        from mediation.timeutil import show
+        click.echo(_("Warning: {party} had a dispute resolved on {day} ({number}): it may be recurring (反复)").format(
+            day=show(again["resolved_at"], minutes=False), **{k: again[k] for k in ("party", "number")}), err=True)
     if view.similar:  # a warning, not a refusal: the same neighbours may quarrel twice
         from mediation.cases import SIMILAR_DAYS
         click.echo(_("Warning: {cases} has the same parties and a similar summary (registered in this village within "

@@ -114,7 +114,9 @@ def register(db: UnitOfWork, *, actor: str | None, village: str, type: str, summ
             from mediation import petitions
             linked = [petitions.link_case(s, petition, row, user, when)]
         earlier = similar_cases(s, row, [p.name for p in party_rows])
-        return replace(_view(s, row, user=user, parties=party_rows, petitions=linked), similar=earlier)
+        again = recurrences(s, row, party_rows)
+        return replace(_view(s, row, user=user, parties=party_rows, petitions=linked), similar=earlier,
+                       recurrence=again)
 
 
 # A second registration of one dispute: the same parties, in the same village, within this many days.
@@ -141,6 +143,29 @@ def similar_cases(s, row: Case, names: list[str]) -> list[str]:
         if alike(summary, row.summary):
             found.append(number)
     return found
+
+
+def recurrences(s, row: Case, parties: list[Party]) -> list[dict[str, Any]]:
+    """反复: the new case's parties who had a dispute resolved (an agreement reached) in the town
+    within ``config.RECURRENCE_MONTHS`` before it — the same name in the same village, or the
+    same name and (masked) ID number elsewhere in the town. Told at intake, never refused."""
+    from datetime import timedelta
+
+    since = row.registered_at - timedelta(days=31 * config.RECURRENCE_MONTHS)
+    q = (select(Case.number, Case.agreed_at, Case.village_id, Party.name, Party.id_number_masked)
+         .join(Party, Party.case_id == Case.id)
+         .where(Case.town_id == row.town_id, Case.id != row.id, Case.state != "void", Case.agreed_at.is_not(None),
+                Case.agreed_at >= since, Case.agreed_at <= row.registered_at,
+                Party.name.in_([p.name for p in parties]))
+         .order_by(Case.agreed_at))
+    out = []
+    for number, agreed_at, village_id, name, masked in s.exec(q).all():
+        for p in parties:
+            if p.name == name and (village_id == row.village_id
+                                   or (masked and p.id_number_masked and masked == p.id_number_masked)):
+                out.append({"party": name, "number": number, "resolved_at": agreed_at})
+                break
+    return out
 
 
 def alike(a: str, b: str) -> bool:

@@ -122,6 +122,8 @@ class CaseView:
     history: list[EventView] | None = field(default=None)
     access: list[dict[str, Any]] | None = None  # who saw the personal data in full (office users only)
     similar: list[str] | None = None  # at registration: earlier cases that look like the same dispute
+    # at registration: a party's dispute resolved within ``config.RECURRENCE_MONTHS`` (反复)
+    recurrence: list[dict[str, Any]] | None = None
 
     @property
     def state_label(self) -> str:
@@ -160,6 +162,10 @@ class CaseView:
             d["access"] = [{**a, "at": timeutil.iso(a["at"])} for a in self.access]
         if self.similar is None:
             d.pop("similar")
+        if self.recurrence is None:
+            d.pop("recurrence")
+        else:
+            d["recurrence"] = [{**r, "resolved_at": timeutil.iso(r["resolved_at"])} for r in self.recurrence]
         return d
 
 

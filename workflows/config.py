@@ -129,6 +129,10 @@ WORDS: dict[str, dict[str, str]] = {
              "不予受理": "refusal", "导入": "redirect", "告知书": "redirect"},
 }
 
+# 反复 told at intake: a new case whose party had a dispute resolved in the town within this many
+# months (the same name in the same village, or the same name and ID number) is said to recur.
+RECURRENCE_MONTHS = 6
+
 # 回访: the office visits the parties this many days after an agreement (the agenda lists it);
 # a town sets its own, per category where it differs (e.g. {"婚姻家庭": 7}).
 VISIT_DAYS_DEFAULT = 3

@@ -68,3 +68,22 @@ def test_a_week_of_the_agenda_grows_and_clears(run):
     run.refused("agenda", "--village", "龙潭村", user="周调解", match="own village")
     shown = run.ok("agenda", "--days", "90", user="王主任").stdout
     assert "nothing falls due" in shown or "items" in shown or "item" in shown
+
+
+def test_a_recurring_dispute_is_told_at_intake(run):
+    first = run.json("case", "new", "--village", "龙潭村", "--type", "邻里", "--summary", "排水沟堵塞", "--party", "孙秀英",
+                     "--party", "吴大海", "--at", _day(-40), user="刘调解")
+    ref = f"id:{first['id']}"
+    run.ok("case", "do", ref, "triage", "--set", "risk=green", "--at", _day(-40), user="刘调解")
+    run.ok("case", "do", ref, "start", "--set", "mediator=刘调解", "--at", _day(-39), user="刘调解")
+    run.ok("case", "do", ref, "agree", "--set", "agreement=oral", "--at", _day(-38), user="刘调解")
+    again = run("case", "new", "--village", "龙潭村", "--type", "邻里", "--summary", "院墙倒塌", "--party", "吴大海",
+                "--party", "钱某", user="刘调解")
+    assert again.exit_code == 0 and "吴大海" in again.stderr and first["number"] in again.stderr
+    told = run.json("case", "new", "--village", "龙潭村", "--type", "合同", "--summary", "货款", "--party", "孙秀英",
+                    user="刘调解")
+    assert told["recurrence"] == [{"party": "孙秀英", "number": first["number"], "resolved_at": told["recurrence"][0]
+                                   ["resolved_at"]}]
+    other = run.json("case", "new", "--village", "朱家湾村", "--type", "合同", "--summary", "货款", "--party", "孙秀英",
+                     user="周调解")
+    assert other["recurrence"] == []  # (a namesake in another village, no ID number to tell)
