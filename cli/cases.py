@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from cli.output import (
-    Labelled, complete_villages, dump_json, history_table, interactive, json_option, moment, need, numbered,
+    Labelled, complete_villages, dump_json, history_table, interactive, json_option, moment, named, need, numbered,
     provisional_mark, render_access, step_label, step_values,
 )
 from cli.i18n import N_, _, ngettext
@@ -280,7 +280,7 @@ def case_next(app, case_ref, as_json):
     from workflows.dispute import STATE_LABELS, TRIGGER_LABELS
 
     d = app.display
-    d.line(f"{view.case.number}  {view.case.state} {view.case.state_label}  "
+    d.line(f"{view.case.number}  {named(view.case.state, view.case.state_label)}  "
            + _("line {line}  version {version}").format(line=view.case.line, version=view.case.version))
     render_options(d, view.options, view.permission, TRIGGER_LABELS, STATE_LABELS)
 
@@ -313,7 +313,7 @@ def render_case(d, v) -> None:
         ", ".join(x for x in (p.name, p.id_number, p.phone) if x) for p in v.party_details)
     pairs = [
         numbered(v),
-        (_("state"), f"{v.state_label} {v.state} · {v.step}"),
+        (_("state"), f"{named(v.state, v.state_label)} · {v.step}"),
         (_("village"), f"{v.town} {v.village}"),
         (_("type"), f"{v.type} · {MEDIATION_KINDS.get(v.kind, v.kind)}" + (" · " + _("group dispute") if v.group else "")),
         (_("summary"), v.summary),

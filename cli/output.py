@@ -28,6 +28,16 @@ def terminal_words(kind: str, arg: str) -> str:
     return f"--set {arg}"
 
 
+def named(ident: str | None, label: str | None) -> str:
+    """A state or a step as the reader reads it: its Chinese label alone under a Chinese locale
+    (``已研判``), the identifier beside it otherwise (``triaged 已研判``), as scripts know it."""
+    from workflows.i18n import translated
+
+    if translated() and label:
+        return label
+    return f"{ident or ''} {label or ''}".strip()
+
+
 def for_terminal(text: str) -> str:
     if not hasattr(text, "wants"):  # plain words (no ``workflows.Wording``)
         return text

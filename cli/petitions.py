@@ -6,7 +6,7 @@ import click
 
 from cli.steps import add_do, add_undo, add_void, render_options
 from cli.output import (
-    Labelled, complete_villages, dump_json, history_table, json_option, moment, need, numbered, render_access,
+    Labelled, complete_villages, dump_json, history_table, json_option, moment, named, need, numbered, render_access,
     provisional_mark, step_label, step_values,
 )
 from cli.i18n import N_, _, ngettext
@@ -147,7 +147,7 @@ def petition_show(app, ref, unmask, as_json):
     person = ", ".join(x for x in (v.petitioner, v.petitioner_id_number, v.petitioner_phone) if x)
     pairs = [
         numbered(v),
-        (_("state"), f"{v.state_label} {v.state}" + (" · " + _("closed for good after the recheck") if v.final else "")),
+        (_("state"), named(v.state, v.state_label) + (" · " + _("closed for good after the recheck") if v.final else "")),
         (_("petitioner"), person + (" · " + _("first-time petition") if v.first_time else "")),
         (_("representatives"), "、".join(v.representatives)),
         (_("not accepted because"), v.refusal),
@@ -270,7 +270,7 @@ def petition_next(app, ref, as_json):
     if as_json:
         return dump_json(view)
     d, r = app.display, view.route
-    d.line(f"{view.petition.number}  {view.petition.state} {view.petition.state_label}")
+    d.line(f"{view.petition.number}  {named(view.petition.state, view.petition.state_label)}")
     if view.petition.state == "received":
         target = r.channel or r.to or ""
         d.line(_("suggested: {trigger} {target} — {why}").format(trigger=r.trigger, target=target, why=r.why))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from cli.output import moment
+from cli.output import moment, named
 from cli.steps import add_do, add_next, add_undo, add_void
 from cli.output import (
     Labelled, complete_villages, dump_json, history_table, json_option, need, numbered, provisional_mark, step_label,
@@ -105,7 +105,7 @@ def matter_show(app, ref, as_json):
     d.print(d.fields([(k, x) for k, x in [
         numbered(v),
         (_("Matter kind"), MATTER_KINDS[v.kind]),
-        (_("summary"), v.summary), (_("state"), f"{v.state_label} {v.state}"),
+        (_("summary"), v.summary), (_("state"), named(v.state, v.state_label)),
         (_("received"), show(v.received_at)),
         (_("accepted by the reconsideration body"), show(v.accepted_at, minutes=False)
          + (" · " + _("extended by {days} days").format(days=v.extension_days or 30) if v.extended else "")),
@@ -260,7 +260,7 @@ def subject_show(app, ref, as_json):
     d = app.display
     d.print(d.fields([(k, x) for k, x in [
         ("id", str(v.id)), (_("Name"), v.name), (_("category"), SUBJECT_CATEGORIES[v.category]),
-        (_("village"), v.village), (_("state"), f"{v.state_label} {v.state}"), (_("received"), show(v.received_at)),
+        (_("village"), v.village), (_("state"), named(v.state, v.state_label)), (_("received"), show(v.received_at)),
         (_("term ends"), show(v.term_end, minutes=False) + (" " + _("term over, due for release") if v.term_over else "")),
         (_("ended"), show(v.ended_at) + (f" · {END_REASONS.get(v.end_reason, v.end_reason)}" if v.end_reason else "")),
         (_("employment"), EMPLOYMENT.get(v.employment or "", ""))] if x]))

@@ -12,8 +12,10 @@ from typing import Any
 import click
 
 import workflows
+from workflows.i18n import translated
 from cli.i18n import N_, _
-from cli.output import complete_set, dump_json, for_terminal, interactive, json_option, moment, need, parse_sets
+from cli.output import (complete_set, dump_json, for_terminal, interactive, json_option, moment, named, need,
+                        parse_sets)
 
 
 def _service(record: str):
@@ -33,7 +35,7 @@ def add_undo(group: click.Group, *, record: str, zh: str) -> None:
         Example:
           mediation --as 王主任 {group.name} undo 1 --note "误操作,应为另一{zh}"
         """, note_help="Why the step is taken back (required).", asked=N_("Why the step is taken back"),
-                 said=lambda view: f"{_named(view)}: undo → {view.state} {view.state_label} "
+                 said=lambda view: f"{_named(view)}: undo → {named(view.state, view.state_label)} "
                  + _("(version {version})").format(version=view.version))
 
 
@@ -106,8 +108,8 @@ def render_options(d, options, permission, trigger_labels, state_labels) -> None
     for o in options:
         ok = o.allowed and not permission
         detail = workflows.Wording.join("; ", o.needs if ok else [r.text for r in o.blocked_by]) or (permission or "")
-        t.add_row("✓" if ok else "✗", f"{o.trigger} {trigger_labels.get(o.trigger, '')}",
-                  f"{o.dest} {state_labels.get(o.dest, '')}", for_terminal(detail))
+        t.add_row("✓" if ok else "✗", named(o.trigger, trigger_labels.get(o.trigger)),
+                  named(o.dest, state_labels.get(o.dest)), for_terminal(detail))
     d.print(t)
 
 
@@ -170,8 +172,8 @@ def add_do(group: click.Group, *, record: str, workflow: str, help: str, set_hel
         flow = _workflow_of(workflow, view)
         trigger = flow.trigger_named(trigger)  # (as typed: 研判分流, 上报; said by its name and label)
         shown = [*(facts(view) if facts else []), _("version {version}").format(version=view.version)]
-        app.display.line(f"{_named(view)}: {trigger} {flow.trigger_labels.get(trigger, '')} → {view.state} "
-                         f"{view.state_label} ({', '.join(shown)})")
+        app.display.line(f"{_named(view)}: {named(trigger, flow.trigger_labels.get(trigger))} → "
+                         f"{named(view.state, view.state_label)} ({', '.join(shown)})")
         for line in (told(view, trigger) if told else []):
             app.display.line("  " + line)
 
@@ -203,8 +205,8 @@ def guided(display, next_view, workflow, note: str | None, values: dict[str, str
         raise click.ClickException(_("no step is allowed now (`next` says why)"))
     display.line(_("steps allowed now:"))
     for i, o in enumerate(allowed, 1):
-        display.line(f"  {i}. {workflow.trigger_labels.get(o.trigger, o.trigger)} ({o.trigger}) → "
-                     f"{workflow.labels.get(o.dest, o.dest)}")
+        label = workflow.trigger_labels.get(o.trigger, o.trigger)
+        display.line(f"  {i}. {label}{'' if translated() else f' ({o.trigger})'} → {workflow.labels.get(o.dest, o.dest)}")
     chosen = allowed[click.prompt(_("Choose"), type=click.IntRange(1, len(allowed))) - 1]
     values = dict(values)
     for key in chosen.values_wanted:

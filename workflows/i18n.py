@@ -42,6 +42,11 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _catalog().ngettext(singular, plural, n)
 
 
+def translated() -> bool:
+    """Whether the reader reads the catalog's language (Chinese), not the code's."""
+    return type(_catalog()) is not gettext.NullTranslations
+
+
 def N_(text: str) -> str:
     """Marks a text for the catalog where it is defined (a module constant); it is translated
     where it is shown, with ``_``."""
