@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 
 from cli.output import (
-    Labelled, complete_villages, dump_json, history_table, interactive, json_option, moment, named, need, numbered,
-    provisional_mark, render_access, step_label, step_values,
+    Labelled, channel_named, complete_villages, dump_json, history_table, interactive, json_option, moment, named,
+    need, numbered, provisional_mark, render_access, step_label, step_values,
 )
 from cli.i18n import N_, _, ngettext
 from cli.steps import add_do, add_undo, add_void, render_options
@@ -210,7 +210,7 @@ def _told_parties(view, trigger: str) -> list[str]:
     from mediation.timeutil import show_due
     if view.channel_deadline:
         return [_("tell the parties: {channel} by {day} ({law})").format(
-            channel=view.channel, day=show_due(view.channel_deadline, minutes=False), law=view.channel_law)]
+            channel=channel_named(view.channel), day=show_due(view.channel_deadline, minutes=False), law=view.channel_law)]
     return [_("the day is unknown: tell the parties the legal period: {law}").format(law=view.channel_law)]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from cli.output import dump_json, json_option
-from cli.i18n import _
+from cli.i18n import N_, _
 
 
 @click.command()
@@ -30,9 +30,14 @@ def load(app, path, as_json):
     if as_json:
         return dump_json(results)
     for r in results:
-        counts = ", ".join(f"{k} {n}" for k, n in sorted(r.loaded.items())) or _("nothing new")
+        counts = ", ".join(f"{_(LOADED.get(k, k))} {n}" for k, n in sorted(r.loaded.items())) or _("nothing new")
         app.display.line(f"{r.path}: {counts}"
                          + (" (" + _("{count} already loaded").format(count=r.skipped) + ")" if r.skipped else ""))
+
+
+# What an import file's records are, as a load's summary names them.
+LOADED = {"town": N_("town"), "user": N_("user"), "case": N_("case"), "petition": N_("petition"), "matter": N_("matter"),
+          "subject": N_("subject"), "screening": N_("screening round"), "zero_report": N_("zero report")}
 
 
 def run_load(app, db, path, *, quiet: bool = False):

@@ -38,6 +38,12 @@ def named(ident: str | None, label: str | None) -> str:
     return f"{ident or ''} {label or ''}".strip()
 
 
+def channel_named(key: str | None) -> str:
+    """A legal channel (分流渠道) as the reader reads it (``named``)."""
+    from workflows.config import CHANNELS
+    return named(key, CHANNELS.get(key or ""))
+
+
 def for_terminal(text: str) -> str:
     if not hasattr(text, "wants"):  # plain words (no ``workflows.Wording``)
         return text

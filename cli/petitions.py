@@ -6,8 +6,8 @@ import click
 
 from cli.steps import add_do, add_undo, add_void, render_options
 from cli.output import (
-    Labelled, complete_villages, dump_json, history_table, json_option, moment, named, need, numbered, render_access,
-    provisional_mark, step_label, step_values,
+    Labelled, channel_named, complete_villages, dump_json, history_table, json_option, moment, named, need,
+    numbered, render_access, provisional_mark, step_label, step_values,
 )
 from cli.i18n import N_, _, ngettext
 
@@ -196,11 +196,11 @@ def _told_petitioner(view, trigger: str) -> list[str]:
     from mediation.timeutil import show_due
     if view.channel_lapsed:
         return [_("the period for {channel} ran out on {day}, before this redirect: tell the petitioner what "
-                  "remains: {remedy}").format(channel=view.channel, day=show_due(view.channel_deadline, minutes=False),
+                  "remains: {remedy}").format(channel=channel_named(view.channel), day=show_due(view.channel_deadline, minutes=False),
                                               remedy=view.channel_remedy)]
     if view.channel_deadline:
         return [_("tell the petitioner: {channel} by {day}").format(
-            channel=view.channel, day=show_due(view.channel_deadline, minutes=False))]
+            channel=channel_named(view.channel), day=show_due(view.channel_deadline, minutes=False))]
     if view.channel_law:
         return [_("the day is unknown: tell the petitioner the legal period: {law}").format(law=view.channel_law)]
     return []

@@ -463,10 +463,13 @@ class Workflow:
             try:
                 done = proxy.trigger(trigger)
             except MachineError:
-                allowed = ", ".join(self.machine.get_triggers(state)) or _("none")
+                from workflows.i18n import translated
+
+                said = (lambda t: self.trigger_labels.get(t, t)) if translated() else (lambda t: t)  # (Chinese: its labels)
+                allowed = ", ".join(said(t) for t in self.machine.get_triggers(state)) or _("none")
                 raise Refused([
                     _("{trigger} is not allowed in state {state} ({label}); allowed now: {allowed}").format(
-                        state=state, label=self.label(state), trigger=trigger, allowed=allowed)
+                        state=state, label=self.label(state), trigger=said(trigger), allowed=allowed)
                 ]) from None
             if not done:
                 raise Refused(self.reasons(state, trigger, facts, action) or [_("{trigger} refused").format(trigger=trigger)])

@@ -19,7 +19,7 @@ def test_petition_from_receipt_to_redirect(run):
     assert "劳动争议" in text and "redirect" in text
     out = run.ok("petition", "do", "2021-1", "redirect", "--set", "channel=仲裁", "--set", "known_at=2021-04-01",
                  "--at", "2021-05-11", user="王主任").stdout
-    assert "tell the petitioner: arbitration by 2022-04-01" in out
+    assert "tell the petitioner: arbitration 仲裁 by 2022-04-01" in out
     shown = run.json("petition", "show", made["number"])
     assert shown["state"] == "redirected" and [e["trigger"] for e in shown["history"]] == ["receive", "redirect"]
 
