@@ -306,7 +306,7 @@ def render_list(d, views, title: str | None = None) -> None:
 
 def render_case(d, v) -> None:
     from mediation.timeutil import show, show_due
-    from workflows.config import CHANNELS, LINES, MEDIATION_KINDS, RISKS, SCREENING_MODES, SOURCES
+    from workflows.config import LINES, MEDIATION_KINDS, RISKS, SCREENING_MODES, SOURCES
     from workflows.dispute import DISPUTE, TRIGGER_LABELS
 
     parties = "; ".join(
@@ -319,7 +319,7 @@ def render_case(d, v) -> None:
         (_("summary"), v.summary),
         (_("parties"), parties),
         (_("line"), f"{v.line} {LINES.get(v.line, '')}"),
-        (_("risk"), f"{v.risk} {RISKS.get(v.risk, '')}" if v.risk else _("not assessed")),
+        (_("risk"), named(v.risk, RISKS.get(v.risk)) if v.risk else _("not assessed")),
         (_("source"), " ".join(x for x in (SOURCES.get(v.source or "", v.source or ""),
                                             SCREENING_MODES.get(v.screening or "", "")) if x)),
         (_("mediator"), v.mediator),
@@ -329,10 +329,11 @@ def render_case(d, v) -> None:
          if v.deadline else ""),
     ]
     if v.agreement:
-        pairs.append((_("agreement"), f"{v.agreement} {v.terms or ''}".strip()
+        from workflows.config import AGREEMENT_FORMS
+        pairs.append((_("agreement"), f"{named(v.agreement, AGREEMENT_FORMS.get(v.agreement))} {v.terms or ''}".strip()
                       + (f" · ¥{v.amount}" if v.amount else "") + f" · {show(v.agreed_at)}"))
     if v.channel:
-        pairs.append((_("channel"), f"{v.channel} {CHANNELS.get(v.channel, '')}"))
+        pairs.append((_("channel"), channel_named(v.channel)))
     if v.channel_law:
         pairs.append((_("channel by"), (show_due(v.channel_deadline, minutes=False) + " · " if v.channel_deadline
                                         else _("day unknown") + " · ") + v.channel_law))
@@ -347,7 +348,8 @@ def render_case(d, v) -> None:
     if v.satisfied is not None:
         pairs.append((_("follow-up visit"), _("satisfied") if v.satisfied else _("not satisfied")))
     if v.outcome or v.reopened:
-        pairs.append((_("outcome"), (v.outcome or "") + (" · " + _("reopened ×{times}").format(times=v.reopened) if v.reopened else "")))
+        from workflows.dispute import OUTCOMES
+        pairs.append((_("outcome"), (named(v.outcome, OUTCOMES.get(v.outcome or "")) if v.outcome else "") + (" · " + _("reopened ×{times}").format(times=v.reopened) if v.reopened else "")))
     d.print(d.fields([(k, val) for k, val in pairs if val not in (None, "")]))
     if v.history:
         from workflows.dispute import STATE_LABELS

@@ -137,7 +137,6 @@ def petition_show(app, ref, unmask, as_json):
     """
     from mediation import petitions
     from mediation.timeutil import show, show_due
-    from workflows.config import CHANNELS
     from workflows.petition import CATEGORY_LABELS, FORMS, LEVELS, OPINIONS, PETITION, STATE_LABELS, TRIGGER_LABELS
 
     v = petitions.show(app.db, petition=ref, actor=app.actor, unmask=unmask)
@@ -155,7 +154,7 @@ def petition_show(app, ref, unmask, as_json):
          else (_("not yet recorded (`petition do {ref} notify --at DATE`)").format(ref=v.id)
                if v.state == "not_accepted" else "")),
         (_("village"), f"{v.town} {v.village}"),
-        (_("category"), f"{v.category} {CATEGORY_LABELS.get(v.category, '')}"),
+        (_("category"), named(v.category, CATEGORY_LABELS.get(v.category))),
         (_("matter"), v.summary),
         (_("form / level"), f"{FORMS.get(v.form, v.form)} · {LEVELS.get(v.level, v.level)}"),
         (_("received"), show(v.received_at)),
@@ -166,7 +165,7 @@ def petition_show(app, ref, unmask, as_json):
         (_("opinion"), f"{v.opinion} {OPINIONS.get(v.opinion, '')}" if v.opinion else ""),
         (_("served"), show(v.served_at, minutes=False)
          if v.served_at else (_("not yet recorded") if v.state == "answered" else "")),
-        (_("channel"), f"{v.channel} {CHANNELS.get(v.channel, '')}" if v.channel else ""),
+        (_("channel"), channel_named(v.channel) if v.channel else ""),
         (_("channel by"), f"{show_due(v.channel_deadline, minutes=False)} · {v.channel_law}"
          + (" · " + _("had already run when told; what remains: {remedy}").format(remedy=v.channel_remedy)
             if v.channel_lapsed else "") if v.channel_deadline

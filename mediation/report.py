@@ -372,7 +372,7 @@ def _corrections(s, f: _Filters) -> dict[str, Any]:
         if kind in ended:
             ended[kind] += n
     return {"subjects": subjects, "employed": employed, "employment_rate": employment_rate(employed, subjects),
-            "rule": employment_rule(), "by_status": by_status, "ended": ended}
+            "rule": employment_rule(), "rule_zh": employment_rule_zh(), "by_status": by_status, "ended": ended}
 
 
 def employment_rate(employed: int, subjects: int) -> str:
@@ -390,6 +390,17 @@ def employment_rule() -> str:
     how = "truncated" if config.EMPLOYMENT_RATE_ROUNDING == "truncate" else "rounded"
     step = f"{Decimal(1).scaleb(-config.EMPLOYMENT_RATE_DECIMALS)}%"
     return f"({top}) / subjects{excluded}, {how} to {step}"
+
+
+def employment_rule_zh() -> str:
+    """The same rule in the words of the Chinese documents (``rule`` stays as scripts read it)."""
+    from workflows.subject import EMPLOYMENT
+
+    top = " + ".join(EMPLOYMENT.get(k, k) for k in config.EMPLOYMENT_RATE_EMPLOYED)
+    excluded = (f"(不含{'、'.join(EMPLOYMENT.get(k, k) for k in config.EMPLOYMENT_RATE_EXCLUDED)})"
+                if config.EMPLOYMENT_RATE_EXCLUDED else "")
+    how = "截尾" if config.EMPLOYMENT_RATE_ROUNDING == "truncate" else "四舍五入"
+    return f"({top})÷ 对象人数{excluded},{how}保留到 {Decimal(1).scaleb(-config.EMPLOYMENT_RATE_DECIMALS)}%"
 
 
 def summary_zh(r: dict[str, Any], place: str = "全镇", label: str = "全年") -> str:

@@ -98,7 +98,7 @@ def sections(report: AnnualReport) -> list[tuple[str, list[Row]]]:
         *[Row(status.get(k, k), n, "count", f"corrections.by_status.{k}") for k, n in c["by_status"].items()],
         *[Row(label, c["ended"][k], "count", f"corrections.ended.{k}")
           for k, label in (("released", "本年解除"), ("terminated", "本年终止"), ("revoked", "本年撤销/收监"))],
-        Row("计算规则", c["rule"], "text", "corrections.rule"),
+        Row("计算规则", c["rule_zh"], "text", "corrections.rule_zh"),
     ]
     late = [Row(label, report.late_steps[k], "count", f"late_steps.{k}")
             for k, label in (("petitions", "信访逾期办理步骤"), ("reconsideration", "行政复议逾期步骤"),

@@ -216,6 +216,13 @@ def _confirmation_applied(f: Facts, a: Action) -> dict:
     return {"confirmation_applied_at": a.at}
 
 
+# What each outcome is called (a case's 结果).
+OUTCOMES: dict[str, str] = {
+    "agreed": "达成协议", "confirmed": "司法确认", "confirmation_rejected": "司法确认驳回", "performed": "已履行",
+    "breached": "未履行", "failed": "调解不成", "redirected": "导入法定途径", "declined": "拒绝调解",
+}
+
+
 def _outcome(name: str):
     def effect(f: Facts, a: Action) -> dict:
         return {"outcome": name}

@@ -9,7 +9,7 @@ import pytest
 from workflows.config import WORDS
 
 
-def test_every_word_the_office_types_is_understood(run):
+def test_every_word_the_office_types_is_understood(run, tmp_path):
     made = run.json("case", "new", "--village", "龙潭村", "--type", "欠薪", "--summary", "工资拖欠", "--party", "何大,,0571-88886666",
                     "--party", "李四,,88886666-123", user="王主任")
     assert made["type"] == "劳动争议"
@@ -42,6 +42,9 @@ def test_every_word_the_office_types_is_understood(run):
                       user="王主任")
     assert (other["category"], routed["channel"]) == ("labour", "arbitration")
     assert run.json("screening", "zero", "--village", "龙潭村", "--month", "上月", user="王主任")["month"]
+    assert run.json("screening", "zero", "--village", "朱家湾村", "--month", "11月", user="王主任")["month"].endswith("-11")
+    printed = run.ok("case", "print", ref, "--form", "协议书", "--out", str(tmp_path / "协议书.docx"), user="王主任")
+    assert "人民调解协议书" in printed.stderr + printed.stdout
 
 
 def test_the_table_of_words_never_hides_a_name():

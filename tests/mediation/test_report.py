@@ -82,7 +82,8 @@ def test_csv_and_xlsx_read_back_equal_the_json(sample, tmp_path):
     flat = dict(_flatten(r.to_json()))
     labelled = [row for _, rows in report_formats.sections(r) for row in rows]
     # Every figure of the JSON is said once, in Chinese, in the report's order.
-    header = ("year", "town", "as_of", "period.from", "period.to", "summary_zh")  # (the head, not figures)
+    # (the head, not figures; and the rule as scripts read it: the Chinese formats say rule_zh)
+    header = ("year", "town", "as_of", "period.from", "period.to", "summary_zh", "corrections.rule")
     assert sorted(row.key for row in labelled) == sorted(k for k in flat if k not in header)
     assert all(not row.label.isascii() for row in labelled)
     from_csv = {row["key"]: row["数值"] for row in csv.DictReader(io.StringIO(report_formats.to_csv(r)))}

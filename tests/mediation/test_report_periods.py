@@ -13,7 +13,7 @@ from mediation.errors import InvalidValue
 # What a period adds to the next: counts of things that happened in it. (The open cases, the
 # subjects under management and their employment are states at the period's end, not sums.)
 NOT_ADDED = {("disputes", "open"), ("disputes", "success_rate"), ("corrections", "subjects"),
-             ("corrections", "employed"), ("corrections", "employment_rate"), ("corrections", "rule"),
+             ("corrections", "employed"), ("corrections", "employment_rate"), ("corrections", "rule"), ("corrections", "rule_zh"),
              ("corrections", "by_status")}
 PARTS = ("disputes", "administrative_mediation", "administrative_reconsideration", "administrative_litigation",
          "petitions", "screening", "corrections", "late_steps", "by_village_type")
