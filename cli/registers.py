@@ -13,6 +13,14 @@ from cli.output import (
 from cli.i18n import N_, _, ngettext
 
 
+def _outcome(v) -> str:
+    """A matter's outcome as the reader reads it (``named``)."""
+    from workflows.matter import LITIGATION_OUTCOMES, RECONSIDERATION_OUTCOMES
+
+    labels = LITIGATION_OUTCOMES if v.kind == "litigation" else RECONSIDERATION_OUTCOMES
+    return named(v.outcome, labels.get(v.outcome)) if v.outcome else ""
+
+
 @click.group()
 def matter():
     """行政复议 (reconsideration) and 行政应诉 (litigation) against the town."""
@@ -77,7 +85,7 @@ def matter_list(app, kind, year, overdue, as_json):
     summary = _("summary")
     t = app.display.table(_("number"), "id", summary, _("state"), _("outcome"), _("due"), wrap=(summary,))
     for v in views:
-        t.add_row(v.number, str(v.id), v.summary, v.state_label, v.outcome or "",
+        t.add_row(v.number, str(v.id), v.summary, v.state_label, _outcome(v),
                   show_due(v.deadline, minutes=False) + (" " + _("overdue") if v.overdue else ""))
     app.display.print(t)
     app.display.line(ngettext("{n} matter", "{n} matters", len(views)).format(n=len(views)))
@@ -115,7 +123,7 @@ def matter_show(app, ref, as_json):
                                             if v.kind == "reconsideration" and v.state == "answered" else "")),
         (_("undecided past its period"), _("the applicant may sue by {day} ({law})").format(
             day=show_due(v.sue_by, minutes=False), law="行政诉讼法第45条") if v.sue_by else ""),
-        (_("outcome"), v.outcome)] if x]))
+        (_("outcome"), _outcome(v))] if x]))
     t = history_table(d)
     for e in v.history:
         # the registration's kind is in the fields above; a step's values under their labels
