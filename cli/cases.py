@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from cli.output import (
-    Labelled, channel_named, complete_villages, dump_json, history_table, interactive, json_option, moment, named,
+    Labelled, channel_named, complete_villages, tell_recurrence, dump_json, history_table, interactive, json_option, moment, named,
     need, numbered, provisional_mark, render_access, step_label, step_values,
 )
 from cli.i18n import N_, _, ngettext
@@ -76,10 +76,7 @@ def case_new(app, village, type_, summary, parties, source, screening, risk, kin
     if as_json:
         return dump_json(view)
     app.display.line(f"{view.number}  id {view.id}  {view.village} {view.type}  {view.state_label}")
-    for again in view.recurrence or []:  # 反复: told, not refused
-        from mediation.timeutil import show
-        click.echo(_("Warning: {party} had a dispute resolved on {day} ({number}): it may be recurring (反复)").format(
-            day=show(again["resolved_at"], minutes=False), **{k: again[k] for k in ("party", "number")}), err=True)
+    tell_recurrence(view.recurrence)
     if view.similar:  # a warning, not a refusal: the same neighbours may quarrel twice
         from mediation.cases import SIMILAR_DAYS
         click.echo(_("Warning: {cases} has the same parties and a similar summary (registered in this village within "

@@ -38,6 +38,16 @@ def named(ident: str | None, label: str | None) -> str:
     return f"{ident or ''} {label or ''}".strip()
 
 
+def tell_recurrence(found) -> None:
+    """反复 at intake: each earlier dispute of the same person resolved not long before — told on
+    stderr, never refused."""
+    from mediation.timeutil import show
+
+    for again in found or []:
+        click.echo(_("Warning: {party} had a dispute resolved on {day} ({number}): it may be recurring (反复)").format(
+            day=show(again["resolved_at"], minutes=False), party=again["party"], number=again["number"]), err=True)
+
+
 def channel_named(key: str | None) -> str:
     """A legal channel (分流渠道) as the reader reads it (``named``)."""
     from workflows.config import CHANNELS

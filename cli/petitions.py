@@ -6,7 +6,7 @@ import click
 
 from cli.steps import add_do, add_undo, add_void, render_options
 from cli.output import (
-    Labelled, channel_named, complete_villages, dump_json, history_table, json_option, moment, named, need,
+    Labelled, channel_named, complete_villages, tell_recurrence, dump_json, history_table, json_option, moment, named, need,
     numbered, render_access, provisional_mark, step_label, step_values,
 )
 from cli.i18n import N_, _, ngettext
@@ -57,6 +57,7 @@ def petition_new(app, village, petitioner, category, summary, form, level, matte
                          representatives=representatives)
     if as_json:
         return dump_json(view)
+    tell_recurrence(view.recurrence)
     from mediation.timeutil import show_due
     first = "  " + _("first-time petition") if view.first_time else ""
     if view.state == "not_accepted":

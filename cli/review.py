@@ -33,6 +33,7 @@ def review(ctx, as_json):
     d = app.display
     sections = [(_("escalations to approve"), q.escalations), (_("red risk"), q.red_risk),
                 (_("overdue or due within three days"), q.due), (_("petitions to route"), q.new_petitions)]
+    towns = len({i.town for _title, items in sections for i in items}) > 1  # a county's queue: whose it is
     for title, items in sections:
         if not items:
             d.line(f"{title}: " + _("none"))
@@ -45,7 +46,7 @@ def review(ctx, as_json):
             if i.since is not None:
                 due += f"\n{waited(i.since)}"
             mark = _("first time") + " " if i.first_time else ""
-            t.add_row(i.number, i.village, due, mark + i.detail)
+            t.add_row(i.number, f"{i.town}\n{i.village}" if towns else i.village, due, mark + i.detail)
         d.print(t)
 
 

@@ -26,8 +26,10 @@ from workflows.petition import CLOCK_STATES as PETITION_CLOCK_STATES
 KINDS: dict[str, str] = {
     "mediation": "调解期限", "confirmation": "司法确认", "performance": "履行", "visit": "回访", "route": "信访分流",
     "answer": "信访答复", "review": "复查复核", "notice": "不予受理告知书", "reconsideration": "行政复议",
-    "litigation": "行政应诉", "term_end": "矫正期满",
+    "litigation": "行政应诉", "term_end": "矫正期满", "recurrence": "反复纠纷",
 }
+# A recurrence is listed while its case is new: registered within these days.
+RECURRENCE_WINDOW_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,21 @@ def due(s, user, *, until: datetime, village_id: int | None = None, kinds: froze
         for r in s.exec(q).all() if q is not None else []:
             add("term_end", r.term_end, "subject", r, _("{name}: the correction term ends").format(name=r.name),
                 f"mediation subject do {r.id} release", r.village_id)
+    if "recurrence" in wanted:  # 反复: an open case whose party had a dispute resolved not long before
+        from mediation.cases import recurrences
+        from mediation.models import Party
+        from workflows.dispute import FINAL_STATES
+
+        q = placed(select(Case).where(Case.state.not_in(FINAL_STATES),
+                                      Case.registered_at >= now - timedelta(days=RECURRENCE_WINDOW_DAYS)), Case)
+        for r in s.exec(q).all() if q is not None else []:
+            parties = s.exec(select(Party).where(Party.case_id == r.id).order_by(Party.position)).all()
+            again = recurrences(s, r, list(parties))
+            if again:
+                said = "、".join(f"{a['party']}({a['number']})" for a in again)
+                add("recurrence", r.deadline or r.registered_at + timedelta(days=RECURRENCE_WINDOW_DAYS), "case", r,
+                    _("{type}: {summary}; resolved before: {said}").format(type=r.type, summary=r.summary, said=said),
+                    f"mediation case show id:{r.id}", r.village_id)
     out.sort(key=lambda d: (not d.overdue, d.due, d.number))
     return out
 

@@ -149,20 +149,27 @@ def recurrences(s, row: Case, parties: list[Party]) -> list[dict[str, Any]]:
     """反复: the new case's parties who had a dispute resolved (an agreement reached) in the town
     within ``config.RECURRENCE_MONTHS`` before it — the same name in the same village, or the
     same name and (masked) ID number elsewhere in the town. Told at intake, never refused."""
+    return resolved_before(s, town_id=row.town_id, village_id=row.village_id, when=row.registered_at,
+                           people=[(p.name, p.id_number_masked) for p in parties], besides=row.id)
+
+
+def resolved_before(s, *, town_id: int, village_id: int, when, people: list[tuple[str, str | None]],
+                    besides: int | None = None) -> list[dict[str, Any]]:
+    """The people (name, masked ID number) who had a dispute resolved in the town within
+    ``config.RECURRENCE_MONTHS`` before ``when``: a case's parties, a petitioner."""
     from datetime import timedelta
 
-    since = row.registered_at - timedelta(days=31 * config.RECURRENCE_MONTHS)
+    since = when - timedelta(days=31 * config.RECURRENCE_MONTHS)
     q = (select(Case.number, Case.agreed_at, Case.village_id, Party.name, Party.id_number_masked)
          .join(Party, Party.case_id == Case.id)
-         .where(Case.town_id == row.town_id, Case.id != row.id, Case.state != "void", Case.agreed_at.is_not(None),
-                Case.agreed_at >= since, Case.agreed_at <= row.registered_at,
-                Party.name.in_([p.name for p in parties]))
+         .where(Case.town_id == town_id, Case.id != (besides or 0), Case.state != "void",
+                Case.agreed_at.is_not(None), Case.agreed_at >= since, Case.agreed_at <= when,
+                Party.name.in_([name for name, _masked in people]))
          .order_by(Case.agreed_at))
     out = []
-    for number, agreed_at, village_id, name, masked in s.exec(q).all():
-        for p in parties:
-            if p.name == name and (village_id == row.village_id
-                                   or (masked and p.id_number_masked and masked == p.id_number_masked)):
+    for number, agreed_at, village, name, masked in s.exec(q).all():
+        for who, theirs in people:
+            if who == name and (village == village_id or (masked and theirs and masked == theirs)):
                 out.append({"party": name, "number": number, "resolved_at": agreed_at})
                 break
     return out

@@ -66,6 +66,14 @@ class PetitionView(RecordView):
     version: int
     history: list[EventView] | None = None
     access: list[dict[str, Any]] | None = None  # who saw the personal data in full (office users only)
+    # at registration: the petitioner's dispute resolved within ``config.RECURRENCE_MONTHS`` (反复)
+    recurrence: list[dict[str, Any]] | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        d = super().to_json()
+        if self.recurrence is None:
+            d.pop("recurrence", None)
+        return d
 
 
 @dataclass(frozen=True)
@@ -149,7 +157,11 @@ def new(db: UnitOfWork, *, actor: str | None, village: str, petitioner: str, cat
                                values={"intake": True}))
         records.opening_events(s, row, kind="petition", event_table=PetitionEvent, fk="petition_id", events=events)
         s.flush()
-        return _view(s, row)
+        from mediation.cases import resolved_before
+        s.refresh(row, ["petitioner_id_number_masked"])
+        again = resolved_before(s, town_id=row.town_id, village_id=row.village_id, when=row.received_at,
+                                people=[(row.petitioner, row.petitioner_id_number_masked)])
+        return replace(_view(s, row), recurrence=again)
 
 
 def _representatives(names, form: str) -> list[str]:

@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from mediation import access, agenda, cases, permissions, timeutil
 from mediation.db import UnitOfWork
-from mediation.models import Case, CaseEvent, Petition, Village
+from mediation.models import Case, CaseEvent, Petition, Town, Village
 from workflows.dispute import FINAL_STATES
 
 DUE_SOON = timedelta(days=3)
@@ -30,6 +30,7 @@ class Item:
     detail: str
     since: datetime | None = None  # escalations: when it was requested
     first_time: bool = False
+    town: str = ""  # (a county's queue spans towns)
 
     @property
     def overdue(self) -> bool:
@@ -37,7 +38,8 @@ class Item:
 
     def to_json(self) -> dict[str, Any]:
         d = {"kind": self.kind, "id": self.id, "number": self.number, "deadline": timeutil.iso_deadline(self.deadline),
-             "village": self.village, "state": self.state, "detail": self.detail, "overdue": self.overdue}
+             "village": self.village, "town": self.town, "state": self.state, "detail": self.detail,
+             "overdue": self.overdue}
         if self.since is not None:
             d["waiting_since"] = timeutil.iso(self.since)
             d["waiting_days"] = (timeutil.now() - self.since).days
@@ -69,6 +71,7 @@ def queue(db: UnitOfWork, *, actor: str | None) -> Queue:
         permissions.may_review(user)
         town_filter = (permissions.default_scope(user) or (None, None, None))[2]
         villages = {vid: name for vid, name in s.exec(select(Village.id, Village.name))}
+        towns = dict(s.exec(select(Village.id, Town.name).join(Town, Town.id == Village.town_id)).all())
 
         def scoped(q, table):
             return q.where(table.town_id == town_filter) if town_filter is not None else q
@@ -81,8 +84,10 @@ def queue(db: UnitOfWork, *, actor: str | None) -> Queue:
             note = s.exec(select(CaseEvent.note).where(CaseEvent.case_id == r.id)
                           .order_by(CaseEvent.seq.desc()).limit(1)).first()
             escalations.append(Item("case", r.id, r.number, r.deadline, villages[r.village_id], r.state,
-                                    f"第{r.line}线→第{r.line + 1}线: {note or ''}", since=r.last_event_at))
-        red = [Item("case", r.id, r.number, r.deadline, villages[r.village_id], r.state, f"{r.type}: {r.summary}")
+                                    f"第{r.line}线→第{r.line + 1}线: {note or ''}", since=r.last_event_at,
+                                    town=towns.get(r.village_id, "")))
+        red = [Item("case", r.id, r.number, r.deadline, villages[r.village_id], r.state, f"{r.type}: {r.summary}",
+                    town=towns.get(r.village_id, ""))
                for r in s.exec(scoped(select(Case).where(Case.risk == "red", Case.state.not_in(FINAL_STATES)),
                                       Case).order_by(Case.registered_at)).all()]
         # Everything due within 3 days, from the agenda's one source: a case's line budget, a
@@ -90,11 +95,12 @@ def queue(db: UnitOfWork, *, actor: str | None) -> Queue:
         # while they can still apply; a lapsed window is not "overdue"), a petition's deadlines,
         # the town's own in 行政复议/行政应诉 (its answer, its defence, its decision to appeal; a 复议
         # awaiting the county's decision is not here).
-        due = [Item(d.register, d.record, d.number, d.due, d.village, d.state, d.what, first_time=d.first_time)
+        due = [Item(d.register, d.record, d.number, d.due, d.village, d.state, d.what, first_time=d.first_time,
+                    town=d.town)
                for d in agenda.due(s, user, until=now + DUE_SOON, kinds=REVIEWED)]
         due.sort(key=lambda i: (i.deadline, not i.first_time, i.number))
         new = [Item("petition", r.id, r.number, r.deadline, villages[r.village_id], r.state,
-                    f"{r.petitioner}: {r.summary}", first_time=r.first_time)
+                    f"{r.petitioner}: {r.summary}", first_time=r.first_time, town=towns.get(r.village_id, ""))
                for r in s.exec(scoped(select(Petition).where(Petition.state == "received"), Petition)
                                .order_by(Petition.first_time.desc(), Petition.deadline)).all()]
         return Queue(escalations=escalations, red_risk=red, due=due, new_petitions=new)

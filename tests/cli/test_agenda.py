@@ -87,3 +87,23 @@ def test_a_recurring_dispute_is_told_at_intake(run):
     other = run.json("case", "new", "--village", "朱家湾村", "--type", "合同", "--summary", "货款", "--party", "孙秀英",
                      user="周调解")
     assert other["recurrence"] == []  # (a namesake in another village, no ID number to tell)
+    # The agenda lists the new cases that recur, while they are new.
+    listed = [i for i in run.json("agenda", "--days", "60", user="刘调解") if i["kind"] == "recurrence"]
+    assert sorted(i["number"] for i in listed) == sorted([told["number"], again.stdout.split()[0]])
+    assert all(first["number"] in i["what"] for i in listed)
+
+
+def test_a_petitioner_whose_dispute_was_resolved_is_told_at_intake(run):
+    first = run.json("case", "new", "--village", "龙潭村", "--type", "邻里", "--summary", "排水沟堵塞", "--party", "王五",
+                     "--at", _day(-20), user="刘调解")
+    ref = f"id:{first['id']}"
+    run.ok("case", "do", ref, "triage", "--set", "risk=green", "--at", _day(-20), user="刘调解")
+    run.ok("case", "do", ref, "start", "--set", "mediator=刘调解", "--at", _day(-19), user="刘调解")
+    run.ok("case", "do", ref, "agree", "--set", "agreement=oral", "--at", _day(-18), user="刘调解")
+    said = run("petition", "new", "--village", "龙潭村", "--petitioner", "王五", "--category", "civil", "--summary",
+               "排水沟又堵了", user="王主任")
+    assert said.exit_code == 0 and "王五" in said.stderr and first["number"] in said.stderr
+    told = run.json("petition", "new", "--village", "龙潭村", "--petitioner", "王五", "--category", "request",
+                    "--summary", "修村道", user="王主任")
+    assert [r["number"] for r in told["recurrence"]] == [first["number"]]
+    assert "recurrence" not in run.json("petition", "show", str(told["id"]), user="王主任")
