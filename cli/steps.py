@@ -97,6 +97,12 @@ def add_next(group: click.Group, *, record: str, workflow: str) -> None:
         render_options(app.display, view.options, view.permission, labels.TRIGGER_LABELS, labels.STATE_LABELS)
 
 
+def _breakable(text: str) -> str:
+    """A list of choices (``risk=green|yellow|orange|red``) as words a narrow column may break
+    between (``green | yellow | …``), never inside one."""
+    return text.replace("|", " | ")
+
+
 def render_options(d, options, permission, trigger_labels, state_labels) -> None:
     """The ``next`` table: ✓ with what each trigger needs, ✗ with why not."""
     if permission:
@@ -109,7 +115,7 @@ def render_options(d, options, permission, trigger_labels, state_labels) -> None
         ok = o.allowed and not permission
         detail = workflows.Wording.join("; ", o.needs if ok else [r.text for r in o.blocked_by]) or (permission or "")
         t.add_row("✓" if ok else "✗", named(o.trigger, trigger_labels.get(o.trigger)),
-                  named(o.dest, state_labels.get(o.dest)), for_terminal(detail))
+                  named(o.dest, state_labels.get(o.dest)), _breakable(for_terminal(detail)))
     d.print(t)
 
 
