@@ -229,8 +229,15 @@ class Display:
 
         room = self.console.width
         optional = list(getattr(t, "optional", ()))
+
+        def frame() -> int:
+            """What the table takes besides its cells (padding, the box's spaces), as rich measures
+            it: its widest rendering less its widest cells."""
+            widest = t.__rich_measure__(self.console, self.console.options).maximum
+            return widest - sum(width(c) for c in t.columns)
+
         while True:
-            need = sum(width(c) if c.no_wrap else c.min_width or 0 for c in t.columns) + 2 * (len(t.columns) - 1)
+            need = sum(width(c) if c.no_wrap else c.min_width or 0 for c in t.columns) + frame()
             if need <= room or not optional:
                 break
             drop = optional.pop(0)

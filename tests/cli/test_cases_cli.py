@@ -177,3 +177,24 @@ def test_a_countys_list_says_whose_case_it_is(run):
     county = run.ok("case", "list", user="县矛调").stdout
     assert " town " in county and "杏坪镇" in county and "营盘镇" in county
     assert " town " not in run.ok("case", "list", user="王主任").stdout  # (one town's list: no column for it)
+
+
+@pytest.mark.parametrize("lang", ["C.UTF-8", "zh_CN.UTF-8"])
+def test_a_list_at_80_columns_never_cuts_a_date(run, lang):
+    import re as _re
+
+    from click.testing import CliRunner
+
+    from cli import main
+
+    made = run.json(*NEW, user="刘调解")
+    ref = str(made["id"])
+    run.ok("case", "do", ref, "triage", "--set", "risk=green", user="刘调解")
+    run.ok("case", "do", ref, "start", "--set", "mediator=刘调解", user="刘调解")
+    agreed = run.json("case", "do", ref, "agree", "--set", "agreement=written", "--set", "terms=赔偿", user="刘调解")
+    narrow = CliRunner(env={"NO_COLOR": "1", "COLUMNS": "80", "LANG": lang, "MEDIATION_USER": None, "LANGUAGE": None,
+                            "LC_ALL": None, "LC_MESSAGES": None})
+    shown = narrow.invoke(main, ["--db", run.db_url, "--as", "刘调解", "case", "list"], catch_exceptions=False).stdout
+    assert agreed["deadline"] in shown, shown
+    assert "…" not in shown and all(len(line) <= 80 for line in shown.splitlines())
+    assert not _re.search(r"\d{4}-\d{2}(?!-\d{2})\b", shown.replace(agreed["deadline"], ""))
