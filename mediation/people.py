@@ -24,7 +24,7 @@ from mediation.tables.disputes import Case
 from mediation.tables.places import Town, User, UserEvent, Village
 from workflows import NOTE, ask, option
 from workflows.dispute import FINAL_STATES
-from workflows.i18n import _
+from workflows.i18n import N_, _
 
 
 @dataclass(frozen=True)
@@ -78,24 +78,12 @@ def _event(s, user: User, acting: User, trigger: str, note: str | None, values: 
                     note=note, values=values))
 
 
-def _forget(s) -> None:
-    """Users found are kept per connection pool (``access.user_named``): a changed one is read again."""
-    access.forget_users(s)
-
-
 def _hand_over(s, acting: User, user: User, successor: User | None, note: str, *,
                village_id: int | None = None) -> list[str]:
     """The open cases ``user`` mediates (those of ``village_id`` only, when given) go to
     ``successor``, each with its correction (``amend``: mediator old → new) in the case's
     history. Refused when there are some and no successor, or one they cannot mediate."""
-    from mediation.cases import REGISTER
-
-    query = select(Case).where(Case.mediator == user.name, Case.state.not_in(FINAL_STATES))
-    if village_id is not None:
-        query = query.where(Case.village_id == village_id)
-    if s.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update()
-    cases = s.exec(query.order_by(Case.id)).all()
+    cases = _open_cases(s, user.name, village_id=village_id)
     if not cases:
         return []
     if successor is None:
@@ -107,8 +95,24 @@ def _hand_over(s, acting: User, user: User, successor: User | None, note: str, *
             raise InvalidValue(_("{successor} cannot take over {number}: a case is mediated by a mediator of its "
                                  "village or an office user").format(successor=successor.name, number=case.number))
         permissions.may_act_on(acting, case)
-        records.amend(s, REGISTER, case, user=acting, note=note, changes={"mediator": successor.name},
-                      shown={"mediator": (user.name, successor.name)})
+    return _reassign(s, acting, cases, user.name, successor.name, note)
+
+
+def _open_cases(s, mediator: str, *, village_id: int | None = None) -> list[Case]:
+    """The open cases ``mediator`` mediates (of ``village_id`` only, when given), locked."""
+    query = select(Case).where(Case.mediator == mediator, Case.state.not_in(FINAL_STATES))
+    if village_id is not None:
+        query = query.where(Case.village_id == village_id)
+    return s.exec((query.with_for_update() if _on_server(s) else query).order_by(Case.id)).all()
+
+
+def _reassign(s, acting: User, cases: list[Case], old: str, new: str, note: str) -> list[str]:
+    """Each case's mediator ``old`` → ``new``, as a correction (``amend``) in its history."""
+    from mediation.cases import REGISTER
+
+    for case in cases:
+        records.amend(s, REGISTER, case, user=acting, note=note, changes={"mediator": new},
+                      shown={"mediator": (old, new)})
     return [c.number for c in cases]
 
 
@@ -145,7 +149,7 @@ def retire(db: UnitOfWork, *, actor: str | None, name: str, to: str | None = Non
             text("SELECT mediation_set_login(:u, false)"), {"u": user.id}).scalar())
         _event(s, user, acting, "retire", why, {"to": successor.name if successor else None,
                                                "handed_over": handed, "login_disabled": disabled})
-        _forget(s)
+        access.forget_users(s)  # (users found are kept per pool: a changed one is read again)
         return Retired(name=user.name, retired_at=user.retired_at, successor=successor.name if successor else None,
                        handed_over=handed, login_disabled=disabled)
 
@@ -178,7 +182,7 @@ def move(db: UnitOfWork, *, actor: str | None, name: str, village: str, to: str 
         _event(s, user, acting, "move", why, {"village": {"old": old.name, "new": new.name}, "handed_over": handed,
                                              "to": successor.name if successor else None})
         s.flush()
-        _forget(s)
+        access.forget_users(s)  # (users found are kept per pool: a changed one is read again)
         return _changed(s, user, handed)
 
 
@@ -191,7 +195,7 @@ def rename(db: UnitOfWork, *, actor: str | None, name: str, new: str, note: str 
     with db.write() as s:
         acting = access.actor(s, actor)
         user = _managed(s, acting, name)
-        wanted = _clean_name(new, "user")
+        wanted = _clean_name(new, N_("user"))
         if wanted == user.name:
             raise InvalidValue(_("{name} is already called so").format(name=user.name))
         if s.exec(select(User.id).where(User.name == wanted)).first() is not None or wanted in former_names(
@@ -200,19 +204,15 @@ def rename(db: UnitOfWork, *, actor: str | None, name: str, new: str, note: str 
                 name=wanted))
         why = _note(note, user.name)
         old = user.name
-        cases = s.exec(select(Case).where(Case.mediator == old, Case.state.not_in(FINAL_STATES))
-                       .order_by(Case.id)).all()
+        cases = _open_cases(s, old)
         user.name = wanted
         s.add(user)
         s.flush()
-        from mediation.cases import REGISTER
-        for case in cases:
-            records.amend(s, REGISTER, case, user=acting, note=_("{why} (renamed)").format(why=why),
-                          changes={"mediator": wanted}, shown={"mediator": (old, wanted)})
+        followed = _reassign(s, acting, cases, old, wanted, _("{why} (renamed)").format(why=why))
         _event(s, user, acting, "rename", why, {"name": {"old": old, "new": wanted}})
         s.flush()
-        _forget(s)
-        return _changed(s, user, [c.number for c in cases])
+        access.forget_users(s)  # (users found are kept per pool: a changed one is read again)
+        return _changed(s, user, followed)
 
 
 def former_names(s, *, but: int | None = None) -> set[str]:
@@ -231,9 +231,8 @@ def set_password(db: UnitOfWork, *, actor: str | None, name: str | None, passwor
     """A login's password set anew (SCRAM; sent hashed): by the person for themselves (``name``
     None: the acting user), by the office of their town, by the county. A login made disabled
     by ``relink`` is enabled by it."""
+    require_logins(db)
     with db.write() as s:
-        if not _on_server(s):
-            raise InvalidValue(_("an SQLite file has no logins: it is protected by its file permissions"))
         acting = access.actor(s, actor)
         user = _managed(s, acting, name or acting.name, own=True)
         if user.retired_at is not None:
@@ -252,10 +251,9 @@ def relink(db: UnitOfWork, *, actor: str | None, name: str, login: str, note: st
     """The user's login named anew, by its identity on this server: after a restore onto
     another server, or a role dropped and made again. An existing role joins the user's group
     (and no other); a missing one is made, disabled until ``set_password``."""
+    require_logins(db)
     login = logins.clean_login(login)
     with db.write() as s:
-        if not _on_server(s):
-            raise InvalidValue(_("an SQLite file has no logins: it is protected by its file permissions"))
         acting = access.actor(s, actor)
         user = _managed(s, acting, name)
         why = _note(note, user.name)
@@ -267,11 +265,11 @@ def relink(db: UnitOfWork, *, actor: str | None, name: str, login: str, note: st
             raise PermissionDenied(_("{login} exists on the server: an existing role is linked with the schema "
                                      "owner's login (it may be another database's person's, or another "
                                      "program's)").format(login=login))
-        before = (user.login, user.login_oid)
+        old_login = user.login
         made = bool(s.execute(text("SELECT mediation_relink(:u, :l)"), {"u": user.id, "l": login}).scalar())
         s.refresh(user)
-        _event(s, user, acting, "relink", why, {"login": {"old": before[0], "new": login}, "made": made})
-        _forget(s)
+        _event(s, user, acting, "relink", why, {"login": {"old": old_login, "new": login}, "made": made})
+        access.forget_users(s)  # (users found are kept per pool: a changed one is read again)
         return Changed(**{**_changed(s, user, []).__dict__, "login_made": made})
 
 
