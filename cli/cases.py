@@ -6,7 +6,7 @@ import click
 
 from cli.output import (
     Labelled, channel_named, complete_villages, tell_recurrence, dump_json, history_table, interactive, json_option, moment, named,
-    need, numbered, provisional_mark, render_access, step_label, step_values,
+    need, numbered, provisional_mark, render_access, step_label, step_values, PAPER_OPTION,
 )
 from cli.i18n import N_, _, ngettext
 from cli.steps import add_do, add_undo, add_void, render_options
@@ -34,8 +34,9 @@ def case():
 @click.option("--village", shell_complete=complete_villages, help="Village or community (村/社区), e.g. 龙潭村.")
 @click.option("--type", "type_", shell_complete=_complete_types, help="Category, one of the 15 (e.g. 邻里, 婚姻家庭).")
 @click.option("--summary", help="What the dispute is about (纠纷简要情况).")
-@click.option("--party", "parties", multiple=True, metavar="NAME[,ID_NUMBER][,PHONE]",
-              help="A party (当事人); repeatable.")
+@click.option("--party", "parties", multiple=True, metavar="NAME[,ID_NUMBER][,PHONE][,DETAIL…]",
+              help="A party (当事人); repeatable. Details the agreement states, each optional: 男/女, 汉族, "
+                   "出生日期=1980-05-01, 住址=…, 单位=… (or 职业=…).")
 @click.option("--source", help="How it was found: screening(排查发现) application(当事人申请) grid(网格员上报) "
                                 "referral(委托移送) petition(信访转入) hotline(12345热线).")
 @click.option("--screening", help="Screening mode when found by screening: 逐个, 拉网, 反复, 专项.")
@@ -100,8 +101,8 @@ def case_new(app, village, type_, summary, parties, source, screening, risk, kin
 @click.option("--format", "fmt", type=click.Choice(["table", "xlsx", "csv"]), default="table", show_default=True,
               help="xlsx, csv: the ledger (台账) with every step, as `mediation load` reads it back.")
 @click.option("--out", type=click.Path(dir_okay=False), help="The ledger file to write (with --format xlsx|csv).")
-@click.option("--unmask", is_flag=True, help="Ledger: parties' ID numbers and phones in full (each case's "
-              "reading is recorded); by default names only.")
+@click.option("--unmask", is_flag=True, help="Ledger: parties' ID numbers, phones and addresses in full (each "
+              "case's reading is recorded); by default left out, so the ledger loads back without them.")
 @click.option("--encoding", type=click.Choice(["utf-8", "gbk"]), default="utf-8", show_default=True,
               help="A CSV ledger's encoding (UTF-8 with the byte-order mark Chinese Excel expects, or GBK).")
 @json_option
@@ -152,28 +153,110 @@ def _write_ledger(app, fmt, out, unmask, encoding, *, village, state, year, over
     if as_json:
         return dump_json({"path": out, "rows": count, "format": fmt})
     click.echo(_("wrote {path} ({count} rows)").format(path=out, count=count), err=True)
+    if not unmask:
+        click.echo(_("ID numbers, phones and addresses are left out: loaded back, its cases have none ({option} "
+                     "by a user with a right to the cases includes them, each reading recorded)").format(
+            option="--unmask"), err=True)
 
 
 @case.command("print")
 @click.argument("case_ref", metavar="CASE")
 @click.option("--form", type=Labelled("mediation.documents:CASE_FORMS", N_("form")), required=True,
-              help="agreement: 人民调解协议书; cover: 卷宗封面.")
+              help="agreement 人民调解协议书, application 申请书, register 受理登记表, investigation 调查笔录, "
+                   "record 调解笔录, visit 回访记录, receipt 送达回证, cover 卷宗封面与卷内目录.")
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="The Word document (.docx) to write.")
-@click.option("--unmask", is_flag=True, help="Print ID numbers and phones in full (recorded in the access history).")
+@click.option("--unmask/--masked", default=None,
+              help="ID numbers, phones and addresses in full or masked. Default: in full on the forms a party "
+                   "signs (agreement, application, register; recorded in the access history), masked on the rest.")
+@PAPER_OPTION
 @click.pass_obj
-def case_print(app, case_ref, form, out, unmask):
-    """Print a case's 人民调解协议书 or 卷宗封面 as a Word document.
+def case_print(app, case_ref, form, out, unmask, paper_folder):
+    """Print one of a case's papers (卷宗, 司法部《人民调解文书格式》) as a Word document.
 
-    ID numbers and phones are masked unless --unmask (by a user with a right to the case).
+    The forms a party signs hold full ID numbers: printing them is recorded as a reading in
+    full, by the acting user (--as); --masked prints a copy to read.
 
     \b
     Example:
-      mediation case print "(2021)营调字第001号" --form agreement --out 协议书.docx
+      mediation --as 王主任 case print "(2021)营调字第001号" --form 协议书 --out 协议书.docx
+      mediation case print 2021-1 --form cover --out 卷宗封面.docx
     """
     from mediation import documents
 
-    number = documents.print_case(app.db, actor=app.actor, case=case_ref, form=form, path=out, unmask=unmask)
+    number = documents.print_case(app.db, actor=app.actor, case=case_ref, form=form, path=out, unmask=unmask,
+                                  paper_folder=paper_folder)
     click.echo(_("wrote {path} ({what})").format(path=out, what=f"{number} {documents.CASE_FORMS[form]}"), err=True)
+
+
+@case.command("attach")
+@click.argument("case_ref", metavar="CASE")
+@click.argument("path", metavar="FILE")
+@click.option("--kind", type=Labelled("mediation.attachments:KINDS", N_("attachment kind")), default="other",
+              show_default=True, help="scan 协议书扫描件, application 申请书, photo 照片, other 其他.")
+@click.option("--note", help="What the file is (e.g. 双方签字的协议书原件扫描).")
+@json_option
+@click.pass_obj
+def case_attach(app, case_ref, path, kind, note, as_json):
+    """Keep a scan or a photo with the case (PDF, JPEG, PNG or HEIC, at most 20 MB).
+
+    The file is kept in the database with its SHA-256, as a step of the case: `audit verify`
+    names it if it is changed or removed.
+
+    \b
+    Example:
+      mediation --as 王主任 case attach 2021-1 协议书扫描.pdf --kind 协议书扫描件
+    """
+    from mediation import attachments
+
+    view = attachments.attach(app.db, actor=app.actor, case=case_ref, path=path, kind=kind, note=note)
+    if as_json:
+        return dump_json(view.to_json())
+    click.echo(_("{number}: attachment {n} kept ({kind}, {name}, {size} bytes)").format(
+        number=view.case, n=view.n, kind=attachments.KINDS[view.kind], name=view.name, size=view.size))
+
+
+@case.command("attachments")
+@click.argument("case_ref", metavar="CASE")
+@json_option
+@click.pass_obj
+def case_attachments(app, case_ref, as_json):
+    """List a case's attachments (number, kind, name, size, who, when).
+
+    \b
+    Example:
+      mediation case attachments 2021-1
+    """
+    from mediation import attachments
+    from mediation.timeutil import show
+
+    found = attachments.views(app.db, actor=app.actor, case=case_ref)
+    if as_json:
+        return dump_json([v.to_json() for v in found])
+    if not found:
+        return click.echo(_("no attachments"))
+    table = app.display.table(_("#"), _("kind"), _("name"), _("bytes"), _("by"), _("at"), _("note"))
+    for v in found:
+        table.add_row(str(v.n), attachments.KINDS.get(v.kind, v.kind), v.name, f"{v.size:,}", v.actor, show(v.at),
+                      v.note or "")
+    app.display.print(table)
+
+
+@case.command("attachment")
+@click.argument("case_ref", metavar="CASE")
+@click.argument("n", metavar="N", type=click.IntRange(min=1))
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="Where to write the file.")
+@click.pass_obj
+def case_attachment(app, case_ref, n, out):
+    """Write attachment N of a case to a file (its bytes checked against their SHA-256 first).
+
+    \b
+    Example:
+      mediation case attachment 2021-1 1 --out 协议书扫描.pdf
+    """
+    from mediation import attachments
+
+    view = attachments.save(app.db, actor=app.actor, case=case_ref, n=n, path=out)
+    click.echo(_("wrote {path} ({what})").format(path=out, what=f"{view.case} #{view.n} {view.name}"), err=True)
 
 
 @case.command("show")
@@ -234,7 +317,7 @@ add_void(case, record="case", zh="案件")
 @click.option("--summary", help="The corrected summary.")
 @click.option("--type", "type_", metavar="TYPE", help="The corrected category (Chinese name, e.g. 邻里).")
 @click.option("--village", shell_complete=complete_villages, help="Move the case to this village of its town (town or county users).")
-@click.option("--party-fix", "party_fixes", multiple=True, metavar="OLD=NAME[,ID][,PHONE]",
+@click.option("--party-fix", "party_fixes", multiple=True, metavar="OLD=NAME[,ID][,PHONE][,DETAIL…]",
               help="Correct a party: the name as registered, then what it should be (repeatable).")
 @click.option("--note", help="Why the record is corrected (required).")
 @click.option("--expect-version", type=int, metavar="N", help="Refuse unless the case is at this version.")
@@ -307,7 +390,8 @@ def render_case(d, v) -> None:
     from workflows.dispute import DISPUTE, TRIGGER_LABELS
 
     parties = "; ".join(
-        ", ".join(x for x in (p.name, p.id_number, p.phone) if x) for p in v.party_details)
+        ", ".join(str(x) for x in (p.name, p.id_number, p.phone, p.gender, p.ethnicity, p.birth_date, p.address, p.employer) if x)
+        for p in v.party_details)
     pairs = [
         numbered(v),
         (_("state"), f"{named(v.state, v.state_label)} · {v.step}"),

@@ -68,6 +68,10 @@ def step_values(trigger: str, values: dict[str, Any], *, fields: Any = None, ski
     if trigger in ("amend", "calendar"):  # a correction; a deadline moved by a holiday notice
         return sep.join(f"{k}: {v.get('old') or '—'} → {v.get('new') or '—'}" for k, v in values.items()
                         if isinstance(v, dict))
+    if trigger == "attach":  # a file kept with the case: its number, kind and name (the hash is in JSON)
+        from mediation.attachments import KINDS
+
+        return f"#{values.get('n')} {KINDS.get(values.get('kind'), values.get('kind'))} {values.get('name')}"
     skip = (*skip, "late", "lapsed")  # (shown with the step's label, or beside the deadline told)
 
     def shown(key: str, value: Any) -> str:
@@ -134,6 +138,11 @@ def render_access(display, access: list[dict[str, Any]] | None) -> None:
     for a in access:
         t.add_row(a["actor"], show(a["at"]))
     display.print(t)
+
+
+PAPER_OPTION = click.option("--paper", "paper_folder", type=click.Path(file_okay=False), envvar="MEDIATION_PAPER",
+                            help="The town's paper folder: template.docx (letterhead, fonts) and paper.toml "
+                                 "(names printed). Default: $MEDIATION_PAPER.")
 
 
 def json_option(f: Callable) -> Callable:
@@ -342,11 +351,17 @@ def wrap_cjk(text: str, width: int) -> list[str]:
         if line:
             lines.append(line)
             line = ""
+        last = ""  # the unit the line ends with: it goes down with punctuation that does not fit
         for unit in re.findall(r"[0-9A-Za-z%¥]+(?:[.,:/\-][0-9A-Za-z%¥]+)*|.", piece):  # too long: between characters
-            if cell_len(line + unit) > width and line and unit not in _BREAK_AFTER + _ASCII_BREAK:
-                lines.append(line)  # (punctuation stays at the end of its line, never starts one)
-                line = ""
+            if cell_len(line + unit) > width and line:
+                if unit not in _BREAK_AFTER + _ASCII_BREAK:
+                    lines.append(line)
+                    line = ""
+                elif last and line != last:  # (punctuation never starts a line: its word goes down with it)
+                    lines.append(line[:-len(last)])
+                    line = last
             line += unit
+            last = unit
     if line:
         lines.append(line)
     return lines

@@ -8,6 +8,7 @@ from cli.steps import add_do, add_undo, add_void, render_options
 from cli.output import (
     Labelled, channel_named, complete_villages, tell_recurrence, dump_json, history_table, json_option, moment, named, need,
     numbered, render_access, provisional_mark, step_label, step_values,
+    PAPER_OPTION,
 )
 from cli.i18n import N_, _, ngettext
 
@@ -108,11 +109,13 @@ def petition_list(app, village, state, year, overdue, text, as_json):
 @petition.command("print")
 @click.argument("petition_ref", metavar="PETITION")
 @click.option("--form", type=Labelled("mediation.documents:PETITION_FORMS", N_("form")), required=True,
-              help="refusal: 不予受理告知书; redirect: 导入法定途径告知书.")
+              help="refusal: 不予受理告知书; redirect: 导入法定途径告知书; receipt: 送达回证 alone.")
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="The Word document (.docx) to write.")
+@PAPER_OPTION
 @click.pass_obj
-def petition_print(app, petition_ref, form, out):
-    """Print a petition's 不予受理告知书 or 导入法定途径告知书 as a Word document.
+def petition_print(app, petition_ref, form, out, paper_folder):
+    """Print a petition's 不予受理告知书 or 导入法定途径告知书 (each with its 送达回证) as a
+    Word document, or the 送达回证 alone.
 
     \b
     Example:
@@ -120,7 +123,8 @@ def petition_print(app, petition_ref, form, out):
     """
     from mediation import documents
 
-    number = documents.print_petition(app.db, actor=app.actor, petition=petition_ref, form=form, path=out)
+    number = documents.print_petition(app.db, actor=app.actor, petition=petition_ref, form=form, path=out,
+                                      paper_folder=paper_folder)
     click.echo(_("wrote {path} ({what})").format(path=out, what=f"{number} {documents.PETITION_FORMS[form]}"), err=True)
 
 

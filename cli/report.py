@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from cli.output import dump_json, json_option
+from cli.output import PAPER_OPTION, dump_json, json_option
 from cli.i18n import _
 
 FORMATS = ("table", "json", "csv", "xlsx", "md", "docx")
@@ -19,7 +19,27 @@ def _formats(f):
     f = click.option("--out", type=click.Path(dir_okay=False, writable=True),
                      help="Write to this file instead of stdout.")(f)
     f = click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)(f)
+    # Who answers for the filed copy (docx and xlsx): 填报单位(盖章), 负责人, 填表人, 联系电话, 填报日期.
+    f = PAPER_OPTION(f)
+    f = click.option("--dated", metavar="DATE", help="填报日期 (default: today).")(f)
+    f = click.option("--phone", help="联系电话 (default: paper.toml's phone).")(f)
+    f = click.option("--filler", help="填表人 (default: paper.toml's clerk, else the acting user).")(f)
+    f = click.option("--head", help="负责人 (default: paper.toml's head).")(f)
+    f = click.option("--unit", help="填报单位 (default: paper.toml's office, else the town's 人民政府).")(f)
     return click.option("--town", help="The town (default: yours, or the only one).")(f)
+
+
+def _signed(fn):
+    """The sign-off options gathered into one value for ``emit``."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args, unit, head, filler, phone, dated, paper_folder, **kwargs):
+        kwargs["signed"] = dict(unit=unit, head=head, filler=filler, phone=phone, dated=dated,
+                                paper_folder=paper_folder)
+        return fn(*args, **kwargs)
+
+    return wrapper
 
 
 @click.group()
@@ -33,7 +53,8 @@ def report():
               "(default: the year's last day, or today for the current year).")
 @_formats
 @click.pass_obj
-def annual(app, year, as_of, town, fmt, out, encoding, as_json):
+@_signed
+def annual(app, year, as_of, town, fmt, out, encoding, as_json, signed):
     """Year-end totals: disputes, petitions, 行政调解/复议/应诉, screening, correction subjects.
 
     \b
@@ -49,14 +70,15 @@ def annual(app, year, as_of, town, fmt, out, encoding, as_json):
     if as_of:
         from mediation.timeutil import local_date, parse_at
         day = local_date(parse_at(as_of).at)
-    emit(app, service.annual(app.db, year=year, as_of=day, town=town), fmt, out, encoding, as_json)
+    emit(app, service.annual(app.db, year=year, as_of=day, town=town), fmt, out, encoding, as_json, signed)
 
 
 @report.command("month")
 @click.argument("month")
 @_formats
 @click.pass_obj
-def month_report(app, month, town, fmt, out, encoding, as_json):
+@_signed
+def month_report(app, month, town, fmt, out, encoding, as_json, signed):
     """A month's totals (月报), counted as the annual report counts: 2021-03 or 2021年3月; the
     current month up to today. The twelve months' counts add up to the year's.
 
@@ -68,14 +90,15 @@ def month_report(app, month, town, fmt, out, encoding, as_json):
     from mediation import report as service
 
     _needs_file(fmt, out, as_json)
-    emit(app, service.month(app.db, month=month, town=town), fmt, out, encoding, as_json)
+    emit(app, service.month(app.db, month=month, town=town), fmt, out, encoding, as_json, signed)
 
 
 @report.command("quarter")
 @click.argument("quarter")
 @_formats
 @click.pass_obj
-def quarter_report(app, quarter, town, fmt, out, encoding, as_json):
+@_signed
+def quarter_report(app, quarter, town, fmt, out, encoding, as_json, signed):
     """A quarter's totals (季报): 2021Q1 or 2021年第一季度; the current quarter up to today.
 
     \b
@@ -85,7 +108,7 @@ def quarter_report(app, quarter, town, fmt, out, encoding, as_json):
     from mediation import report as service
 
     _needs_file(fmt, out, as_json)
-    emit(app, service.quarter(app.db, quarter=quarter, town=town), fmt, out, encoding, as_json)
+    emit(app, service.quarter(app.db, quarter=quarter, town=town), fmt, out, encoding, as_json, signed)
 
 
 @report.command("period")
@@ -93,7 +116,8 @@ def quarter_report(app, quarter, town, fmt, out, encoding, as_json):
 @click.option("--to", "last", metavar="DATE", required=True, help="Its last day (counted whole).")
 @_formats
 @click.pass_obj
-def period_report(app, first, last, town, fmt, out, encoding, as_json):
+@_signed
+def period_report(app, first, last, town, fmt, out, encoding, as_json, signed):
     """The totals of any range of days, counted as the annual report counts.
 
     \b
@@ -105,7 +129,7 @@ def period_report(app, first, last, town, fmt, out, encoding, as_json):
 
     _needs_file(fmt, out, as_json)
     r = service.period(app.db, first=local_date(parse_at(first).at), last=local_date(parse_at(last).at), town=town)
-    emit(app, r, fmt, out, encoding, as_json)
+    emit(app, r, fmt, out, encoding, as_json, signed)
 
 
 def _needs_file(fmt: str, out: str | None, as_json: bool) -> None:
@@ -115,16 +139,25 @@ def _needs_file(fmt: str, out: str | None, as_json: bool) -> None:
         raise click.UsageError(said.format(option=f"--format {fmt}", out="--out FILE"))
 
 
-def emit(app, r, fmt: str, out: str | None, encoding: str, as_json: bool) -> None:
-    """A report in its format, to ``out`` or stdout."""
+def emit(app, r, fmt: str, out: str | None, encoding: str, as_json: bool, signed: dict | None = None) -> None:
+    """A report in its format, to ``out`` or stdout; the paper formats with their sign-off."""
     fmt = "json" if as_json else fmt
-    if fmt == "xlsx":
-        from mediation.report_formats import write_xlsx
-        write_xlsx(r, out)
-        return click.echo(_("wrote {path}").format(path=out), err=True)
-    if fmt == "docx":
-        from mediation.documents import annual_report
-        annual_report(r, out)
+    if fmt in ("xlsx", "docx"):
+        from mediation import paper
+        from mediation.documents import Signoff
+        from mediation.timeutil import local_date, parse_at
+
+        signed = dict(signed or {})
+        settings = paper.settings(signed.pop("paper_folder", None))
+        dated = signed.pop("dated", None)
+        signed["filler"] = signed.get("filler") or settings.get("clerk") or app.actor
+        signoff = Signoff.of(r.town, settings, dated=local_date(parse_at(dated).at) if dated else None, **signed)
+        if fmt == "xlsx":
+            from mediation.report_formats import write_xlsx
+            write_xlsx(r, out, signoff=signoff)
+        else:
+            from mediation.documents import annual_report
+            annual_report(r, out, signoff=signoff, settings=settings)
         return click.echo(_("wrote {path}").format(path=out), err=True)
     if fmt == "table":
         if out:

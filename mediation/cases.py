@@ -9,6 +9,7 @@ from __future__ import annotations
 import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from datetime import date
 from functools import cache
 from typing import Any
 
@@ -78,7 +79,8 @@ def opening(reg: Registration, *, user: User, town_row: Town, village_id: int, s
         source=reg.source, screening=reg.screening, registered_at=when, recorded_at=recorded, line_since=when,
         last_event_at=when, deadline=records.due(deadline_basis({"state": "registered", "line": line,
                                                                  "line_since": when})))
-    parties = [dict(position=i, name=p.name, id_number=p.id_number, phone=p.phone) for i, p in enumerate(reg.parties)]
+    parties = [dict(position=i, name=p.name, id_number=p.id_number, phone=p.phone,
+                    **{k: getattr(p, k) for k in validation.DETAILS}) for i, p in enumerate(reg.parties)]
     event = dict(seq=1, trigger="register", from_state=None, to_state="registered", line=line, actor=user.name,
                  at=when, recorded_at=recorded, note=None,
                  values={k: v for k, v in (("type", reg.type), ("risk", reg.risk), ("kind", reg.kind),
@@ -220,7 +222,8 @@ def amend(db: UnitOfWork, *, actor: str | None, case: str, note: str | None, sum
             old, new = _party_fix(wanted, parties)
             spec = validation.party(new)
             # The full numbers are not read (mediation/personal.py): one typed is written, and the
-            # trail holds it masked, as it is shown (a retyped number is a correction too).
+            # trail holds it masked, as it is shown (a retyped number is a correction too). Details
+            # not typed stay as they were.
             before = (old.name, old.id_number_masked, old.phone_masked)
             old.name = spec.name
             if spec.id_number:
@@ -232,10 +235,20 @@ def amend(db: UnitOfWork, *, actor: str | None, case: str, note: str | None, sum
             if after != before or spec.id_number or spec.phone:
                 fix.shown[f"party[{old.position}]"] = (",".join(x for x in before if x),
                                                        ",".join(x for x in after if x))
+            for key, value in spec.details().items():
+                was = old.address_masked if key == "address" else getattr(old, key)
+                setattr(old, key, value)
+                now = validation.mask_address(value) if key == "address" else value
+                if key == "address" or now != was:
+                    fix.shown[f"party[{old.position}].{key}"] = (_said(was), _said(now))
         fix.found_by(found_by, (fix.changes.get("summary", row.summary), [p.name for p in parties]), note)
         records.amend(s, REGISTER, row, user=user, note=note, changes=fix.changes, shown=fix.shown)
         s.flush()
         return _view(s, row, user=user)
+
+
+def _said(value: Any) -> str:
+    return "" if value is None else value.isoformat() if isinstance(value, date) else str(value)
 
 
 def _party_fix(fix: str, parties: list[Party]) -> tuple[Party, str]:
@@ -331,8 +344,8 @@ def ledger(db: UnitOfWork, *, actor: str | None, village: str | None = None, sta
                 "petition": _petition_key(petition_keys, opened.get("petition")),
                 "at": timeutil.local(opening.at).replace(tzinfo=None),
                 "by": opening.actor,
-                "parties": [",".join([p.name, *([x or "" for x in full[row.id][i]] if unmask else [])]).rstrip(",")
-                            for i, p in enumerate(parties)],
+                "parties": [d.spec(private=unmask) for d in case_view(row, names[row.village_id], parties,
+                                                                      full=full.get(row.id)).party_details],
                 "steps": [{"trigger": e.trigger, "at": timeutil.local(e.at).replace(tzinfo=None), "by": e.actor,
                            "note": e.note, "values": e.values}
                           for e in events[1:] if e.trigger in DISPUTE.triggers],
@@ -470,8 +483,10 @@ def _parties_and_petitions_query():
 
     return union_all(
         select(literal("party").label("kind"), Party.position.label("ord"), Party.name, Party.id_number_masked,
-               Party.phone_masked).where(Party.case_id == bindparam("case_id")),
-        select(literal("petition"), Petition.id, Petition.number, null(), null())
+               Party.phone_masked, Party.gender, Party.ethnicity, Party.birth_date, Party.address_masked, Party.employer)
+        .where(Party.case_id == bindparam("case_id")),
+        select(literal("petition"), Petition.id, Petition.number, null(), null(), null(), null(), null(), null(),
+               null())
         .where(Petition.case_id == bindparam("case_id")),
     ).order_by("kind", "ord")
 

@@ -54,16 +54,18 @@ ITEMS: dict[str, tuple[str | None, str]] = {
     "petition": ("petition", "id"), "petition_event": ("petition", "petition_id"),
     "matter": ("matter", "id"), "matter_event": ("matter", "matter_id"),
     "subject": ("subject", "id"), "employment": ("subject", "subject_id"), "subject_event": ("subject", "subject_id"),
-    "screening_round": (None, "id"), "zero_report": (None, "id"),
+    "screening_round": (None, "id"), "zero_report": (None, "id"), "attachment": ("case", "case_id"),
 }
 EVENT_TABLES = frozenset(t for t in ITEMS if t.endswith("_event"))
 # How an item finds its town: its own column, or its record's.
-_TOWN_VIA = {"party": ("case_id", "dispute_case"), "employment": ("subject_id", "subject")}
+_TOWN_VIA = {"party": ("case_id", "dispute_case"), "employment": ("subject_id", "subject"),
+             "attachment": ("case_id", "dispute_case")}
 # Not part of an item's hash: what finding searches (derived from the rest), and an event's
-# ``undone`` mark (checked against the undo steps by ``audit.check_record``).
-_LEFT_OUT = {"search", "undone"}
+# ``undone`` mark (checked against the undo steps by ``audit.check_record``), an attachment's
+# bytes (its ``sha256`` column is hashed instead, and ``_altered_files`` checks the bytes against it).
+_LEFT_OUT = {"search", "undone", "content"}
 # Written once: a second link of one of these is a change.
-_WRITTEN_ONCE = set(EVENT_TABLES) | {"screening_round", "zero_report"}
+_WRITTEN_ONCE = set(EVENT_TABLES) | {"screening_round", "zero_report", "attachment"}
 # The registers whose yearly numbers must have no gap: (table, register, split by kind).
 _NUMBERED = (("dispute_case", "case", False), ("petition", "petition", False), ("matter", "matter", True))
 
@@ -368,8 +370,32 @@ def town_problems(s, town_row, *, names: dict[tuple[str, int], str],
         if (table, item) not in seen:
             say(_kind(table), labels(table, record, item=item), seq, "deleted",
                 _("{what} {id} was removed").format(what=table, id=item))
+    for record, n, name in _altered_files(conn, dialect, town_row.id):
+        say("case", labels("attachment", record), None, "edited",
+            _("attachment {n} ({name}) no longer holds the file attached: its bytes were changed").format(n=n, name=name))
     problems += _missing_numbers(conn, town_row)
     return count, problems
+
+
+def _altered_files(conn, dialect: str, town_id: int) -> list[tuple[int, int, str]]:
+    """Each attachment of the town whose bytes no longer hash to the SHA-256 kept beside them
+    (and in its ``attach`` step and its link): (case id, its number in the case, its name)."""
+    from sqlalchemy import inspect, text
+
+    if "attachment" not in inspect(conn).get_table_names():
+        return []
+    town = "JOIN dispute_case c ON c.id = a.case_id WHERE c.town_id = :t"
+    if dialect == "postgresql":
+        q = text(f"SELECT a.case_id, a.seq, a.name FROM attachment a {town} "
+                 "AND encode(sha256(a.content), 'hex') <> a.sha256 ORDER BY a.case_id, a.seq")
+        return [tuple(r) for r in conn.execute(q, {"t": town_id})]
+    out = []
+    rows = conn.execute(text(f"SELECT a.case_id, a.seq, a.name, a.sha256, a.content FROM attachment a {town} "
+                             "ORDER BY a.case_id, a.seq").execution_options(yield_per=20), {"t": town_id})
+    for case_id, seq, name, kept, content in rows:
+        if hashlib.sha256(content or b"").hexdigest() != kept:
+            out.append((case_id, seq, name))
+    return out
 
 
 def _hashes_query(dialect: str, table: str, columns: list[tuple[str, str]], town: str) -> str:

@@ -41,6 +41,9 @@ HEADERS = [h for h, _ in COLUMNS]
 FIELD = dict(COLUMNS)
 HEADER = {f: h for h, f in COLUMNS}
 REGISTRATION = ("village", "type", "summary", "parties", "source", "screening", "petition", "risk", "kind")
+# Rows whose 编号 starts so are the template's examples: shown to the clerk, never loaded.
+EXAMPLE = "示例"
+TITLE = "矛盾纠纷排查调处台账"
 PARTY_SEPARATORS = ("\n", ";", ";")
 
 
@@ -94,7 +97,7 @@ def _read_rows(path: str) -> tuple[str, list[str], list[_Row]]:
             if value is None or (isinstance(value, str) and not value.strip()) or header not in FIELD:
                 continue
             cells[FIELD[header]] = value.strip() if isinstance(value, str) else value
-        if cells:
+        if cells and not str(cells.get("key", "")).startswith(EXAMPLE):
             out.append(_Row(n, cells))
     return title, headers, out
 
@@ -308,51 +311,67 @@ def write_xlsx(path: str, table: Iterator[list[Any]], *, villages: list[str]) ->
 
 
 def template(path: str, *, villages: list[str]) -> None:
-    """A blank ledger: the headers and drop-down lists (categories, villages, steps, every
-    choice a step takes) for a clerk to fill in, and an example case on the instructions sheet."""
+    """A blank ledger: the headers, a filled example case (its 编号 starts with 示例, so a
+    load skips it) and the drop-down lists (categories, villages, steps, every choice a step
+    takes) for a clerk to fill in, and how to fill it in on a second sheet."""
     from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
 
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET
     ws.append(HEADERS)
+    example = [
+        {"key": f"{EXAMPLE}-2021-001", "village": villages[0] if villages else "龙潭村", "type": "邻里",
+         "summary": "排水沟堵塞互相指责", "parties": "孙秀英,11010519491231002X,13812345678,女,汉族,住址=龙潭村3组\n吴大海",
+         "source": "排查发现", "screening": "逐个", "do": REGISTER, "at": "2021-03-02", "by": "刘明山"},
+        {"key": f"{EXAMPLE}-2021-001", "do": "研判分流", "at": "2021-03-02", "risk": "黄"},
+        {"key": f"{EXAMPLE}-2021-001", "do": "开始调解", "at": "2021-03-03", "mediator": "刘明山"},
+        {"key": f"{EXAMPLE}-2021-001", "do": "达成协议", "at": "2021-03-06", "agreement": "书面协议",
+         "terms": "吴家疏通水沟", "amount": 200, "performance_due": "2021-03-20"},
+    ]
+    grey, shade = Font(italic=True, color="666666"), PatternFill("solid", fgColor="EEEEEE")
+    for row in example:
+        ws.append([row.get(f) for _, f in COLUMNS])
+        for cell in ws[ws.max_row]:
+            cell.font, cell.fill = grey, shade
     _dress(wb, ws, villages=villages, rows=1000)
     notes = wb.create_sheet("填写说明")
     for line in (
         "每个案件先填一行“登记”(步骤列填 登记),再按时间顺序每个步骤一行;每行都填该案的编号。",
-        "当事人:每人一行(或用分号隔开),写作 姓名,身份证号,电话;身份证号和电话可不填。",
+        f"灰色的几行是示例:编号以“{EXAMPLE}”开头的行导入时跳过,可以删除,也可以留着参考。",
+        "当事人:每人一行(或用分号隔开),写作 姓名,身份证号,电话,性别,民族,住址=…,单位=…;除姓名外都可不填。",
         "日期:登记行是登记日期,步骤行是该步骤发生的日期,如 2021-03-02 或 2021-03-02 09:30。",
         "步骤和各项取值可用下拉列表中的中文,也可用英文标识;不填的列留空。",
         "导入:mediation load 本文件.xlsx —— 全部通过才写入;每个问题都指出 工作表!行:列。",
+        "导出的台账不含身份证号、电话和住址,除非由有权限的用户加 --unmask 导出(记入查阅记录);"
+        "不含这些的台账导回后,案件也不含它们。",
     ):
         notes.append([line])
-    notes.append([])
-    notes.append(["示例(填在“台账”表中):"])
-    example = [
-        {"key": "2021-001", "village": villages[0] if villages else "龙潭村", "type": "邻里", "summary": "排水沟堵塞互相指责",
-         "parties": "孙秀英,11010519491231002X,13812345678\n吴大海", "source": "排查发现", "screening": "逐个",
-         "do": REGISTER, "at": "2021-03-02", "by": "刘明山"},
-        {"key": "2021-001", "do": "研判分流", "at": "2021-03-02", "risk": "黄"},
-        {"key": "2021-001", "do": "开始调解", "at": "2021-03-03", "mediator": "刘明山"},
-        {"key": "2021-001", "do": "达成协议", "at": "2021-03-06", "agreement": "书面协议", "terms": "吴家疏通水沟",
-         "amount": 200},
-    ]
-    notes.append(HEADERS)
-    for row in example:
-        notes.append([row.get(f) for _, f in COLUMNS])
+    notes.column_dimensions["A"].width = 110
     wb.save(path)
 
 
 def _dress(wb, ws, *, villages: list[str], rows: int) -> None:
-    """Bold headers, widths that fit Chinese text, and the drop-down lists, kept on a hidden
-    sheet (a list longer than 255 characters cannot be written into the rule itself)."""
-    from openpyxl.styles import Font
+    """Bold headers, widths that fit what the sheet holds, borders, the drop-down lists (kept
+    on a hidden sheet: a list longer than 255 characters cannot be written into the rule
+    itself), and a page set up to print as a ledger: A4 landscape, one page wide, the title
+    in the page header, the header row repeated, page numbers."""
+    from openpyxl.styles import Alignment, Border, Font, Side
     from openpyxl.worksheet.datavalidation import DataValidation
 
     from mediation.report_formats import display_width
 
+    thin = Side(style="thin", color="000000")
+    box = Border(left=thin, right=thin, top=thin, bottom=thin)
     for cell in ws[1]:
         cell.font = Font(bold=True)
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    for row in ws.iter_rows(min_row=1, max_row=ws.max_row):
+        for cell in row:
+            cell.border = box
+            if cell.row > 1:
+                cell.alignment = Alignment(vertical="top", wrap_text=True)
     ws.freeze_panes = "A2"
     lists = {"village": villages, "type": list(config.DISPUTE_TYPES), "source": list(config.SOURCES.values()),
              "screening": list(config.SCREENING_MODES),
@@ -376,9 +395,24 @@ def _dress(wb, ws, *, villages: list[str], rows: int) -> None:
         ws.add_data_validation(rule)
         column = _letter(HEADERS.index(HEADER[field]))
         rule.add(f"{column}2:{column}{rows}")
+    # Widths from what the columns hold (a line of a cell, at most 30: longer text wraps), and
+    # room for the header (which wraps at 8) and a date with its time.
+    most = {"简要情况": 30, "当事人": 30, "说明": 24, "协议内容": 24}
     for i, header in enumerate(HEADERS):
-        width = {"简要情况": 30, "当事人": 28, "说明": 24, "协议内容": 24}.get(header, display_width(header) + 4)
-        ws.column_dimensions[_letter(i)].width = max(width, 10)
+        held = [display_width(line) for c in ws.iter_cols(min_col=i + 1, max_col=i + 1, min_row=2)
+                for cell in c if cell.value is not None for line in _text(cell.value).splitlines()]
+        width = max([min(display_width(header), 8), *held]) + 2
+        ws.column_dimensions[_letter(i)].width = min(max(width, 6), most.get(header, 24))
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.oddHeader.center.text = TITLE
+    ws.oddHeader.center.size = 14
+    ws.oddHeader.center.font = "宋体,Bold"
+    ws.oddFooter.center.text = "第 &P 页 共 &N 页"
 
 
 def village_names(db) -> list[str]:

@@ -439,6 +439,12 @@ def _validate(rec: Record) -> list[Problem]:
         for j, part in enumerate(parts[1:], 1):
             if not part:
                 continue
+            if validation.detail_of(part)[0] is not None:
+                try:
+                    validation.party(f"{parts[0] or '?'},{part}")
+                except MediationError as exc:
+                    out.append(Problem(_said(exc), "parties", i, validation.detail_of(part)[0]))
+                continue
             looks_id = validation.looks_like_id(part)
             problem = validation.id_number_problem(part) if looks_id else validation.phone_problem(part)
             if problem:

@@ -53,6 +53,7 @@ BELONGING: dict[str, tuple[str, str]] = {
     "party": ("case_id", "dispute_case"), "case_event": ("case_id", "dispute_case"),
     "petition_event": ("petition_id", "petition"), "matter_event": ("matter_id", "matter"),
     "subject_event": ("subject_id", "subject"), "employment": ("subject_id", "subject"),
+    "attachment": ("case_id", "dispute_case"),
 }
 EVENTS = ("case_event", "petition_event", "matter_event", "subject_event")
 # An import key's kind and its record's table.
@@ -71,7 +72,7 @@ _OFFICES = (GROUPS[Role.town], GROUPS[Role.county])
 WRITES: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
     ("INSERT, UPDATE", ("dispute_case", "petition", "subject", "screening_round", "zero_report", "party",
                         "employment", "import_key"), _ALL),
-    ("INSERT", EVENTS + ("access_log",), _ALL),
+    ("INSERT", EVENTS + ("access_log", "attachment"), _ALL),  # (an attachment is written once)
     ("UPDATE (undone)", EVENTS, _ALL),
     ("INSERT, UPDATE", ("matter",), _OFFICES),
     # (``login`` may only be NULL, its policy says: a login is given by ``mediation_give_login``)

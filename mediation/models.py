@@ -1,6 +1,7 @@
 """Every table, for schema creation and for code that touches them all. Code on a hot start
 path imports from ``mediation.tables.<module>`` instead, and builds only what it needs."""
 
+from mediation.tables.attachments import Attachment  # noqa: F401
 from mediation.tables.base import EventFields, Numbered, TownNumbered, UTCDateTime  # noqa: F401
 from mediation.tables.disputes import Case, CaseEvent, Party  # noqa: F401
 from mediation.tables.imports import AccessLog, ChainLink, ImportKey  # noqa: F401

@@ -20,23 +20,32 @@ from sqlmodel import select
 
 from mediation import timeutil
 
-# What is personal in each register: (table, columns of ID number and phone, position column).
-KINDS = {"case": ("party", "case_id", "id_number", "phone", "position"),
-         "petition": ("petition", "id", "petitioner_id_number", "petitioner_phone", None)}
+# What is personal in each register: (table, record column, columns of ID number, phone and
+# address — None where the register keeps none —, position column).
+KINDS = {"case": ("party", "case_id", ("id_number", "phone", "address"), "position"),
+         "petition": ("petition", "id", ("petitioner_id_number", "petitioner_phone", None), None)}
 # The columns no person's login may read on PostgreSQL.
-PRIVATE = {table: (id_number, phone) for table, _key, id_number, phone, _pos in KINDS.values()}
+PRIVATE = {table: tuple(c for c in columns if c) for table, _key, columns, _pos in KINDS.values()}
+# What a revealed person is: (ID number, phone, address).
+Full = tuple[str | None, str | None, str | None]
 
 
-def reveal(s, kind: str, rows: Sequence[Any], *, user) -> dict[int, list[tuple[str | None, str | None]]]:
+def _selected(columns: tuple[str | None, ...], prefix: str = "") -> str:
+    """The columns as selected (``prefix``: for the server's function, typed as it returns them)."""
+    cast = "::text" if prefix else ""
+    return ", ".join(f"{prefix}{c}{cast}" if c else f"NULL{cast}" for c in columns)
+
+
+def reveal(s, kind: str, rows: Sequence[Any], *, user) -> dict[int, list[Full]]:
     """For each record in ``rows`` (cases or petitions, which the caller has checked ``user``
-    may act on): its people's (ID number, phone) in order (a case's parties by position, a
-    petition's petitioner), with one access-log row per record, by ``user``."""
+    may act on): its people's (ID number, phone, address) in order (a case's parties by
+    position, a petition's petitioner), with one access-log row per record, by ``user``."""
     if not rows:
         return {}
     ids = [r.id for r in rows]
-    out: dict[int, list[tuple[str | None, str | None]]] = {i: [] for i in ids}
+    out: dict[int, list[Full]] = {i: [] for i in ids}
     if s.get_bind().dialect.name == "postgresql":
-        found = s.execute(text("SELECT record_id, id_number, phone FROM mediation_unmask(:kind, :ids, :actor) "
+        found = s.execute(text("SELECT record_id, id_number, phone, address FROM mediation_unmask(:kind, :ids, :actor) "
                                "ORDER BY record_id, pos"), {"kind": kind, "ids": ids, "actor": user.name})
     else:
         from mediation.tables.imports import AccessLog
@@ -45,12 +54,12 @@ def reveal(s, kind: str, rows: Sequence[Any], *, user) -> dict[int, list[tuple[s
         s.add_all(AccessLog(town_id=r.town_id, kind=kind, record_id=r.id, actor=user.name, at=now, what="unmask")
                   for r in rows)
         s.flush()
-        table, key, id_number, phone, position = KINDS[kind]
+        table, key, columns, position = KINDS[kind]
         order = f", {position}" if position else ""
-        found = s.execute(text(f"SELECT {key} AS record_id, {id_number} AS id_number, {phone} AS phone FROM {table} "
+        found = s.execute(text(f"SELECT {key}, {_selected(columns)} FROM {table} "
                                f"WHERE {key} IN ({', '.join(str(int(i)) for i in ids)}) ORDER BY {key}{order}"))
-    for record_id, number, phone_number in found:
-        out[record_id].append((number, phone_number))
+    for record_id, number, phone_number, address in found:
+        out[record_id].append((number, phone_number, address))
     return out
 
 
@@ -70,7 +79,7 @@ def unmask_function(definer: str, scope: str) -> str:
     nothing is returned; the actor is the connected person (``actor`` counts only for the
     schema owner, who acts as a named user, as on SQLite)."""
     branches = []
-    for kind, (table, key, id_number, phone, position) in KINDS.items():
+    for kind, (table, key, columns, position) in KINDS.items():
         parent = "dispute_case" if kind == "case" else table
         pos = f"t.{position}" if position else "0"
         branches.append(f"""  {'IF' if not branches else 'ELSIF'} p_kind = '{kind}' THEN
@@ -80,10 +89,10 @@ def unmask_function(definer: str, scope: str) -> str:
     END IF;
     INSERT INTO access_log (town_id, kind, record_id, actor, at, what)
       SELECT r.town_id, p_kind, r.id, who, now(), 'unmask' FROM {parent} r WHERE r.id = ANY(p_records);
-    RETURN QUERY SELECT t.{key}, {pos}::integer, t.{id_number}::text, t.{phone}::text FROM {table} t
+    RETURN QUERY SELECT t.{key}, {pos}::integer, {_selected(columns, "t.")} FROM {table} t
       WHERE t.{key} = ANY(p_records);""")
     return f"""CREATE OR REPLACE FUNCTION mediation_unmask(p_kind text, p_records integer[], p_actor text DEFAULT NULL)
-        RETURNS TABLE (record_id integer, pos integer, id_number text, phone text) {definer}
+        RETURNS TABLE (record_id integer, pos integer, id_number text, phone text, address text) {definer}
 DECLARE who text; seen integer; wanted integer;
 BEGIN
   who := CASE WHEN mediation_is_owner() THEN p_actor ELSE mediation_name() END;

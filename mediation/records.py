@@ -259,7 +259,7 @@ def undo(s, reg: Register, row, *, user, note: str | None) -> None:
 
 
 # Steps that correct a record and leave its workflow state alone: ``undo`` reaches past them.
-_CORRECTIONS = frozenset({"amend", "calendar"})
+_CORRECTIONS = frozenset({"amend", "calendar", "attach"})
 
 
 def _private() -> set[str]:

@@ -407,7 +407,9 @@ def summary_zh(r: dict[str, Any], place: str = "全镇", label: str = "全年") 
     """The paragraph in the report's own style (营盘镇 2021, sections 二(五) and 五(四));
     ``label`` names the period (全年, 本月, 本季度, 本期)."""
     d, p, c = r["disputes"], r["petitions"], r["corrections"]
-    rate = f"{Decimal(str(d['success_rate'])) * 100:.1f}%"
+    from mediation.report_formats import percent
+
+    rate = percent(d["success_rate"])
     routed = sum(p["redirected"].values())
     admin = [f"{label}行政调解案件{r['administrative_mediation']}件" if r["administrative_mediation"]
              else f"{label}无行政调解案件"]
@@ -421,7 +423,7 @@ def summary_zh(r: dict[str, Any], place: str = "全镇", label: str = "全年") 
     as_of = r["as_of"]
     return (f"{label}排查登记矛盾纠纷{d['registered']}件,调解成功{d['resolved']}件,调解成功率{rate}"
             f"(其中书面协议{d['agreements']['written']}件、口头协议{d['agreements']['oral']}件,"
-            f"涉及金额{d['agreements']['amount']}元,司法确认{d['judicial_confirmations']}件)。"
+            f"涉及金额{Decimal(d['agreements']['amount']):,.2f}元,司法确认{d['judicial_confirmations']}件)。"
             f"收到群众信访{p['received']}件,其中初信初访{p['first_time']}件;依法受理{p['accepted']}件,"
             f"诉访分离导入法定途径{routed}件。"
             f"{admin_text}"

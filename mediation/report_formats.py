@@ -35,12 +35,24 @@ class Row:
     key: str
 
     def shown(self) -> str:
-        """The value as the terminal and the text formats print it."""
+        """The value as the terminal and the text formats print it: every rate to 0.1%, as the
+        summary says it."""
         if self.kind == "percent":
-            return f"{self.value * 100:.2f}%" if self.key.endswith("success_rate") else f"{self.value * 100:.1f}%"
+            return percent(self.value)
         if self.kind == "amount":
             return f"{self.value:.2f}"
         return str(self.value)
+
+    def printed(self) -> str:
+        """As paper prints it: amounts with thousands separators (546,900.00)."""
+        return f"{self.value:,.2f}" if self.kind == "amount" else self.shown()
+
+
+def percent(value: Any) -> str:
+    """A rate as every format says it: 0.93333 → 93.3% (half up, one decimal)."""
+    from decimal import ROUND_HALF_UP
+
+    return f"{(Decimal(str(value)) * 100).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"
 
 
 def sections(report: AnnualReport) -> list[tuple[str, list[Row]]]:
@@ -155,78 +167,132 @@ def to_markdown(report: AnnualReport) -> str:
     return "\n".join(lines) + "\n"
 
 
-_FORMATS = {"count": "0", "percent": "0.00%", "amount": "#,##0.00", "text": "@"}
+_FORMATS = {"count": "#,##0", "percent": "0.0%", "amount": "#,##0.00", "text": "@"}
 
 
-def write_xlsx(report: AnnualReport, path: str) -> None:
-    """汇总: every figure in the report's order with the summary, the as-of date and the
-    counting rules; 信访 and 三线管控 on sheets of their own; 分类统计: category × village."""
+def write_xlsx(report: AnnualReport, path: str, *, signoff: Any = None) -> None:
+    """汇总: every figure in the report's order with the summary, the period and the counting
+    rules; 信访 and 三线管控 on sheets of their own; 分类统计: category × village. Each sheet
+    prints as filed: A4 landscape, one page wide, its header rows repeated, every cell bordered,
+    widths that hold the longest label and date, 填报单位(盖章) above and 负责人 / 填表人 /
+    联系电话 / 填报日期 below (``signoff``: ``documents.Signoff``)."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
+    from openpyxl.styles import Alignment, Border, Font, Side
 
     wb = Workbook()
     ws = wb.active
     ws.title = "汇总"
     bold = Font(bold=True)
+    thin = Side(style="thin", color="000000")
+    box = Border(left=thin, right=thin, top=thin, bottom=thin)
     parts = sections(report)
+    signed = dict(signoff.rows()) if signoff is not None else {}
 
-    def heading(sheet, title: str) -> None:
-        sheet.append([f"{report.town} {report.heading}矛盾纠纷化解统计 — {title}"])
-        sheet.cell(sheet.max_row, 1).font = Font(bold=True, size=13)
-        sheet.append(["截止日期", report.as_of])
-        sheet.cell(sheet.max_row, 2).number_format = "yyyy-mm-dd"
-        sheet.cell(sheet.max_row, 2).alignment = Alignment(horizontal="left")
+    def heading(sheet, title: str, columns: int) -> None:
+        sheet.append([f"{report.town}{report.heading.replace(' ', '')}矛盾纠纷化解统计 — {title}"])
+        sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=columns)
+        sheet.cell(1, 1).font = Font(bold=True, size=14)
+        sheet.cell(1, 1).alignment = Alignment(horizontal="center")
+        for label, day in (("起始日期", report.first_day), ("截止日期", report.as_of)):
+            sheet.append([label, day])
+            sheet.cell(sheet.max_row, 2).number_format = "yyyy-mm-dd"
+            sheet.cell(sheet.max_row, 2).alignment = Alignment(horizontal="left")
+        if signed:
+            sheet.append(["填报单位(盖章)", signed["填报单位(盖章)"]])
 
     def figures(sheet, title: str, rows: list[Row]) -> None:
         sheet.append([])
         sheet.append([title, "数值"])
         for cell in sheet[sheet.max_row]:
-            cell.font = bold
+            cell.font, cell.border = bold, box
+            cell.alignment = Alignment(horizontal="center")
         for r in rows:
             value = float(r.value) if isinstance(r.value, Decimal) else r.value
             sheet.append([r.label, value])
-            sheet.cell(sheet.max_row, 2).number_format = _FORMATS[r.kind]
-            if r.kind == "percent" and r.key == "corrections.employment_rate":
-                sheet.cell(sheet.max_row, 2).number_format = "0.0%"
+            sheet.cell(sheet.max_row, 1).border = box
+            figure = sheet.cell(sheet.max_row, 2)
+            figure.number_format, figure.border = _FORMATS[r.kind], box
+            figure.alignment = Alignment(horizontal="right", wrap_text=r.kind == "text")
 
-    def closing(sheet, *texts: str) -> None:
+    def closing(sheet, columns: int, *texts: str) -> None:
         sheet.append([])
+        width = sum(sheet.column_dimensions[_column(i)].width or 10 for i in range(1, columns + 1))
         for text in texts:
             sheet.append([text])
-            sheet.merge_cells(start_row=sheet.max_row, start_column=1, end_row=sheet.max_row, end_column=2)
+            sheet.merge_cells(start_row=sheet.max_row, start_column=1, end_row=sheet.max_row, end_column=columns)
             sheet.cell(sheet.max_row, 1).alignment = Alignment(wrap_text=True, vertical="top")
-            sheet.row_dimensions[sheet.max_row].height = 15 * (display_width(text) // 70 + 1)
+            sheet.row_dimensions[sheet.max_row].height = 16 * (display_width(text) // max(int(width * 0.95), 1) + 1)
+        if signed:
+            sheet.append([])
+            sheet.append([f"负责人:{signed['负责人']}", f"填表人:{signed['填表人']}"])
+            sheet.append([f"联系电话:{signed['联系电话']}", f"填报日期:{signed['填报日期']}"])
 
-    def widths(sheet) -> None:
+    def widths(sheet, *, first_row: int, most: int = 40) -> None:
         for column in sheet.columns:
-            shown = [display_width(c.value) for c in column[2:] if c.value is not None and len(str(c.value)) < 40]
-            sheet.column_dimensions[column[0].column_letter].width = min(max(shown or [8]) + 4, 40)
+            shown = [display_width(_said(c.value)) for c in column[first_row - 1:]
+                     if c.value is not None and display_width(_said(c.value)) < most]
+            sheet.column_dimensions[_column(column[0].column)].width = min(max(shown or [8]) + 3, most + 3)
 
-    heading(ws, "汇总")
+    def printed(sheet, header_rows: str) -> None:
+        sheet.page_setup.orientation = "landscape"
+        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+        sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        sheet.print_title_rows = header_rows
+        sheet.print_options.horizontalCentered = True
+        sheet.page_margins.left = sheet.page_margins.right = 0.5
+        sheet.oddFooter.center.text = "第 &P 页 共 &N 页"
+
+    heading(ws, "汇总", 2)
     for title, rows in parts:
         figures(ws, title, rows)
-    closing(ws, "综述:" + report.summary_zh, COUNTING_RULES)
-    widths(ws)
-    ws.column_dimensions["B"].width = max(ws.column_dimensions["B"].width, 16)
+    widths(ws, first_row=2)
+    ws.column_dimensions["B"].width = max(ws.column_dimensions["B"].width, 24)
+    closing(ws, 2, "综述:" + report.summary_zh, COUNTING_RULES)
+    printed(ws, "1:2")
 
     by_title = dict(parts)
     for name, title in (("信访", "信访"), ("三线管控", "三线管控 各线调结")):
         sheet = wb.create_sheet(name)
-        heading(sheet, name)
+        heading(sheet, name, 2)
         figures(sheet, title, by_title[title])
         if name == "三线管控":
             figures(sheet, "上报与结果", [r for r in by_title["矛盾纠纷"] if r.key in (
                 "disputes.escalated", "disputes.redirected", "disputes.terminated", "disputes.resolved")])
-        closing(sheet, COUNTING_RULES)
-        widths(sheet)
+        widths(sheet, first_row=2)
+        sheet.column_dimensions["B"].width = max(sheet.column_dimensions["B"].width, 24)
+        closing(sheet, 2, COUNTING_RULES)
+        printed(sheet, "1:2")
 
     sheet = wb.create_sheet("分类统计")
-    heading(sheet, "分类统计(按登记)")
+    matrix = matrix_rows(report)
+    heading(sheet, "分类统计(按登记)", len(matrix[0]))
     sheet.append([])
-    for r in matrix_rows(report):
+    top = sheet.max_row + 1
+    for r in matrix:
         sheet.append(r)
-        if r[0] in ("村(社区)", "合计"):
-            for cell in sheet[sheet.max_row]:
+        for cell in sheet[sheet.max_row]:
+            cell.border = box
+            if r[0] in ("村(社区)", "合计"):
                 cell.font = bold
-    widths(sheet)
+            if r[0] == "村(社区)":
+                cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    widths(sheet, first_row=top + 1)
+    for i in range(2, len(matrix[0]) + 1):  # the categories' headers wrap; their counts are short
+        sheet.column_dimensions[_column(i)].width = 7
+    sheet.row_dimensions[top].height = 32
+    closing(sheet, len(matrix[0]), COUNTING_RULES)
+    printed(sheet, f"1:{top}")
     wb.save(path)
+
+
+def _column(i: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(i)
+
+
+def _said(value: Any) -> str:
+    from datetime import date
+
+    return value.isoformat() if isinstance(value, date) else str(value)

@@ -22,6 +22,52 @@ class PartySpec:
     name: str
     id_number: str | None = None
     phone: str | None = None
+    # What a 人民调解协议书 states of each party (人民调解法第29条), all optional: 性别, 民族,
+    # 出生日期 (else read from the ID number), 住址 (private, as an ID number is), 单位或职业.
+    gender: str | None = None
+    ethnicity: str | None = None
+    birth_date: date | None = None
+    address: str | None = None
+    employer: str | None = None
+
+    def details(self) -> dict[str, object]:
+        """The details given (the keys of ``DETAILS``), for a party row or a correction."""
+        return {k: getattr(self, k) for k in DETAILS if getattr(self, k) is not None}
+
+
+# A party's details as typed after its name: ``住址=龙潭村3组``, ``sex=女``… (the keys people
+# write, Chinese or English), or by shape: 男/女, a word ending in 族, a date.
+DETAILS = {"gender": N_("gender"), "ethnicity": N_("ethnicity"), "birth_date": N_("birth date"), "address": N_("address"),
+           "employer": N_("employer or occupation")}
+_DETAIL_KEYS = {"性别": "gender", "gender": "gender", "民族": "ethnicity", "ethnicity": "ethnicity", "出生日期": "birth_date",
+                "出生": "birth_date", "生日": "birth_date", "birth_date": "birth_date", "birth": "birth_date", "住址": "address", "地址": "address",
+                "住所": "address", "address": "address", "单位": "employer", "职业": "employer", "工作单位": "employer",
+                "单位或职业": "employer", "employer": "employer", "sex": "gender", "born": "birth_date",
+                "work": "employer", "occupation": "employer"}
+_SEXES = {"男": "男", "女": "女", "男性": "男", "女性": "女", "m": "男", "f": "女", "male": "男", "female": "女"}
+_DAY = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+
+
+def _detail(key: str, value: str, spec: str) -> object:
+    """One detail checked: a gender is 男 or 女, an ethnicity ends in 族, a birth date is a past day."""
+    value = value.strip()
+    if key == "gender":
+        if value.lower() not in _SEXES:
+            raise InvalidValue(_("a party's gender is 男 or 女: '{spec}'").format(spec=shown(spec)))
+        return _SEXES[value.lower()]
+    if key == "ethnicity":
+        value = clean_text(value, N_("ethnicity"), limit="name")
+        return value if value.endswith("族") or value in ("未识别民族", "入籍") else value + "族"
+    if key == "birth_date":
+        m = _DAY.fullmatch(value)
+        try:
+            day = date(int(m.group(1)), int(m.group(2)), int(m.group(3))) if m else None
+        except ValueError:
+            day = None
+        if day is None or not date(1900, 1, 1) <= day <= date.today():
+            raise InvalidValue(_("a birth date is a past day, 1980-05-01: '{spec}'").format(spec=shown(spec)))
+        return day
+    return clean_text(value, DETAILS[key], limit="name" if key != "address" else "key")
 
 
 def id_number_problem(value: str) -> str | None:
@@ -100,11 +146,18 @@ def party(spec: str) -> PartySpec:
     name = clean_text(parts[0], N_("party name"), limit="name") if parts else ""
     if not name:
         raise InvalidValue(_("a party needs a name: '{spec}'").format(spec=shown(spec)))
-    if len(parts) > 3:
-        raise InvalidValue(_("a party is NAME[,ID_NUMBER][,PHONE]: '{spec}'").format(spec=shown(spec)))
+    if len(parts) > 3 + len(DETAILS):
+        raise InvalidValue(_("a party is NAME[,ID_NUMBER][,PHONE][,DETAIL=VALUE…]: '{spec}'").format(spec=shown(spec)))
     id_no = tel = None
+    details: dict[str, object] = {}
     for extra in parts[1:]:
         if not extra:
+            continue
+        key, said = detail_of(extra)
+        if key is not None:
+            if key in details:
+                raise InvalidValue(_("{what} given twice: '{spec}'").format(what=_(DETAILS[key]), spec=shown(spec)))
+            details[key] = _detail(key, said, spec)
             continue
         if looks_like_id(extra):
             if id_no:
@@ -114,7 +167,45 @@ def party(spec: str) -> PartySpec:
             if tel:
                 raise InvalidValue(_("two phone numbers: '{spec}'").format(spec=spec))
             tel = phone(extra)
-    return PartySpec(name=name, id_number=id_no, phone=tel)
+    birth_date = details.get("birth_date")
+    if birth_date is not None and id_no and id_no[6:14] != birth_date.strftime("%Y%m%d"):
+        raise InvalidValue(_("the birth date differs from the one in the ID number: '{spec}'").format(
+            spec=shown(mask_id(id_no))))
+    return PartySpec(name=name, id_number=id_no, phone=tel, **details)
+
+
+def detail_of(part: str) -> tuple[str | None, str]:
+    """What one part after a party's name is, when it is a detail: (key, value as typed);
+    (None, part) for an ID number or a phone."""
+    keyed = re.fullmatch(r"\s*([^=:：]+?)\s*[=:：]\s*(.*)", part, re.DOTALL)
+    if keyed and keyed.group(1).lower() in _DETAIL_KEYS:
+        return _DETAIL_KEYS[keyed.group(1).lower()], keyed.group(2)
+    if part.lower() in _SEXES:
+        return "gender", part
+    if part.endswith("族") and 2 <= len(part) <= 8:
+        return "ethnicity", part
+    if _DAY.fullmatch(part):
+        return "birth_date", part
+    return None, part
+
+
+def born_from_id(id_no: str | None) -> date | None:
+    """The birth date an 18-digit ID number holds."""
+    if not id_no or not re.fullmatch(r"\d{17}[\dX]", id_no):
+        return None
+    try:
+        return date(int(id_no[6:10]), int(id_no[10:12]), int(id_no[12:14]))
+    except ValueError:
+        return None
+
+
+def mask_address(value: str | None) -> str | None:
+    """``营盘镇龙潭村3组15号`` → ``营盘镇龙潭******`` (the database's ``address_masked``): at
+    most six characters, and never more than half, are shown."""
+    if not value:
+        return value
+    head = 6 if len(value) > 12 else len(value) // 2
+    return value[:head] + "*" * (len(value) - head)
 
 
 def mask_id(value: str | None) -> str | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from mediation import timeutil, validation
@@ -17,6 +17,21 @@ class PartyView:
     name: str
     id_number: str | None
     phone: str | None
+    gender: str | None = None
+    ethnicity: str | None = None
+    birth_date: date | None = None
+    address: str | None = None
+    employer: str | None = None
+
+    def spec(self, *, private: bool = True) -> str:
+        """The party as typed (``NAME,ID,PHONE,男,汉族,出生日期=…,住址=…,单位=…``): what a
+        ledger holds and loads back; ``private=False`` leaves out the ID number, the phone and
+        the address (an export that was not unmasked)."""
+        parts = [self.name, *((self.id_number, self.phone) if private else ()), self.gender, self.ethnicity,
+                 f"出生日期={self.birth_date.isoformat()}" if self.birth_date else None,
+                 f"住址={self.address}" if self.address and private else None,
+                 f"单位={self.employer}" if self.employer else None]
+        return ",".join(p for p in parts if p)
 
 
 @dataclass(frozen=True)
@@ -150,6 +165,9 @@ class CaseView:
             d[key] = timeutil.iso_deadline(d[key])
         d["deadline"] = timeutil.iso_deadline(self.deadline)
         d["channel_deadline"] = timeutil.iso_deadline(self.channel_deadline)
+        # A party carries the details it was given (contract: "may carry"): none are null.
+        d["party_details"] = [{k: (v.isoformat() if isinstance(v, date) else v) for k, v in p.items()
+                               if v is not None or k in ("id_number", "phone")} for p in d["party_details"]]
         d.update(state_label=self.state_label, step=self.step, overdue=self.overdue, group=self.group,
                  provisional=provisional(self.deadline))
         if self.history is None:
@@ -199,7 +217,11 @@ def case_view(row, place: tuple[str, str], parties, *, full: list | None = None,
     order, when unmasked (``mediation.personal``)."""
     town, village = place
     details = [PartyView(name=p.name, id_number=full[i][0] if full else p.id_number_masked,
-                         phone=full[i][1] if full else p.phone_masked) for i, p in enumerate(parties)]
+                         phone=full[i][1] if full else p.phone_masked,
+                         gender=getattr(p, "gender", None), ethnicity=getattr(p, "ethnicity", None),
+                         birth_date=getattr(p, "birth_date", None), employer=getattr(p, "employer", None),
+                         address=full[i][2] if full else getattr(p, "address_masked", None))
+               for i, p in enumerate(parties)]
     return CaseView(
         id=row.id, number=row.number, town=town, village=village, type=row.type, summary=row.summary,
         state=row.state, line=row.line, risk=row.risk, kind=row.kind, source=row.source,

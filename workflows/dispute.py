@@ -48,7 +48,7 @@ TRIGGER_LABELS = {
     "apply_confirmation": "申请司法确认", "court_accept": "法院受理司法确认申请", "confirm": "司法确认", "reject_confirmation": "驳回确认",
     "fulfil": "履行完毕", "breach": "未履行", "visit": "回访", "reopen": "再次受理(反复)",
     "fail": "调解不成", "redirect": "分流", "register": "登记", "decline": "当事人拒绝调解",
-    "undo": "撤销上一步", "void": "作废", "amend": "更正", "calendar": "按节假日安排调整期限",
+    "undo": "撤销上一步", "void": "作废", "amend": "更正", "calendar": "按节假日安排调整期限", "attach": "附件归档",
 }
 
 # 五步联调: the step each state belongs to.

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from mediation.tables.base import EventFields, Numbered, UTCDateTime, masked, private_columns
+from mediation.tables.base import EventFields, Numbered, UTCDateTime, masked, masked_address, private_columns
 
 
 class Case(Numbered, table=True):
@@ -59,7 +59,7 @@ class Case(Numbered, table=True):
 
 
 class Party(SQLModel, table=True):
-    __mapper_args__ = private_columns("id_number", "phone")
+    __mapper_args__ = private_columns("id_number", "phone", "address")
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="dispute_case.id", index=True)
     position: int
@@ -69,6 +69,14 @@ class Party(SQLModel, table=True):
     phone: str | None = None
     id_number_masked: str | None = masked("id_number", 4)
     phone_masked: str | None = masked("phone", 3)
+    # What the 人民调解协议书 states of a party (人民调解法第29条; migration 0017): the address
+    # is private as the ID number is.
+    gender: str | None = None
+    ethnicity: str | None = None
+    birth_date: date | None = None
+    address: str | None = None
+    address_masked: str | None = masked_address("address")
+    employer: str | None = None
 
 
 class CaseEvent(EventFields, table=True):

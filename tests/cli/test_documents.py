@@ -47,7 +47,7 @@ def papers(tmp_path_factory):
     ok("load", SAMPLE)
     docs = {
         "report": ["report", "annual", "2021", "--as-of", "2021-11-30", "--format", "docx"],
-        "agreement": ["case", "print", "(2021)营调字第001号", "--form", "agreement"],
+        "agreement": ["case", "print", "(2021)营调字第001号", "--form", "agreement", "--masked"],
         "unmasked": ["--as", "王主任", "case", "print", "2021-1", "--form", "agreement", "--unmask"],
         "cover": ["case", "print", "(2021)营调字第001号", "--form", "cover"],
         "refusal": ["petition", "print", "(2021)营信字第007号", "--form", "refusal"],
@@ -72,7 +72,7 @@ def papers(tmp_path_factory):
 
 def test_the_report_holds_the_seeds_sentence_charts_and_page_numbers(papers):
     text = papers["texts"]["report"]
-    assert "营盘镇2021年度矛盾纠纷化解工作统计" in text and "统计截止2021年11月30日" in text
+    assert "营盘镇2021年度矛盾纠纷化解工作统计" in text and "统计期间2021年1月1日至2021年11月30日" in text
     assert "全年行政调解案件4件,行政应诉案件1件,无行政复议事项发生。" in text
     assert "截止2021年11月,全镇35名社区矫正和刑满释放对象创业就业率达到94.2%。" in text
     assert "各类纠纷件数" in text and "各村(社区)纠纷件数" in text  # the two charts' titles
@@ -86,7 +86,7 @@ def test_the_report_holds_the_seeds_sentence_charts_and_page_numbers(papers):
 def test_the_agreement_holds_its_terms_and_masked_ids(papers):
     text = papers["texts"]["agreement"]
     assert "人民调解协议书" in text and "(2021)营调字第001号" in text
-    assert "限期拆除越界部分并恢复原状" in text and "3100.00" in text
+    assert "限期拆除越界部分并恢复原状" in text and "人民币叁仟壹佰元整(¥3,100.00)" in text
     assert "6110**********3234" in text and FULL_ID not in text
     assert "司法确认" in text and "最后一日为2021年2月26日" in text
     assert "刘明山" in text and "龙潭村人民调解委员会" in text
@@ -112,7 +112,9 @@ def test_what_cannot_be_printed_is_one_line(papers):
         (["petition", "print", "(2021)营信字第001号", "--form", "refusal"], "was not refused"),
         (["petition", "print", "(2021)营信字第007号", "--form", "redirect"], "was not redirected"),
         (["case", "print", "(2021)营调字第999号", "--form", "cover"], "no such case"),
-        (["case", "print", "1", "--form", "agreement", "--unmask"], "showing full ID numbers needs an acting user"),
+        (["case", "print", "1", "--form", "agreement", "--unmask"], "shows full ID numbers: say who prints it"),
+        (["case", "print", "1", "--form", "agreement"], "shows full ID numbers: say who prints it"),
+        (["case", "print", "1", "--form", "cover", "--paper", str(papers["dir"] / "nowhere")], "no such folder"),
     ]:
         result = runner.invoke(main, ["--db", db, *args, "--out", str(papers["dir"] / "never.docx")])
         assert result.exit_code == 1 and said in result.stderr, result.output

@@ -212,7 +212,13 @@ def test_the_template_offers_its_lists(run, tmp_path):
     wb = load_workbook(path)
     ws = wb["台账"]
     assert [c.value for c in ws[1]] == ledger.HEADERS
-    assert ws.max_row == 1  # blank: the example is on the instructions sheet
+    # An example case, its 编号 marked 示例: a load of the template as it is loads nothing.
+    examples = [ws.cell(r, 1).value for r in range(2, ws.max_row + 1)]
+    assert examples and all(k.startswith(ledger.EXAMPLE) for k in examples)
+    assert ws.cell(2, ledger.HEADERS.index("当事人") + 1).value.startswith("孙秀英,11010519491231002X")
+    loaded = run("load", str(path), "--json")
+    assert loaded.exit_code == 0 and run.json("case", "list") == []
+    assert ws.page_setup.orientation == "landscape" and ws.print_title_rows == "$1:$1"
     options = wb["选项"]
     assert options.sheet_state == "hidden"
     lists = {options.cell(1, c).value: [options.cell(r, c).value for r in range(2, options.max_row + 1)

@@ -277,3 +277,30 @@ def test_bad_logins_are_one_clear_line(shared):
     assert "新人" not in {u["name"] for u in s.json("王主任", "user", "list")}
     s.refused("王主任", "user", "add", "新人", "--role", "mediator", "--village", "龙潭村", "--login", "Bad Name",
               "--password-stdin", input="pw\n", match="login is 2-63")
+
+
+def test_an_attachment_is_seen_and_written_as_its_case_is(shared, tmp_path):
+    """A scan kept with a case: attached through a mediator's login, seen by the town and not by
+    the other village's mediator, never changed or removed by plain SQL, its address private."""
+    s = shared
+    scan = tmp_path / "协议书.pdf"
+    scan.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    s.ok("刘调解", "case", "attach", "(2021)营调字第001号", str(scan), "--kind", "scan")
+    count = "SELECT count(*) FROM attachment"
+    assert s.sql("刘调解", count) == [(1,)] and s.sql("王主任", count) == [(1,)]
+    assert s.sql("周调解", count) == [(0,)]
+    s.refused("周调解", "case", "attachments", "(2021)营调字第001号", match="no such case")
+    s.sql_refused("刘调解", "UPDATE attachment SET content = 'x'::bytea", "permission denied")
+    s.sql_refused("王主任", "DELETE FROM attachment", "permission denied")
+    theirs = s.sql("刘调解", "SELECT id FROM dispute_case")[0][0]
+    s.sql_refused("周调解", "INSERT INTO attachment (case_id, seq, kind, name, media_type, size, sha256, actor, at, "
+                           "content) VALUES (:c, 9, 'other', 'x', 'application/pdf', 1, 'x', '周调解', now(), "
+                           "'x'::bytea)", "row-level security", c=theirs)
+    # A party's address, as its ID number: readable through the logged path only.
+    s.ok("刘调解", "case", "amend", "(2021)营调字第001号", "--party-fix", "孙秀英=孙秀英,住址=龙潭村三组15号",
+         "--note", "补充住址")
+    s.sql_refused("王主任", "SELECT address FROM party", "permission denied")
+    assert ("龙潭村三****",) in s.sql("王主任", "SELECT address_masked FROM party")
+    shown = s.json("王主任", "case", "show", "(2021)营调字第001号", "--unmask")
+    assert shown["party_details"][0]["address"] == "龙潭村三组15号"
+    assert s.ok(None, "audit", "verify").exit_code == 0

@@ -35,7 +35,7 @@ def test_load_then_report_in_every_format(tmp_path):
     made = runner.invoke(main, ["--db", db, "report", "annual", "2021", "--format", "xlsx", "--out", str(out)])
     assert made.exit_code == 0 and out.stat().st_size > 0 and made.stdout == ""
     from openpyxl import load_workbook
-    assert load_workbook(out)["汇总"]["A1"].value.startswith("营盘镇 2021")
+    assert load_workbook(out)["汇总"]["A1"].value.startswith("营盘镇2021")
     md = tmp_path / "r.md"
     assert runner.invoke(main, ["--db", db, "report", "annual", "2021", "--format", "md", "--out", str(md)]).exit_code == 0
     assert "无行政复议事项发生" in md.read_text(encoding="utf-8")

@@ -95,12 +95,12 @@ def test_no_internal_value_and_no_ellipsis_in_the_lists(shown):
 
 
 def test_prose_wraps_after_punctuation_and_never_inside_a_number():
-    summary = "全年排查登记矛盾纠纷65件,调解成功56件,调解成功率93.3%(其中书面协议40件、口头协议16件,涉及金额546900.00元)。"
+    summary = "全年排查登记矛盾纠纷65件,调解成功56件,调解成功率93.3%(其中书面协议40件、口头协议16件,涉及金额546,900.00元)。"
     for width in (20, 40, 60, 80):
         lines = wrap_cjk(summary, width)
         assert "".join(lines) == summary
         assert all(cell_len(line) <= width for line in lines)
-        assert all(n in "".join(lines) and any(n in line for line in lines) for n in ("93.3%", "546900.00"))
+        assert all(n in "".join(lines) and any(n in line for line in lines) for n in ("93.3%", "546,900.00"))
     assert wrap_cjk(summary, 40)[0].endswith(",")
 
 
