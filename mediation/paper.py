@@ -213,6 +213,9 @@ def document(paper: Settings | None = None, *, landscape: bool = False):
         for child in list(body):
             if not child.tag.endswith("}sectPr"):
                 body.remove(child)
+        footer = doc.sections[0].footer
+        if not any(p.text.strip() for p in footer.paragraphs) and not footer._element.xpath(".//w:fldSimple"):
+            page_numbers(doc.sections[0])  # (a template without its own page numbers gets ours)
     else:
         normal = doc.styles["Normal"]
         normal.font.name = FONT

@@ -89,7 +89,25 @@ def filed(tmp_path_factory):
     ok("case", "list", "--village", "秦丰村", "--format", "xlsx", "--out", str(work / "ledger.xlsx"))
     ok("petition", "print", "(2021)营信字第001号", "--form", "redirect", "--out", str(work / "redirect.docx"))
     ok("petition", "print", "(2021)营信字第007号", "--form", "refusal", "--out", str(work / "refusal.docx"))
-    names = ["agreement.docx", "reading.docx", "after.docx", *[f"{f}.docx" for f in forms], "report.docx",
+    # A town's own paper: its letterhead in a template, its names in paper.toml.
+    folder = work / "本镇文书"
+    folder.mkdir()
+    from docx import Document
+
+    letterhead = Document()
+    letterhead.sections[0].header.paragraphs[0].text = "营盘镇人民调解委员会文书专用"
+    letterhead.add_paragraph("这一段是模板正文,打印时不出现")
+    letterhead.save(str(folder / "template.docx"))
+    (folder / "paper.toml").write_text('committee = "龙潭村人民调解委员会(营盘镇龙潭村)"\noffice = "营盘镇综治中心"\n'
+                                       'head = "陈所长"\nclerk = "李文书"\nphone = "0914-3310000"\n', encoding="utf-8")
+    ok("case", "print", number, "--form", "cover", "--paper", str(folder), "--out", str(work / "town_cover.docx"))
+    ok("report", "annual", "2021", "--format", "docx", "--paper", str(folder), "--out", str(work / "town_report.docx"))
+    (folder / "paper.toml").write_text("committee = ", encoding="utf-8")
+    broken = runner.invoke(main, ["--db", db, "case", "print", number, "--form", "cover", "--paper", str(folder),
+                                  "--out", str(work / "never.docx")])
+    assert broken.exit_code == 1 and "paper.toml" in broken.stderr and len(broken.stderr.strip().splitlines()) == 1
+    assert not (work / "never.docx").exists()
+    names = ["town_cover.docx", "town_report.docx", "agreement.docx", "reading.docx", "after.docx", *[f"{f}.docx" for f in forms], "report.docx",
              "workbook.xlsx", "ledger.xlsx", "redirect.docx", "refusal.docx"]
     return {"pages": _pdf_texts(soffice, work, names), "work": work, "number": number, "db": db}
 
@@ -156,6 +174,15 @@ def test_the_workbook_and_the_ledger_print_one_page_wide(filed):
     assert len(ledger) == 1  # 13 rows and more, on one page
     assert "矛盾纠纷排查调处台账" in ledger[0] and "编号" in ledger[0] and "回访满意" in ledger[0]
     assert ledger[0].count("(2021)营调字") >= 13 or ledger[0].count("2021-") >= 13
+
+
+def test_a_towns_own_paper_folder_gives_its_letterhead_and_names(filed):
+    cover = "".join(filed["pages"]["town_cover.docx"])
+    assert "营盘镇人民调解委员会文书专用" in cover and "龙潭村人民调解委员会(营盘镇龙潭村)" in cover
+    assert "这一段是模板正文" not in cover
+    report = "".join(filed["pages"]["town_report.docx"])
+    for said in ("填报单位(盖章):营盘镇综治中心", "负责人:陈所长", "填表人:李文书", "联系电话:0914-3310000"):
+        assert said in report, said
 
 
 def test_the_notices_cite_laws_as_official_paper_does(filed):

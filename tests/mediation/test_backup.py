@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from mediation import audit, backup, cases, loader, report
+from mediation import attachments, audit, backup, cases, loader, report
 from mediation.errors import DatabaseError, InvalidValue, NotFound, PermissionDenied
 from tests.conftest import refused
 from tests.mediation.test_loader import SETUP, _cases_file, write
@@ -32,6 +32,10 @@ def test_a_round_trip_gives_the_same_report_and_a_clean_audit(db, tmp_path):
     loader.load(db, SAMPLE)
     before = _report(db)
     first = cases.show(db, case="(2021)营调字第001号")
+    scan = tmp_path / "协议书扫描.pdf"
+    scan.write_bytes(b"%PDF-1.4\n" + bytes(range(256)) * 40 + b"\n%%EOF\n")  # every byte value, kept as it is
+    attachments.attach(db, actor="王主任", case=first.number, path=str(scan), kind="scan")
+    first = cases.show(db, case=first.number)
     copy = backup.backup(db, str(tmp_path / "copy.db"), actor="王主任")
     assert copy.size > 0 and Path(copy.path).stat().st_mode & 0o777 == 0o600
     # work goes on after the backup …
@@ -41,6 +45,9 @@ def test_a_round_trip_gives_the_same_report_and_a_clean_audit(db, tmp_path):
     backup.restore(db, copy.path, actor="王主任")
     assert _report(db) == before and audit.verify(db).ok
     assert cases.show(db, case=first.number).state == first.state
+    back = tmp_path / "back.pdf"
+    attachments.save(db, actor="王主任", case=first.number, n=1, path=str(back))  # the scan came back with the rest
+    assert back.read_bytes() == scan.read_bytes()
     with pytest.raises(NotFound):
         cases.show(db, case=late.number)
 
