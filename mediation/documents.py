@@ -509,7 +509,7 @@ def contents(view, attachments: list[dict[str, Any]]) -> list[tuple[str, Any, st
     if _done(view, "visit"):
         out.append(("人民调解回访记录", _done(view, "visit")[-1].at, ""))
     for a in attachments:
-        out.append((f"{a['kind']}:{a['name']}", a["at"], a.get("note") or "附件"))
+        out.append((f"{a['kind_label']}:{a['name']}", a["at"], a.get("note") or "附件"))
     return out
 
 

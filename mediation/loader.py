@@ -436,6 +436,7 @@ def _validate(rec: Record) -> list[Problem]:
             continue  # reported above
         spec = _text(p)
         parts = [x.strip() for x in spec.replace(",", ",").split(",")]
+        placed = len(out)
         for j, part in enumerate(parts[1:], 1):
             if not part:
                 continue
@@ -451,6 +452,11 @@ def _validate(rec: Record) -> list[Problem]:
                 out.append(Problem(problem, "parties", i, "id_number" if looks_id else "phone"))
         if not parts[0]:
             out.append(Problem(_("required"), "parties", i, "name"))
+        if len(out) == placed:  # each part well formed: what only the whole says (a detail twice, a birth
+            try:                # date that differs from the ID number's, too many parts)
+                validation.party(spec)
+            except MediationError as exc:
+                out.append(Problem(_said(exc), "parties", i))
     if kind == "petition" and "petitioner" in d:
         try:
             validation.party(_text(d["petitioner"]))

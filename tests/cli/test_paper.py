@@ -80,6 +80,9 @@ def filed(tmp_path_factory):
     ok("case", "print", number, "--form", "agreement", "--masked", "--out", str(work / "reading.docx"))
     ok("case", "do", number, "fulfil", "--at", "2021-06-18")
     ok("case", "print", number, "--form", "agreement", "--out", str(work / "after.docx"))
+    scan = work / "协议书签字扫描.pdf"
+    scan.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    ok("case", "attach", number, str(scan), "--kind", "协议书扫描件", "--note", "三方签字原件")
     forms = ["cover", "application", "register", "investigation", "record", "visit", "receipt"]
     for form in forms:
         ok("case", "print", number, "--form", form, "--out", str(work / f"{form}.docx"))
@@ -89,6 +92,7 @@ def filed(tmp_path_factory):
     ok("case", "list", "--village", "秦丰村", "--format", "xlsx", "--out", str(work / "ledger.xlsx"))
     ok("petition", "print", "(2021)营信字第001号", "--form", "redirect", "--out", str(work / "redirect.docx"))
     ok("petition", "print", "(2021)营信字第007号", "--form", "refusal", "--out", str(work / "refusal.docx"))
+    ok("petition", "print", "(2021)营信字第007号", "--form", "送达回证", "--out", str(work / "served.docx"))
     # A town's own paper: its letterhead in a template, its names in paper.toml.
     folder = work / "本镇文书"
     folder.mkdir()
@@ -108,7 +112,7 @@ def filed(tmp_path_factory):
     assert broken.exit_code == 1 and "paper.toml" in broken.stderr and len(broken.stderr.strip().splitlines()) == 1
     assert not (work / "never.docx").exists()
     names = ["town_cover.docx", "town_report.docx", "agreement.docx", "reading.docx", "after.docx", *[f"{f}.docx" for f in forms], "report.docx",
-             "workbook.xlsx", "ledger.xlsx", "redirect.docx", "refusal.docx"]
+             "workbook.xlsx", "ledger.xlsx", "redirect.docx", "refusal.docx", "served.docx"]
     return {"pages": _pdf_texts(soffice, work, names), "work": work, "number": number, "db": db}
 
 
@@ -137,8 +141,9 @@ def test_every_form_of_the_file_renders_with_its_parts(filed):
     pages = filed["pages"]
     cover = "".join(pages["cover.docx"])
     assert "人民调解卷宗" in cover and "卷内目录" in cover
-    for entry in ("人民调解受理登记表", "人民调解调查记录", "人民调解记录", "人民调解协议书", "送达回证"):
-        assert entry in cover
+    for entry in ("人民调解受理登记表", "人民调解调查记录", "人民调解记录", "人民调解协议书", "送达回证",
+                  "协议书扫描件:协议书签字扫描.pdf", "三方签字原件"):
+        assert entry in cover, entry
     assert "受理登记表" in "".join(pages["register.docx"]) and "受理意见" in "".join(pages["register.docx"])
     application = "".join(pages["application.docx"])
     assert "申请人" in application and "被申请人" in application and IDS[0] in application
@@ -169,6 +174,7 @@ def test_the_workbook_and_the_ledger_print_one_page_wide(filed):
         else:
             assert "数值" in page and ("指标" in page or "矛盾纠纷" in page or "信访" in page or "三线管控" in page)
     assert "填报单位(盖章)" in "".join(sheets) and "####" not in "".join(sheets)
+    assert "".join(sheets).count("拒绝调解单列,不计为调解不成。") == 4  # the counting rules whole on each sheet
     ledger = filed["pages"]["ledger.xlsx"]
     assert _landscape(work / "pdf" / "ledger.pdf")
     assert len(ledger) == 1  # 13 rows and more, on one page
@@ -191,3 +197,5 @@ def test_the_notices_cite_laws_as_official_paper_does(filed):
     assert "营盘镇人民政府(印章)" in redirect and "送达回证" in redirect and "受送达人" in redirect
     refusal = "".join(filed["pages"]["refusal.docx"])
     assert "《信访工作条例》" in refusal and "送达回证" in refusal and "彭翠兰" in refusal
+    served = filed["pages"]["served.docx"]
+    assert len(served) == 1 and "送达回证" in served[0] and "信访事项不予受理告知书" in served[0]

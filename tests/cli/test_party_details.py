@@ -47,3 +47,31 @@ def test_details_are_kept_corrected_and_carried_by_a_ledger(run, tmp_path):
     other.ok("load", str(ledger), user="王主任")
     again = other.json("case", "show", "1", "--unmask", user="王主任")
     assert again["party_details"] == after["party_details"]
+
+
+def test_a_toml_file_carries_details_and_a_wrong_one_is_placed(run, tmp_path):
+    good = tmp_path / "cases.toml"
+    good.write_text('''[[case]]
+key = "D-1"
+by = "刘调解"
+village = "龙潭村"
+type = "邻里"
+summary = "院墙滴水"
+parties = ["孙秀英,女,回族,住址=龙潭村三组15号,单位=龙潭村小学", "吴大海,男,出生日期=1962-02-03"]
+at = 2021-03-02
+''', encoding="utf-8")
+    bad = tmp_path / "bad.toml"
+    bad.write_text(good.read_text(encoding="utf-8").replace("D-1", "D-2").replace("男,", "男,女,")
+                   .replace("出生日期=1962-02-03", "出生日期=1962-02-30"), encoding="utf-8")
+    refused = run("load", str(bad), user="王主任")
+    assert refused.exit_code == 1 and "parties[1].birth_date" in refused.stderr
+    twice = tmp_path / "twice.toml"
+    twice.write_text(bad.read_text(encoding="utf-8").replace("1962-02-30", "1962-02-03"), encoding="utf-8")
+    refused = run("load", str(twice), user="王主任")
+    assert refused.exit_code == 1 and "parties[1]: gender given twice" in refused.stderr
+    assert run.json("case", "list") == []  # all or nothing
+    run.ok("load", str(good), user="王主任")
+    shown = run.json("case", "show", "1", "--unmask", user="王主任")
+    assert shown["party_details"][0] == {"name": "孙秀英", "id_number": None, "phone": None, "gender": "女",
+                                         "ethnicity": "回族", "address": "龙潭村三组15号", "employer": "龙潭村小学"}
+    assert shown["party_details"][1]["birth_date"] == "1962-02-03"
