@@ -90,13 +90,14 @@ def masked(column: str, head: int):
 
 def masked_address(column: str):
     """An address as lists show it (``validation.mask_address`` in SQL): at most its first six
-    characters, never more than half; SQLite keeps it virtual, PostgreSQL stores it."""
+    characters, never more than half. Stored (a table created anew; migration 0017 adds it to
+    SQLite's existing table as a virtual column, which reads the same)."""
     from sqlalchemy import Column, Computed, String
 
     x = column
     head = f"CASE WHEN length({x}) > 12 THEN 6 ELSE length({x}) / 2 END"
     expr = f"substr({x}, 1, {head}) || substr('{_STARS}', 1, length({x}) - {head})"
-    return Field(default=None, sa_column=Column(String, Computed(expr)))
+    return Field(default=None, sa_column=Column(String, Computed(expr, persisted=True)))
 
 
 def private_columns(*names: str):
