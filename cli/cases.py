@@ -85,6 +85,9 @@ def case_new(app, village, type_, summary, parties, source, screening, risk, kin
             cases="、".join(view.similar), days=SIMILAR_DAYS), err=True)
 
 
+PAGE = 20  # a case list's rows at a terminal: a screen, not a county's million
+
+
 @case.command("list")
 @click.option("--village", shell_complete=complete_villages, help="Only this village.")
 @click.option("--state", help="Only cases in this state (e.g. mediating).")
@@ -92,7 +95,8 @@ def case_new(app, village, type_, summary, parties, source, screening, risk, kin
 @click.option("--from", "first", metavar="DATE", help="Only cases registered on or after this day.")
 @click.option("--to", "last", metavar="DATE", help="Only cases registered on or before this day.")
 @click.option("--overdue", is_flag=True, help="Only cases past the deadline of their current step.")
-@click.option("--limit", type=click.IntRange(1, 1_000_000), help="At most this many cases.")
+@click.option("--limit", type=click.IntRange(0, 1_000_000),
+              help=f"At most this many cases (default {PAGE} in the table, all in JSON; 0: all).")
 @click.option("--search", "text", metavar="TEXT", help="A party's name, a word of the summary or a note, or "
               "pinyin initials (sxy finds 孙秀英).")
 @click.option("--party", help="Only cases with a party of this name (or part of it).")
@@ -129,11 +133,14 @@ def case_list(app, village, state, year, first, last, overdue, limit, text, part
     if out or unmask:
         raise click.UsageError(_("{options} go with {format} (the ledger).").format(options="--out, --unmask",
                                                                            format="--format xlsx|csv"))
-    views = cases.list_cases(app.db, village=village, state=state, year=year, overdue=overdue, limit=limit,
-                             text=text, party=party, type=type_, mediator=mediator, first=_day(first), last=_day(last))
+    narrowed = dict(village=village, state=state, year=year, overdue=overdue, text=text, party=party, type=type_,
+                    mediator=mediator, first=_day(first), last=_day(last))
+    shown = (None if as_json else PAGE) if limit is None else (limit or None)
+    views = cases.list_cases(app.db, limit=shown, **narrowed)  # views are built for the rows shown only
     if as_json:
         return dump_json(views)
-    render_list(app.display, views)
+    total = cases.count_cases(app.db, **narrowed) if shown and len(views) == shown else len(views)
+    render_list(app.display, views, total=total)
 
 
 def _write_ledger(app, fmt, out, unmask, encoding, *, village, state, year, overdue, limit, as_json):
@@ -367,7 +374,7 @@ def case_next(app, case_ref, as_json):
 
 # -- rendering (shared with demo) -----------------------------------------------------------
 
-def render_list(d, views, title: str | None = None) -> None:
+def render_list(d, views, title: str | None = None, *, total: int | None = None) -> None:
     from mediation.timeutil import show_due
 
     from workflows.config import RISKS
@@ -381,7 +388,11 @@ def render_list(d, views, title: str | None = None) -> None:
         t.add_row(v.number, *((v.town,) if towns else ()), v.village, v.type, v.state_label, str(v.line),
                   RISKS.get(v.risk or "", ""), due)
     d.page(t)
-    d.line(ngettext("{n} case", "{n} cases", len(views)).format(n=len(views)))
+    if total is not None and total > len(views):
+        d.line(_("{shown} of {total} cases ({all} lists them all)").format(shown=len(views), total=total,
+                                                                         all="--limit 0"))
+    else:
+        d.line(ngettext("{n} case", "{n} cases", len(views)).format(n=len(views)))
 
 
 def render_case(d, v) -> None:

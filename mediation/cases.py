@@ -277,30 +277,47 @@ def list_cases(db: UnitOfWork, *, village: str | None = None, state: str | None 
     """Cases oldest first, narrowed by place, state, year (or the days registered, ``first`` to
     ``last``), overdue; ``text`` finds a party's
     name, a word of the summary or a note, or pinyin initials (``mediation.search``);
-    ``party`` a party by (part of) their name; ``type`` a category; ``mediator`` by name."""
-    if state is not None:
-        state = validation.choice(state, {k: v for k, v in DISPUTE.labels.items()}, N_("state"))
-    if type is not None:
-        type = validation.choice(type, config.DISPUTE_TYPES, N_("dispute type"))
+    ``party`` a party by (part of) their name; ``type`` a category; ``mediator`` by name.
+    Views are built for the ``limit`` rows returned only."""
     with db.read() as s:
-        q = records.narrow(s, select(Case).order_by(Case.registered_at, Case.id), Case, Case.registered_at,
-                           village=village, state=state, year=year, first=first, last=last)
-        if overdue:
-            q = q.where(*REGISTER.overdue(timeutil.now()))
-        if text and text.strip():
-            q = q.where(search.condition(Case, text, s.get_bind().dialect.name))
-        if party and party.strip():
-            q = q.where(Case.id.in_(select(Party.case_id).where(Party.name.contains(party.strip(), autoescape=True))))
-        if type is not None:
-            q = q.where(Case.type == type)
-        if mediator and mediator.strip():
-            q = q.where(Case.mediator == mediator.strip())
+        q = _list_query(s, village=village, state=state, year=year, overdue=overdue, text=text, party=party,
+                        type=type, mediator=mediator, first=first, last=last)
         if limit:
             q = q.limit(limit)
         # Plain rows, not ORM objects, and without the search text: a list of thousands is built
         # three times faster (docs/performance.md).
         rows = s.execute(q.with_only_columns(*(c for c in Case.__table__.c if c.name != "search"))).all()
         return _views(s, rows)
+
+
+def count_cases(db: UnitOfWork, **narrowed: Any) -> int:
+    """How many cases ``list_cases`` would give without a limit (what a page says is left)."""
+    from sqlalchemy import func
+
+    with db.read() as s:
+        q = _list_query(s, **narrowed).order_by(None).with_only_columns(Case.id)
+        return s.execute(select(func.count()).select_from(q.subquery())).scalar_one()
+
+
+def _list_query(s, *, village=None, state=None, year=None, overdue=False, text=None, party=None, type=None,
+                mediator=None, first=None, last=None):
+    if state is not None:
+        state = validation.choice(state, {k: v for k, v in DISPUTE.labels.items()}, N_("state"))
+    if type is not None:
+        type = validation.choice(type, config.DISPUTE_TYPES, N_("dispute type"))
+    q = records.narrow(s, select(Case).order_by(Case.registered_at, Case.id), Case, Case.registered_at,
+                       village=village, state=state, year=year, first=first, last=last)
+    if overdue:
+        q = q.where(*REGISTER.overdue(timeutil.now()))
+    if text and text.strip():
+        q = q.where(search.condition(Case, text, s.get_bind().dialect.name))
+    if party and party.strip():
+        q = q.where(Case.id.in_(select(Party.case_id).where(Party.name.contains(party.strip(), autoescape=True))))
+    if type is not None:
+        q = q.where(Case.type == type)
+    if mediator and mediator.strip():
+        q = q.where(Case.mediator == mediator.strip())
+    return q
 
 
 def ledger(db: UnitOfWork, *, actor: str | None, village: str | None = None, state: str | None = None,
@@ -435,7 +452,8 @@ def _views(s, rows: list) -> list[CaseView]:
     parties: dict[int, list[Party]] = {}
     for chunk in range(0, len(ids), 500):
         part_ids = ids[chunk:chunk + 500]
-        for p in s.execute(select(Party.case_id, Party.name, Party.id_number_masked, Party.phone_masked)
+        for p in s.execute(select(Party.case_id, Party.name, Party.id_number_masked, Party.phone_masked, Party.gender,
+                                  Party.ethnicity, Party.birth_date, Party.address_masked, Party.employer)
                            .where(Party.case_id.in_(part_ids)).order_by(Party.case_id, Party.position)):
             parties.setdefault(p.case_id, []).append(p)
     from mediation.tables.petitions import Petition
@@ -443,8 +461,11 @@ def _views(s, rows: list) -> list[CaseView]:
     names = _place_names(s, {r.village_id for r in rows})
     linked: dict[int, list[str]] = {}
     for chunk in range(0, len(ids), 500):
+        # (ordered by the indexed column first: ordered by id alone, SQLite's planner, told by
+        # sqlite_stat1 that case_id is almost always NULL, scanned the whole petition table)
         for case_id, number in s.exec(select(Petition.case_id, Petition.number)
-                                      .where(Petition.case_id.in_(ids[chunk:chunk + 500])).order_by(Petition.id)):
+                                      .where(Petition.case_id.in_(ids[chunk:chunk + 500]))
+                                      .order_by(Petition.case_id, Petition.id)):
             linked.setdefault(case_id, []).append(number)
     return [case_view(r, names[r.village_id], parties.get(r.id, []), petitions=linked.get(r.id)) for r in rows]
 

@@ -96,12 +96,21 @@ def write_transition(s, row, *, kind: str, table, event_table, fk: str, changes:
             changes = {**changes, "search": search.appended(row.search, event.get("note"), *said)}
     event = {**event, "seq": loaded + 1, "prior": prior_of(row, changes)}
     event["hash"] = changes["last_hash"] = audit.event_hash(row.last_hash, kind, row.id, event)
-    done = s.execute(_update(table, tuple(changes)),
-                     {"_id": row.id, "_seen": loaded, **{f"_{k}": v for k, v in changes.items()}})
-    if done.rowcount != 1:
+    moved = {"_id": row.id, "_seen": loaded, **{f"_{k}": v for k, v in changes.items()}}
+    if s.get_bind().dialect.name == "postgresql":
+        # One statement, one round trip to the server: the record moves and its event is
+        # written only if it moved (docs/performance.md, "A step's round trips").
+        event = {"town_id": row.town_id, **event}
+        written = s.connection().execute(_update_and_log(table, tuple(changes), event_table, fk, tuple(event)),
+                                         {**moved, **{f"e_{k}": v for k, v in event.items()}}).all()
+        count = len(written)  # (the driver gives no row count for a statement that begins WITH)
+    else:
+        count = s.execute(_update(table, tuple(changes)), moved).rowcount
+    if count != 1:
         raise ConcurrentChange(_("{label} was changed by another terminal at the same moment; nothing was written, "
                                  "look again and retry").format(label=label))
-    s.execute(_insert(event_table), {fk: row.id, "town_id": row.town_id, **event})
+    if s.get_bind().dialect.name != "postgresql":
+        s.execute(_insert(event_table), {fk: row.id, "town_id": row.town_id, **event})
     for key, value in {**changes, "version": loaded + 1}.items():
         set_committed_value(row, key, value)  # what was written, without reading it back
     if _DERIVED_FROM.intersection(changes):  # the masks the database derives are read again
@@ -123,6 +132,26 @@ def _update(table, columns: tuple[str, ...]):
     t = table.__table__
     return (update(t).where(t.c.id == bindparam("_id"), t.c.version == bindparam("_seen"))
             .values({**{c: bindparam(f"_{c}", type_=t.c[c].type) for c in columns}, "version": t.c.version + 1}))
+
+
+@cache
+def _update_and_log(table, columns: tuple[str, ...], event_table, fk: str, event_columns: tuple[str, ...]):
+    """PostgreSQL: ``WITH moved AS (UPDATE … WHERE version = … RETURNING id) INSERT INTO
+    event … SELECT … FROM moved RETURNING id``, built once per shape: the event is inserted
+    only when the version-checked update found its row (the row returned says which)."""
+    from sqlalchemy import select as core_select
+
+    from sqlalchemy import literal
+
+    moved = _update(table, columns).returning(table.__table__.c.id).cte("moved")
+    e = event_table.__table__
+    # (an INSERT … SELECT applies no column defaults of the program's: they are selected too)
+    defaults = {c.name: c.default.arg for c in e.c if c.name not in (fk, *event_columns) and c.default is not None
+                and c.default.is_scalar}
+    picked = core_select(moved.c.id.label(fk), *(bindparam(f"e_{c}", type_=e.c[c].type).label(c)
+                                                 for c in event_columns),
+                         *(literal(v, type_=e.c[c].type).label(c) for c, v in defaults.items()))
+    return insert(e).from_select([fk, *event_columns, *defaults], picked).add_cte(moved).returning(e.c.id)
 
 
 @cache

@@ -122,3 +122,17 @@ def test_the_sqlite_index_holds_every_case(run):
 def test_pinyin_of_names():
     assert search.pinyin("孙秀英") == ("sxy", "sunxiuying")
     assert search.pinyin("吕A") == ("la", "lua")
+
+
+def test_a_list_at_the_terminal_shows_a_page_and_says_how_many_more(run):
+    """Views are built for the rows shown: 20 at the terminal, with how many there are in all;
+    --limit 0 lists every case; JSON (what scripts read) keeps every case unless limited."""
+    for i in range(23):
+        run.ok("case", "new", "--village", "龙潭村", "--type", "邻里", "--summary", f"排水沟堵塞{i}", "--party", f"甲{i}",
+               "--at", f"2021-03-{i + 1:02d}", user="刘调解")
+    page = run.ok("case", "list").stdout
+    assert "20 of 23 cases (--limit 0 lists them all)" in page and "(2021)营调字第020号" in page
+    assert "(2021)营调字第021号" not in page
+    assert "23 cases" in run.ok("case", "list", "--limit", "0").stdout
+    assert len(run.json("case", "list")) == 23 and len(run.json("case", "list", "--limit", "5")) == 5
+    assert run.ok("case", "list", "--search", "排水沟堵塞2").stdout.splitlines()[-1] == "4 cases"  # 2, 20, 21, 22

@@ -1,0 +1,89 @@
+"""How many times a workflow step goes to the database (docs/performance.md, "A step's round
+trips"): counted with SQLAlchemy's engine events on a live connection, on both engines.
+
+On PostgreSQL every statement, BEGIN and COMMIT is a round trip to the server; on SQLite none
+is (the library is in the process), but the count of statements is still the work done.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from sqlalchemy import event
+
+from mediation import cases
+
+# The statements of a step, as docs/performance.md states them. SQLite: BEGIN IMMEDIATE, the
+# record read and locked, its UPDATE, its event's INSERT, the view's read. PostgreSQL: the
+# record read FOR UPDATE, one WITH … UPDATE … INSERT … RETURNING, the view's read (BEGIN and
+# COMMIT are the driver's: five round trips in all).
+STEP = {"sqlite": ["BEGIN", "SELECT", "UPDATE", "INSERT", "SELECT"], "postgresql": ["SELECT", "WITH", "SELECT"]}
+ROUND_TRIPS = {"postgresql": 5}
+
+
+@contextmanager
+def counted(db):
+    """The statements run and the transactions begun and committed while inside."""
+    seen = {"statements": [], "begin": 0, "commit": 0}
+
+    def statement(conn, cursor, sql, params, context, executemany):
+        seen["statements"].append(sql.split(None, 1)[0].upper())
+
+    def begin(conn):
+        seen["begin"] += 1
+
+    def commit(conn):
+        seen["commit"] += 1
+
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", statement)
+    event.listen(engine, "begin", begin)
+    event.listen(engine, "commit", commit)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", statement)
+        event.remove(engine, "begin", begin)
+        event.remove(engine, "commit", commit)
+
+
+def test_a_step_is_a_fixed_number_of_round_trips(town):
+    dialect = town.engine.dialect.name
+    made = cases.register(town, actor="刘调解", village="龙潭村", type="邻里", summary="排水沟堵塞",
+                          parties=["孙秀英", "吴大海"])
+    cases.fire(town, actor="刘调解", case=made.number, trigger="triage", values={"risk": "green"})  # (warm caches)
+    with counted(town) as seen:
+        cases.fire(town, actor="刘调解", case=made.number, trigger="start", values={"mediator": "刘调解"})
+    trips = len(seen["statements"]) + seen["begin"] + seen["commit"]
+    assert seen["begin"] == seen["commit"] == 1, seen
+    assert seen["statements"] == STEP[dialect]
+    if dialect == "postgresql":
+        assert trips == ROUND_TRIPS[dialect]
+
+
+def test_a_step_lost_to_another_terminal_writes_nothing(town):
+    """The one-statement write on PostgreSQL (and the two on SQLite) refuse a record another
+    terminal moved since it was read: no event without its record's move."""
+    from sqlalchemy import text
+
+    from mediation import records
+    from mediation.errors import ConcurrentChange
+    from mediation.tables.disputes import Case, CaseEvent
+
+    made = cases.register(town, actor="刘调解", village="龙潭村", type="邻里", summary="排水沟堵塞", parties=["孙秀英"])
+    with town.write() as s:
+        row = s.get(Case, made.id)
+        s.execute(text("UPDATE dispute_case SET version = version + 1 WHERE id = :i"), {"i": made.id})  # the other
+        events = s.execute(text("SELECT count(*) FROM case_event")).scalar()
+        try:
+            records.write_transition(s, row, kind="case", table=Case, event_table=CaseEvent, fk="case_id",
+                                     changes={"state": "triaged"}, label=made.number,
+                                     event=dict(trigger="triage", from_state="registered", to_state="triaged",
+                                                line=1, actor="刘调解", at=row.registered_at,
+                                                recorded_at=row.registered_at, note=None, values={}))
+        except ConcurrentChange:
+            pass
+        else:
+            raise AssertionError("a lost race was written")
+        assert s.execute(text("SELECT count(*) FROM case_event")).scalar() == events
+        s.rollback()
