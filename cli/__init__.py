@@ -67,6 +67,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "calendar": ("cli.calendar", "calendar", "The holiday calendar deadlines count on: load a year's State Council..."),
     "workflow": ("cli.workflow", "workflow", "The state machines behind cases, petitions, matters and subjects."),
     "demo": ("cli.setup", "demo", "The main job on the embedded default: a fresh SQLite database, the 2021..."),
+    "shell": ("cli.shell", "shell", "Type commands one after another in one warm process (completion, history)."),
 }
 
 
@@ -215,4 +216,5 @@ def main(ctx: click.Context, db: str | None, actor: str | None) -> None:
       mediation --as 王主任 case new --village 龙潭村 --type 邻里 \\
           --summary "宅基地边界争执" --party 张三 --party 李四
     """
-    ctx.obj = App(db, actor)
+    if not (isinstance(ctx.obj, App) and (ctx.obj.db_arg, ctx.obj.actor) == (db, actor)):
+        ctx.obj = App(db, actor)  # (``mediation shell`` hands each line its own, warm, App)

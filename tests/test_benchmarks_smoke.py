@@ -15,7 +15,8 @@ from tests.conftest import PG_URL, _pg_schema_url
 
 ROOT = Path(__file__).resolve().parent.parent
 FIGURES = {"cold_help", "cold_write", "report_annual[sqlite]", "transition_rate[sqlite]", "load_rate[sqlite]",
-           "search[sqlite]", "search_initials[sqlite]", "search_word[sqlite]"}
+           "search[sqlite]", "search_page[sqlite]", "search_initials[sqlite]", "search_word[sqlite]",
+           "shell_show", "shell_list", "shell_next", "shell_search"}
 
 
 def _run(*extra: str) -> dict:
@@ -34,12 +35,13 @@ def _check(doc: dict, names: set[str]) -> None:
         assert f["value"] > 0 and f["floor"] > 0 and f["ratio"] == pytest.approx(f["value"] / f["floor"], rel=1e-2)
     assert got["report_annual[sqlite]"]["peak_rss_mb"] > 0 and got["load_rate[sqlite]"]["records"] == 12
     assert all(f["raw_driver_rate"] > 0 for name, f in got.items() if name.startswith("transition_rate"))
+    assert got["cold_write"]["cpu_ms"] > 0 and got["cold_write"]["cpu_ratio"] > 0
 
 
 def test_the_benchmark_runs_on_sqlite():
     _check(_run(), FIGURES)
     only = {f["name"] for f in _run("--only", "search")["figures"]}
-    assert only == {"search[sqlite]", "search_initials[sqlite]", "search_word[sqlite]"}
+    assert only == {"search[sqlite]", "search_page[sqlite]", "search_initials[sqlite]", "search_word[sqlite]"}
 
 
 @pytest.mark.postgres
