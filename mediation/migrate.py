@@ -16,7 +16,7 @@ BASE = "0001"
 # so that every command can check a database's revision without loading Alembic (a test keeps
 # this list equal to mediation/migrations/versions).
 KNOWN = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0011", "0012", "0013",
-         "0014", "0015", "0016", "0017", "0018")
+         "0014", "0015", "0016", "0017", "0018", "0019")
 HEAD = KNOWN[-1]
 
 def older(owner: str | None = None) -> str:
@@ -91,8 +91,8 @@ def ensure_schema(connection) -> tuple[str | None, str]:
             target_metadata().create_all(connection)
             command.stamp(cfg, "head")
             chain.install(connection)  # the town chains' triggers
-            logins.install(connection)  # PostgreSQL: group roles, rights, row-level security
-            search.install(connection)  # the trigram index of what finding a case searches
+            search.install(connection)  # the indexes of what finding a case searches (and their function)
+            logins.install(connection)  # PostgreSQL: group roles, rights (every function's), row-level security
             return None, head()
         command.stamp(cfg, BASE)  # release 0.1: its tables, no revision
         before = BASE

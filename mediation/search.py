@@ -94,8 +94,9 @@ def _ended(text: str) -> str:
 
 def owned(name: str | None) -> bool:
     """Whether a table or index is this module's (the FTS5 table and its shadow tables, the
-    trigram indexes): made by ``install``, not by the models, so schema comparisons skip it."""
-    return bool(name) and (name.startswith(tuple(SEARCHABLE.values())) or name.endswith("_search"))
+    trigram and character-pair indexes): made by ``install``, not by the models, so schema
+    comparisons skip it."""
+    return bool(name) and (name.startswith(tuple(SEARCHABLE.values())) or name.endswith(("_search", "_bigrams")))
 
 
 def _normal(query: str) -> str:
@@ -140,6 +141,13 @@ def condition(table, query: str, dialect: str):
         hits = [select(literal_column("rowid")).select_from(text(fts)).where(
             literal_column(f"{fts}.search").like(p)) for p in likes]
         return table.id.in_(hits[0] if len(hits) == 1 else union(*hits))
+    if dialect == "postgresql" and len(q) == 2 and not _initials(q) and q.upper() == q.lower() == q \
+            and not set(q) & {"%", "_", "\\"}:
+        # pg_trgm cannot answer two characters: the index of each text's character pairs can
+        # (``install``; the same expression as the index, so the planner uses it).
+        from sqlalchemy import ARRAY, Text, func, literal
+
+        return func.mediation_bigrams(table.search).op("@>")(literal([q], ARRAY(Text)))
     if dialect == "postgresql":  # backslash is PostgreSQL's own LIKE escape: no clause to get in the way
         # ILIKE only when case can matter: on Chinese text LIKE finds the same rows, and a scan
         # (one or two characters) reads them three times faster.
@@ -178,6 +186,25 @@ def install(connection) -> None:
             if table in tables:
                 connection.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS ix_{table}_search ON {table} "
                                            "USING gin (search public.gin_trgm_ops)")
+        install_bigrams(connection, tables)
+
+
+# (pinned and a definer's, as every function of ours is: tests/cli/test_catalog.py)
+BIGRAMS_FUNCTION = """CREATE OR REPLACE FUNCTION mediation_bigrams(t text) RETURNS text[]
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+  SELECT coalesce(array_agg(DISTINCT substr(t, i, 2)), '{}') FROM generate_series(1, length(t) - 1) AS i
+$$"""
+
+
+def install_bigrams(connection, tables: set[str]) -> None:
+    """PostgreSQL: every pair of neighbouring characters of each search text, in a GIN index
+    (``condition``: a two-character word, 程兰 or 工资, found from the index, not by a scan;
+    migration 0019)."""
+    connection.exec_driver_sql(BIGRAMS_FUNCTION)
+    for table in SEARCHABLE:
+        if table in tables:
+            connection.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS ix_{table}_bigrams ON {table} "
+                                       "USING gin (mediation_bigrams(search))")
 
 
 def uninstall(connection) -> None:
@@ -189,6 +216,7 @@ def uninstall(connection) -> None:
             connection.exec_driver_sql(f"DROP TABLE IF EXISTS {fts}")
         else:
             connection.exec_driver_sql(f"DROP INDEX IF EXISTS ix_{table}_search")
+            connection.exec_driver_sql(f"DROP INDEX IF EXISTS ix_{table}_bigrams")
 
 
 def backfill(connection) -> int:

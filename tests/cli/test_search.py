@@ -136,3 +136,30 @@ def test_a_list_at_the_terminal_shows_a_page_and_says_how_many_more(run):
     assert "23 cases" in run.ok("case", "list", "--limit", "0").stdout
     assert len(run.json("case", "list")) == 23 and len(run.json("case", "list", "--limit", "5")) == 5
     assert run.ok("case", "list", "--search", "排水沟堵塞2").stdout.splitlines()[-1] == "4 cases"  # 2, 20, 21, 22
+
+
+def test_two_characters_are_found_from_an_index_on_postgresql(run):
+    """pg_trgm answers three characters or more; a two-character word goes to the index of
+    each text's character pairs (migration 0019) and finds what a scan finds."""
+    if not run.db_url.startswith("postgresql"):
+        pytest.skip("SQLite answers two characters from its FTS5 vocabulary (test above)")
+    from sqlalchemy import create_engine, text
+
+    from mediation import search as finding
+    from mediation.tables.disputes import Case
+
+    run.json(*NEW, user="刘调解")
+    run.json("case", "new", "--village", "龙潭村", "--type", "劳动争议", "--summary", "拖欠工资三个月", "--party", "程兰",
+             "--party", "某建筑公司", "--at", "2021-05-02", user="刘调解")
+    for word, found in (("工资", ["拖欠工资三个月"]), ("程兰", ["拖欠工资三个月"]), ("水沟", ["排水沟堵塞互相指责"]), ("沟工", []), ("秀英", ["排水沟堵塞互相指责"])):
+        assert [c["summary"] for c in run.json("case", "list", "--search", word)] == found, word
+    engine = create_engine(run.db_url)
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SET enable_seqscan = off"))
+            where = finding.condition(Case, "工资", "postgresql")
+            sql = str(where.compile(dialect=engine.dialect, compile_kwargs={"literal_binds": True}))
+            plan = "\n".join(r[0] for r in conn.execute(text(f"EXPLAIN SELECT id FROM dispute_case WHERE {sql}")))
+            assert "ix_dispute_case_bigrams" in plan, plan
+    finally:
+        engine.dispose()
