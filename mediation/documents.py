@@ -446,7 +446,7 @@ def receipt(view, path: str, *, settings: paper.Settings | None = None) -> None:
     """送达回证 of the case's agreement (or, with none, of its 受理) for every party."""
     doc = paper.document(settings)
     served = "人民调解协议书" if view.agreement == "written" else "人民调解受理通知"
-    receipt_section(doc, document_name=f"{served}({view.number})", number=view.number, people=list(view.parties),
+    receipt_section(doc, document_name=f"{served} {view.number}", number=view.number, people=list(view.parties),
                     sender=_committee(view, settings), dated=_as_agreed(view)["at"] if view.agreement else None,
                     new_page=False)
     paper.save(doc, path)
@@ -525,7 +525,7 @@ def refusal(view, path: str, *, office: str, dated: Any = None, settings: paper.
               f"{paper.cite(view.refusal) or '不属于本机关受理范围'}。根据《信访工作条例》的规定,本机关决定不予受理。")
     para(doc, "如对本告知有异议,可以依法通过相应的法定途径主张权利。")
     signed_off(doc, office, dated=dated or timeutil.now())
-    receipt_section(doc, document_name=f"信访事项不予受理告知书({view.number})", number=view.number,
+    receipt_section(doc, document_name=f"信访事项不予受理告知书 {view.number}", number=view.number,
                     people=[view.petitioner], sender=office, dated=dated)
     paper.save(doc, path)
 
@@ -548,7 +548,7 @@ def redirect(view, path: str, *, office: str, channel: str, law: str | None, dat
     else:
         para(doc, f"申请期限依照{cited}计算,请尽早提出,以免逾期丧失权利。")
     signed_off(doc, office, dated=dated or timeutil.now())
-    receipt_section(doc, document_name=f"导入法定途径告知书({view.number})", number=view.number,
+    receipt_section(doc, document_name=f"导入法定途径告知书 {view.number}", number=view.number,
                     people=[view.petitioner], sender=office, dated=dated)
     paper.save(doc, path)
 
@@ -620,7 +620,7 @@ def print_petition(db, *, actor: str | None, petition: str, form: str, path: str
         served = {"not_accepted": "信访事项不予受理告知书", "redirected": "导入法定途径告知书"}.get(view.state,
                                                                                        "信访事项受理告知书")
         doc = paper.document(settings)
-        receipt_section(doc, document_name=f"{served}({view.number})", number=view.number, people=[view.petitioner],
+        receipt_section(doc, document_name=f"{served} {view.number}", number=view.number, people=[view.petitioner],
                         sender=office, new_page=False)
         paper.save(doc, path)
         return view.number
