@@ -216,12 +216,12 @@ def case_view(row, place: tuple[str, str], parties, *, full: list | None = None,
     """``parties``: rows with ``name`` and the masks; ``full``: their (ID number, phone) in
     order, when unmasked (``mediation.personal``)."""
     town, village = place
-    details = [PartyView(name=p.name, id_number=full[i][0] if full else p.id_number_masked,
-                         phone=full[i][1] if full else p.phone_masked,
-                         gender=getattr(p, "gender", None), ethnicity=getattr(p, "ethnicity", None),
-                         birth_date=getattr(p, "birth_date", None), employer=getattr(p, "employer", None),
-                         address=full[i][2] if full else getattr(p, "address_masked", None))
-               for i, p in enumerate(parties)]
+    if full:
+        details = [PartyView(p.name, full[i][0], full[i][1], p.gender, p.ethnicity, p.birth_date, full[i][2],
+                             p.employer) for i, p in enumerate(parties)]
+    else:  # (positional: a list of a thousand cases builds a few thousand of these)
+        details = [PartyView(p.name, p.id_number_masked, p.phone_masked, p.gender, p.ethnicity, p.birth_date,
+                             p.address_masked, p.employer) for p in parties]
     return CaseView(
         id=row.id, number=row.number, town=town, village=village, type=row.type, summary=row.summary,
         state=row.state, line=row.line, risk=row.risk, kind=row.kind, source=row.source,
