@@ -70,6 +70,9 @@ def petition_new(app, village, petitioner, category, summary, form, level, matte
                      + _("route by {day}").format(day=show_due(view.route_deadline)))
 
 
+PAGE = 20  # a petition list's rows at a terminal (as a case list's)
+
+
 @petition.command("list")
 @click.option("--village", shell_complete=complete_villages, help="Only this village.")
 @click.option("--state", help="Only petitions in this state.")
@@ -77,9 +80,11 @@ def petition_new(app, village, petitioner, category, summary, form, level, matte
 @click.option("--overdue", is_flag=True, help="Only open petitions past their deadline.")
 @click.option("--search", "text", metavar="TEXT", help="The petitioner's name, a word of the summary or a note, "
               "or pinyin initials.")
+@click.option("--limit", type=click.IntRange(0, 1_000_000),
+              help=f"At most this many petitions (default {PAGE} in the table, all in JSON; 0: all).")
 @json_option
 @click.pass_obj
-def petition_list(app, village, state, year, overdue, text, as_json):
+def petition_list(app, village, state, year, overdue, text, limit, as_json):
     """List petitions, first-time petitions (初信初访) first.
 
     \b
@@ -90,9 +95,12 @@ def petition_list(app, village, state, year, overdue, text, as_json):
     from mediation import petitions
     from mediation.timeutil import show_due
 
-    views = petitions.list_petitions(app.db, village=village, state=state, year=year, overdue=overdue, text=text)
+    narrowed = dict(village=village, state=state, year=year, overdue=overdue, text=text)
+    shown = (None if as_json else PAGE) if limit is None else (limit or None)
+    views = petitions.list_petitions(app.db, limit=shown, **narrowed)  # views for the rows shown only
     if as_json:
         return dump_json(views)
+    total = petitions.count_petitions(app.db, **narrowed) if shown and len(views) == shown else len(views)
     from workflows.petition import CATEGORY_LABELS
 
     d = app.display
@@ -103,7 +111,11 @@ def petition_list(app, village, state, year, overdue, text, as_json):
         t.add_row(v.number, v.petitioner, CATEGORY_LABELS.get(v.category, v.category).split("/")[0], v.state_label,
                   _("yes") if v.first_time else "", due)
     d.page(t)
-    d.line(ngettext("{n} petition", "{n} petitions", len(views)).format(n=len(views)))
+    if total > len(views):
+        d.line(_("{shown} of {total} petitions ({all} lists them all)").format(shown=len(views), total=total,
+                                                                             all="--limit 0"))
+    else:
+        d.line(ngettext("{n} petition", "{n} petitions", len(views)).format(n=len(views)))
 
 
 @petition.command("print")

@@ -274,19 +274,35 @@ REGISTER = records.Register(
 
 
 def list_petitions(db: UnitOfWork, *, village: str | None = None, state: str | None = None,
-                   year: int | None = None, overdue: bool = False, text: str | None = None) -> list[PetitionView]:
+                   year: int | None = None, overdue: bool = False, text: str | None = None,
+                   limit: int | None = None) -> list[PetitionView]:
     """First-time petitions (初信初访) first, then by receipt. ``text``: the petitioner's name, a
-    word of the summary or a note, or the name's pinyin initials (``mediation.search``)."""
+    word of the summary or a note, or the name's pinyin initials (``mediation.search``). Views
+    are built for the ``limit`` rows returned only."""
+    with db.read() as s:
+        q = _list_query(s, village=village, state=state, year=year, overdue=overdue, text=text)
+        return [_view(s, r) for r in s.exec(q.limit(limit) if limit else q).all()]
+
+
+def count_petitions(db: UnitOfWork, **narrowed: Any) -> int:
+    """How many petitions ``list_petitions`` would give without a limit."""
+    from sqlalchemy import func
+
+    with db.read() as s:
+        q = _list_query(s, **narrowed).order_by(None).with_only_columns(Petition.id)
+        return s.execute(select(func.count()).select_from(q.subquery())).scalar_one()
+
+
+def _list_query(s, *, village=None, state=None, year=None, overdue=False, text=None):
     if state:
         state = validation.choice(state, STATE_LABELS, N_("state"))
-    with db.read() as s:
-        q = records.narrow(s, select(Petition).order_by(Petition.first_time.desc(), Petition.received_at, Petition.id),
-                           Petition, Petition.received_at, village=village, state=state, year=year)
-        if overdue:
-            q = q.where(*REGISTER.overdue(timeutil.now()))
-        if text and text.strip():
-            q = q.where(search.condition(Petition, text, s.get_bind().dialect.name))
-        return [_view(s, r) for r in s.exec(q).all()]
+    q = records.narrow(s, select(Petition).order_by(Petition.first_time.desc(), Petition.received_at, Petition.id),
+                       Petition, Petition.received_at, village=village, state=state, year=year)
+    if overdue:
+        q = q.where(*REGISTER.overdue(timeutil.now()))
+    if text and text.strip():
+        q = q.where(search.condition(Petition, text, s.get_bind().dialect.name))
+    return q
 
 
 def show(db: UnitOfWork, *, petition: str, actor: str | None = None, unmask: bool = False) -> PetitionView:

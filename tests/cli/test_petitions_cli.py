@@ -106,3 +106,13 @@ def test_screening_from_the_terminal(run):
                 match="zero report would be false")
     result = run("screening", "add", "--village", "龙潭村", "--mode", "拉网", "--found", "-1", user="刘调解")
     assert result.exit_code == 2
+
+
+def test_a_petition_list_at_the_terminal_shows_a_page(run):
+    """As a case list: 20 at the terminal with how many there are; --limit 0 all; JSON all."""
+    for i in range(22):
+        run.ok("petition", "new", "--village", "龙潭村", "--petitioner", f"信访人{i}", "--category", "request",
+               "--summary", f"请求修路{i}", "--at", f"2021-03-{i + 1:02d}", user="王主任")
+    assert "20 of 22 petitions (--limit 0 lists them all)" in run.ok("petition", "list").stdout
+    assert run.ok("petition", "list", "--limit", "0").stdout.splitlines()[-1] == "22 petitions"
+    assert len(run.json("petition", "list")) == 22 and len(run.json("petition", "list", "--limit", "3")) == 3
