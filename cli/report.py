@@ -150,8 +150,8 @@ def emit(app, r, fmt: str, out: str | None, encoding: str, as_json: bool, signed
         signed = dict(signed or {})
         settings = paper.settings(signed.pop("paper_folder", None))
         dated = signed.pop("dated", None)
-        signed["filler"] = signed.get("filler") or settings.get("clerk") or app.actor
-        signoff = Signoff.of(r.town, settings, dated=local_date(parse_at(dated).at) if dated else None, **signed)
+        signoff = Signoff.of(r.town, settings, dated=local_date(parse_at(dated).at) if dated else None,
+                             actor=app.actor, **signed)
         if fmt == "xlsx":
             from mediation.report_formats import write_xlsx
             write_xlsx(r, out, signoff=signoff)

@@ -98,7 +98,6 @@ def attach(db: UnitOfWork, *, actor: str | None, case: str, path: str, kind: str
     name = validation.clean_text(os.path.basename(path), N_("file name"), limit="key") or "file"
     with db.write() as s:
         user, row = steps.acting_on(s, REGISTER, actor, case, expect_version)
-        permissions.may_act_on(user, row)
         if row.state == "void":
             raise NotAllowed(_("{number} is void: nothing is attached to it").format(number=row.number))
         same = s.exec(select(Attachment.seq).where(Attachment.case_id == row.id, Attachment.sha256 == digest)).first()
@@ -109,48 +108,42 @@ def attach(db: UnitOfWork, *, actor: str | None, case: str, path: str, kind: str
         s.add(Attachment(case_id=row.id, seq=n, kind=kind, name=name, media_type=media, size=len(content),
                          sha256=digest, note=note, actor=user.name, at=now, content=content))
         s.flush()
-        event = dict(trigger="attach", from_state=row.state, to_state=row.state, actor=user.name, at=now,
-                     recorded_at=now, note=note,
-                     values={"n": n, "kind": kind, "name": name, "bytes": len(content), "sha256": digest})
-        if REGISTER.event_extra:
-            event.update(REGISTER.event_extra(row, {}))
-        records.write_transition(s, row, kind=REGISTER.name, table=REGISTER.table, event_table=REGISTER.event_table,
-                                 fk=REGISTER.fk, changes={}, label=REGISTER.label(row), event=event)
+        records.side_step(s, REGISTER, row, user=user, trigger="attach", note=note,
+                          values={"n": n, "kind": kind, "name": name, "bytes": len(content), "sha256": digest})
         return AttachmentView(case=row.number, n=n, kind=kind, name=name, media_type=media, size=len(content),
                               sha256=digest, note=note, actor=user.name, at=now)
 
 
-def listed(db: UnitOfWork, *, actor: str | None, case: str) -> list[dict[str, Any]]:
-    """A case's attachments in order (their bytes left in the database)."""
-    return [v.to_json() | {"at": v.at} for v in views(db, actor=actor, case=case)]
-
-
 def views(db: UnitOfWork, *, actor: str | None, case: str) -> list[AttachmentView]:
-    from mediation import access
+    """A case's attachments in order (their bytes left in the database)."""
     from mediation.tables.attachments import Attachment
 
     with db.read() as s:
-        user = access.optional_actor(s, actor)
-        row = access.case(s, case)
-        if user is not None:
-            permissions.may_see(user, row)
+        row = _seen(s, actor, case)
         a = Attachment
         found = s.exec(select(a.seq, a.kind, a.name, a.media_type, a.size, a.sha256, a.note, a.actor, a.at)
                        .where(a.case_id == row.id).order_by(a.seq)).all()
         return [AttachmentView(row.number, *f) for f in found]
 
 
+def _seen(s, actor: str | None, case: str):
+    """The case, if the acting user (or no user) may see it."""
+    from mediation import access
+
+    user = access.optional_actor(s, actor)
+    row = access.case(s, case)
+    if user is not None:
+        permissions.may_see(user, row)
+    return row
+
+
 def save(db: UnitOfWork, *, actor: str | None, case: str, n: int, path: str) -> AttachmentView:
     """Write attachment ``n`` of the case to ``path`` (private), after checking its bytes still
     hash to what was attached: an altered file is refused, not handed out."""
-    from mediation import access
     from mediation.tables.attachments import Attachment
 
     with db.read() as s:
-        user = access.optional_actor(s, actor)
-        row = access.case(s, case)
-        if user is not None:
-            permissions.may_see(user, row)
+        row = _seen(s, actor, case)
         found = s.exec(select(Attachment).where(Attachment.case_id == row.id, Attachment.seq == n)).first()
         if found is None:
             have = s.exec(select(func.count()).select_from(Attachment).where(Attachment.case_id == row.id)).one()

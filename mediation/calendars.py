@@ -172,12 +172,8 @@ def _recount(s, user, year: int, source: str) -> list[Moved]:
                 if getattr(row, column, None) == old:
                     changes[column] = new
             shown = (timeutil.iso_deadline(old), timeutil.iso_deadline(new))
-            event = dict(trigger="calendar", from_state=row.state, to_state=row.state, actor=user.name,
-                         at=timeutil.now(), recorded_at=timeutil.now(), note=source,
-                         values={"deadline": {"old": shown[0], "new": shown[1]}, "year": year})
-            if reg.event_extra:
-                event.update(reg.event_extra(row, {**reg.facts(row), **changes}))
-            records.write_transition(s, row, kind=reg.name, table=table, event_table=reg.event_table, fk=reg.fk,
-                                     changes=changes, label=reg.label(row), event=event)
+            records.side_step(s, reg, row, user=user, trigger="calendar", note=source,
+                              values={"deadline": {"old": shown[0], "new": shown[1]}, "year": year}, changes=changes,
+                              facts={**reg.facts(row), **changes})
             moved.append(Moved(kind, reg.label(row), *shown))
     return moved

@@ -118,11 +118,12 @@ class Signoff:
     @classmethod
     def of(cls, town: str, settings: paper.Settings | None = None, *, unit: str | None = None,
            head: str | None = None, filler: str | None = None, phone: str | None = None,
-           dated: date | None = None) -> Signoff:
-        """Options first, then the paper folder's ``paper.toml``, then the town's government."""
+           dated: date | None = None, actor: str | None = None) -> Signoff:
+        """Options first, then the paper folder's ``paper.toml``, then the town's government
+        (填报单位) and the acting user (填表人)."""
         s = settings or paper.Settings()
         return cls(unit=unit or s.get("office", f"{town}人民政府"), head=head or s.get("head"),
-                   filler=filler or s.get("clerk"), phone=phone or s.get("phone"),
+                   filler=filler or s.get("clerk") or actor or "", phone=phone or s.get("phone"),
                    dated=dated or timeutil.local_date(timeutil.now()))
 
     def rows(self) -> list[tuple[str, str]]:
@@ -229,9 +230,9 @@ def _party_table(doc, rows: list[list[str]]) -> None:
             paper.merge(row, 3, 5)
 
 
-def _parties(doc, view, on: date, *, label: str = "当事人") -> None:
+def _parties(doc, view, on: date) -> None:
     for i, rows in enumerate(_party_rows(view, on), 1):
-        para(doc, f"{label}{paper.numeral(i) if len(view.party_details) > 1 else ''}:", indent=False).runs[0].bold = True
+        para(doc, f"当事人{paper.numeral(i) if len(view.party_details) > 1 else ''}:", indent=False).runs[0].bold = True
         _party_table(doc, rows)
 
 
@@ -263,6 +264,7 @@ def agreement(view, path: str, *, confirmation_last_day: date | None, settings: 
     per party and one for the committee), the reminder of 司法确认 with its last day, and a
     signing area sized for a signature, a fingerprint and a seal, each with its date line."""
     from docx.enum.text import WD_BREAK
+    from docx.shared import Cm
 
     signed = _as_agreed(view)
     on = timeutil.local_date(signed["at"]) if signed["at"] else timeutil.local_date(timeutil.now())
@@ -294,14 +296,8 @@ def agreement(view, path: str, *, confirmation_last_day: date | None, settings: 
     signing += [[f"人民调解员:{signed['mediator'] or ''}", "签名:", "    年  月  日"],
                 [_committee(view, settings), "(印章)", day(signed["at"])]]
     t = table(doc, ["签署人", "签名、盖章或按指印", "日期"], signing, widths=[5.0, 6.8, 4.0], height=2.6)
-    t.rows[-1].height = paper_cm(4.2)  # the committee's seal is about 4 cm across
+    t.rows[-1].height = Cm(4.2)  # the committee's seal is about 4 cm across
     paper.save(doc, path)
-
-
-def paper_cm(value: float):
-    from docx.shared import Cm
-
-    return Cm(value)
 
 
 def application(view, path: str, *, settings: paper.Settings | None = None) -> None:
@@ -349,7 +345,7 @@ def register(view, path: str, *, settings: paper.Settings | None = None) -> None
     paper.save(doc, path)
 
 
-def _record(doc, view, settings, *, kind: str, steps: list, who: str) -> None:
+def _record(doc, view, *, kind: str, steps: list, who: str) -> None:
     """What a 调查记录 or 调解记录 holds above its body: when, where, who."""
     first = steps[0] if steps else None
     t = table(doc, None, [
@@ -362,14 +358,14 @@ def _record(doc, view, settings, *, kind: str, steps: list, who: str) -> None:
         paper.merge(row, 1, 3)
     heading(doc, f"{kind}内容:")
     for e in steps:
-        label = config_label(e.trigger)
+        label = _step_label(e.trigger)
         para(doc, f"{day(e.at)} {label}:{e.note or ''}".rstrip(":"))
     lines(doc, 10)
     signed_off(doc, f"{'被调查人' if kind == '调查' else '当事人'}(签名或按指印):", seal=False)
     signed_off(doc, f"{who}(签名):  记录人(签名):", seal=False)
 
 
-def config_label(trigger: str) -> str:
+def _step_label(trigger: str) -> str:
     from workflows.dispute import TRIGGER_LABELS
 
     return TRIGGER_LABELS.get(trigger, trigger)
@@ -380,7 +376,7 @@ def investigation(view, path: str, *, settings: paper.Settings | None = None) ->
     for the rest, and the signatures of the person heard and of the mediator."""
     doc = paper.document(settings)
     title(doc, "人民调解调查记录", f"编号:{view.number}")
-    _record(doc, view, settings, kind="调查", steps=_done(view, "triage"), who="调查人")
+    _record(doc, view, kind="调查", steps=_done(view, "triage"), who="调查人")
     paper.save(doc, path)
 
 
@@ -391,13 +387,15 @@ def record(view, path: str, *, settings: paper.Settings | None = None) -> None:
     title(doc, "人民调解记录", f"编号:{view.number}")
     steps = _done(view, "start", "request_escalation", "approve_escalation", "return_escalation", "agree", "fail",
                   "decline", "redirect")
-    _record(doc, view, settings, kind="调解", steps=steps, who="人民调解员")
+    _record(doc, view, kind="调解", steps=steps, who="人民调解员")
     paper.save(doc, path)
 
 
 def visit(view, path: str, *, settings: paper.Settings | None = None) -> None:
     """人民调解回访记录: the agreement visited, when, by whom, how it was performed, whether the
     parties are satisfied, and the visitor's and the party's signatures."""
+    from docx.shared import Cm
+
     visits = _done(view, "visit")
     performed = _done(view, "fulfil", "breach")
     signed = _as_agreed(view)
@@ -409,13 +407,13 @@ def visit(view, path: str, *, settings: paper.Settings | None = None) -> None:
         ["回访时间", day(shown.at if shown else view.visit_due), "回访人", (shown.actor if shown else view.mediator) or ""],
         ["被回访人", "、".join(view.parties), "回访方式", ""],
         ["调解协议", f"{day(signed['at'])}达成{config.AGREEMENT_FORMS.get(signed['kind'] or '', '')}", "", ""],
-        ["履行情况", (f"{config_label(performed[-1].trigger)}({day(performed[-1].at)})" if performed else ""), "", ""],
+        ["履行情况", (f"{_step_label(performed[-1].trigger)}({day(performed[-1].at)})" if performed else ""), "", ""],
         ["当事人意见", satisfied, "", ""],
         ["回访情况", (shown.note or "") if shown else "", "", ""],
     ], widths=[2.8, 6.0, 2.6, 4.4], height=1.0)
     for row in t.rows[2:]:
         paper.merge(row, 1, 3)
-    t.rows[-1].height = paper_cm(5)
+    t.rows[-1].height = Cm(5)
     signed_off(doc, "被回访人(签名):      回访人(签名):", seal=False)
     paper.save(doc, path)
 
@@ -452,7 +450,7 @@ def receipt(view, path: str, *, settings: paper.Settings | None = None) -> None:
     paper.save(doc, path)
 
 
-def cover(view, path: str, *, attachments: list[dict[str, Any]] | None = None,
+def cover(view, path: str, *, attachments: list | None = None,
           settings: paper.Settings | None = None) -> None:
     """卷宗封面 (一案一卷) and, on its own page, the 卷内目录: every paper the case's steps call
     for, in the order the file keeps them, and every attachment (scans, photos) with its day."""
@@ -487,9 +485,11 @@ def cover(view, path: str, *, attachments: list[dict[str, Any]] | None = None,
     paper.save(doc, path)
 
 
-def contents(view, attachments: list[dict[str, Any]]) -> list[tuple[str, Any, str]]:
+def contents(view, attachments: list) -> list[tuple[str, Any, str]]:
     """The 卷内目录's entries: (paper, its day, a remark), the forms the case's steps call for
-    and then the attachments."""
+    and then the attachments (``attachments.AttachmentView``)."""
+    from mediation.attachments import KINDS
+
     out: list[tuple[str, Any, str]] = []
     if view.source == "application":
         out.append(("人民调解申请书", view.registered_at, ""))
@@ -509,7 +509,7 @@ def contents(view, attachments: list[dict[str, Any]]) -> list[tuple[str, Any, st
     if _done(view, "visit"):
         out.append(("人民调解回访记录", _done(view, "visit")[-1].at, ""))
     for a in attachments:
-        out.append((f"{a['kind_label']}:{a['name']}", a["at"], a.get("note") or "附件"))
+        out.append((f"{KINDS.get(a.kind, a.kind)}:{a.name}", a.at, a.note or "附件"))
     return out
 
 
@@ -592,7 +592,7 @@ def print_case(db, *, actor: str | None, case: str, form: str, path: str, unmask
     if full:  # (the reading in full, recorded)
         view = cases.show(db, case=case, actor=actor, unmask=True)
     if form == "cover":
-        cover(view, path, attachments=attached.listed(db, actor=actor, case=case), settings=settings)
+        cover(view, path, attachments=attached.views(db, actor=actor, case=case), settings=settings)
         return view.number
     if form in _CASE_WRITERS:
         _CASE_WRITERS[form](view, path, settings=settings)

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from mediation import timeutil
+from workflows.i18n import _
 
 FONT = "宋体"  # what a Chinese office's documents are set in; readers substitute their own
 HEADING_FONT = "黑体"
@@ -182,7 +183,8 @@ def settings(folder: str | os.PathLike | None = None) -> Settings:
         return Settings()
     where = Path(chosen)
     if not where.is_dir():
-        raise InvalidValue(f"{where}: no such folder (the paper folder holds template.docx and paper.toml)")
+        raise InvalidValue(_("{path}: no such folder (the paper folder holds template.docx and paper.toml)").format(
+            path=where))
     values: dict[str, str] = {}
     toml = where / "paper.toml"
     if toml.is_file():
@@ -207,7 +209,7 @@ def document(paper: Settings | None = None, *, landscape: bool = False):
     from docx.shared import Cm, Pt, RGBColor
 
     template = paper.template if paper else None
-    doc = Document(str(template)) if template else Document()
+    doc = _opened(template) if template else Document()
     if template:
         body = doc.element.body
         for child in list(body):
@@ -238,6 +240,22 @@ def document(paper: Settings | None = None, *, landscape: bool = False):
         section.left_margin = section.right_margin = Cm(1.8)
         section.top_margin = section.bottom_margin = Cm(1.8)
     return doc
+
+
+def _opened(template: Path):
+    """A town's ``template.docx``, or one line saying it is none."""
+    import zipfile
+
+    from docx import Document
+    from docx.opc.exceptions import PackageNotFoundError
+
+    from mediation.errors import InvalidValue
+
+    try:
+        return Document(str(template))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise InvalidValue(_("{path}: not a Word document (.docx) to print on ({reason})").format(
+            path=template, reason=exc)) from None
 
 
 def page_numbers(section) -> None:
@@ -301,16 +319,13 @@ def heading(doc, text: str):
     return p
 
 
-def para(doc, text: str = "", *, indent: bool = True, bold_head: str | None = None):
-    """A paragraph, its first line indented two characters as Chinese paper is; ``bold_head``
-    a bold lead-in (``当事人:``)."""
+def para(doc, text: str = "", *, indent: bool = True):
+    """A paragraph, its first line indented two characters as Chinese paper is."""
     from docx.shared import Pt
 
     p = doc.add_paragraph()
     if indent:
         p.paragraph_format.first_line_indent = Pt(24)
-    if bold_head:
-        p.add_run(bold_head).bold = True
     p.add_run(text)
     return p
 
@@ -336,8 +351,7 @@ def lines(doc, count: int) -> None:
 
 
 def table(doc, header: list[str] | None, rows: list[list[Any]], *, widths: list[float] | None = None,
-          size: float | None = None, height: float | None = None, right: set[int] | None = None,
-          repeat_header: bool = True):
+          size: float | None = None, height: float | None = None, right: set[int] | None = None):
     """A bordered table; numbers (and the columns in ``right``) right-aligned, the header bold
     and repeated on each page; ``height`` a row's least height in cm (room to sign in)."""
     from docx.enum.table import WD_ROW_HEIGHT_RULE
@@ -350,7 +364,7 @@ def table(doc, header: list[str] | None, rows: list[list[Any]], *, widths: list[
     table.style = "Table Grid"
     for i, values in enumerate(([header] if header else []) + rows):
         row = table.add_row()
-        if header and i == 0 and repeat_header:
+        if header and i == 0:
             trpr = row._tr.get_or_add_trPr()
             mark = OxmlElement("w:tblHeader")
             mark.set(qn("w:val"), "true")

@@ -355,14 +355,22 @@ def amend(s, reg: Register, row, *, user, note: str | None, changes: Mapping[str
         raise NotAllowed(ask(_("{label}: say why the record is corrected ({note})"), label=label, note=NOTE))
     if not shown:
         raise NotAllowed(_("{label}: nothing to correct, the values given are the record's own").format(label=label))
-    now = timeutil.now()
     said = {k: {"old": _jsonable(old), "new": _jsonable(new)} for k, (old, new) in shown.items()}
-    event = dict(trigger="amend", from_state=row.state, to_state=row.state, actor=user.name, at=now, recorded_at=now,
-                 note=note.strip(), values=said)
+    side_step(s, reg, row, user=user, trigger="amend", note=note.strip(), values=said, changes=dict(changes))
+
+
+def side_step(s, reg: Register, row, *, user, trigger: str, note: str | None, values: dict[str, Any],
+              changes: dict[str, Any] | None = None, facts: Mapping[str, Any] | None = None) -> None:
+    """A step beside the workflow (a correction, a calendar's deadline, an attachment): the
+    state stays, ``changes`` go to the record's columns, the event holds ``values``, now, by
+    ``user`` — in the caller's transaction (``facts``: what the register's event extras read)."""
+    now = timeutil.now()
+    event = dict(trigger=trigger, from_state=row.state, to_state=row.state, actor=user.name, at=now, recorded_at=now,
+                 note=note, values=values)
     if reg.event_extra:
-        event.update(reg.event_extra(row, {}))
+        event.update(reg.event_extra(row, dict(facts or {})))
     write_transition(s, row, kind=reg.name, table=reg.table, event_table=reg.event_table, fk=reg.fk,
-                     changes=dict(changes), label=label, event=event)
+                     changes=dict(changes or {}), label=reg.label(row), event=event)
 
 
 def void(s, reg: Register, row, *, user, note: str | None) -> None:

@@ -110,6 +110,12 @@ def filed(tmp_path_factory):
     broken = runner.invoke(main, ["--db", db, "case", "print", number, "--form", "cover", "--paper", str(folder),
                                   "--out", str(work / "never.docx")])
     assert broken.exit_code == 1 and "paper.toml" in broken.stderr and len(broken.stderr.strip().splitlines()) == 1
+    (folder / "paper.toml").write_text("", encoding="utf-8")
+    (folder / "template.docx").write_text("不是Word文件", encoding="utf-8")
+    broken = runner.invoke(main, ["--db", db, "report", "annual", "2021", "--format", "docx", "--paper", str(folder),
+                                  "--out", str(work / "never.docx")])
+    assert broken.exit_code == 1 and "not a Word document" in broken.stderr, broken.output
+    assert len(broken.stderr.strip().splitlines()) == 1 and "Traceback" not in broken.output
     assert not (work / "never.docx").exists()
     names = ["town_cover.docx", "town_report.docx", "agreement.docx", "reading.docx", "after.docx", *[f"{f}.docx" for f in forms], "report.docx",
              "workbook.xlsx", "ledger.xlsx", "redirect.docx", "refusal.docx", "served.docx"]
