@@ -11,10 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 import weakref
-from functools import cache
 from typing import TYPE_CHECKING
 
-from sqlalchemy import bindparam
 from sqlmodel import select
 
 from mediation import validation
@@ -120,7 +118,7 @@ def village(session: Session, text: str) -> Village:
     raise NotFound(_("unknown village '{text}'; known: {known}").format(text=text, known=known))
 
 
-def case(session: Session, ref: str, *, lock: bool = False) -> Case:
+def case(session: Session, ref: str, *, lock: bool = False):
     """A case by id or number, tolerant of full-width brackets and missing leading zeros."""
     return _record(session, Case, ref, lock=lock, noun=N_("case"), example="(2021)营调字第003号")
 
@@ -147,10 +145,7 @@ def _record(session: Session, table, ref: str, *, lock: bool, noun: str, example
     if not raw:
         raise InvalidValue(_("a {noun} id or number is required").format(noun=_(noun)))
 
-    def one(q):
-        if lock:
-            q = q.with_for_update()
-        return session.exec(q).first()
+    from mediation import records
 
     by_id = raw[3:].strip() if raw.lower().startswith("id:") else None
     acting = session.info.get("acting")
@@ -164,13 +159,13 @@ def _record(session: Session, table, ref: str, *, lock: bool, noun: str, example
     if raw.isdigit():
         by_id = raw
     if by_id is not None:
-        found = session.get(table, int(by_id), with_for_update=lock or None) \
+        found = records.read(session, table, id=int(by_id), lock=lock) \
             if by_id.isdigit() and len(by_id) <= 15 else None
         if found:
             return found
         raise NotFound(_("no {noun} with id {id}").format(id=validation.shown(by_id), noun=_(noun)))
     norm = raw.replace("(", "(").replace(")", ")").replace(" ", "")
-    found = session.exec(_by_number(table, lock), params={"number": norm}).first()
+    found = records.read(session, table, number=norm, lock=lock)
     if found:
         return found
     m = _NUMBER.search(norm)
@@ -190,7 +185,7 @@ def _record(session: Session, table, ref: str, *, lock: bool, noun: str, example
         prefix = norm[: m.start(2)] if m else norm[: short.start(1)]
         rows = [r for r in rows if _prefix_matches(prefix, r.number)]
         if len(rows) == 1:
-            return one(select(table).where(table.id == rows[0].id))
+            return records.read(session, table, id=rows[0].id, lock=lock)
         if len(rows) > 1:
             raise InvalidValue(_("{noun} number '{ref}' is ambiguous: {numbers}").format(
                 noun=_(noun), ref=ref, numbers=", ".join(r.number for r in rows)))
@@ -212,15 +207,9 @@ def _in_town(session: Session, table, town_id: int, seq: int, lock: bool):
     if len(rows) > 1:  # a 复议 and an 应诉 of one number: say which
         raise InvalidValue(_("number {seq} is ambiguous: {numbers}").format(
             seq=seq, numbers=", ".join(r.number for r in rows)))
-    q = select(table).where(table.id == rows[0].id)
-    return session.exec(q.with_for_update() if lock else q).first()
+    from mediation import records
 
-
-@cache
-def _by_number(table, lock: bool):
-    """A record by its exact number, the statement built once (it is on every command's path)."""
-    q = select(table).where(table.number == bindparam("number"))
-    return q.with_for_update() if lock else q
+    return records.read(session, table, id=rows[0].id, lock=lock)
 
 
 def _prefix_matches(typed_prefix: str, number: str) -> bool:

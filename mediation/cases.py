@@ -487,7 +487,7 @@ def _parties_and_petitions(s, case_id: int) -> tuple[list, list[str]]:
     petitions, in one round trip to the database (on PostgreSQL each statement is one; a
     trigger's whole transaction is about six)."""
     parties, petitions = [], []
-    for row in s.execute(_parties_and_petitions_query(), {"case_id": case_id}):
+    for row in s.connection().execute(_parties_and_petitions_query(), {"case_id": case_id}):
         if row.kind == "party":
             parties.append(row)
         else:

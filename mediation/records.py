@@ -10,6 +10,7 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import bindparam, func, insert, text, update
+from sqlalchemy import select as core_select
 from sqlmodel import select
 
 from mediation import audit, deadlines, search, timeutil, validation
@@ -70,6 +71,47 @@ def due(basis: tuple[datetime, Period] | None) -> datetime | None:
     return deadlines.due(*basis) if basis else None
 
 
+class Record:
+    """A register's row read with one Core statement, its columns as plain attributes: what a
+    step reads, decides on and writes back (``write_transition`` keeps it up to date). No ORM
+    object is built on a step's path (docs/performance.md, "A step's Python")."""
+
+    __table__: Any = None
+
+    def __init__(self, values: Mapping[str, Any]) -> None:
+        self.__dict__.update(values)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} id={self.__dict__.get('id')}>"
+
+
+@cache
+def record_type(model) -> type[Record]:
+    """The plain-record class of a table (``CaseRecord``: ``__table__`` is the case table's)."""
+    return type(f"{model.__name__}Record", (Record,), {"__table__": model.__table__, "model": model})
+
+
+def read(s, model, *, lock: bool = False, **key: Any) -> Record | None:
+    """The row of ``model`` whose one ``key`` column has the value given (``id=3``,
+    ``number=…``), as a ``Record``; ``lock``: ``FOR UPDATE`` on PostgreSQL (SQLite's write
+    transaction holds the whole file)."""
+    ((column, value),) = key.items()
+    found = s.connection().execute(_read(model, column, lock), {"key": value}).mappings().first()
+    return None if found is None else record_type(model)(found)
+
+
+@cache
+def _read(model, column: str, lock: bool):
+    """Every column an ORM load reads: never the private ones (ID numbers, phones, addresses),
+    which the model defers and a person's PostgreSQL login may not select."""
+    from sqlalchemy import inspect
+
+    loaded = [c for prop in inspect(model).column_attrs if not prop.deferred for c in prop.columns]
+    t = model.__table__
+    q = core_select(*loaded).where(t.c[column] == bindparam("key"))
+    return q.with_for_update() if lock else q
+
+
 def check_version(row, expect_version: int | None, label: str) -> None:
     if expect_version is not None and expect_version != row.version:
         raise ConcurrentChange(_("{label} changed since you looked (version {version}, not {seen}): look again").format(
@@ -105,15 +147,21 @@ def write_transition(s, row, *, kind: str, table, event_table, fk: str, changes:
                                          {**moved, **{f"e_{k}": v for k, v in event.items()}}).all()
         count = len(written)  # (the driver gives no row count for a statement that begins WITH)
     else:
-        count = s.execute(_update(table, tuple(changes)), moved).rowcount
+        count = s.connection().execute(_update(table, tuple(changes)), moved).rowcount
     if count != 1:
         raise ConcurrentChange(_("{label} was changed by another terminal at the same moment; nothing was written, "
                                  "look again and retry").format(label=label))
     if s.get_bind().dialect.name != "postgresql":
-        s.execute(_insert(event_table), {fk: row.id, "town_id": row.town_id, **event})
+        s.connection().execute(_insert(event_table), {fk: row.id, "town_id": row.town_id, **event})
+    derived = _DERIVED_FROM.intersection(changes)
+    if isinstance(row, Record):
+        row.__dict__.update(changes, version=loaded + 1)  # what was written, without reading it back
+        if derived:  # the masks the database derives are read again
+            row.__dict__.update(s.connection().execute(_derived(table), {"id": row.id}).mappings().one())
+        return
     for key, value in {**changes, "version": loaded + 1}.items():
-        set_committed_value(row, key, value)  # what was written, without reading it back
-    if _DERIVED_FROM.intersection(changes):  # the masks the database derives are read again
+        set_committed_value(row, key, value)
+    if derived:
         s.expire(row, [c.name for c in row.__table__.columns if c.computed is not None])
 
 
@@ -132,6 +180,13 @@ def _update(table, columns: tuple[str, ...]):
     t = table.__table__
     return (update(t).where(t.c.id == bindparam("_id"), t.c.version == bindparam("_seen"))
             .values({**{c: bindparam(f"_{c}", type_=t.c[c].type) for c in columns}, "version": t.c.version + 1}))
+
+
+@cache
+def _derived(table):
+    """The columns the database derives (the masks of ID numbers, phones, addresses)."""
+    t = table.__table__
+    return core_select(*(c for c in t.c if c.computed is not None)).where(t.c.id == bindparam("id"))
 
 
 @cache

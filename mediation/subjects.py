@@ -141,8 +141,7 @@ def _load(s, ref: str, *, lock: bool = False) -> Subject:
     raw = raw[3:].strip() if raw.lower().startswith("id:") else raw
     if not raw.isdigit() or len(raw) > 15:
         raise InvalidValue(_("a subject is named by its id: '{ref}'").format(ref=ref))
-    q = select(Subject).where(Subject.id == int(raw))
-    row = s.exec(q.with_for_update() if lock else q).first()
+    row = records.read(s, Subject, id=int(raw), lock=lock)
     if row is None:
         raise NotFound(_("no subject with id {id}").format(id=raw))
     return row

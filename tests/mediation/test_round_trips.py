@@ -87,3 +87,33 @@ def test_a_step_lost_to_another_terminal_writes_nothing(town):
             raise AssertionError("a lost race was written")
         assert s.execute(text("SELECT count(*) FROM case_event")).scalar() == events
         s.rollback()
+
+
+
+def test_a_step_builds_no_orm_object_and_keeps_its_record_current(town):
+    """A step reads its record as a plain ``records.Record`` (one Core statement; docs/
+    performance.md, "A step's Python"): no ORM instance of the register's table is loaded, the
+    view is built from what was written (the version included), and the private columns stay
+    out of the record as they stay out of an ORM load."""
+    from mediation import petitions, records
+    from mediation.tables.disputes import Case
+
+    made = cases.register(town, actor="刘调解", village="龙潭村", type="邻里", summary="排水沟堵塞", parties=["孙秀英"])
+    loaded = []
+
+    def load(target, context):
+        loaded.append(target)
+
+    event.listen(Case, "load", load)
+    try:
+        view = cases.fire(town, actor="刘调解", case=made.number, trigger="triage", values={"risk": "green"})
+    finally:
+        event.remove(Case, "load", load)
+    assert loaded == []
+    assert (view.state, view.risk, view.version) == ("triaged", "green", 2)
+    filed = petitions.new(town, actor="王主任", village="龙潭村", petitioner="孙秀英,,13900001111", category="request",
+                          summary="请求修缮村道")
+    with town.write() as s:
+        row = petitions.REGISTER.load(s, filed.number, lock=True)
+        assert isinstance(row, records.Record) and type(row).__table__.name == "petition"
+        assert row.petitioner_phone_masked.startswith("139") and "petitioner_phone" not in vars(row)
