@@ -6,7 +6,7 @@ import click
 
 from cli.output import (
     Labelled, channel_named, complete_villages, tell_recurrence, dump_json, history_table, interactive, json_option, moment, named,
-    need, numbered, provisional_mark, render_access, step_label, step_values, PAPER_OPTION,
+    need, numbered, provisional_mark, render_access, step_label, step_values, PAPER_OPTION, limit_option, rows_shown,
 )
 from cli.i18n import N_, _, ngettext
 from cli.steps import add_do, add_undo, add_void, render_options
@@ -85,9 +85,6 @@ def case_new(app, village, type_, summary, parties, source, screening, risk, kin
             cases="、".join(view.similar), days=SIMILAR_DAYS), err=True)
 
 
-PAGE = 20  # a case list's rows at a terminal: a screen, not a county's million
-
-
 @case.command("list")
 @click.option("--village", shell_complete=complete_villages, help="Only this village.")
 @click.option("--state", help="Only cases in this state (e.g. mediating).")
@@ -95,8 +92,7 @@ PAGE = 20  # a case list's rows at a terminal: a screen, not a county's million
 @click.option("--from", "first", metavar="DATE", help="Only cases registered on or after this day.")
 @click.option("--to", "last", metavar="DATE", help="Only cases registered on or before this day.")
 @click.option("--overdue", is_flag=True, help="Only cases past the deadline of their current step.")
-@click.option("--limit", type=click.IntRange(0, 1_000_000),
-              help=f"At most this many cases (default {PAGE} in the table, all in JSON; 0: all).")
+@limit_option("cases")
 @click.option("--search", "text", metavar="TEXT", help="A party's name, a word of the summary or a note, or "
               "pinyin initials (sxy finds 孙秀英).")
 @click.option("--party", help="Only cases with a party of this name (or part of it).")
@@ -135,7 +131,7 @@ def case_list(app, village, state, year, first, last, overdue, limit, text, part
                                                                            format="--format xlsx|csv"))
     narrowed = dict(village=village, state=state, year=year, overdue=overdue, text=text, party=party, type=type_,
                     mediator=mediator, first=_day(first), last=_day(last))
-    shown = (None if as_json else PAGE) if limit is None else (limit or None)
+    shown = rows_shown(limit, as_json)
     views = cases.list_cases(app.db, limit=shown, **narrowed)  # views are built for the rows shown only
     if as_json:
         return dump_json(views)

@@ -145,6 +145,21 @@ PAPER_OPTION = click.option("--paper", "paper_folder", type=click.Path(file_okay
                                  "(names printed). Default: $MEDIATION_PAPER.")
 
 
+PAGE = 20  # a list's rows at a terminal: a screen, not a county's million
+
+
+def limit_option(records: str) -> Callable:
+    """``--limit``: at most this many rows; a table shows ``PAGE`` by default, JSON (what
+    scripts read) every row; 0 lists them all. ``records``: what the list holds, in English."""
+    return click.option("--limit", type=click.IntRange(0, 1_000_000),
+                        help=f"At most this many {records} (default {PAGE} in the table, all in JSON; 0: all).")
+
+
+def rows_shown(limit: int | None, as_json: bool) -> int | None:
+    """How many rows a list reads and builds views for (None: all), by ``limit_option``'s rule."""
+    return (None if as_json else PAGE) if limit is None else (limit or None)
+
+
 def json_option(f: Callable) -> Callable:
     """``--json``: exactly one JSON document on stdout, nothing else there."""
     return click.option("--json", "as_json", is_flag=True,

@@ -8,7 +8,7 @@ from cli.steps import add_do, add_undo, add_void, render_options
 from cli.output import (
     Labelled, channel_named, complete_villages, tell_recurrence, dump_json, history_table, json_option, moment, named, need,
     numbered, render_access, provisional_mark, step_label, step_values,
-    PAPER_OPTION,
+    PAPER_OPTION, limit_option, rows_shown,
 )
 from cli.i18n import N_, _, ngettext
 
@@ -70,9 +70,6 @@ def petition_new(app, village, petitioner, category, summary, form, level, matte
                      + _("route by {day}").format(day=show_due(view.route_deadline)))
 
 
-PAGE = 20  # a petition list's rows at a terminal (as a case list's)
-
-
 @petition.command("list")
 @click.option("--village", shell_complete=complete_villages, help="Only this village.")
 @click.option("--state", help="Only petitions in this state.")
@@ -80,8 +77,7 @@ PAGE = 20  # a petition list's rows at a terminal (as a case list's)
 @click.option("--overdue", is_flag=True, help="Only open petitions past their deadline.")
 @click.option("--search", "text", metavar="TEXT", help="The petitioner's name, a word of the summary or a note, "
               "or pinyin initials.")
-@click.option("--limit", type=click.IntRange(0, 1_000_000),
-              help=f"At most this many petitions (default {PAGE} in the table, all in JSON; 0: all).")
+@limit_option("petitions")
 @json_option
 @click.pass_obj
 def petition_list(app, village, state, year, overdue, text, limit, as_json):
@@ -96,7 +92,7 @@ def petition_list(app, village, state, year, overdue, text, limit, as_json):
     from mediation.timeutil import show_due
 
     narrowed = dict(village=village, state=state, year=year, overdue=overdue, text=text)
-    shown = (None if as_json else PAGE) if limit is None else (limit or None)
+    shown = rows_shown(limit, as_json)
     views = petitions.list_petitions(app.db, limit=shown, **narrowed)  # views for the rows shown only
     if as_json:
         return dump_json(views)

@@ -7,8 +7,8 @@ import click
 from cli.output import moment, named
 from cli.steps import add_do, add_next, add_undo, add_void
 from cli.output import (
-    Labelled, complete_villages, dump_json, history_table, json_option, need, numbered, provisional_mark, step_label,
-    step_values,
+    Labelled, complete_villages, dump_json, history_table, json_option, limit_option, need, numbered, provisional_mark,
+    rows_shown, step_label, step_values,
 )
 from cli.i18n import N_, _, ngettext
 
@@ -67,9 +67,10 @@ def matter_new(app, kind, summary, town, at, accepted, as_json):
 @click.option("--kind", type=Labelled("workflows.matter:MATTER_KINDS", N_("matter kind")))
 @click.option("--year", type=click.IntRange(1949, 2100))
 @click.option("--overdue", is_flag=True, help="Only matters past their deadline.")
+@limit_option("matters")
 @json_option
 @click.pass_obj
-def matter_list(app, kind, year, overdue, as_json):
+def matter_list(app, kind, year, overdue, limit, as_json):
     """List matters.
 
     \b
@@ -79,16 +80,23 @@ def matter_list(app, kind, year, overdue, as_json):
     from mediation import matters
     from mediation.timeutil import show_due
 
-    views = matters.list_matters(app.db, kind=kind, year=year, overdue=overdue)
+    narrowed = dict(kind=kind, year=year, overdue=overdue)
+    shown = rows_shown(limit, as_json)
+    views = matters.list_matters(app.db, limit=shown, **narrowed)  # views for the rows shown only
     if as_json:
         return dump_json(views)
+    total = matters.count_matters(app.db, **narrowed) if shown and len(views) == shown else len(views)
     summary = _("summary")
     t = app.display.table(_("number"), "id", summary, _("state"), _("outcome"), _("due"), wrap=(summary,))
     for v in views:
         t.add_row(v.number, str(v.id), v.summary, v.state_label, _outcome(v),
                   show_due(v.deadline, minutes=False) + (" " + _("overdue") if v.overdue else ""))
-    app.display.print(t)
-    app.display.line(ngettext("{n} matter", "{n} matters", len(views)).format(n=len(views)))
+    app.display.page(t)
+    if total > len(views):
+        app.display.line(_("{shown} of {total} matters ({all} lists them all)").format(
+            shown=len(views), total=total, all="--limit 0"))
+    else:
+        app.display.line(ngettext("{n} matter", "{n} matters", len(views)).format(n=len(views)))
 
 
 @matter.command("show")
@@ -223,9 +231,10 @@ def subject_new(app, name, category, village, at, term_end, released, as_json):
 @subject.command("list")
 @click.option("--category", type=Labelled("workflows.subject:SUBJECT_CATEGORIES", N_("subject category")))
 @click.option("--village", shell_complete=complete_villages)
+@limit_option("subjects")
 @json_option
 @click.pass_obj
-def subject_list(app, category, village, as_json):
+def subject_list(app, category, village, limit, as_json):
     """List subjects with their current employment status.
 
     \b
@@ -236,15 +245,22 @@ def subject_list(app, category, village, as_json):
     from mediation.timeutil import show
     from workflows.subject import SUBJECT_CATEGORIES, EMPLOYMENT
 
-    views = subjects.list_subjects(app.db, category=category, village=village)
+    narrowed = dict(category=category, village=village)
+    shown = rows_shown(limit, as_json)
+    views = subjects.list_subjects(app.db, limit=shown, **narrowed)  # views for the rows shown only
     if as_json:
         return dump_json(views)
+    total = subjects.count_subjects(app.db, **narrowed) if shown and len(views) == shown else len(views)
     t = app.display.table("id", _("Name"), _("category"), _("village"), _("state"), _("employment"), _("received"))
     for v in views:
         t.add_row(str(v.id), v.name, SUBJECT_CATEGORIES[v.category], v.village or "", v.state_label,
                   EMPLOYMENT.get(v.employment or "", _("not recorded")), show(v.received_at, minutes=False))
-    app.display.print(t)
-    app.display.line(ngettext("{n} subject", "{n} subjects", len(views)).format(n=len(views)))
+    app.display.page(t)
+    if total > len(views):
+        app.display.line(_("{shown} of {total} subjects ({all} lists them all)").format(
+            shown=len(views), total=total, all="--limit 0"))
+    else:
+        app.display.line(ngettext("{n} subject", "{n} subjects", len(views)).format(n=len(views)))
 
 
 @subject.command("show")

@@ -292,11 +292,8 @@ def list_cases(db: UnitOfWork, *, village: str | None = None, state: str | None 
 
 def count_cases(db: UnitOfWork, **narrowed: Any) -> int:
     """How many cases ``list_cases`` would give without a limit (what a page says is left)."""
-    from sqlalchemy import func
-
     with db.read() as s:
-        q = _list_query(s, **narrowed).order_by(None).with_only_columns(Case.id)
-        return s.execute(select(func.count()).select_from(q.subquery())).scalar_one()
+        return records.count(s, _list_query(s, **narrowed), Case)
 
 
 def _list_query(s, *, village=None, state=None, year=None, overdue=False, text=None, party=None, type=None,

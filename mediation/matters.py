@@ -190,17 +190,29 @@ REGISTER = records.Register(
     may_act=lambda user, row: permissions.may_handle_matters(user, row.town_id), view=lambda s, row, user: _view(s, row))
 
 
-def list_matters(db: UnitOfWork, *, kind: str | None = None, year: int | None = None,
-                 overdue: bool = False) -> list[MatterView]:
-    kind_key = validation.choice(kind, MATTER_KINDS, N_("matter kind")) if kind else None
+def list_matters(db: UnitOfWork, *, kind: str | None = None, year: int | None = None, overdue: bool = False,
+                 limit: int | None = None) -> list[MatterView]:
+    """By receipt; views are built for the ``limit`` rows returned only."""
     with db.read() as s:
-        q = records.narrow(s, select(Matter).order_by(Matter.received_at, Matter.id), Matter, Matter.received_at,
-                           year=year)
-        if kind_key:
-            q = q.where(Matter.kind == kind_key)
-        if overdue:
-            q = q.where(*REGISTER.overdue(timeutil.now()))
-        return [_view(s, r) for r in s.exec(q).all()]
+        q = _list_query(s, kind=kind, year=year, overdue=overdue)
+        return [_view(s, r) for r in s.exec(q.limit(limit) if limit else q).all()]
+
+
+def count_matters(db: UnitOfWork, **narrowed: Any) -> int:
+    """How many matters ``list_matters`` would give without a limit."""
+    with db.read() as s:
+        return records.count(s, _list_query(s, **narrowed), Matter)
+
+
+def _list_query(s, *, kind=None, year=None, overdue=False):
+    kind_key = validation.choice(kind, MATTER_KINDS, N_("matter kind")) if kind else None
+    q = records.narrow(s, select(Matter).order_by(Matter.received_at, Matter.id), Matter, Matter.received_at,
+                       year=year)
+    if kind_key:
+        q = q.where(Matter.kind == kind_key)
+    if overdue:
+        q = q.where(*REGISTER.overdue(timeutil.now()))
+    return q
 
 
 def show(db: UnitOfWork, *, matter: str) -> MatterView:

@@ -286,11 +286,8 @@ def list_petitions(db: UnitOfWork, *, village: str | None = None, state: str | N
 
 def count_petitions(db: UnitOfWork, **narrowed: Any) -> int:
     """How many petitions ``list_petitions`` would give without a limit."""
-    from sqlalchemy import func
-
     with db.read() as s:
-        q = _list_query(s, **narrowed).order_by(None).with_only_columns(Petition.id)
-        return s.execute(select(func.count()).select_from(q.subquery())).scalar_one()
+        return records.count(s, _list_query(s, **narrowed), Petition)
 
 
 def _list_query(s, *, village=None, state=None, year=None, overdue=False, text=None):

@@ -67,6 +67,13 @@ def narrow(s, q, table, when, *, village: str | None = None, state: str | None =
     return q
 
 
+def count(s, q, table) -> int:
+    """How many rows the list query ``q`` of ``table`` gives without a limit: one
+    ``count(*)`` over its ids, what a terminal's page says is left."""
+    return s.execute(core_select(func.count()).select_from(
+        q.order_by(None).limit(None).with_only_columns(table.id).subquery())).scalar_one()
+
+
 def due(basis: tuple[datetime, Period] | None) -> datetime | None:
     return deadlines.due(*basis) if basis else None
 

@@ -229,15 +229,28 @@ def employment(db: UnitOfWork, *, actor: str | None, subject: str, status: str,
         return _view(s, row)
 
 
-def list_subjects(db: UnitOfWork, *, category: str | None = None, village: str | None = None) -> list[SubjectView]:
-    cat = validation.choice(category, SUBJECT_CATEGORIES, N_("subject category")) if category else None
+def list_subjects(db: UnitOfWork, *, category: str | None = None, village: str | None = None,
+                  limit: int | None = None) -> list[SubjectView]:
+    """By receipt; views are built for the ``limit`` rows returned only."""
     with db.read() as s:
-        q = select(Subject).order_by(Subject.received_at, Subject.id)
-        if cat:
-            q = q.where(Subject.category == cat)
-        if village:
-            q = q.where(Subject.village_id == access.village(s, village).id)
-        return [_view(s, r) for r in s.exec(q).all()]
+        q = _list_query(s, category=category, village=village)
+        return [_view(s, r) for r in s.exec(q.limit(limit) if limit else q).all()]
+
+
+def count_subjects(db: UnitOfWork, **narrowed: Any) -> int:
+    """How many subjects ``list_subjects`` would give without a limit."""
+    with db.read() as s:
+        return records.count(s, _list_query(s, **narrowed), Subject)
+
+
+def _list_query(s, *, category=None, village=None):
+    cat = validation.choice(category, SUBJECT_CATEGORIES, N_("subject category")) if category else None
+    q = select(Subject).order_by(Subject.received_at, Subject.id)
+    if cat:
+        q = q.where(Subject.category == cat)
+    if village:
+        q = q.where(Subject.village_id == access.village(s, village).id)
+    return q
 
 
 def show(db: UnitOfWork, *, subject: str) -> SubjectView:

@@ -105,3 +105,21 @@ def test_a_mediator_sees_in_full_only_their_villages_records(run):
            "--at", "2026-03-03", user="周调解")
     run.refused("case", "show", "id:1", user="刘调解", match="own village or town")
     assert run.json("case", "show", "id:1", user="王主任")["village"] == "朱家湾村"
+
+
+@pytest.mark.parametrize("register", list(REGISTERS))
+def test_each_register_lists_a_page_alike(run, register):
+    """Every register's list shows a page at a terminal and says how many there are; --limit 0
+    lists them all, --limit N that many; JSON (what scripts read) keeps every record."""
+    new = REGISTERS[register][0]
+    who = "刘调解" if register == "case" else "王主任"
+    for i in range(3):
+        made = [a.replace("王秀兰", f"王秀兰{i}").replace("修路", f"修路{i}") for a in new]
+        if register == "matter":  # (two matters of one summary are told apart as a likely double entry)
+            made[made.index("--summary") + 1] = f"某{i}诉镇政府"
+        run.ok(*made, user=who)
+    noun = {"case": "cases", "petition": "petitions", "matter": "matters", "subject": "subjects"}[register]
+    assert f"2 of 3 {noun} (--limit 0 lists them all)" in run.ok(register, "list", "--limit", "2").stdout
+    assert run.ok(register, "list").stdout.splitlines()[-1] == f"3 {noun}"
+    assert run.ok(register, "list", "--limit", "0").stdout.splitlines()[-1] == f"3 {noun}"
+    assert len(run.json(register, "list")) == 3 and len(run.json(register, "list", "--limit", "1")) == 1
