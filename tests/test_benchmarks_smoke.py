@@ -34,7 +34,8 @@ def _check(doc: dict, names: set[str]) -> None:
     for f in got.values():
         assert f["value"] > 0 and f["floor"] > 0 and f["ratio"] == pytest.approx(f["value"] / f["floor"], rel=1e-2)
     assert got["report_annual[sqlite]"]["peak_rss_mb"] > 0 and got["load_rate[sqlite]"]["records"] == 12
-    assert all(f["raw_driver_rate"] > 0 for name, f in got.items() if name.startswith("transition_rate"))
+    assert all(f["floor"] > 0 and f["ratio_median"] > 0 and "–" in f["spread"]
+               for name, f in got.items() if name.startswith("transition_rate"))
     assert got["cold_write"]["cpu_ms"] > 0 and got["cold_write"]["cpu_ratio"] > 0
 
 
