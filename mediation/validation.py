@@ -155,6 +155,8 @@ def party(spec: str) -> PartySpec:
             continue
         key, said = detail_of(extra)
         if key is not None:
+            if not said.strip():  # 住址= left empty (a template's blank): not given
+                continue
             if key in details:
                 raise InvalidValue(_("{what} given twice: '{spec}'").format(what=_(DETAILS[key]), spec=shown(spec)))
             details[key] = _detail(key, said, spec)

@@ -84,6 +84,8 @@ def test_a_partys_details_follow_its_name_in_any_order():
     assert (spec.gender, spec.ethnicity, spec.birth_date, spec.employer) == ("男", "回族", date(1980, 5, 1), "营盘镇中学")
     assert validation.party("李四,1980-05-01").birth_date == date(1980, 5, 1)
     assert validation.party("王五").details() == {}
+    # A detail's key left with nothing after it (a template's blank) is not given, whatever the detail.
+    assert validation.party("王五,住址=,性别=,出生日期：,单位= ").details() == {}
 
 
 @pytest.mark.parametrize(("typed", "said"), [
