@@ -252,7 +252,7 @@ def petition_amend(app, ref, summary, village, petitioner, note, expect_version,
 
     \b
     Example:
-      mediation --as 王主任 petition amend 2 --petitioner "陈建国,110105194912310021" --note "补录身份证号"
+      mediation --as 王主任 petition amend 2 --petitioner "陈建国,11010519491231002X" --note "补录身份证号"
     """
     from mediation import petitions
 

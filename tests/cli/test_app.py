@@ -32,6 +32,23 @@ def test_every_command_has_help_with_text(path, cmd):
         assert "Example:" in cmd.help, f"{' '.join(path)} has no Example: block"
 
 
+def test_the_help_examples_type_valid_id_numbers_and_phones():
+    """A mediator copies an example: every ID number and mobile in a command's help passes the
+    checks the command applies (one example once had a wrong GB 11643 check digit)."""
+    import re
+
+    from mediation import validation
+
+    found = []
+    for path, cmd in ALL:
+        for ident in re.findall(r"(?<!\d)\d{17}[\dX](?!\d)", cmd.help or ""):
+            assert validation.id_number_problem(ident) is None, (" ".join(path), ident)
+            found.append(ident)
+        for mobile in re.findall(r"(?<!\d)1[3-9]\d{9}(?!\d)", cmd.help or ""):
+            validation.phone(mobile)
+    assert found  # (the examples do type ID numbers)
+
+
 def test_workflow_show_prints_mermaid():
     result = CliRunner().invoke(main, ["workflow", "show", "dispute"])
     assert result.exit_code == 0 and "stateDiagram-v2" in result.output
