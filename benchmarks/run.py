@@ -56,11 +56,13 @@ _RSS_HOOK = ("import atexit, os\n"
              "atexit.register(_hwm)\n")
 
 
-_CPU: list[float] = []  # the CPU seconds (user + system) of the last process run_process ran
-
-
 def run_process(cmd: list[str], env: dict | None = None) -> float:
-    """Wall time (s) of one whole process (its CPU time is left in ``_CPU``)."""
+    """Wall time (s) of one whole process."""
+    return timed_process(cmd, env)[0]
+
+
+def timed_process(cmd: list[str], env: dict | None = None) -> tuple[float, float]:
+    """Wall time and CPU time (user + system), in seconds, of one whole process."""
     import resource
 
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -69,10 +71,9 @@ def run_process(cmd: list[str], env: dict | None = None) -> float:
                           env={**os.environ, **(env or {})})
     elapsed = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    _CPU[:] = [(after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)]
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} failed: {proc.stderr.decode(errors='replace').strip()[-500:]}")
-    return elapsed
+    return elapsed, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def run_python(code: str) -> tuple[float, float]:
@@ -114,8 +115,8 @@ def cold_write(db_path: str, runs: int) -> dict:
     cpu: dict[str, list[float]] = {"ours": [], "floor": []}
 
     def timed(cmd: list[str], key: str) -> float:
-        wall = run_process(cmd)
-        cpu[key].append(_CPU[0])
+        wall, used = timed_process(cmd)
+        cpu[key].append(used)
         return wall
 
     ours = median_time(lambda: timed(MEDIATION + [
