@@ -6,7 +6,7 @@ import click
 
 from cli.output import (
     Labelled, channel_named, complete_villages, tell_recurrence, dump_json, history_table, interactive, json_option, moment, named,
-    need, numbered, provisional_mark, render_access, step_label, step_values, PAPER_OPTION, limit_option, rows_shown,
+    need, numbered, provisional_mark, render_access, step_label, step_values, PAPER_OPTION, limit_option, listed, page_and_count,
 )
 from cli.i18n import N_, _, ngettext
 from cli.steps import add_do, add_undo, add_void, render_options
@@ -131,12 +131,9 @@ def case_list(app, village, state, year, first, last, overdue, limit, text, part
                                                                            format="--format xlsx|csv"))
     narrowed = dict(village=village, state=state, year=year, overdue=overdue, text=text, party=party, type=type_,
                     mediator=mediator, first=_day(first), last=_day(last))
-    shown = rows_shown(limit, as_json)
-    views = cases.list_cases(app.db, limit=shown, **narrowed)  # views are built for the rows shown only
-    if as_json:
-        return dump_json(views)
-    total = cases.count_cases(app.db, **narrowed) if shown and len(views) == shown else len(views)
-    render_list(app.display, views, total=total)
+    page = listed(app.db, cases.list_cases, cases.count_cases, narrowed, limit, as_json)
+    if page is not None:
+        render_list(app.display, *page)
 
 
 def _write_ledger(app, fmt, out, unmask, encoding, *, village, state, year, overdue, limit, as_json):
@@ -370,7 +367,7 @@ def case_next(app, case_ref, as_json):
 
 # -- rendering (shared with demo) -----------------------------------------------------------
 
-def render_list(d, views, title: str | None = None, *, total: int | None = None) -> None:
+def render_list(d, views, total: int, title: str | None = None) -> None:
     from mediation.timeutil import show_due
 
     from workflows.config import RISKS
@@ -383,12 +380,8 @@ def render_list(d, views, title: str | None = None, *, total: int | None = None)
         due = show_due(v.deadline, minutes=False) + (" " + _("overdue") if v.overdue else "")
         t.add_row(v.number, *((v.town,) if towns else ()), v.village, v.type, v.state_label, str(v.line),
                   RISKS.get(v.risk or "", ""), due)
-    d.page(t)
-    if total is not None and total > len(views):
-        d.line(_("{shown} of {total} cases ({all} lists them all)").format(shown=len(views), total=total,
-                                                                         all="--limit 0"))
-    else:
-        d.line(ngettext("{n} case", "{n} cases", len(views)).format(n=len(views)))
+    page_and_count(d, t, len(views), total, more=N_("{shown} of {total} cases ({all} lists them all)"),
+                   counted=ngettext("{n} case", "{n} cases", len(views)).format(n=len(views)))
 
 
 def render_case(d, v) -> None:

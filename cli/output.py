@@ -155,9 +155,25 @@ def limit_option(records: str) -> Callable:
                         help=f"At most this many {records} (default {PAGE} in the table, all in JSON; 0: all).")
 
 
-def rows_shown(limit: int | None, as_json: bool) -> int | None:
-    """How many rows a list reads and builds views for (None: all), by ``limit_option``'s rule."""
-    return (None if as_json else PAGE) if limit is None else (limit or None)
+def listed(db, listing: Callable, counting: Callable, narrowed: dict[str, Any], limit: int | None,
+           as_json: bool) -> tuple[list, int] | None:
+    """A register's list by ``limit_option``'s rule: the views of the rows shown only
+    (``listing(db, limit=…, **narrowed)``) and how many there are (``counting(db, **narrowed)``,
+    asked only when the page is full). ``--json`` writes every view asked for and gives None."""
+    shown = (None if as_json else PAGE) if limit is None else (limit or None)
+    views = listing(db, limit=shown, **narrowed)
+    if as_json:
+        dump_json(views)
+        return None
+    return views, counting(db, **narrowed) if shown and len(views) == shown else len(views)
+
+
+def page_and_count(display, table, shown: int, total: int, *, more: str, counted: str) -> None:
+    """A list's table (through the pager when it is long), then how many: ``more`` (an ``N_``
+    text with ``{shown}``, ``{total}`` and ``{all}``) when the page holds fewer than all, else
+    ``counted``."""
+    display.page(table)
+    display.line(_(more).format(shown=shown, total=total, all="--limit 0") if total > shown else counted)
 
 
 def json_option(f: Callable) -> Callable:

@@ -8,7 +8,7 @@ from cli.steps import add_do, add_undo, add_void, render_options
 from cli.output import (
     Labelled, channel_named, complete_villages, tell_recurrence, dump_json, history_table, json_option, moment, named, need,
     numbered, render_access, provisional_mark, step_label, step_values,
-    PAPER_OPTION, limit_option, rows_shown,
+    PAPER_OPTION, limit_option, listed, page_and_count,
 )
 from cli.i18n import N_, _, ngettext
 
@@ -92,11 +92,10 @@ def petition_list(app, village, state, year, overdue, text, limit, as_json):
     from mediation.timeutil import show_due
 
     narrowed = dict(village=village, state=state, year=year, overdue=overdue, text=text)
-    shown = rows_shown(limit, as_json)
-    views = petitions.list_petitions(app.db, limit=shown, **narrowed)  # views for the rows shown only
-    if as_json:
-        return dump_json(views)
-    total = petitions.count_petitions(app.db, **narrowed) if shown and len(views) == shown else len(views)
+    page = listed(app.db, petitions.list_petitions, petitions.count_petitions, narrowed, limit, as_json)
+    if page is None:
+        return
+    views, total = page
     from workflows.petition import CATEGORY_LABELS
 
     d = app.display
@@ -106,12 +105,8 @@ def petition_list(app, village, state, year, overdue, text, limit, as_json):
         due = show_due(v.deadline, minutes=False) + (" " + _("overdue") if v.overdue else "")
         t.add_row(v.number, v.petitioner, CATEGORY_LABELS.get(v.category, v.category).split("/")[0], v.state_label,
                   _("yes") if v.first_time else "", due)
-    d.page(t)
-    if total > len(views):
-        d.line(_("{shown} of {total} petitions ({all} lists them all)").format(shown=len(views), total=total,
-                                                                             all="--limit 0"))
-    else:
-        d.line(ngettext("{n} petition", "{n} petitions", len(views)).format(n=len(views)))
+    page_and_count(d, t, len(views), total, more=N_("{shown} of {total} petitions ({all} lists them all)"),
+                   counted=ngettext("{n} petition", "{n} petitions", len(views)).format(n=len(views)))
 
 
 @petition.command("print")

@@ -7,8 +7,8 @@ import click
 from cli.output import moment, named
 from cli.steps import add_do, add_next, add_undo, add_void
 from cli.output import (
-    Labelled, complete_villages, dump_json, history_table, json_option, limit_option, need, numbered, provisional_mark,
-    rows_shown, step_label, step_values,
+    Labelled, complete_villages, dump_json, history_table, json_option, limit_option, listed, need, numbered,
+    page_and_count, provisional_mark, step_label, step_values,
 )
 from cli.i18n import N_, _, ngettext
 
@@ -80,23 +80,18 @@ def matter_list(app, kind, year, overdue, limit, as_json):
     from mediation import matters
     from mediation.timeutil import show_due
 
-    narrowed = dict(kind=kind, year=year, overdue=overdue)
-    shown = rows_shown(limit, as_json)
-    views = matters.list_matters(app.db, limit=shown, **narrowed)  # views for the rows shown only
-    if as_json:
-        return dump_json(views)
-    total = matters.count_matters(app.db, **narrowed) if shown and len(views) == shown else len(views)
+    page = listed(app.db, matters.list_matters, matters.count_matters, dict(kind=kind, year=year, overdue=overdue),
+                  limit, as_json)
+    if page is None:
+        return
+    views, total = page
     summary = _("summary")
     t = app.display.table(_("number"), "id", summary, _("state"), _("outcome"), _("due"), wrap=(summary,))
     for v in views:
         t.add_row(v.number, str(v.id), v.summary, v.state_label, _outcome(v),
                   show_due(v.deadline, minutes=False) + (" " + _("overdue") if v.overdue else ""))
-    app.display.page(t)
-    if total > len(views):
-        app.display.line(_("{shown} of {total} matters ({all} lists them all)").format(
-            shown=len(views), total=total, all="--limit 0"))
-    else:
-        app.display.line(ngettext("{n} matter", "{n} matters", len(views)).format(n=len(views)))
+    page_and_count(app.display, t, len(views), total, more=N_("{shown} of {total} matters ({all} lists them all)"),
+                   counted=ngettext("{n} matter", "{n} matters", len(views)).format(n=len(views)))
 
 
 @matter.command("show")
@@ -245,22 +240,17 @@ def subject_list(app, category, village, limit, as_json):
     from mediation.timeutil import show
     from workflows.subject import SUBJECT_CATEGORIES, EMPLOYMENT
 
-    narrowed = dict(category=category, village=village)
-    shown = rows_shown(limit, as_json)
-    views = subjects.list_subjects(app.db, limit=shown, **narrowed)  # views for the rows shown only
-    if as_json:
-        return dump_json(views)
-    total = subjects.count_subjects(app.db, **narrowed) if shown and len(views) == shown else len(views)
+    page = listed(app.db, subjects.list_subjects, subjects.count_subjects, dict(category=category, village=village),
+                  limit, as_json)
+    if page is None:
+        return
+    views, total = page
     t = app.display.table("id", _("Name"), _("category"), _("village"), _("state"), _("employment"), _("received"))
     for v in views:
         t.add_row(str(v.id), v.name, SUBJECT_CATEGORIES[v.category], v.village or "", v.state_label,
                   EMPLOYMENT.get(v.employment or "", _("not recorded")), show(v.received_at, minutes=False))
-    app.display.page(t)
-    if total > len(views):
-        app.display.line(_("{shown} of {total} subjects ({all} lists them all)").format(
-            shown=len(views), total=total, all="--limit 0"))
-    else:
-        app.display.line(ngettext("{n} subject", "{n} subjects", len(views)).format(n=len(views)))
+    page_and_count(app.display, t, len(views), total, more=N_("{shown} of {total} subjects ({all} lists them all)"),
+                   counted=ngettext("{n} subject", "{n} subjects", len(views)).format(n=len(views)))
 
 
 @subject.command("show")
