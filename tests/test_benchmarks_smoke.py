@@ -16,7 +16,7 @@ from tests.conftest import PG_URL, _pg_schema_url
 ROOT = Path(__file__).resolve().parent.parent
 FIGURES = {"cold_help", "cold_write", "report_annual[sqlite]", "transition_rate[sqlite]", "load_rate[sqlite]",
            "search[sqlite]", "search_page[sqlite]", "search_initials[sqlite]", "search_word[sqlite]",
-           "shell_show", "shell_list", "shell_next", "shell_search"}
+           "shell_show", "shell_list", "shell_next", "shell_search", "ledger_xlsx"}
 
 
 def _run(*extra: str) -> dict:
