@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from mediation import access, logins, permissions, timeutil
 from mediation.db import UnitOfWork
-from mediation.errors import InvalidValue, NotFound
+from mediation.errors import InvalidValue, NotFound, PermissionDenied
 from mediation.models import Town, User, Village
 from mediation.validation import choice
 from workflows import ask, config, option
@@ -88,8 +88,10 @@ def init_town(db: UnitOfWork, *, town: str, villages: list[str], abbr: str | Non
 def add_user(db: UnitOfWork, *, actor: str | None, name: str, role: str,
              village: str | None = None, town: str | None = None,
              login: str | None = None, password: str | None = None) -> UserView:
-    """Add a user. The first user may be added by anyone (bootstrap); after that only a
-    ``town`` user (within their town) or a ``county`` user may add users. On PostgreSQL,
+    """Add a user. The first user may be added by anyone (bootstrap), and so may the first town
+    or county user while there is none (a database whose first user was a mediator would
+    otherwise never have anyone to add users); after that only a ``town`` user (within their
+    town) or a ``county`` user may add users. On PostgreSQL,
     ``login`` also makes the person's own server login (``mediation.logins``), in the same
     transaction: both are made, or neither."""
     uname = _clean_name(name, N_("user"))
@@ -97,7 +99,16 @@ def add_user(db: UnitOfWork, *, actor: str | None, name: str, role: str,
     login = logins.clean_login(login) if login is not None else None
     with db.write() as s:
         has_users = s.exec(select(User.id).limit(1)).first() is not None
-        acting = access.actor(s, actor) if has_users else None  # the first user bootstraps
+        # The first user bootstraps; so does the office's first user, added without a person's
+        # own login (the owner's connection, or the SQLite file's holder) while there is none.
+        office = has_users and permissions.office_exists(s)
+        bootstrap = not has_users or (role in config.OFFICE_ROLES and s.info.get("login") is None and not office)
+        acting = None if bootstrap else access.actor(s, actor)
+        has_users = not bootstrap
+        if has_users and not office:
+            raise PermissionDenied(ask(_("the database has no town or county user yet: add one first, without {option} "
+                                         "(`mediation user add NAME --role town --town TOWN`); it adds the others"),
+                                       option=option("as")))
         permissions.may_add_user(acting, has_users=has_users, town_id=None)
         if s.exec(select(User).where(User.name == uname)).first():
             raise InvalidValue(_("a user named '{name}' exists already").format(name=uname))

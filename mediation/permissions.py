@@ -238,6 +238,15 @@ def place_of_new_user(role: str, *, village: str | None, town: str | None) -> st
     return None
 
 
+def office_exists(s) -> bool:
+    """Whether the database has a town or county user (someone who may add users)."""
+    from sqlmodel import select
+
+    from mediation.tables.places import User
+
+    return s.exec(select(User.id).where(User.role.in_(OFFICE_ROLES)).limit(1)).first() is not None
+
+
 def county_exists(s) -> bool:
     """Whether the database has its county user (there is one; the first is added by the owner)."""
     from sqlmodel import select

@@ -132,3 +132,23 @@ def test_the_static_short_help_matches_each_commands_own():
 def test_an_unknown_command_is_a_usage_error():
     result = CliRunner().invoke(main, ["cases"])
     assert result.exit_code == 2 and "No such command" in result.stderr
+
+
+def test_a_database_whose_first_user_was_a_mediator_still_gets_its_office(tmp_path):
+    """The first user bootstraps; if that was a mediator, nobody could ever add users. The
+    office's first town or county user is then added as the first user is (without --as), and
+    a mediator is told so instead of being refused without a way out."""
+    db = str(tmp_path / "m.db")
+    runner = CliRunner()
+    runner.invoke(main, ["--db", db, "init", "--town", "营盘镇", "--village", "龙潭村"])
+    assert runner.invoke(main, ["--db", db, "user", "add", "刘调解", "--role", "mediator", "--village", "龙潭村"]).exit_code == 0
+    refused = runner.invoke(main, ["--db", db, "--as", "刘调解", "user", "add", "周调解", "--role", "mediator",
+                                   "--village", "龙潭村"])
+    assert refused.exit_code == 1 and "no town or county user yet" in refused.stderr
+    assert runner.invoke(main, ["--db", db, "user", "add", "王主任", "--role", "town"]).exit_code == 0
+    # From then on the office adds users, and nobody else does.
+    again = runner.invoke(main, ["--db", db, "user", "add", "李主任", "--role", "town"])
+    assert again.exit_code == 1 and "no acting user" in again.stderr
+    assert runner.invoke(main, ["--db", db, "--as", "王主任", "user", "add", "周调解", "--role", "mediator",
+                                "--village", "龙潭村"]).exit_code == 0
+    assert runner.invoke(main, ["--db", db, "--as", "刘调解", "user", "add", "李主任", "--role", "town"]).exit_code == 1
