@@ -264,11 +264,16 @@ def clean_text(value: str | None, what: str, *, limit: str = "note", multiline: 
 
 
 def amount_fen(text: str | int | float | Decimal) -> int:
-    """An amount in yuan (``5000``, ``5,000.50``, ``¥5000``, ``5000元``) → integer fen (分)."""
-    raw = str(text).strip().replace(",", "").replace(",", "").lstrip("¥￥").removesuffix("元").strip()
-    try:
-        value = Decimal(raw)
-    except InvalidOperation:
+    """An amount in yuan → integer fen (分), as people write it: ``5000``, ``5,000.50``,
+    ``¥5000``, ``5000元``; with a unit, ``1.5万``, ``3千元``, ``2百``; in Chinese numerals,
+    ``两千元``, ``一万五千``, ``二万零五百元``, or in capitals as an agreement writes them,
+    ``贰仟元整``, ``叁仟壹佰元伍角``. A shortened ``二万八`` (28000 as people say it, 20008 as
+    it reads) is refused as ambiguous."""
+    raw = str(text).strip().replace(",", "").replace(",", "").replace(" ", "").lstrip("¥￥")
+    value = _digits_with_unit(raw)
+    if value is None and raw and all(ch in _CN_NUMBER for ch in raw):
+        value = _chinese_amount(raw, text)
+    if value is None:
         raise InvalidValue(_("not an amount in yuan: '{text}'").format(text=shown(text))) from None
     if not value.is_finite() or value < 0:
         raise InvalidValue(_("an amount must be zero or more: '{text}'").format(text=shown(text)))
@@ -277,6 +282,73 @@ def amount_fen(text: str | int | float | Decimal) -> int:
     if value != value.quantize(Decimal("0.01")):
         raise InvalidValue(_("an amount has at most 2 decimals (fen): '{text}'").format(text=shown(text)))
     return int(value * 100)
+
+
+_UNITS = {"万": 10000, "千": 1000, "仟": 1000, "百": 100, "佰": 100}
+_CN_DIGITS = {**{c: i for i, c in enumerate("零一二三四五六七八九")}, **{c: i for i, c in enumerate("〇壹贰叁肆伍陆柒捌玖")},
+              "两": 2, "俩": 2}
+_CN_SMALL = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
+_CN_LARGE = {"万": 10 ** 4, "亿": 10 ** 8}
+_CN_NUMBER = set(_CN_DIGITS) | set(_CN_SMALL) | set(_CN_LARGE) | set("元圆角分整正")
+
+
+def _digits_with_unit(raw: str) -> Decimal | None:
+    """``5000``, ``5000元``, ``1.5万``, ``3千元``; None if it is not written so."""
+    m = re.fullmatch(r"([0-9]+(?:\.[0-9]*)?|\.[0-9]+)(万|千|仟|百|佰)?元?|[-+]?[0-9.eE+-]+|[Nn]a[Nn]|[-+]?[Ii]nf(?:inity)?",
+                     raw)
+    if not m:
+        return None
+    try:
+        value = Decimal(m.group(1) if m.group(1) else raw)
+    except InvalidOperation:
+        return None
+    return value * _UNITS[m.group(2)] if m.group(2) else value
+
+
+def _chinese_amount(raw: str, text: object) -> Decimal | None:
+    """Chinese numerals with 元/角/分 (and 整), or None if they do not make an amount."""
+    m = re.fullmatch(r"(?:(.+?)[元圆])?(?:(.)角)?(?:零?(.)分)?[整正]?|(.+)", raw)
+    if m is None:
+        return None
+    yuan_words, jiao, fen, bare = m.groups()
+    if bare is not None:  # no 元: a number of yuan (两千, 一万五千)
+        yuan_words = bare
+    if not (yuan_words or jiao or fen):
+        return None
+    yuan = _chinese_integer(yuan_words, text) if yuan_words else 0
+    small = [_CN_DIGITS.get(d) if d else 0 for d in (jiao, fen)]
+    if yuan is None or None in small:
+        return None
+    return Decimal(yuan) + Decimal(small[0]) / 10 + Decimal(small[1]) / 100
+
+
+def _chinese_integer(words: str, text: object) -> int | None:
+    """一万五千 → 15000, 二万零五百 → 20500, 十五 → 15, 两千 → 2000; None if malformed.
+    A digit left after 百, 千 or 万 with nothing after it (二万八, 三百五) is refused: people
+    say it for 28000 and 350, and it reads as 20008 and 305."""
+    total, section, digit, last_unit, zero = 0, 0, None, None, False
+    for ch in words:
+        if ch in _CN_DIGITS:
+            if digit is not None and not (digit == 0 or _CN_DIGITS[ch] == 0):
+                return None  # two digits in a row (一二)
+            zero = zero or _CN_DIGITS[ch] == 0
+            digit = _CN_DIGITS[ch]
+        elif ch in _CN_SMALL:
+            section += (1 if digit is None else digit) * _CN_SMALL[ch]  # 十五: ten and five
+            last_unit, digit, zero = _CN_SMALL[ch], None, False
+        elif ch in _CN_LARGE:
+            section += digit or 0
+            if section == 0:
+                return None
+            total += section * _CN_LARGE[ch]
+            last_unit, section, digit, zero = _CN_LARGE[ch], 0, None, False
+        else:
+            return None
+    if digit and last_unit and last_unit >= 100 and not zero:
+        raise InvalidValue(_("'{text}' is ambiguous: write it in digits, or in full with every unit "
+                             "(二万八千, not 二万八)").format(
+            text=shown(text)))
+    return total + section + (digit or 0)
 
 
 def yuan(fen: int | None) -> str:

@@ -65,6 +65,33 @@ def test_every_amount_reads_back_from_its_capitals(fen):
     assert "零零" not in words and not words.startswith("零") and not re.search(r"零[元万亿]", words)
 
 
+@seed(20261207)
+@settings(max_examples=400, deadline=None)
+@given(st.integers(min_value=0, max_value=validation.MOST_FEN))
+def test_an_amount_typed_as_its_capitals_is_that_amount(fen):
+    """What an agreement prints (贰仟元整) is accepted where an amount is typed, and means it."""
+    assert validation.amount_fen(paper.rmb(Decimal(fen) / 100)) == fen
+
+
+@pytest.mark.parametrize(("typed", "fen"), [
+    ("2000", 200000), ("2,000.50", 200050), ("¥2000", 200000), ("2000元", 200000), ("1.5万", 1500000),
+    ("1.5万元", 1500000), ("3千元", 300000), ("两千元", 200000), ("一万五千", 1500000), ("二万零五百元", 2050000),
+    ("十五", 1500), ("十万", 10000000), ("一千零五元", 100500), ("贰仟元整", 200000), ("叁仟壹佰元伍角", 310050),
+    ("五角", 50), ("零元整", 0),
+])
+def test_amounts_as_people_type_them(typed, fen):
+    assert validation.amount_fen(typed) == fen
+
+
+@pytest.mark.parametrize(("typed", "said"), [
+    ("二万八", "ambiguous"), ("三百五", "ambiguous"), ("一二", "not an amount"), ("万", "not an amount"),
+    ("两千块", "not an amount"), ("-5", "zero or more"), ("1e400", "too large"), ("2.345", "at most 2 decimals"),
+])
+def test_amounts_refused_with_their_reason(typed, said):
+    with pytest.raises(InvalidValue, match=said):
+        validation.amount_fen(typed)
+
+
 def test_numerals_sides_and_laws():
     assert [paper.numeral(n) for n in (1, 10, 15, 27, 31, 101, 110)] == ["一", "十", "十五", "二十七", "三十一", "一百零一",
                                                                          "一百一十"]
