@@ -164,7 +164,7 @@ def _record(session: Session, table, ref: str, *, lock: bool, noun: str, example
         if found:
             return found
         raise NotFound(_("no {noun} with id {id}").format(id=validation.shown(by_id), noun=_(noun)))
-    norm = raw.replace("(", "(").replace(")", ")").replace(" ", "")
+    norm = raw.replace(" ", "")  # (full-width brackets and digits were folded by NFKC above)
     found = records.read(session, table, number=norm, lock=lock)
     if found:
         return found

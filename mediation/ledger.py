@@ -44,7 +44,7 @@ REGISTRATION = ("village", "type", "summary", "parties", "source", "screening", 
 # Rows whose 编号 starts so are the template's examples: shown to the clerk, never loaded.
 EXAMPLE = "示例"
 TITLE = "矛盾纠纷排查调处台账"
-PARTY_SEPARATORS = ("\n", ";", ";")
+PARTY_SEPARATORS = ("\n", ";", "\uff1b")  # (\uff1b: the full-width semicolon)
 
 
 def _letter(index: int) -> str:

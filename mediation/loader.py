@@ -435,7 +435,7 @@ def _validate(rec: Record) -> list[Problem]:
         if not isinstance(p, str):
             continue  # reported above
         spec = _text(p)
-        parts = [x.strip() for x in spec.replace(",", ",").split(",")]
+        parts = [x.strip() for x in spec.replace("\uff0c", ",").split(",")]
         placed = len(out)
         for j, part in enumerate(parts[1:], 1):
             if not part:

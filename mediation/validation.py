@@ -142,7 +142,7 @@ def phone(value: str) -> str:
 def party(spec: str) -> PartySpec:
     """``NAME[,ID_NUMBER][,PHONE]``; full-width commas are accepted. The ID and phone are
     recognised by shape, so ``NAME,PHONE`` works too."""
-    parts = [p.strip() for p in re.split(r"[,,]", spec)]
+    parts = [p.strip() for p in re.split("[,\uff0c]", spec)]  # (\uff0c: the full-width comma an IME types)
     name = clean_text(parts[0], N_("party name"), limit="name") if parts else ""
     if not name:
         raise InvalidValue(_("a party needs a name: '{spec}'").format(spec=shown(spec)))
@@ -269,7 +269,7 @@ def amount_fen(text: str | int | float | Decimal) -> int:
     ``两千元``, ``一万五千``, ``二万零五百元``, or in capitals as an agreement writes them,
     ``贰仟元整``, ``叁仟壹佰元伍角``. A shortened ``二万八`` (28000 as people say it, 20008 as
     it reads) is refused as ambiguous."""
-    raw = str(text).strip().replace(",", "").replace(",", "").replace(" ", "").lstrip("¥￥")
+    raw = str(text).strip().replace(",", "").replace("\uff0c", "").replace(" ", "").lstrip("¥\uffe5")
     value = _digits_with_unit(raw)
     if value is None and raw and all(ch in _CN_NUMBER for ch in raw):
         value = _chinese_amount(raw, text)

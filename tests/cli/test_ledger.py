@@ -205,6 +205,33 @@ def test_a_clerks_ledger_in_chinese_loads(run, tmp_path):
     assert shown["parties"] == ["孙秀英", "吴大海"] and shown["screening"] == "拉网"
 
 
+def test_a_ledger_typed_with_full_width_punctuation_loads(run, tmp_path):
+    """A Chinese IME types ，and ；: a party's parts and the parties of a cell are split on them
+    as on , and ; (written as escapes here, so no editor can fold them to ASCII)."""
+    path = tmp_path / "龙潭村.csv"
+    rows = [ledger.HEADERS]
+
+    def row(**cells):
+        rows.append([cells.get(ledger.FIELD[h], "") for h in ledger.HEADERS])
+
+    row(key="W-1", village="龙潭村", type="邻里", summary="排水沟堵塞",
+        parties="孙秀英\uff0c11010519491231002X\uff0c13812345678\uff1b吴大海\uff0c男", source="排查发现",
+        do="登记", at="2021-03-02", by="刘调解")
+    row(key="W-1", do="研判分流", at="2021-03-02", risk="黄")
+    row(key="W-1", do="开始调解", at="2021-03-03", mediator="刘调解")
+    row(key="W-1", do="达成协议", at="2021-03-06", agreement="书面协议", terms="吴家疏通水沟", amount="1.5万元")
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    run.ok("load", str(path), user="刘调解")
+    shown = run.json("case", "show", "(2021)营调字第001号")
+    assert shown["parties"] == ["孙秀英", "吴大海"] and shown["amount"] == "15000.00"
+    first, second = shown["party_details"]
+    assert first["id_number"] == "1101**********002X" and first["phone"] == "138****5678" and second["gender"] == "男"
+    made = run.json("case", "new", "--village", "龙潭村", "--type", "邻里", "--summary", "宅基地",
+                    "--party", "李四\uff0c13912345678\uff0c女", "--party", "王五", user="刘调解")
+    assert made["party_details"][0]["phone"] == "139****5678" and made["party_details"][0]["gender"] == "女"
+
+
 def test_the_template_offers_its_lists(run, tmp_path):
     path = tmp_path / "台账模板.xlsx"
     made = run("template", str(path))
