@@ -269,7 +269,8 @@ def amount_fen(text: str | int | float | Decimal) -> int:
     ``两千元``, ``一万五千``, ``二万零五百元``, or in capitals as an agreement writes them,
     ``贰仟元整``, ``叁仟壹佰元伍角``. A shortened ``二万八`` (28000 as people say it, 20008 as
     it reads) is refused as ambiguous."""
-    raw = str(text).strip().replace(",", "").replace("\uff0c", "").replace(" ", "").lstrip("¥\uffe5")
+    # NFKC: full-width digits, comma and ￥ as an IME types them (２，０００ → 2,000)
+    raw = unicodedata.normalize("NFKC", str(text)).strip().replace(",", "").replace(" ", "").lstrip("¥")
     value = _digits_with_unit(raw)
     if value is None and raw and all(ch in _CN_NUMBER for ch in raw):
         value = _chinese_amount(raw, text)
