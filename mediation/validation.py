@@ -72,8 +72,8 @@ def _detail(key: str, value: str, spec: str) -> object:
 
 def id_number_problem(value: str) -> str | None:
     """Why ``value`` is not a valid 18-digit resident ID number (GB 11643-1999), or None."""
-    v = value.strip().upper()
-    if not re.fullmatch(r"\d{17}[\dX]", v):
+    v = _folded(value).upper()
+    if not re.fullmatch(r"[0-9]{17}[0-9X]", v):
         return _("an ID number has 18 characters, digits (last may be X)")
     try:
         date(int(v[6:10]), int(v[10:12]), int(v[12:14]))
@@ -87,10 +87,16 @@ def id_number_problem(value: str) -> str | None:
 
 
 def id_number(value: str) -> str:
+    value = _folded(value)
     problem = id_number_problem(value)
     if problem:  # the number masked, as everywhere it is shown
-        raise InvalidValue(f"{shown(mask_id(value.strip()) or '')}: {problem}")
-    return value.strip().upper()
+        raise InvalidValue(f"{shown(mask_id(value) or '')}: {problem}")
+    return value.upper()
+
+
+def _folded(value: str | None) -> str:
+    """An ID number as typed, full-width digits and Ｘ folded (NFKC) and spaces dropped."""
+    return re.sub(r"\s", "", unicodedata.normalize("NFKC", value or ""))
 
 
 def phone_problem(value: str) -> str | None:
@@ -106,7 +112,7 @@ def phone_problem(value: str) -> str | None:
 
 # What a party's extra field is when it is an ID number (well formed or not): 15–18 characters,
 # digits and a last X, not starting 0 (a phone with its country or area code does).
-_LOOKS_ID = re.compile(r"[1-9]\d{13,16}[\dXx]")
+_LOOKS_ID = re.compile(r"[1-9][0-9]{13,16}[0-9Xx]")
 # A landline as kept: [area code-]number[-extension].
 _LANDLINE = re.compile(r"(?:0\d{2,3}-)?[2-9]\d{6,7}(?:-\d{1,6})?")
 
@@ -129,13 +135,13 @@ def looks_like_id(value: str) -> bool:
     """Whether a party's extra field is meant as an ID number (well formed or not), not a phone:
     15–18 characters, digits and a last X, not starting 0 (an ID's region code never does; a
     phone with its country or area code does)."""
-    return _LOOKS_ID.fullmatch(re.sub(r"\s", "", value or "")) is not None
+    return _LOOKS_ID.fullmatch(_folded(value)) is not None
 
 
 def phone(value: str) -> str:
     problem = phone_problem(value)
-    if problem:
-        raise InvalidValue(f"{value}: {problem}")
+    if problem:  # masked as a phone is everywhere (what was typed may be someone's ID number)
+        raise InvalidValue(f"{shown(mask_phone(value.strip()) or '')}: {problem}")
     return normalise_phone(value)
 
 

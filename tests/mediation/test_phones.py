@@ -29,3 +29,14 @@ def test_what_is_no_phone_is_refused_in_one_line(typed):
 def test_a_landline_is_masked_as_a_mobile_is():
     assert validation.mask_phone("0571-88886666") == "057******6666"
     assert validation.mask_phone("13812345678") == "138****5678"
+
+
+def test_an_id_number_typed_with_full_width_digits_is_one_and_a_wrong_phone_is_shown_masked():
+    def wide(text: str) -> str:  # as a Chinese IME in full-width mode types it
+        return "".join(chr(ord(c) + 0xFEE0) for c in text)
+
+    spec = validation.party("孙秀英" + wide(",11010519491231002x,13812345678"))
+    assert (spec.id_number, spec.phone) == ("11010519491231002X", "13812345678")
+    with pytest.raises(InvalidValue) as refused:
+        validation.phone("0110105194912310021")  # an ID number mistyped where a phone goes
+    assert "0110105194912310021" not in str(refused.value) and "011" in str(refused.value)
