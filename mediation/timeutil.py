@@ -100,6 +100,9 @@ def parse_at(text: str) -> Moment:
     spoken = _spoken(raw)
     if spoken is not None:
         raw = spoken
+    compact = _COMPACT_DAY.fullmatch(raw)  # 20210302, as forms and spreadsheets write a day
+    if compact:
+        raw = "-".join(compact.groups())
     m = _CN_DATE.match(raw)
     if m:
         y, mo, d, rest = m.groups()
@@ -120,6 +123,7 @@ def parse_at(text: str) -> Moment:
     return _parse_with_pendulum(text, raw, date_only)
 
 
+_COMPACT_DAY = re.compile(r"((?:19|20)[0-9]{2})([01][0-9])([0-3][0-9])")
 _BARE_NUMBER = re.compile(r"[+-]?\d*(\.\d*)?|[+-].*")
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?([+-]\d{2}:\d{2}|Z)?)?$")
 
