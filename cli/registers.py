@@ -217,7 +217,9 @@ def subject_new(app, name, category, village, at, term_end, released, as_json):
                         term_end=moment(term_end), released=moment(released))
     if as_json:
         return dump_json(view)
-    app.display.line(f"id {view.id}  {view.name}  {view.category}  {view.state_label}")
+    from workflows.subject import SUBJECT_CATEGORIES
+
+    app.display.line(f"id {view.id}  {view.name}  {SUBJECT_CATEGORIES[view.category]}  {view.state_label}")
     if view.similar:
         click.echo(_("Warning: {subjects} of the same name and category is still under management: is this the same "
                      "person registered twice?").format(subjects="、".join(view.similar)), err=True)
@@ -348,7 +350,9 @@ def subject_employment(app, ref, status, at, as_json):
     view = subjects.employment(app.db, actor=app.actor, subject=ref, status=status, at=moment(at))
     if as_json:
         return dump_json(view)
-    app.display.line(f"id {view.id} {view.name}: {view.employment}")
+    from workflows.subject import EMPLOYMENT
+
+    app.display.line(f"id {view.id} {view.name}: {EMPLOYMENT.get(view.employment or '', view.employment)}")
 
 
 add_undo(subject, record="subject", zh="对象")

@@ -123,3 +123,12 @@ def test_each_register_lists_a_page_alike(run, register):
     assert run.ok(register, "list").stdout.splitlines()[-1] == f"3 {noun}"
     assert run.ok(register, "list", "--limit", "0").stdout.splitlines()[-1] == f"3 {noun}"
     assert len(run.json(register, "list")) == 3 and len(run.json(register, "list", "--limit", "1")) == 1
+
+
+def test_a_subject_is_told_by_its_labels_not_its_identifiers(run):
+    """What `subject new` and `subject employment` print reads as the office says it."""
+    made = run.ok("subject", "new", "王某", "--category", "resettlement", "--village", "龙潭村", "--released",
+                  "2026-11-01", "--at", "2026-12-02", user="王主任").stdout
+    assert "安置帮教" in made and "resettlement" not in made
+    said = run.ok("subject", "employment", "1", "self_employed", user="王主任").stdout
+    assert "自主创业" in said and "self_employed" not in said
