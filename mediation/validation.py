@@ -334,6 +334,7 @@ def _chinese_integer(words: str, text: object) -> int | None:
     A digit left after 百, 千 or 万 with nothing after it (二万八, 三百五) is refused: people
     say it for 28000 and 350, and it reads as 20008 and 305."""
     total, section, digit, last_unit, zero = 0, 0, None, None, False
+    small_above, large_above = 10 ** 4, 10 ** 12  # each unit smaller than the one before it
     for ch in words:
         if ch in _CN_DIGITS:
             if digit is not None and not (digit == 0 or _CN_DIGITS[ch] == 0):
@@ -341,14 +342,18 @@ def _chinese_integer(words: str, text: object) -> int | None:
             zero = zero or _CN_DIGITS[ch] == 0
             digit = _CN_DIGITS[ch]
         elif ch in _CN_SMALL:
+            if _CN_SMALL[ch] >= small_above:
+                return None  # 十十, 一百一百
             section += (1 if digit is None else digit) * _CN_SMALL[ch]  # 十五: ten and five
-            last_unit, digit, zero = _CN_SMALL[ch], None, False
+            small_above = last_unit = _CN_SMALL[ch]
+            digit, zero = None, False
         elif ch in _CN_LARGE:
             section += digit or 0
-            if section == 0:
-                return None
+            if section == 0 or _CN_LARGE[ch] >= large_above:
+                return None  # 万万, 一万五千万
             total += section * _CN_LARGE[ch]
-            last_unit, section, digit, zero = _CN_LARGE[ch], 0, None, False
+            large_above = last_unit = _CN_LARGE[ch]
+            section, digit, zero, small_above = 0, None, False, 10 ** 4
         else:
             return None
     if digit and last_unit and last_unit >= 100 and not zero:

@@ -85,7 +85,8 @@ def test_amounts_as_people_type_them(typed, fen):
 
 @pytest.mark.parametrize(("typed", "said"), [
     ("二万八", "ambiguous"), ("三百五", "ambiguous"), ("一二", "not an amount"), ("万", "not an amount"),
-    ("两千块", "not an amount"), ("-5", "zero or more"), ("1e400", "too large"), ("2.345", "at most 2 decimals"),
+    ("两千块", "not an amount"), ("十十", "not an amount"), ("一百一百", "not an amount"),
+    ("一万五千万", "not an amount"), ("万万", "not an amount"), ("-5", "zero or more"), ("1e400", "too large"), ("2.345", "at most 2 decimals"),
 ])
 def test_amounts_refused_with_their_reason(typed, said):
     with pytest.raises(InvalidValue, match=said):
