@@ -58,8 +58,8 @@ def _detail(key: str, value: str, spec: str) -> object:
     if key == "ethnicity":
         value = clean_text(value, N_("ethnicity"), limit="name")
         return value if value.endswith("族") or value in ("未识别民族", "入籍") else value + "族"
-    if key == "birth_date":
-        m = _DAY.fullmatch(value)
+    if key == "birth_date":  # (19800501 only after its key: alone, eight digits may be a landline)
+        m = _DAY.fullmatch(value) or re.fullmatch(r"([12][0-9]{3})([01][0-9])([0-3][0-9])", value)
         try:
             day = date(int(m.group(1)), int(m.group(2)), int(m.group(3))) if m else None
         except ValueError:

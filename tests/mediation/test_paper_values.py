@@ -111,6 +111,8 @@ def test_a_partys_details_follow_its_name_in_any_order():
     spec = validation.party("吴大海,单位=营盘镇中学,出生日期=1980年5月1日,gender=male,ethnicity=回")
     assert (spec.gender, spec.ethnicity, spec.birth_date, spec.employer) == ("男", "回族", date(1980, 5, 1), "营盘镇中学")
     assert validation.party("李四,1980-05-01").birth_date == date(1980, 5, 1)
+    assert validation.party("李四,出生日期=19800501").birth_date == date(1980, 5, 1)
+    assert validation.party("李四,20210302").phone == "20210302"  # (eight digits alone: a landline)
     assert validation.party("王五").details() == {}
     # A detail's key left with nothing after it (a template's blank) is not given, whatever the detail.
     assert validation.party("王五,住址=,性别=,出生日期：,单位= ").details() == {}
