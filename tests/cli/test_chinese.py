@@ -77,6 +77,10 @@ def test_relative_days_and_this_year():
     today = timeutil.local_date(timeutil.now())
     assert timeutil.local_date(timeutil.parse_at("昨天").at) == today - timedelta(days=1)
     assert timeutil.local_date(timeutil.parse_at("前天").at) == today - timedelta(days=2)
+    # A day to come, for what is due then (履行期限=后天); a step said to happen then is refused as future.
+    assert timeutil.local_date(timeutil.parse_at("明天").at) == today + timedelta(days=1)
+    assert timeutil.local(timeutil.parse_at("后天下午3点").at).replace(tzinfo=None) == \
+        datetime.combine(today + timedelta(days=2), datetime.min.time()).replace(hour=15)
     assert timeutil.local_date(timeutil.parse_at(_today_said()).at) == today
     morning = timeutil.local(timeutil.parse_at("上午9点").at)
     assert morning.date() == today and morning.hour == 9
