@@ -75,6 +75,8 @@ def read_notice(path: str) -> tuple[int, list[date], list[date], str]:
     days: dict[str, list[date]] = {}
     for key in ("holidays", "workdays"):
         raw = data.get(key, [])
+        if isinstance(raw, list):  # a day written in quotes, "2027-01-01", is that day too
+            raw = [_day(d) if isinstance(d, str) else d for d in raw]
         if not isinstance(raw, list) or not all(isinstance(d, date) and not hasattr(d, "hour") for d in raw):
             raise InvalidValue(_("{path}: {key} is a list of days (e.g. [{year}-01-01])").format(
                 path=path, key=key, year=year))
@@ -91,6 +93,14 @@ def read_notice(path: str) -> tuple[int, list[date], list[date], str]:
             path=path, day=min(both).isoformat()))
     source = str(data.get("source") or "").strip() or f"国务院办公厅关于{year}年部分节假日安排的通知"
     return year, days["holidays"], days["workdays"], source
+
+
+def _day(text: str) -> date | str:
+    """A quoted day (``"2027-01-01"``, ``"2027年1月1日"``) as a date, or the text if it is none."""
+    try:
+        return timeutil.local_date(timeutil.parse_at(text).at)
+    except InvalidValue:
+        return text
 
 
 def load(db: UnitOfWork, *, actor: str | None, path: str) -> YearView:

@@ -59,12 +59,23 @@ def test_a_notice_loaded_moves_the_deadlines_it_moves_with_a_step_each(run, tmp_
     db.dispose()
 
 
+def test_a_notice_with_its_days_in_quotes_is_read_as_days(run, tmp_path):
+    notice = tmp_path / "2027.toml"
+    notice.write_text('year = 2027\nholidays = ["2027-01-01", "2027年2月5日"]\nworkdays = ["2027-02-20"]\n',
+                      encoding="utf-8")
+    run.ok("calendar", "load", str(notice), user="王主任")
+    shown = run.json("calendar", "show", "2027")
+    assert shown["official"] is True
+
+
 @pytest.mark.parametrize("text, match", [
     ("holidays = [2027-01-01]", "which year"),
     ("year = 2027\nholidays = [2026-12-31]", "not in 2027"),
     ("year = 2027\nholidays = [2027-01-01]\nworkdays = [2027-01-01]", "both a holiday and a working day"),
     ("year = 2027\nholidays = []", "no holidays"),
     ("year = 2027\nholidays = '元旦'", "list of days"),
+    ("year = 2027\nholidays = ['2027-01-01', '元旦']", "list of days"),
+    ("year = 2027\nholidays = ['2027-02-30']", "list of days"),
     ("year = = 2027", "not a TOML file"),
 ])
 def test_a_bad_notice_is_refused_in_one_line_and_nothing_moves(run, tmp_path, text, match):
