@@ -118,9 +118,10 @@ def village(session: Session, text: str) -> Village:
     raise NotFound(_("unknown village '{text}'; known: {known}").format(text=text, known=known))
 
 
-def case(session: Session, ref: str, *, lock: bool = False):
-    """A case by id or number, tolerant of full-width brackets and missing leading zeros."""
-    return _record(session, Case, ref, lock=lock, noun=N_("case"), example="(2021)营调字第003号")
+def case(session: Session, ref: str, *, lock: bool = False, extra: tuple = ()):
+    """A case by id or number, tolerant of full-width brackets and missing leading zeros
+    (``extra``: more to read with it, ``records.read``)."""
+    return _record(session, Case, ref, lock=lock, noun=N_("case"), example="(2021)营调字第003号", extra=extra)
 
 
 def petition(session: Session, ref: str, *, lock: bool = False):
@@ -135,7 +136,7 @@ def matter(session: Session, ref: str, *, lock: bool = False):
     return _record(session, Matter, ref, lock=lock, noun=N_("matter"), example="(2021)营诉字第001号")
 
 
-def _record(session: Session, table, ref: str, *, lock: bool, noun: str, example: str):
+def _record(session: Session, table, ref: str, *, lock: bool, noun: str, example: str, extra: tuple = ()):
     """What the user means: ``id:N`` is the id; a bare number ``N`` or ``第N号`` is the acting
     user's town's record of that number (this year's, else the latest year's), as a mediator
     or a town user says it; for a user of no town (county) or no user, a bare number is the
@@ -151,7 +152,7 @@ def _record(session: Session, table, ref: str, *, lock: bool, noun: str, example
     acting = session.info.get("acting")
     home = getattr(acting, "town_id", None)
     if raw.isdigit() and home is not None and len(raw) <= 9:
-        found = _in_town(session, table, home, int(raw), lock)
+        found = _in_town(session, table, home, int(raw), lock, extra)
         if found is not None:
             return found
         raise NotFound(_("no {noun} number {seq} in your town (an id is given as id:{seq})").format(
@@ -159,13 +160,13 @@ def _record(session: Session, table, ref: str, *, lock: bool, noun: str, example
     if raw.isdigit():
         by_id = raw
     if by_id is not None:
-        found = records.read(session, table, id=int(by_id), lock=lock) \
+        found = records.read(session, table, id=int(by_id), lock=lock, extra=extra) \
             if by_id.isdigit() and len(by_id) <= 15 else None
         if found:
             return found
         raise NotFound(_("no {noun} with id {id}").format(id=validation.shown(by_id), noun=_(noun)))
     norm = raw.replace(" ", "")  # (full-width brackets and digits were folded by NFKC above)
-    found = records.read(session, table, number=norm, lock=lock)
+    found = records.read(session, table, number=norm, lock=lock, extra=extra)
     if found:
         return found
     m = _NUMBER.search(norm)
@@ -178,14 +179,14 @@ def _record(session: Session, table, ref: str, *, lock: bool, noun: str, example
         year = int(m.group(1)) if m else timeutil.local_date(timeutil.now()).year
         seq = int(digits)
         if not m and home is not None:  # 第1号 said by a town's user: their town's
-            found = _in_town(session, table, home, seq, lock)
+            found = _in_town(session, table, home, seq, lock, extra)
             if found is not None:
                 return found
         rows = session.exec(select(table.id, table.number).where(table.year == year, table.seq == seq)).all()
         prefix = norm[: m.start(2)] if m else norm[: short.start(1)]
         rows = [r for r in rows if _prefix_matches(prefix, r.number)]
         if len(rows) == 1:
-            return records.read(session, table, id=rows[0].id, lock=lock)
+            return records.read(session, table, id=rows[0].id, lock=lock, extra=extra)
         if len(rows) > 1:
             raise InvalidValue(_("{noun} number '{ref}' is ambiguous: {numbers}").format(
                 noun=_(noun), ref=ref, numbers=", ".join(r.number for r in rows)))
@@ -194,7 +195,7 @@ def _record(session: Session, table, ref: str, *, lock: bool, noun: str, example
                                                                           example=example))
 
 
-def _in_town(session: Session, table, town_id: int, seq: int, lock: bool):
+def _in_town(session: Session, table, town_id: int, seq: int, lock: bool, extra: tuple = ()):
     """A town's record of number ``seq``: this year's, else the latest year's."""
     from mediation import timeutil
 
@@ -209,7 +210,7 @@ def _in_town(session: Session, table, town_id: int, seq: int, lock: bool):
             seq=seq, numbers=", ".join(r.number for r in rows)))
     from mediation import records
 
-    return records.read(session, table, id=rows[0].id, lock=lock)
+    return records.read(session, table, id=rows[0].id, lock=lock, extra=extra)
 
 
 def _prefix_matches(typed_prefix: str, number: str) -> bool:

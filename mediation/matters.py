@@ -186,7 +186,7 @@ def _facts(row: Matter) -> dict[str, Any]:
 REGISTER = records.Register(
     name="matter", table=Matter, event_table=MatterEvent, fk="matter_id", workflow=lambda row: WORKFLOWS[row.kind],
     facts=_facts, deadline_basis=lambda row, facts: deadline_basis(row.kind, facts), label=lambda row: row.number,
-    clock_states=CLOCK_STATES, load=lambda s, ref, lock=False: access.matter(s, ref, lock=lock),
+    clock_states=CLOCK_STATES, load=lambda s, ref, lock=False, viewed=False: access.matter(s, ref, lock=lock),
     may_act=lambda user, row: permissions.may_handle_matters(user, row.town_id), view=lambda s, row, user: _view(s, row))
 
 

@@ -269,7 +269,7 @@ def _facts(row: Petition) -> dict[str, Any]:
 REGISTER = records.Register(
     name="petition", table=Petition, event_table=PetitionEvent, fk="petition_id", workflow=lambda row: PETITION,
     facts=_facts, deadline_basis=lambda row, facts: deadline_basis(facts), label=lambda row: row.number,
-    clock_states=CLOCK_STATES, load=lambda s, ref, lock=False: access.petition(s, ref, lock=lock),
+    clock_states=CLOCK_STATES, load=lambda s, ref, lock=False, viewed=False: access.petition(s, ref, lock=lock),
     view=lambda s, row, user: _view(s, row))
 
 

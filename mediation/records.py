@@ -98,25 +98,26 @@ def record_type(model) -> type[Record]:
     return type(f"{model.__name__}Record", (Record,), {"__table__": model.__table__, "model": model})
 
 
-def read(s, model, *, lock: bool = False, **key: Any) -> Record | None:
+def read(s, model, *, lock: bool = False, extra: tuple = (), **key: Any) -> Record | None:
     """The row of ``model`` whose one ``key`` column has the value given (``id=3``,
     ``number=…``), as a ``Record``; ``lock``: ``FOR UPDATE`` on PostgreSQL (SQLite's write
-    transaction holds the whole file)."""
+    transaction holds the whole file). ``extra``: labelled expressions read in the same
+    statement (a step's view, ``cases.VIEW_WITH_RECORD``), kept under their labels."""
     ((column, value),) = key.items()
-    found = s.connection().execute(_read(model, column, lock), {"key": value}).mappings().first()
+    found = s.connection().execute(_read(model, column, lock, extra), {"key": value}).mappings().first()
     return None if found is None else record_type(model)(found)
 
 
 @cache
-def _read(model, column: str, lock: bool):
+def _read(model, column: str, lock: bool, extra: tuple = ()):
     """Every column an ORM load reads: never the private ones (ID numbers, phones, addresses),
     which the model defers and a person's PostgreSQL login may not select."""
     from sqlalchemy import inspect
 
     loaded = [c for prop in inspect(model).column_attrs if not prop.deferred for c in prop.columns]
     t = model.__table__
-    q = core_select(*loaded).where(t.c[column] == bindparam("key"))
-    return q.with_for_update() if lock else q
+    q = core_select(*loaded, *extra).where(t.c[column] == bindparam("key"))
+    return q.with_for_update(of=t) if lock else q
 
 
 def check_version(row, expect_version: int | None, label: str) -> None:
@@ -241,7 +242,8 @@ class Register:
     event_extra: Callable[[Any, dict[str, Any]], dict[str, Any]] | None = None  # (row, new facts)
     clock_states: frozenset[str] = frozenset()  # states in which a passed deadline means overdue
     # How the use cases of ``mediation.steps`` reach a record of it: found by what a user types
-    # (session, ref, lock) → row; who may act on it (user, row) → refuses; its view (session,
+    # (session, ref, lock, viewed) → row (``viewed``: the row may carry what its view reads, in
+    # the same statement, for a step that changes none of it); who may act on it (user, row) → refuses; its view (session,
     # row, user); how a ``user`` input is resolved (session, row) → name → name.
     load: Callable[..., Any] | None = None
     may_act: Callable[[Any, Any], None] | None = None

@@ -16,10 +16,12 @@ from mediation.views import options_json
 from workflows import Action, Option
 
 
-def acting_on(s, reg: records.Register, actor: str | None, ref: str, expect_version: int | None):
-    """The acting user and the record, locked and checked."""
+def acting_on(s, reg: records.Register, actor: str | None, ref: str, expect_version: int | None, *,
+              viewed: bool = False):
+    """The acting user and the record, locked and checked; ``viewed``: read with what its view
+    reads, for a use case that changes none of that (a workflow step)."""
     user = access.actor(s, actor)
-    row = reg.load(s, ref, lock=True)
+    row = reg.load(s, ref, lock=True, viewed=viewed)
     (reg.may_act or permissions.may_act_on)(user, row)
     records.check_version(row, expect_version, reg.label(row))
     return user, row
@@ -31,7 +33,7 @@ def fire(db: UnitOfWork, reg: records.Register, *, actor: str | None, ref: str, 
     """A workflow step: the machine decides, the new state and its event are written in one
     transaction. ``view=False`` skips building the returned view."""
     with db.write() as s:
-        user, row = acting_on(s, reg, actor, ref, expect_version)
+        user, row = acting_on(s, reg, actor, ref, expect_version, viewed=view)
         records.advance(s, reg, row, user=user, trigger=trigger, note=note, at=at, values=values or {},
                         resolve_user=reg.resolver(s, row) if reg.resolver else None)
         return reg.view(s, row, user) if view else None

@@ -173,7 +173,7 @@ def next_actions(db: UnitOfWork, *, subject: str, actor: str | None = None) -> s
 REGISTER = records.Register(
     name="subject", table=Subject, event_table=SubjectEvent, fk="subject_id", workflow=lambda row: SUBJECT,
     facts=lambda row: {"state": row.state, "category": row.category, "term_end": row.term_end},
-    label=lambda row: f"对象 {row.id} {row.name}", load=lambda s, ref, lock=False: _load(s, ref, lock=lock),
+    label=lambda row: f"对象 {row.id} {row.name}", load=lambda s, ref, lock=False, viewed=False: _load(s, ref, lock=lock),
     view=lambda s, row, user: _view(s, row))
 
 
