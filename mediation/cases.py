@@ -455,16 +455,14 @@ def _views(s, rows: list) -> list[CaseView]:
                                   Party.ethnicity, Party.birth_date, Party.address_masked, Party.employer)
                            .where(Party.case_id.in_(part_ids)).order_by(Party.case_id, Party.position)):
             parties.setdefault(p.case_id, []).append(p)
-    from mediation.tables.petitions import Petition
-
+    t = _petitions()
     names = _place_names(s, {r.village_id for r in rows})
     linked: dict[int, list[str]] = {}
     for chunk in range(0, len(ids), 500):
         # (ordered by the indexed column first: ordered by id alone, SQLite's planner, told by
         # sqlite_stat1 that case_id is almost always NULL, scanned the whole petition table)
-        for case_id, number in s.exec(select(Petition.case_id, Petition.number)
-                                      .where(Petition.case_id.in_(ids[chunk:chunk + 500]))
-                                      .order_by(Petition.case_id, Petition.id)):
+        for case_id, number in s.execute(select(t.case_id, t.number).where(t.case_id.in_(ids[chunk:chunk + 500]))
+                                         .order_by(t.case_id, t.id)):
             linked.setdefault(case_id, []).append(number)
     return [case_view(r, names[r.village_id], parties.get(r.id, []), petitions=linked.get(r.id)) for r in rows]
 
@@ -516,17 +514,24 @@ class _CarriedParty(NamedTuple):
 
 
 @cache
+def _petitions():
+    """The three columns of the petition table a case's view reads (the petitions linked to
+    it), named as a table rather than through the Petition model: building that class costs a
+    command's cold start ~20 ms (a case's show, list or step needs no more of it)."""
+    from sqlalchemy import Integer, String, column, table
+
+    return table("petition", column("id", Integer), column("case_id", Integer), column("number", String)).c
+
+
+@cache
 def _view_columns(dialect: str) -> tuple:
     """What a case's view reads besides the case — its parties and the numbers of its
     petitions — as two JSON texts read in the record's own statement (``records.read``'s
     ``extra``): a step is then one round trip fewer (docs/performance.md, "A step's round
     trips"). Each party is ``[position, name, …]``; the order is restored from the position."""
-    from sqlalchemy import Integer, String, Text, cast, column, table
+    from sqlalchemy import Text, cast
 
-    p, c = Party.__table__.c, Case.__table__.c
-    # (the petition table named, not its model: building the Petition class costs a step's cold
-    # start ~25 ms, for three columns)
-    t = table("petition", column("id", Integer), column("case_id", Integer), column("number", String)).c
+    p, c, t = Party.__table__.c, Case.__table__.c, _petitions()
     if dialect == "postgresql":
         pack, gather = func.json_build_array, func.json_agg
     else:
@@ -555,15 +560,13 @@ def _parties_and_petitions_query():
     """Built once: building a statement costs more than running it."""
     from sqlalchemy import literal, null, union_all
 
-    from mediation.tables.petitions import Petition
-
+    t = _petitions()
     return union_all(
         select(literal("party").label("kind"), Party.position.label("ord"), Party.name, Party.id_number_masked,
                Party.phone_masked, Party.gender, Party.ethnicity, Party.birth_date, Party.address_masked, Party.employer)
         .where(Party.case_id == bindparam("case_id")),
-        select(literal("petition"), Petition.id, Petition.number, null(), null(), null(), null(), null(), null(),
-               null())
-        .where(Petition.case_id == bindparam("case_id")),
+        select(literal("petition"), t.id, t.number, null(), null(), null(), null(), null(), null(), null())
+        .where(t.case_id == bindparam("case_id")),
     ).order_by("kind", "ord")
 
 
