@@ -108,8 +108,11 @@ class Database:
         who is then the acting user; ``mediation.logins``)."""
         self._check_revision(session)
         if not self._login:
-            from mediation import access, logins
-            login = logins.connected_user(session)
+            from mediation import access
+            login = None
+            if self.dialect == "postgresql":  # (SQLite has no logins: nothing to import for them)
+                from mediation import logins
+                login = logins.connected_user(session)
             if login is not None and self.claim:
                 session.info["login"] = login
                 access.actor(session, self.claim)  # refuses a claim to be someone else
