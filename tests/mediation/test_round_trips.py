@@ -89,7 +89,6 @@ def test_a_step_lost_to_another_terminal_writes_nothing(town):
         s.rollback()
 
 
-
 def test_a_step_builds_no_orm_object_and_keeps_its_record_current(town):
     """A step reads its record as a plain ``records.Record`` (one Core statement; docs/
     performance.md, "A step's Python"): no ORM instance of the register's table is loaded, the
