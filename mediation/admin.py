@@ -104,12 +104,12 @@ def add_user(db: UnitOfWork, *, actor: str | None, name: str, role: str,
         office = has_users and permissions.office_exists(s)
         bootstrap = not has_users or (role in config.OFFICE_ROLES and s.info.get("login") is None and not office)
         acting = None if bootstrap else access.actor(s, actor)
-        has_users = not bootstrap
-        if has_users and not office:
+        checked = not bootstrap  # (who may add users is asked only after the bootstrap)
+        if checked and not office:
             raise PermissionDenied(ask(_("the database has no town or county user yet: add one first, without {option} "
                                          "(`mediation user add NAME --role town --town TOWN`); it adds the others"),
                                        option=option("as")))
-        permissions.may_add_user(acting, has_users=has_users, town_id=None)
+        permissions.may_add_user(acting, has_users=checked, town_id=None)
         if s.exec(select(User).where(User.name == uname)).first():
             raise InvalidValue(_("a user named '{name}' exists already").format(name=uname))
         from mediation.people import former_names
@@ -124,7 +124,7 @@ def add_user(db: UnitOfWork, *, actor: str | None, name: str, role: str,
         elif place == "town":
             town_row = access.town(s, town)
         county_exists = place is None and permissions.county_exists(s)
-        permissions.may_add_user(acting, has_users=has_users, town_id=town_row.id if town_row else None, role=role,
+        permissions.may_add_user(acting, has_users=checked, town_id=town_row.id if town_row else None, role=role,
                                  county_exists=bool(county_exists))
         user = User(name=uname, role=role, town_id=town_row.id if town_row else None,
                     village_id=village_row.id if village_row else None, created_at=timeutil.now())

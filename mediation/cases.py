@@ -7,11 +7,12 @@ and only if the case's ``version`` is still the one that was read.
 from __future__ import annotations
 
 import weakref
+from collections import namedtuple
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
-from typing import Any, NamedTuple
+from typing import Any
 
 from sqlalchemy import bindparam, func
 from sqlmodel import select
@@ -451,8 +452,7 @@ def _views(s, rows: list) -> list[CaseView]:
     parties: dict[int, list[Party]] = {}
     for chunk in range(0, len(ids), 500):
         part_ids = ids[chunk:chunk + 500]
-        for p in s.execute(select(Party.case_id, Party.name, Party.id_number_masked, Party.phone_masked, Party.gender,
-                                  Party.ethnicity, Party.birth_date, Party.address_masked, Party.employer)
+        for p in s.execute(select(Party.case_id, *(Party.__table__.c[k] for k in _PARTY_COLUMNS))
                            .where(Party.case_id.in_(part_ids)).order_by(Party.case_id, Party.position)):
             parties.setdefault(p.case_id, []).append(p)
     t = _petitions()
@@ -471,12 +471,8 @@ def _view(s, row: Case, *, user: User | None = None, full: list | None = None, h
           parties: list[Party] | None = None, petitions: list[str] | None = None) -> CaseView:
     """The case as services return it. ``parties`` and ``petitions`` are read unless the
     caller already knows them (a case registered a moment ago)."""
-    if (parties is None or petitions is None) and "_parties" in vars(row):  # read with the record (a step)
-        read_parties, read_petitions = _carried(row)
-        parties = read_parties if parties is None else parties
-        petitions = read_petitions if petitions is None else petitions
-    if parties is None or petitions is None:
-        read_parties, read_petitions = _parties_and_petitions(s, row.id)
+    if parties is None or petitions is None:  # (a step's record carries them: read with it)
+        read_parties, read_petitions = _carried(row) if "_parties" in vars(row) else _parties_and_petitions(s, row.id)
         parties = read_parties if parties is None else parties
         petitions = read_petitions if petitions is None else petitions
     names = _place_names(s, {row.village_id})
@@ -485,8 +481,7 @@ def _view(s, row: Case, *, user: User | None = None, full: list | None = None, h
 
 def _parties_and_petitions(s, case_id: int) -> tuple[list, list[str]]:
     """A case's parties (rows with ``name``, ``id_number_masked``, ``phone_masked``) and the numbers of its
-    petitions, in one round trip to the database (on PostgreSQL each statement is one; a
-    trigger's whole transaction is about six)."""
+    petitions, in one statement (on PostgreSQL each statement is a round trip)."""
     parties, petitions = [], []
     for row in s.connection().execute(_parties_and_petitions_query(), {"case_id": case_id}):
         if row.kind == "party":
@@ -496,21 +491,10 @@ def _parties_and_petitions(s, case_id: int) -> tuple[list, list[str]]:
     return parties, petitions
 
 
+# A party's columns a case's view shows (lists, a case's own read, a step's record read).
 _PARTY_COLUMNS = ("name", "id_number_masked", "phone_masked", "gender", "ethnicity", "birth_date", "address_masked",
                   "employer")
-
-
-class _CarriedParty(NamedTuple):
-    """A party as a step's record read carries it (the columns a view shows)."""
-
-    name: str
-    id_number_masked: str | None
-    phone_masked: str | None
-    gender: str | None
-    ethnicity: str | None
-    birth_date: date | None
-    address_masked: str | None
-    employer: str | None
+_CarriedParty = namedtuple("_CarriedParty", _PARTY_COLUMNS)  # a party as a step's record read carries it
 
 
 @cache
@@ -562,10 +546,10 @@ def _parties_and_petitions_query():
 
     t = _petitions()
     return union_all(
-        select(literal("party").label("kind"), Party.position.label("ord"), Party.name, Party.id_number_masked,
-               Party.phone_masked, Party.gender, Party.ethnicity, Party.birth_date, Party.address_masked, Party.employer)
+        select(literal("party").label("kind"), Party.position.label("ord"),
+               *(Party.__table__.c[k] for k in _PARTY_COLUMNS))
         .where(Party.case_id == bindparam("case_id")),
-        select(literal("petition"), t.id, t.number, null(), null(), null(), null(), null(), null(), null())
+        select(literal("petition"), t.id, t.number, *[null()] * (len(_PARTY_COLUMNS) - 1))
         .where(t.case_id == bindparam("case_id")),
     ).order_by("kind", "ord")
 

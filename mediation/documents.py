@@ -469,7 +469,7 @@ def cover(view, path: str, *, attachments: list | None = None,
         p.paragraph_format.space_before = Pt(36)
         run = p.add_run(text)
         run.bold, run.font.size = True, Pt(size)
-    for _ in range(3):
+    for _blank in range(3):  # (not `_`: that is the translation function here)
         doc.add_paragraph()
     rows = [["卷  号", view.number], ["案  由", f"{view.type}纠纷"], ["当 事 人", "、".join(view.parties)],
             ["人民调解员", view.mediator or ""], ["受理日期", day(view.registered_at)],

@@ -240,20 +240,20 @@ def place_of_new_user(role: str, *, village: str | None, town: str | None) -> st
 
 def office_exists(s) -> bool:
     """Whether the database has a town or county user (someone who may add users)."""
-    from sqlmodel import select
-
-    from mediation.tables.places import User
-
-    return s.exec(select(User.id).where(User.role.in_(OFFICE_ROLES)).limit(1)).first() is not None
+    return _has_user(s, OFFICE_ROLES)
 
 
 def county_exists(s) -> bool:
     """Whether the database has its county user (there is one; the first is added by the owner)."""
+    return _has_user(s, (Role.county,))
+
+
+def _has_user(s, roles) -> bool:
     from sqlmodel import select
 
     from mediation.tables.places import User
 
-    return s.exec(select(User.id).where(User.role == Role.county)).first() is not None
+    return s.exec(select(User.id).where(User.role.in_(roles)).limit(1)).first() is not None
 
 
 def may_mediate_query(village_id: int):

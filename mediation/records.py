@@ -102,7 +102,7 @@ def read(s, model, *, lock: bool = False, extra: tuple = (), **key: Any) -> Reco
     """The row of ``model`` whose one ``key`` column has the value given (``id=3``,
     ``number=…``), as a ``Record``; ``lock``: ``FOR UPDATE`` on PostgreSQL (SQLite's write
     transaction holds the whole file). ``extra``: labelled expressions read in the same
-    statement (a step's view, ``cases.VIEW_WITH_RECORD``), kept under their labels."""
+    statement (a step's view, ``cases._view_columns``), kept under their labels."""
     ((column, value),) = key.items()
     found = s.connection().execute(_read(model, column, lock, extra), {"key": value}).mappings().first()
     return None if found is None else record_type(model)(found)
@@ -147,7 +147,8 @@ def write_transition(s, row, *, kind: str, table, event_table, fk: str, changes:
     event = {**event, "seq": loaded + 1, "prior": prior_of(row, changes)}
     event["hash"] = changes["last_hash"] = audit.event_hash(row.last_hash, kind, row.id, event)
     moved = {"_id": row.id, "_seen": loaded, **{f"_{k}": v for k, v in changes.items()}}
-    if s.get_bind().dialect.name == "postgresql":
+    postgresql = s.get_bind().dialect.name == "postgresql"
+    if postgresql:
         # One statement, one round trip to the server: the record moves and its event is
         # written only if it moved (docs/performance.md, "A step's round trips").
         event = {"town_id": row.town_id, **event}
@@ -159,7 +160,7 @@ def write_transition(s, row, *, kind: str, table, event_table, fk: str, changes:
     if count != 1:
         raise ConcurrentChange(_("{label} was changed by another terminal at the same moment; nothing was written, "
                                  "look again and retry").format(label=label))
-    if s.get_bind().dialect.name != "postgresql":
+    if not postgresql:
         s.connection().execute(_insert(event_table), {fk: row.id, "town_id": row.town_id, **event})
     derived = _DERIVED_FROM.intersection(changes)
     if isinstance(row, Record):
@@ -202,8 +203,6 @@ def _update_and_log(table, columns: tuple[str, ...], event_table, fk: str, event
     """PostgreSQL: ``WITH moved AS (UPDATE … WHERE version = … RETURNING id) INSERT INTO
     event … SELECT … FROM moved RETURNING id``, built once per shape: the event is inserted
     only when the version-checked update found its row (the row returned says which)."""
-    from sqlalchemy import select as core_select
-
     from sqlalchemy import literal
 
     moved = _update(table, columns).returning(table.__table__.c.id).cte("moved")
@@ -243,8 +242,9 @@ class Register:
     clock_states: frozenset[str] = frozenset()  # states in which a passed deadline means overdue
     # How the use cases of ``mediation.steps`` reach a record of it: found by what a user types
     # (session, ref, lock, viewed) → row (``viewed``: the row may carry what its view reads, in
-    # the same statement, for a step that changes none of it); who may act on it (user, row) → refuses; its view (session,
-    # row, user); how a ``user`` input is resolved (session, row) → name → name.
+    # the same statement, for a step that changes none of it); who may act on it (user, row) →
+    # refuses; its view (session, row, user); how a ``user`` input is resolved (session, row) →
+    # name → name.
     load: Callable[..., Any] | None = None
     may_act: Callable[[Any, Any], None] | None = None
     view: Callable[[Any, Any, Any], Any] | None = None

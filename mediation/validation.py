@@ -75,9 +75,7 @@ def id_number_problem(value: str) -> str | None:
     v = _folded(value).upper()
     if not re.fullmatch(r"[0-9]{17}[0-9X]", v):
         return _("an ID number has 18 characters, digits (last may be X)")
-    try:
-        date(int(v[6:10]), int(v[10:12]), int(v[12:14]))
-    except ValueError:
+    if born_from_id(v) is None:
         return _("the birth date {date} in the ID number is invalid").format(date=v[6:14])
     expected = _ID_CHECK[sum(int(c) * w for c, w in zip(v[:17], _ID_WEIGHTS)) % 11]
     if v[17] != expected:
@@ -199,7 +197,7 @@ def detail_of(part: str) -> tuple[str | None, str]:
 
 def born_from_id(id_no: str | None) -> date | None:
     """The birth date an 18-digit ID number holds."""
-    if not id_no or not re.fullmatch(r"\d{17}[\dX]", id_no):
+    if not id_no or not re.fullmatch(r"[0-9]{17}[0-9X]", id_no):
         return None
     try:
         return date(int(id_no[6:10]), int(id_no[10:12]), int(id_no[12:14]))
@@ -300,16 +298,14 @@ _CN_NUMBER = set(_CN_DIGITS) | set(_CN_SMALL) | set(_CN_LARGE) | set("元圆角�
 
 
 def _digits_with_unit(raw: str) -> Decimal | None:
-    """``5000``, ``5000元``, ``1.5万``, ``3千元``; None if it is not written so."""
-    m = re.fullmatch(r"([0-9]+(?:\.[0-9]*)?|\.[0-9]+)(万|千|仟|百|佰)?元?|[-+]?[0-9.eE+-]+|[Nn]a[Nn]|[-+]?[Ii]nf(?:inity)?",
-                     raw)
-    if not m:
-        return None
+    """``5000``, ``5000元``, ``1.5万``, ``3千元`` (what ``Decimal`` reads, with a unit); None if
+    it is not written so."""
+    number, unit = re.fullmatch(r"(.*?)(万|千|仟|百|佰)?元?", raw, re.DOTALL).groups()
     try:
-        value = Decimal(m.group(1) if m.group(1) else raw)
+        value = Decimal(number)
     except InvalidOperation:
         return None
-    return value * _UNITS[m.group(2)] if m.group(2) else value
+    return value * _UNITS[unit] if unit else value
 
 
 def _chinese_amount(raw: str, text: object) -> Decimal | None:
