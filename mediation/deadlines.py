@@ -128,13 +128,15 @@ def provisional(deadline: datetime | None) -> bool:
 def statutory_holidays(year: int) -> frozenset[date]:
     """The rest days 全国年节及纪念日放假办法 fixes for ``year``: the holidays themselves and
     the working day given for one that falls on a weekend (补假), as the ``holidays`` package
-    computes them (lunar dates included). The yearly 调休 swaps are not among them."""
-    import holidays
+    computes them (lunar dates included; written out for 2027–2060 in
+    ``mediation.statutory_days``). The yearly 调休 swaps are not among them: a "substituted"
+    day off is one half of a swap, and without its make-up working day it would shorten
+    periods."""
+    from mediation import statutory_days
 
-    # A "substituted" day off is one half of a 调休 swap; without its make-up working day it
-    # would shorten periods, so only the statutory days and their 补假 count here.
-    return frozenset(day for day, name in holidays.China(years=year, language="en_US").items()
-                     if "substituted" not in name.lower())
+    days = statutory_days.DAYS.get(year)
+    return frozenset(date(year, int(mmdd[:2]), int(mmdd[2:]))
+                     for mmdd in (days.split() if days is not None else statutory_days.computed(year)))
 
 
 def add_working_days(start: date, n: int) -> date:

@@ -70,6 +70,34 @@ def test_beyond_the_official_data_the_statutory_holidays_still_count_and_a_warni
     assert len(found) == 1 and "调休" in str(found[0].message)
 
 
+def test_the_written_out_statutory_days_are_what_the_holidays_package_computes():
+    """The years written out (so that no command imports ``holidays`` to count into 2027) are,
+    day for day, the package's own; a year past them is still computed."""
+    from mediation import statutory_days
+
+    assert sorted(statutory_days.DAYS) == list(range(statutory_days.FIRST, statutory_days.LAST + 1))
+    for year, days in statutory_days.DAYS.items():
+        assert days.split() == statutory_days.computed(year), (
+            f"{year} differs from the installed holidays package: regenerate mediation/statutory_days.py")
+    assert date(2027, 2, 6) in deadlines.statutory_holidays(2027)  # 春节, 初一
+    beyond = statutory_days.LAST + 1
+    deadlines.statutory_holidays.cache_clear()
+    assert date(beyond, 1, 1) in deadlines.statutory_holidays(beyond) and len(deadlines.statutory_holidays(beyond)) >= 13
+
+
+def test_counting_into_a_year_without_official_data_imports_no_holiday_package():
+    """The written-out days spare a command the ``holidays`` package (~0.2 s a process)."""
+    import subprocess
+    import sys
+
+    code = ("import sys, warnings; warnings.simplefilter('ignore'); from datetime import date; "
+            "from workflows import Period; from mediation import deadlines; "
+            "assert deadlines.last_day(date(2026, 12, 6), Period(62)) == date(2027, 2, 11); "
+            "print('holidays' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
 def test_a_local_holiday_file_extends_the_calendar(tmp_path, monkeypatch):
     f = tmp_path / "holidays.toml"
     f.write_text('holidays = [2027-01-01, 2027-01-04]\nworkdays = [2027-01-09]\n', encoding="utf-8")
