@@ -374,11 +374,13 @@ def demo(app, out, as_json):
     Example:
       mediation demo
     """
+    from cli import started
     from cli.load import run_load
     from cli.report import render
     from mediation import demo as service
     from mediation import report
 
+    started()
     folder = service.sample_folder()
     path, db = service.fresh_database(out)
     try:
