@@ -65,6 +65,10 @@ GUARDED = set(PLACED) | set(BELONGING) | {"access_log", "app_user", "village", "
                                             "user_event"}
 # Read whole by every user of the database, by no one else (from migration 0015).
 SHARED = {"town", "calendar_year", "alembic_version"}
+# What a person writes under a name (its ``actor``): written under their own name only (from
+# migration 0020). The chain links whatever is inserted, so an event signed with another's
+# name (a mediator's login writing "王主任 approved") would pass ``audit verify``.
+SIGNED = set(EVENTS) | {"employment", "screening_round", "zero_report", "attachment", "access_log", "user_event"}
 # Rights beyond SELECT, per group. Nothing is ever deleted, so no one may DELETE; events are
 # written once (only ``undone`` changes); users, villages and towns are added, not changed.
 _ALL = tuple(GROUPS.values())
@@ -410,6 +414,10 @@ def _policies(tables: set[str], towned: set[str] = frozenset(EVENTS), *, by_oid:
         # The town chains (mediation/chain.py): written by their triggers alone, read by the office
         # of the town (a mediator's login sees one village, too little to check a town's chain).
         policy("chain_link", "mediation_read", "SELECT", f"({ALL} OR town_id = {TOWN})", None)
+    for table in sorted(tables & SIGNED):
+        # Restrictive: it holds whatever the table's other policies allow (theirs are or-ed).
+        sql.append(f"DROP POLICY IF EXISTS mediation_signed ON {table}")
+        sql.append(f"CREATE POLICY mediation_signed ON {table} AS RESTRICTIVE FOR INSERT WITH CHECK (actor = {NAME})")
     for table in sorted(tables & (GUARDED | (SHARED if by_oid else set()))):
         sql.append(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
     return sql

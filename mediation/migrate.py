@@ -16,7 +16,7 @@ BASE = "0001"
 # so that every command can check a database's revision without loading Alembic (a test keeps
 # this list equal to mediation/migrations/versions).
 KNOWN = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0011", "0012", "0013",
-         "0014", "0015", "0016", "0017", "0018", "0019")
+         "0014", "0015", "0016", "0017", "0018", "0019", "0020")
 HEAD = KNOWN[-1]
 
 def older(owner: str | None = None) -> str:

@@ -6,6 +6,8 @@ without anyone remembering to add it here: an unknown one fails until it is judg
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from tests.cli.test_logins import Shared, _owner_sql, shared  # noqa: F401  (the fixture)
 
@@ -137,6 +139,56 @@ def test_a_town_cannot_take_over_another(two_towns):
     # Another town's report is refused, not a page of zeros.
     s.refused("王主任", "report", "annual", "2021", "--town", "杏坪镇", match="reports on their own town")
     s.refused("刘调解", "audit", "verify", match="verified by town or county users")
+
+
+def test_whatever_a_login_writes_under_a_name_is_its_own_name(two_towns):
+    """Every table with an ``actor`` (read from the catalog) refuses a row signed with another
+    person's name: a mediator writing "王主任 approved" into a case's trail, an office signing a
+    screening round as a village's mediator. The same row under one's own name passes the
+    server's rules (in a transaction rolled back)."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import DBAPIError
+
+    s, _ying, _xing = two_towns
+    # A row the writer may see is copied with another's name (a step's number moved past the
+    # last, so the copy is new), as a person with psql would forge one.
+    s.ok("刘调解", "case", "new", "--village", "龙潭村", "--type", "邻里", "--summary", "署名测试",
+         "--party", "甲", "--party", "乙", "--at", "2021-06-01")
+    signed = sorted(t for t, info in _tables(s).items() if "actor" in info["columns"])
+    assert {"case_event", "petition_event", "matter_event", "subject_event", "employment", "screening_round",
+            "zero_report", "attachment"} <= set(signed)
+    policies = _owner(s, "SELECT tablename::text, permissive, cmd, with_check FROM pg_policies "
+                         "WHERE schemaname = current_schema()")
+    tried = []
+    for table in signed:
+        assert any(t == table and permissive == "RESTRICTIVE" and cmd in ("INSERT", "ALL")
+                   and re.search(r"\(?actor\)?(::text)? = \( SELECT mediation_name\(\)", check or "")
+                   for t, permissive, cmd, check in policies), f"{table}: a row may be signed by anyone"
+        columns = sorted(_tables(s)[table]["columns"] - {"id"})
+        values = ", ".join("seq + 1000" if c == "seq" else ":name" if c == "actor" else f'"{c}"' for c in columns)
+        insert = (f'INSERT INTO {table} ({", ".join(f"{chr(34)}{c}{chr(34)}" for c in columns)}) '
+                  f"SELECT {values} FROM {table} ORDER BY id LIMIT 1")
+        for who, other in (("刘调解", "王主任"), ("王主任", "刘调解")):
+            engine = create_engine(s.as_login(who))
+            try:
+                with engine.connect() as conn:
+                    seen = conn.execute(text(f"SELECT count(*) FROM {table}")).scalar()
+                    conn.rollback()
+                    if not seen:
+                        continue
+                    with pytest.raises(DBAPIError, match="row-level security"):
+                        with conn.begin():
+                            conn.execute(text(insert), {"name": other})
+                    with conn.begin() as tx:  # one's own name: whatever else may refuse it, not this rule
+                        try:
+                            conn.execute(text(insert), {"name": who})
+                        except DBAPIError as exc:
+                            assert "row-level security" not in str(exc.orig), (table, who, exc.orig)
+                        tx.rollback()
+                    tried.append((table, who))
+            finally:
+                engine.dispose()
+    assert {("case_event", "刘调解"), ("case_event", "王主任"), ("screening_round", "王主任")} <= set(tried), tried
 
 
 def test_the_county_reads_id_numbers_through_the_log(two_towns):
