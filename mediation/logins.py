@@ -423,6 +423,35 @@ def _policies(tables: set[str], towned: set[str] = frozenset(EVENTS), *, by_oid:
     return sql
 
 
+# Functions that run only as triggers: granted to no one (a trigger runs its function whoever
+# fired it).
+TRIGGER_FUNCTIONS = ("mediation_link", "mediation_user_changed")
+# What an office may change of a user, and the event (``user_event.trigger``) that says so.
+USER_CHANGES = {"name": "rename", "village_id": "move", "retired_at": "retire"}
+
+
+def _user_changes(schema: str) -> list[str]:
+    """A user renamed, moved or retired with the event that says who did it and why, in the same
+    transaction (from migration 0020): an office's login could ``UPDATE app_user`` with plain SQL
+    and leave no trace in ``user log``. Checked when the transaction commits (a deferred
+    constraint trigger), against the ``user_event`` rows this very transaction wrote (their
+    ``xmin``), which no login can fake."""
+    checks = " ".join(
+        f"IF OLD.{column} IS DISTINCT FROM NEW.{column} AND NOT EXISTS (SELECT 1 FROM user_event e "
+        f"WHERE e.user_id = NEW.id AND e.trigger = '{trigger}' AND e.xmin = pg_current_xact_id()::xid) THEN "
+        f"RAISE EXCEPTION 'mediation: user % is changed (%) without its event: change users with mediation user', "
+        f"NEW.id, '{trigger}' USING ERRCODE = '42501'; END IF;"
+        for column, trigger in USER_CHANGES.items())
+    changed = " OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in USER_CHANGES)
+    return [
+        f"CREATE OR REPLACE FUNCTION mediation_user_changed() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER "
+        f"SET search_path = {_ident(schema)}, pg_temp AS $$ BEGIN {checks} RETURN NULL; END $$",
+        "DROP TRIGGER IF EXISTS mediation_user_changed ON app_user",
+        f"CREATE CONSTRAINT TRIGGER mediation_user_changed AFTER UPDATE OF {', '.join(USER_CHANGES)} ON app_user "
+        f"DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN ({changed}) EXECUTE FUNCTION mediation_user_changed()",
+    ]
+
+
 def install(connection) -> None:
     """Group roles, rights, policies and their functions, on PostgreSQL (idempotent; run by
     the schema's creation and by migration 0006, in their transaction)."""
@@ -447,7 +476,8 @@ def install(connection) -> None:
     tables = set(inspector.get_table_names())
     towned = {t for t in tables & set(EVENTS) if any(c["name"] == "town_id" for c in inspector.get_columns(t))}
     by_oid = "app_user" in tables and any(c["name"] == "login_oid" for c in inspector.get_columns("app_user"))
-    for statement in _functions(schema, by_oid=by_oid) + _policies(tables, towned, by_oid=by_oid):
+    changes = _user_changes(schema) if by_oid and "user_event" in tables else []
+    for statement in _functions(schema, by_oid=by_oid) + _policies(tables, towned, by_oid=by_oid) + changes:
         connection.exec_driver_sql(statement.replace("%", "%%"))  # the driver's placeholders
     for fn in _OLD_FUNCTIONS:  # no policy reads them any more
         connection.exec_driver_sql(f"DROP FUNCTION IF EXISTS {fn}")
@@ -459,7 +489,7 @@ def install(connection) -> None:
         # No function of ours is anyone's by default (PostgreSQL gives EXECUTE to PUBLIC); each
         # checks its caller's place itself. Trigger functions run only as triggers.
         connection.exec_driver_sql(f"REVOKE ALL ON FUNCTION {fn} FROM PUBLIC")
-        if not fn.startswith("mediation_link"):
+        if not fn.startswith(TRIGGER_FUNCTIONS):
             connection.exec_driver_sql(f"GRANT EXECUTE ON FUNCTION {fn} TO {groups}")
     # Every column may be read but an ID number's or a phone's: those only through
     # ``mediation_unmask``, which logs the reading (a right on the table would cover them too).
@@ -500,6 +530,8 @@ def uninstall(connection) -> None:
     from mediation import chain
 
     chain.uninstall(connection)
+    if "app_user" in tables:
+        connection.exec_driver_sql("DROP TRIGGER IF EXISTS mediation_user_changed ON app_user")
     for fn in _our_functions(connection, schema):
         connection.exec_driver_sql(f"DROP FUNCTION IF EXISTS {fn}")
 

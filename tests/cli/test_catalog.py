@@ -191,6 +191,32 @@ def test_whatever_a_login_writes_under_a_name_is_its_own_name(two_towns):
     assert {("case_event", "刘调解"), ("case_event", "王主任"), ("screening_round", "王主任")} <= set(tried), tried
 
 
+def test_a_user_is_renamed_moved_or_retired_only_with_its_event(two_towns):
+    """What an office may change of a user (``logins.USER_CHANGES``) is refused by plain SQL
+    that leaves ``user log`` silent, and passes with the event written in the same transaction,
+    as ``mediation user rename`` writes it."""
+    s, ying, _xing = two_towns
+    zhou = _owner(s, "SELECT id, village_id FROM app_user WHERE name = '周调解'")[0]
+    other_village = _owner(s, "SELECT id FROM village WHERE town_id = :t AND id <> :v ORDER BY id LIMIT 1",
+                           t=ying, v=zhou[1])[0][0]
+    for change in ("name = '周某'", "village_id = :v", "retired_at = now()"):
+        s.sql_refused("王主任", f"UPDATE app_user SET {change} WHERE id = :u", "without its event", u=zhou[0],
+                      v=other_village)
+    assert _owner(s, "SELECT name, village_id, retired_at FROM app_user WHERE id = :u", u=zhou[0]) == [
+        ("周调解", zhou[1], None)]
+    # An event of another transaction, or of another kind, does not cover the change.
+    s.sql("王主任", "INSERT INTO user_event (user_id, town_id, \"trigger\", actor, at) VALUES (:u, :t, 'rename', "
+                   "'王主任', now())", u=zhou[0], t=ying)
+    s.sql_refused("王主任", "UPDATE app_user SET name = '周某' WHERE id = :u", "without its event", u=zhou[0])
+    s.sql_refused("王主任", "WITH e AS (INSERT INTO user_event (user_id, town_id, \"trigger\", actor, at) "
+                           "VALUES (:u, :t, 'move', '王主任', now())) UPDATE app_user SET name = '周某' WHERE id = :u",
+                  "without its event", u=zhou[0], t=ying)
+    # The program's own way passes, and the log says it.
+    s.ok("王主任", "user", "rename", "周调解", "周小燕", "--note", "户籍更名")
+    assert _owner(s, "SELECT name FROM app_user WHERE id = :u", u=zhou[0]) == [("周小燕",)]
+    s.ok("王主任", "user", "rename", "周小燕", "周调解", "--note", "改回")
+
+
 def test_the_county_reads_id_numbers_through_the_log(two_towns):
     s, _ying, _xing = two_towns
     full = s.json("县矛调", "case", "show", "(2021)营调字第001号", "--unmask")

@@ -1,9 +1,15 @@
-"""PostgreSQL: what a person's login writes under a name — a step's event, a screening round, a
+"""PostgreSQL: what plain SQL could do that the program never does, refused by the server.
+
+What a person's login writes under a name — a step's event, a screening round, a
 zero report, an employment, an attachment — is written under their own name
 (``logins.SIGNED``: a restrictive policy on INSERT). The server checked the place of such a row
 but not its ``actor``: a mediator's login could insert an event saying the town's director
 approved an escalation, and the town's chain would link it as genuine. Rows already written
 are not changed (the owner's, written as a named user, keep their names).
+
+And a user is renamed, moved or retired only with the ``user_event`` that records it, in the
+same transaction (``logins.USER_CHANGES``: a deferred constraint trigger on ``app_user``): an
+office's login could ``UPDATE app_user`` by hand and leave ``user log`` silent.
 
 Revision ID: 0020
 Revises: 0019
@@ -36,3 +42,5 @@ def downgrade() -> None:
         return
     for table in sorted(set(inspect(bind).get_table_names()) & logins.SIGNED):
         bind.exec_driver_sql(f"DROP POLICY IF EXISTS mediation_signed ON {table}")
+    bind.exec_driver_sql("DROP TRIGGER IF EXISTS mediation_user_changed ON app_user")
+    bind.exec_driver_sql("DROP FUNCTION IF EXISTS mediation_user_changed()")
