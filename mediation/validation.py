@@ -271,11 +271,14 @@ def amount_fen(text: str | int | float | Decimal) -> int:
     """An amount in yuan → integer fen (分), as people write it: ``5000``, ``5,000.50``,
     ``¥5000``, ``5000元``; with a unit, ``1.5万``, ``3千元``, ``2百``; in Chinese numerals,
     ``两千元``, ``一万五千``, ``二万零五百元``, or in capitals as an agreement writes them,
-    ``贰仟元整``, ``叁仟壹佰元伍角``. A shortened ``二万八`` (28000 as people say it, 20008 as
-    it reads) is refused as ambiguous."""
+    ``贰仟元整``, ``叁仟壹佰元伍角``, or digits between the units, ``2万5千``, ``2万5000``. A
+    shortened ``二万八`` or ``2万8`` (28000 as people say it, 20008 as it reads) is refused as
+    ambiguous."""
     # NFKC: full-width digits, comma and ￥ as an IME types them (２，０００ → 2,000)
     raw = unicodedata.normalize("NFKC", str(text)).strip().replace(",", "").replace(" ", "").lstrip("¥")
     value = _digits_with_unit(raw)
+    if value is None:
+        value = _digits_between_units(raw, text)
     if value is None and raw and all(ch in _CN_NUMBER for ch in raw):
         value = _chinese_amount(raw, text)
     if value is None:
@@ -306,6 +309,34 @@ def _digits_with_unit(raw: str) -> Decimal | None:
     except InvalidOperation:
         return None
     return value * _UNITS[unit] if unit else value
+
+
+def _digits_between_units(raw: str, text: object) -> Decimal | None:
+    """``2万5千``, ``1万2千5百元``, ``2万5000``, ``3千500元``: digits between the units, each
+    part smaller than the unit before it; None if it is not written so. A single digit after
+    百, 千 or 万 (``2万5``) is refused as ambiguous, as ``二万八`` is."""
+    m = re.fullmatch(r"((?:\d+[万千仟百佰])+)(\d*(?:\.\d+)?)元?", raw)
+    if m is None:
+        return None
+    total, above = Decimal(0), None
+    for number, unit in re.findall(r"(\d+)([万千仟百佰])", m[1]):
+        part = int(number) * _UNITS[unit]
+        if above is not None and (_UNITS[unit] >= above or part >= above):
+            return None  # 2千3万, 1万12千
+        total, above = total + part, _UNITS[unit]
+    rest = m[2]
+    if rest:
+        if re.fullmatch(r"[1-9]", rest) and above >= 100:
+            raise InvalidValue(_ambiguous(text))
+        if Decimal(rest) >= above:
+            return None  # 2万12000
+        total += Decimal(rest)
+    return total
+
+
+def _ambiguous(text: object) -> str:
+    return _("'{text}' is ambiguous: write it in digits, or in full with every unit (二万八千, not 二万八)").format(
+        text=shown(text))
 
 
 def _chinese_amount(raw: str, text: object) -> Decimal | None:
@@ -353,9 +384,7 @@ def _chinese_integer(words: str, text: object) -> int | None:
         else:
             return None
     if digit and last_unit and last_unit >= 100 and not zero:
-        raise InvalidValue(_("'{text}' is ambiguous: write it in digits, or in full with every unit "
-                             "(二万八千, not 二万八)").format(
-            text=shown(text)))
+        raise InvalidValue(_ambiguous(text))
     return total + section + (digit or 0)
 
 

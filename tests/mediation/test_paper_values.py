@@ -78,6 +78,8 @@ def test_an_amount_typed_as_its_capitals_is_that_amount(fen):
     ("1.5万元", 1500000), ("3千元", 300000), ("两千元", 200000), ("一万五千", 1500000), ("二万零五百元", 2050000),
     ("十五", 1500), ("十万", 10000000), ("一千零五元", 100500), ("贰仟元整", 200000), ("叁仟壹佰元伍角", 310050),
     ("五角", 50), ("零元整", 0), ("\uff12\uff0c\uff10\uff10\uff10", 200000), ("\uffe5\uff11.\uff15万", 1500000),
+    ("2万5千", 2500000), ("1万2千5百元", 1250000), ("2万5000", 2500000), ("3千500元", 350000), ("2万05", 2000500),
+    ("\uff12万\uff15千", 2500000),
 ])
 def test_amounts_as_people_type_them(typed, fen):
     assert validation.amount_fen(typed) == fen
@@ -86,7 +88,8 @@ def test_amounts_as_people_type_them(typed, fen):
 @pytest.mark.parametrize(("typed", "said"), [
     ("二万八", "ambiguous"), ("三百五", "ambiguous"), ("一二", "not an amount"), ("万", "not an amount"),
     ("两千块", "not an amount"), ("十十", "not an amount"), ("一百一百", "not an amount"),
-    ("一万五千万", "not an amount"), ("万万", "not an amount"), ("-5", "zero or more"), ("1e400", "too large"), ("2.345", "at most 2 decimals"),
+    ("一万五千万", "not an amount"), ("万万", "not an amount"), ("2万8", "ambiguous"), ("3千5元", "ambiguous"),
+    ("2千3万", "not an amount"), ("1万12千", "not an amount"), ("2万12000", "not an amount"), ("万5千", "not an amount"), ("-5", "zero or more"), ("1e400", "too large"), ("2.345", "at most 2 decimals"),
 ])
 def test_amounts_refused_with_their_reason(typed, said):
     with pytest.raises(InvalidValue, match=said):
