@@ -222,6 +222,7 @@ def amend(db: UnitOfWork, *, actor: str | None, case: str, note: str | None, sum
         for wanted in party_fixes:
             old, new = _party_fix(wanted, parties)
             spec = validation.party(new)
+            _same_birth(s, user, row, parties, old, spec)
             # The full numbers are not read (mediation/personal.py): one typed is written, and the
             # trail holds it masked, as it is shown (a retyped number is a correction too). Details
             # not typed stay as they were.
@@ -246,6 +247,20 @@ def amend(db: UnitOfWork, *, actor: str | None, case: str, note: str | None, sum
         records.amend(s, REGISTER, row, user=user, note=note, changes=fix.changes, shown=fix.shown)
         s.flush()
         return _view(s, row, user=user)
+
+
+def _same_birth(s, user, row, parties, old, spec) -> None:
+    """A birth date and an ID number of one party say the same day, whichever of them a
+    correction types: a new ID number against the birth date kept, a birth date against the ID
+    number kept (read in full for it, and the reading logged as every reading is)."""
+    born, id_no = spec.birth_date or old.birth_date, spec.id_number
+    if born is None or (id_no is None and (spec.birth_date is None or old.id_number_masked is None)):
+        return
+    if id_no is None:
+        id_no = personal.reveal(s, "case", [row], user=user)[row.id][parties.index(old)][0]
+    if validation.born_from_id(id_no) not in (None, born):
+        raise InvalidValue(_("the birth date differs from the one in the ID number: '{spec}'").format(
+            spec=validation.shown(validation.mask_id(id_no))))
 
 
 def _said(value: Any) -> str:

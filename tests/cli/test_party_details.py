@@ -49,6 +49,24 @@ def test_details_are_kept_corrected_and_carried_by_a_ledger(run, tmp_path):
     assert again["party_details"] == after["party_details"]
 
 
+def test_a_correction_keeps_a_partys_birth_date_and_id_number_agreeing(run):
+    """The agreement prints the birth date typed, else the ID number's: a correction may not
+    make them differ, whichever of the two it types."""
+    made = run.json("case", "new", "--village", "龙潭村", "--type", "邻里", "--summary", "出生日期核对",
+                    "--party", "孙秀英,11010519491231002X", "--party", "吴大海,出生日期=1962-02-03",
+                    "--at", "2021-03-02", user="刘调解")
+    number = made["number"]
+    run.refused("case", "amend", number, "--party-fix", "孙秀英=孙秀英,出生日期=1950-01-01", "--note", "x",
+                match="differs from the one in the ID number", user="刘调解")
+    run.refused("case", "amend", number, "--party-fix", "吴大海=吴大海,110105196501010013", "--note", "x",
+                match="differs from the one in the ID number", user="刘调解")
+    assert run.json("case", "show", number)["version"] == made["version"]  # (nothing written)
+    run.ok("case", "amend", number, "--party-fix", "孙秀英=孙秀英,出生日期=1949-12-31",
+           "--party-fix", "吴大海=吴大海,110105196202030014", "--note", "补充", user="刘调解")
+    after = run.json("case", "show", number, "--unmask", user="王主任")["party_details"]
+    assert after[0]["birth_date"] == "1949-12-31" and after[1]["id_number"] == "110105196202030014"
+
+
 def test_a_toml_file_carries_details_and_a_wrong_one_is_placed(run, tmp_path):
     good = tmp_path / "cases.toml"
     good.write_text('''[[case]]
