@@ -521,7 +521,7 @@ def uninstall(connection) -> None:
     groups = ", ".join(GROUPS.values())
     for table in sorted(tables & (GUARDED | SHARED)):
         for name in ("mediation_place", "mediation_read", "mediation_write", "mediation_add", "mediation_office",
-                     "mediation_mediator", "mediation_change"):
+                     "mediation_mediator", "mediation_change", "mediation_signed"):
             connection.exec_driver_sql(f"DROP POLICY IF EXISTS {name} ON {table}")
         connection.exec_driver_sql(f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY")
     connection.exec_driver_sql(f"REVOKE ALL ON ALL TABLES IN SCHEMA {_ident(schema)} FROM {groups}")
