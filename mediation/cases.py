@@ -223,7 +223,8 @@ def amend(db: UnitOfWork, *, actor: str | None, case: str, note: str | None, sum
             old, new = _party_fix(wanted, parties)
             spec = validation.party(new)
             _same_birth(s, user, row, parties, old, spec)
-            # The full numbers are not read (mediation/personal.py): one typed is written, and the
+            # The full numbers are not read to be corrected (mediation/personal.py; only to check a
+            # birth date typed against the ID number kept, above): one typed is written, and the
             # trail holds it masked, as it is shown (a retyped number is a correction too). Details
             # not typed stay as they were.
             before = (old.name, old.id_number_masked, old.phone_masked)
