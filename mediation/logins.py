@@ -65,10 +65,14 @@ GUARDED = set(PLACED) | set(BELONGING) | {"access_log", "app_user", "village", "
                                             "user_event"}
 # Read whole by every user of the database, by no one else (from migration 0015).
 SHARED = {"town", "calendar_year", "alembic_version"}
-# What a person writes under a name (its ``actor``): written under their own name only (from
-# migration 0020). The chain links whatever is inserted, so an event signed with another's
-# name (a mediator's login writing "王主任 approved") would pass ``audit verify``.
-SIGNED = set(EVENTS) | {"employment", "screening_round", "zero_report", "attachment", "access_log", "user_event"}
+# What a person writes under a name (table → the column naming them): written under their own
+# name only (from migration 0020). The chain links whatever is inserted, so an event signed with
+# another's name (a mediator's login writing "王主任 approved") would pass ``audit verify``. A
+# holiday notice is replaced in place: its loader is checked when it changes too.
+SIGNED = {**{table: "actor" for table in (*EVENTS, "employment", "screening_round", "zero_report", "attachment",
+                                          "access_log", "user_event")},
+          "calendar_year": "loaded_by"}
+_SIGNED_CHANGES = {"calendar_year"}
 # Rights beyond SELECT, per group. Nothing is ever deleted, so no one may DELETE; events are
 # written once (only ``undone`` changes); users, villages and towns are added, not changed.
 _ALL = tuple(GROUPS.values())
@@ -414,10 +418,15 @@ def _policies(tables: set[str], towned: set[str] = frozenset(EVENTS), *, by_oid:
         # The town chains (mediation/chain.py): written by their triggers alone, read by the office
         # of the town (a mediator's login sees one village, too little to check a town's chain).
         policy("chain_link", "mediation_read", "SELECT", f"({ALL} OR town_id = {TOWN})", None)
-    for table in sorted(tables & SIGNED):
+    for table in sorted(tables & set(SIGNED)):
         # Restrictive: it holds whatever the table's other policies allow (theirs are or-ed).
+        own = f"({SIGNED[table]} = {NAME})"
         sql.append(f"DROP POLICY IF EXISTS mediation_signed ON {table}")
-        sql.append(f"CREATE POLICY mediation_signed ON {table} AS RESTRICTIVE FOR INSERT WITH CHECK (actor = {NAME})")
+        sql.append(f"CREATE POLICY mediation_signed ON {table} AS RESTRICTIVE FOR INSERT WITH CHECK {own}")
+        sql.append(f"DROP POLICY IF EXISTS mediation_signed_change ON {table}")
+        if table in _SIGNED_CHANGES:
+            sql.append(f"CREATE POLICY mediation_signed_change ON {table} AS RESTRICTIVE FOR UPDATE USING (true) "
+                       f"WITH CHECK {own}")
     for table in sorted(tables & (GUARDED | (SHARED if by_oid else set()))):
         sql.append(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
     return sql
@@ -521,7 +530,7 @@ def uninstall(connection) -> None:
     groups = ", ".join(GROUPS.values())
     for table in sorted(tables & (GUARDED | SHARED)):
         for name in ("mediation_place", "mediation_read", "mediation_write", "mediation_add", "mediation_office",
-                     "mediation_mediator", "mediation_change", "mediation_signed"):
+                     "mediation_mediator", "mediation_change", "mediation_signed", "mediation_signed_change"):
             connection.exec_driver_sql(f"DROP POLICY IF EXISTS {name} ON {table}")
         connection.exec_driver_sql(f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY")
     connection.exec_driver_sql(f"REVOKE ALL ON ALL TABLES IN SCHEMA {_ident(schema)} FROM {groups}")

@@ -142,9 +142,9 @@ def test_a_town_cannot_take_over_another(two_towns):
 
 
 def test_whatever_a_login_writes_under_a_name_is_its_own_name(two_towns):
-    """Every table with an ``actor`` (read from the catalog) refuses a row signed with another
-    person's name: a mediator writing "王主任 approved" into a case's trail, an office signing a
-    screening round as a village's mediator. The same row under one's own name passes the
+    """Every table with an ``actor`` or a ``loaded_by`` (read from the catalog) refuses a row
+    signed with another person's name: a mediator writing "王主任 approved" into a case's trail,
+    an office signing a screening round as a village's mediator. The same row under one's own name passes the
     server's rules (in a transaction rolled back)."""
     from sqlalchemy import create_engine, text
     from sqlalchemy.exc import DBAPIError
@@ -154,20 +154,25 @@ def test_whatever_a_login_writes_under_a_name_is_its_own_name(two_towns):
     # last, so the copy is new), as a person with psql would forge one.
     s.ok("刘调解", "case", "new", "--village", "龙潭村", "--type", "邻里", "--summary", "署名测试",
          "--party", "甲", "--party", "乙", "--at", "2021-06-01")
-    signed = sorted(t for t, info in _tables(s).items() if "actor" in info["columns"])
+    naming = {"actor", "loaded_by"}  # the columns that say who wrote a row
+    signed = {t: min(info["columns"] & naming) for t, info in _tables(s).items() if info["columns"] & naming}
     assert {"case_event", "petition_event", "matter_event", "subject_event", "employment", "screening_round",
-            "zero_report", "attachment"} <= set(signed)
+            "zero_report", "attachment", "calendar_year"} <= set(signed)
     policies = _owner(s, "SELECT tablename::text, permissive, cmd, with_check FROM pg_policies "
                          "WHERE schemaname = current_schema()")
+
+    def checked(table: str, column: str, commands: tuple[str, ...]) -> bool:
+        return any(t == table and permissive == "RESTRICTIVE" and cmd in commands
+                   and re.search(rf"\(?{column}\)?(::text)? = \( SELECT mediation_name\(\)", check or "")
+                   for t, permissive, cmd, check in policies)
+
     tried = []
-    for table in signed:
-        assert any(t == table and permissive == "RESTRICTIVE" and cmd in ("INSERT", "ALL")
-                   and re.search(r"\(?actor\)?(::text)? = \( SELECT mediation_name\(\)", check or "")
-                   for t, permissive, cmd, check in policies), f"{table}: a row may be signed by anyone"
+    for table, column in sorted(signed.items()):
+        assert checked(table, column, ("INSERT", "ALL")), f"{table}: a row may be signed by anyone"
         columns = sorted(_tables(s)[table]["columns"] - {"id"})
-        values = ", ".join("seq + 1000" if c == "seq" else ":name" if c == "actor" else f'"{c}"' for c in columns)
+        values = ", ".join("seq + 1000" if c == "seq" else ":name" if c == column else f'"{c}"' for c in columns)
         insert = (f'INSERT INTO {table} ({", ".join(f"{chr(34)}{c}{chr(34)}" for c in columns)}) '
-                  f"SELECT {values} FROM {table} ORDER BY id LIMIT 1")
+                  f"SELECT {values} FROM {table} ORDER BY 1 LIMIT 1")
         for who, other in (("刘调解", "王主任"), ("王主任", "刘调解")):
             engine = create_engine(s.as_login(who))
             try:
@@ -189,6 +194,15 @@ def test_whatever_a_login_writes_under_a_name_is_its_own_name(two_towns):
             finally:
                 engine.dispose()
     assert {("case_event", "刘调解"), ("case_event", "王主任"), ("screening_round", "王主任")} <= set(tried), tried
+    # A holiday notice is replaced in place: its loader is checked when it changes too.
+    assert checked("calendar_year", "loaded_by", ("UPDATE", "ALL"))
+    _owner(s, "INSERT INTO calendar_year (year, holidays, workdays, source, loaded_by, loaded_at) "
+              "VALUES (2031, '[]', '[]', '署名测试', '王主任', now())")
+    try:
+        s.sql_refused("王主任", "UPDATE calendar_year SET loaded_by = '县矛调' WHERE year = 2031", "row-level security")
+        assert s.sql("王主任", "UPDATE calendar_year SET source = '署名测试二' WHERE year = 2031") == 1
+    finally:
+        _owner(s, "DELETE FROM calendar_year WHERE year = 2031")
 
 
 def test_a_user_is_renamed_moved_or_retired_only_with_its_event(two_towns):

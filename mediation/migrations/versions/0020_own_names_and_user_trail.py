@@ -1,8 +1,9 @@
 """PostgreSQL: what plain SQL could do that the program never does, refused by the server.
 
 What a person's login writes under a name — a step's event, a screening round, a
-zero report, an employment, an attachment — is written under their own name
-(``logins.SIGNED``: a restrictive policy on INSERT). The server checked the place of such a row
+zero report, an employment, an attachment, a holiday notice loaded — is written under their
+own name (``logins.SIGNED``: a restrictive policy on INSERT, and on UPDATE for the notice,
+which is replaced in place). The server checked the place of such a row
 but not its ``actor``: a mediator's login could insert an event saying the town's director
 approved an escalation, and the town's chain would link it as genuine. Rows already written
 are not changed (the owner's, written as a named user, keep their names).
@@ -40,7 +41,8 @@ def downgrade() -> None:
     bind = op.get_bind()
     if bind.dialect.name != "postgresql":
         return
-    for table in sorted(set(inspect(bind).get_table_names()) & logins.SIGNED):
-        bind.exec_driver_sql(f"DROP POLICY IF EXISTS mediation_signed ON {table}")
+    for table in sorted(set(inspect(bind).get_table_names()) & set(logins.SIGNED)):
+        for policy in ("mediation_signed", "mediation_signed_change"):
+            bind.exec_driver_sql(f"DROP POLICY IF EXISTS {policy} ON {table}")
     bind.exec_driver_sql("DROP TRIGGER IF EXISTS mediation_user_changed ON app_user")
     bind.exec_driver_sql("DROP FUNCTION IF EXISTS mediation_user_changed()")
