@@ -254,12 +254,13 @@ def _same_birth(s, user, row, parties, old, spec) -> None:
     """A birth date and an ID number of one party say the same day, whichever of them a
     correction types: a new ID number against the birth date kept, a birth date against the ID
     number kept (read in full for it, and the reading logged as every reading is)."""
-    born, id_no = spec.birth_date or old.birth_date, spec.id_number
-    if born is None or (id_no is None and (spec.birth_date is None or old.id_number_masked is None)):
+    if spec.id_number:  # a new ID number against the birth date typed or kept
+        id_no, born = spec.id_number, spec.birth_date or old.birth_date
+    elif spec.birth_date and old.id_number_masked:  # a birth date against the ID number kept
+        id_no, born = personal.reveal(s, "case", [row], user=user)[row.id][parties.index(old)][0], spec.birth_date
+    else:
         return
-    if id_no is None:
-        id_no = personal.reveal(s, "case", [row], user=user)[row.id][parties.index(old)][0]
-    if validation.born_from_id(id_no) not in (None, born):
+    if born is not None and validation.born_from_id(id_no) not in (None, born):
         raise InvalidValue(_("the birth date differs from the one in the ID number: '{spec}'").format(
             spec=validation.shown(validation.mask_id(id_no))))
 

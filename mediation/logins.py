@@ -73,6 +73,7 @@ SIGNED = {**{table: "actor" for table in (*EVENTS, "employment", "screening_roun
                                           "access_log", "user_event")},
           "calendar_year": "loaded_by"}
 _SIGNED_CHANGES = {"calendar_year"}
+SIGNED_POLICIES = ("mediation_signed", "mediation_signed_change")
 # Rights beyond SELECT, per group. Nothing is ever deleted, so no one may DELETE; events are
 # written once (only ``undone`` changes); users, villages and towns are added, not changed.
 _ALL = tuple(GROUPS.values())
@@ -421,9 +422,8 @@ def _policies(tables: set[str], towned: set[str] = frozenset(EVENTS), *, by_oid:
     for table in sorted(tables & set(SIGNED)):
         # Restrictive: it holds whatever the table's other policies allow (theirs are or-ed).
         own = f"({SIGNED[table]} = {NAME})"
-        sql.append(f"DROP POLICY IF EXISTS mediation_signed ON {table}")
+        sql += [f"DROP POLICY IF EXISTS {name} ON {table}" for name in SIGNED_POLICIES]
         sql.append(f"CREATE POLICY mediation_signed ON {table} AS RESTRICTIVE FOR INSERT WITH CHECK {own}")
-        sql.append(f"DROP POLICY IF EXISTS mediation_signed_change ON {table}")
         if table in _SIGNED_CHANGES:
             sql.append(f"CREATE POLICY mediation_signed_change ON {table} AS RESTRICTIVE FOR UPDATE USING (true) "
                        f"WITH CHECK {own}")
@@ -459,6 +459,12 @@ def _user_changes(schema: str) -> list[str]:
         f"CREATE CONSTRAINT TRIGGER mediation_user_changed AFTER UPDATE OF {', '.join(USER_CHANGES)} ON app_user "
         f"DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN ({changed}) EXECUTE FUNCTION mediation_user_changed()",
     ]
+
+
+def drop_user_changes(connection) -> None:
+    """Take ``_user_changes`` away (with migration 0020, and before 0015's columns it reads go)."""
+    connection.exec_driver_sql("DROP TRIGGER IF EXISTS mediation_user_changed ON app_user")
+    connection.exec_driver_sql("DROP FUNCTION IF EXISTS mediation_user_changed()")
 
 
 def install(connection) -> None:
@@ -530,7 +536,7 @@ def uninstall(connection) -> None:
     groups = ", ".join(GROUPS.values())
     for table in sorted(tables & (GUARDED | SHARED)):
         for name in ("mediation_place", "mediation_read", "mediation_write", "mediation_add", "mediation_office",
-                     "mediation_mediator", "mediation_change", "mediation_signed", "mediation_signed_change"):
+                     "mediation_mediator", "mediation_change", *SIGNED_POLICIES):
             connection.exec_driver_sql(f"DROP POLICY IF EXISTS {name} ON {table}")
         connection.exec_driver_sql(f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY")
     connection.exec_driver_sql(f"REVOKE ALL ON ALL TABLES IN SCHEMA {_ident(schema)} FROM {groups}")
@@ -540,7 +546,7 @@ def uninstall(connection) -> None:
 
     chain.uninstall(connection)
     if "app_user" in tables:
-        connection.exec_driver_sql("DROP TRIGGER IF EXISTS mediation_user_changed ON app_user")
+        drop_user_changes(connection)
     for fn in _our_functions(connection, schema):
         connection.exec_driver_sql(f"DROP FUNCTION IF EXISTS {fn}")
 

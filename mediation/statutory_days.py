@@ -2,8 +2,8 @@
 ``chinesecalendar`` package has no data for, as the ``holidays`` package computes them, written
 out once so that a command counting a deadline into such a year does not import and run that
 package (~0.2 s a process). ``tests/mediation/test_deadlines.py`` checks every year against the
-installed ``holidays``; when a release of it changes a year, regenerate this file with
-``python -m mediation.statutory_days > mediation/statutory_days.py``.
+installed ``holidays``; when a release of it changes a year, ``python -m
+mediation.statutory_days`` writes this file anew.
 
 Each year: the days as ``MMDD``.
 """
@@ -57,14 +57,17 @@ def computed(year: int) -> list[str]:
                   if "substituted" not in name.lower())
 
 
-def _source() -> str:
+def _write() -> None:
+    """This file with ``DAYS`` computed anew (read whole before it is written: the module is
+    already loaded)."""
     with open(__file__, encoding="utf-8") as fh:
         text = fh.read()
     head, _, rest = text.partition("DAYS: dict[int, str] = {\n")
     _, _, tail = rest.partition("}\n")
     rows = "".join(f"    {year}: \"{' '.join(computed(year))}\",\n" for year in range(FIRST, LAST + 1))
-    return f"{head}DAYS: dict[int, str] = {{\n{rows}}}\n{tail}"
+    with open(__file__, "w", encoding="utf-8") as fh:
+        fh.write(f"{head}DAYS: dict[int, str] = {{\n{rows}}}\n{tail}")
 
 
 if __name__ == "__main__":
-    print(_source(), end="")
+    _write()

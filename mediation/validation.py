@@ -320,7 +320,7 @@ def _digits_between_units(raw: str, text: object) -> Decimal | None:
         return None
     total, above = Decimal(0), None
     for number, unit in re.findall(r"(\d+)([万千仟百佰])", m[1]):
-        part = int(number) * _UNITS[unit]
+        part = Decimal(number) * _UNITS[unit]  # (not int: a 5,000-digit part would pass its limit)
         if above is not None and (_UNITS[unit] >= above or part >= above):
             return None  # 2千3万, 1万12千
         total, above = total + part, _UNITS[unit]

@@ -63,8 +63,7 @@ def downgrade() -> None:
             bind.exec_driver_sql(f"DROP FUNCTION IF EXISTS {fn}")
         # (a later release's check of user changes reads the columns dropped; ``install`` below
         # makes it only where users are known by their login's identity, as from here on)
-        bind.exec_driver_sql("DROP TRIGGER IF EXISTS mediation_user_changed ON app_user")
-        bind.exec_driver_sql("DROP FUNCTION IF EXISTS mediation_user_changed()")
+        logins.drop_user_changes(bind)
     op.drop_index("ix_user_event_user_id", table_name="user_event")
     op.drop_table("user_event")
     with op.batch_alter_table("app_user") as batch:

@@ -42,7 +42,6 @@ def downgrade() -> None:
     if bind.dialect.name != "postgresql":
         return
     for table in sorted(set(inspect(bind).get_table_names()) & set(logins.SIGNED)):
-        for policy in ("mediation_signed", "mediation_signed_change"):
+        for policy in logins.SIGNED_POLICIES:
             bind.exec_driver_sql(f"DROP POLICY IF EXISTS {policy} ON {table}")
-    bind.exec_driver_sql("DROP TRIGGER IF EXISTS mediation_user_changed ON app_user")
-    bind.exec_driver_sql("DROP FUNCTION IF EXISTS mediation_user_changed()")
+    logins.drop_user_changes(bind)
